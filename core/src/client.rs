@@ -1,0 +1,326 @@
+//! The pipeline every call goes through: prepare, pace, authorize, send (with a timeout), decode or
+//! map the error, and retry. Generic over [`Transport`], [`Sleep`] and [`Clock`], so native and
+//! wasm32 run this same code.
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::future::{select, Either};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use serde_json::Value;
+
+use crate::api::{ApiProfile, AuthScheme, RateClass};
+use crate::config::{CallOptions, ClientConfig};
+use crate::error::{Error, ErrorKind, Result};
+use crate::exec::rate_limit::RateLimiter;
+use crate::exec::retry::{decide, Jitter, Next};
+use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
+use crate::operation::{build_request, decode_json, input_from_json, Operation, Prepared};
+use crate::response::{error_from_response, request_id, Response, ResponseMeta};
+use crate::validate;
+
+/// Anything the pipeline can send: every [`Operation`], and [`RawRequest`](crate::RawRequest).
+pub trait Callable: MaybeSend {
+    /// What a success decodes into.
+    type Output: MaybeSend;
+    /// Builds the request (pure).
+    fn prepare(&self, base_url: &str) -> Result<Prepared>;
+    /// Decodes a success (pure).
+    fn decode(response: &http::Response<Bytes>) -> Result<Self::Output>;
+}
+
+impl<O: Operation> Callable for O {
+    type Output = O::Output;
+
+    fn prepare(&self, base_url: &str) -> Result<Prepared> {
+        build_request(self, base_url)
+    }
+
+    fn decode(response: &http::Response<Bytes>) -> Result<O::Output> {
+        decode_json(response.body())
+    }
+}
+
+/// The platform pieces a client runs on.
+pub(crate) struct Runtime {
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+}
+
+impl Runtime {
+    /// Fills what the builder left unset with the platform's defaults.
+    pub(crate) fn resolve(
+        transport: Option<Arc<dyn Transport>>,
+        clock: Option<Arc<dyn Clock>>,
+        sleep: Option<Arc<dyn Sleep>>,
+        config: &ClientConfig,
+    ) -> Result<Self> {
+        let transport = match transport {
+            Some(t) => t,
+            None => crate::exec::default_transport(config)?,
+        };
+        let (default_clock, default_sleep) = crate::exec::default_time();
+        Ok(Self {
+            transport,
+            clock: clock.or(default_clock).ok_or_else(|| Error::invalid_input("clock", "no default clock here"))?,
+            sleep: sleep.or(default_sleep).ok_or_else(|| Error::invalid_input("sleep", "no default sleep here"))?,
+        })
+    }
+}
+
+/// The client every API type wraps: configuration, runtime, rate limiter. Cheap to clone; clones share
+/// the connection pool and the limiter.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    profile: &'static ApiProfile,
+    config: ClientConfig,
+    runtime: Runtime,
+    limiter: Mutex<RateLimiter>,
+    jitter: Mutex<Jitter>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api", &self.inner.profile.name)
+            .field("base_url", &self.inner.config.base_url)
+            .field("api_key", &self.inner.config.api_key)
+            .finish_non_exhaustive()
+    }
+}
+
+enum Failure {
+    Transport(TransportError),
+    TimedOut(Duration),
+}
+
+impl Client {
+    pub(crate) fn new(profile: &'static ApiProfile, config: ClientConfig, runtime: Runtime) -> Self {
+        let seed = config.jitter_seed.unwrap_or_else(|| runtime.clock.unix_time().as_nanos() as u64);
+        Self {
+            inner: Arc::new(Inner {
+                profile,
+                config,
+                runtime,
+                limiter: Mutex::new(RateLimiter::default()),
+                jitter: Mutex::new(Jitter::new(seed)),
+            }),
+        }
+    }
+
+    /// The API this client speaks.
+    pub fn profile(&self) -> &'static ApiProfile {
+        self.inner.profile
+    }
+
+    /// The client's settings.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Starts a call; set per-call options on the returned [`Call`], then `.await` it.
+    pub fn call<R: Callable>(&self, request: R) -> Call<'_, R> {
+        Call { client: self, request, options: CallOptions::default() }
+    }
+
+    /// Calls operation `O` with JSON input and returns its output as JSON.
+    pub async fn call_json<O: Operation>(&self, input: Value, options: CallOptions) -> Result<Response<Value>> {
+        let input: O = input_from_json(input)?;
+        let response = self.call(input).options(options).send_with_meta().await?;
+        let data = serde_json::to_value(&response.data).map_err(|e| Error::decode(e.to_string()))?;
+        Ok(Response { data, meta: response.meta })
+    }
+
+    /// Runs a prepared request through pacing, auth, sending and retries; returns the successful
+    /// response and the number of attempts.
+    async fn execute(&self, prepared: Prepared, options: &CallOptions) -> Result<(http::Response<Bytes>, u32)> {
+        let Inner { profile, config, runtime, .. } = &*self.inner;
+        let policy = options.retry(config);
+        let deadline = options.deadline(config).map(|limit| runtime.clock.monotonic() + limit);
+        let time_left = || deadline.map(|at| at.saturating_sub(runtime.clock.monotonic()));
+        let replay_safe = prepared.idempotent || options.idempotency_key.is_some();
+        let request = self.authorize(prepared.request, options)?;
+
+        let mut attempt = 0;
+        loop {
+            if options.rate_limit(config) {
+                self.pace(prepared.rate_class, time_left()).await?;
+            }
+            let limit = match (options.attempt_timeout(config), time_left()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let (error, maybe_sent) = match self.send_once(clone_request(&request), limit).await {
+                Ok(response) if response.status().is_success() => return Ok((response, attempt + 1)),
+                Ok(response) => (error_from_response(profile, &response, runtime.clock.unix_time(), &config.api_key), true),
+                Err(Failure::Transport(e)) => (
+                    Error::new(ErrorKind::Connection, config.api_key.redact(&e.message)),
+                    e.maybe_sent,
+                ),
+                Err(Failure::TimedOut(after)) => {
+                    let cut_by_deadline = time_left() == Some(Duration::ZERO);
+                    let what = if cut_by_deadline { "the call's deadline ran out" } else { "the attempt timed out" };
+                    (Error::new(ErrorKind::Timeout, format!("{}: {what} after {after:?}", prepared.operation)), true)
+                }
+            };
+            let next = {
+                let mut jitter = self.inner.jitter.lock().unwrap_or_else(|p| p.into_inner());
+                decide(&policy, attempt, &error, replay_safe, maybe_sent, time_left(), &mut jitter)
+            };
+            match next {
+                Next::GiveUp => return Err(error),
+                Next::RetryAfter(wait) => {
+                    if !wait.is_zero() {
+                        runtime.sleep.sleep(wait).await;
+                    }
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Adds the credential (and idempotency key) as the API expects them.
+    fn authorize(&self, mut request: http::Request<Bytes>, options: &CallOptions) -> Result<http::Request<Bytes>> {
+        let key = self.inner.config.api_key.expose();
+        let (name, value) = match self.inner.profile.auth {
+            AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
+            AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
+        };
+        let mut value = HeaderValue::from_str(&value).map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(name, value);
+        if let Some(idempotency_key) = &options.idempotency_key {
+            validate::header_value("idempotency_key", idempotency_key)?;
+            let value = HeaderValue::from_str(idempotency_key)
+                .map_err(|_| Error::invalid_input("idempotency_key", "is not a valid header value"))?;
+            request.headers_mut().insert("idempotency-key", value);
+        }
+        Ok(request)
+    }
+
+    /// Waits for a slot under the API's documented limit for `class`, if it has one.
+    async fn pace(&self, class: RateClass, time_left: Option<Duration>) -> Result<()> {
+        let Some(limit) = (self.inner.profile.rate_limit)(class) else { return Ok(()) };
+        let runtime = &self.inner.runtime;
+        let wait = {
+            let mut limiter = self.inner.limiter.lock().unwrap_or_else(|p| p.into_inner());
+            let wait = limiter.reserve(class, limit, runtime.clock.monotonic());
+            if time_left.is_some_and(|left| wait > left) {
+                limiter.release(class, limit);
+                return Err(Error::new(
+                    ErrorKind::RateLimited,
+                    format!("client-side limit of {} per {:?}: the next slot opens after the deadline", limit.requests, limit.per),
+                )
+                .with_retry_after(Some(wait)));
+            }
+            wait
+        };
+        if !wait.is_zero() {
+            runtime.sleep.sleep(wait).await;
+        }
+        Ok(())
+    }
+
+    async fn send_once(&self, request: http::Request<Bytes>, limit: Option<Duration>) -> Result<http::Response<Bytes>, Failure> {
+        let runtime = &self.inner.runtime;
+        let send = runtime.transport.send(request);
+        match limit {
+            None => send.await.map_err(Failure::Transport),
+            Some(limit) => match select(send, runtime.sleep.timer(limit)).await {
+                Either::Left((result, _)) => result.map_err(Failure::Transport),
+                Either::Right(_) => Err(Failure::TimedOut(limit)),
+            },
+        }
+    }
+}
+
+fn clone_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+/// One call in the making: set per-call options, then `.await` it for the output, or call
+/// [`Call::send_with_meta`] for the status, headers and request id too.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, R> {
+    client: &'a Client,
+    request: R,
+    options: CallOptions,
+}
+
+impl<'a, R: Callable + 'a> Call<'a, R> {
+    /// Replaces all per-call options.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Retries after the first attempt, for this call.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.options.max_retries = Some(n);
+        self
+    }
+
+    /// The per-attempt limit for this call; `None` removes it.
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.options.attempt_timeout = Some(limit);
+        self
+    }
+
+    /// The whole-call limit for this call; `None` removes it.
+    pub fn deadline(mut self, limit: Option<Duration>) -> Self {
+        self.options.deadline = Some(limit);
+        self
+    }
+
+    /// Sends `Idempotency-Key`, which makes retrying a non-idempotent operation safe.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.options.idempotency_key = Some(key.into());
+        self
+    }
+
+    /// Turns the client-side rate limiter on or off for this call.
+    pub fn rate_limit(mut self, on: bool) -> Self {
+        self.options.rate_limit = Some(on);
+        self
+    }
+
+    /// Sends the call; returns the output with the response's status, headers and request id.
+    pub async fn send_with_meta(self) -> Result<Response<R::Output>> {
+        let prepared = self.request.prepare(&self.client.inner.config.base_url)?;
+        let (response, attempts) = self.client.execute(prepared, &self.options).await?;
+        let data = R::decode(&response).map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
+        let meta = ResponseMeta {
+            status: response.status().as_u16(),
+            request_id: request_id(response.headers()),
+            headers: response.headers().clone(),
+            attempts,
+        };
+        Ok(Response { data, meta })
+    }
+
+    /// Sends the call; returns the output.
+    pub async fn send(self) -> Result<R::Output> {
+        self.send_with_meta().await.map(|response| response.data)
+    }
+}
+
+impl<'a, R: Callable + 'a> IntoFuture for Call<'a, R> {
+    type Output = Result<R::Output>;
+    type IntoFuture = BoxFuture<'a, Result<R::Output>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,248 @@
+//! Settings: per client, overridable per call.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::api::Api;
+use crate::client::{Client, Runtime};
+use crate::error::{Error, Result};
+use crate::exec::{Clock, Sleep, Transport};
+use crate::secret::Secret;
+use crate::validate;
+
+/// How failed attempts are retried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2, so 3 attempts).
+    pub max_retries: u32,
+    /// The first backoff (default 0.5 s); it doubles each retry.
+    pub initial_backoff: Duration,
+    /// The longest backoff (default 8 s).
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured (default 60 s); a longer one ends the call with a
+    /// rate-limited error that carries it.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Time limits. `None` means no limit, which is only ever set on purpose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeouts {
+    /// Establishing a connection (default 5 s; native transports only).
+    pub connect: Option<Duration>,
+    /// One attempt, from sending to the whole response (default 60 s).
+    pub attempt: Option<Duration>,
+    /// The whole call, with its retries and waits (default 180 s).
+    pub deadline: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Some(Duration::from_secs(5)),
+            attempt: Some(Duration::from_secs(60)),
+            deadline: Some(Duration::from_secs(180)),
+        }
+    }
+}
+
+/// A client's settings.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Where the API lives, without a trailing slash.
+    pub base_url: String,
+    /// The credential.
+    pub api_key: Secret,
+    /// Retries.
+    pub retry: RetryPolicy,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Whether the client-side limiter paces calls to the documented limits (default on).
+    pub rate_limit: bool,
+    /// Seed for backoff jitter; fixed for reproducible tests, drawn from the clock otherwise.
+    pub jitter_seed: Option<u64>,
+}
+
+/// Overrides for one call. Unset fields keep the client's settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallOptions {
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// Per-attempt limit; `Some(None)` removes it.
+    pub attempt_timeout: Option<Option<Duration>>,
+    /// Whole-call limit; `Some(None)` removes it.
+    pub deadline: Option<Option<Duration>>,
+    /// Sent as `Idempotency-Key`; makes a retry of a non-idempotent operation safe.
+    pub idempotency_key: Option<String>,
+    /// Whether the client-side limiter applies.
+    pub rate_limit: Option<bool>,
+}
+
+impl CallOptions {
+    pub(crate) fn retry(&self, config: &ClientConfig) -> RetryPolicy {
+        let mut policy = config.retry.clone();
+        if let Some(n) = self.max_retries {
+            policy.max_retries = n;
+        }
+        policy
+    }
+
+    pub(crate) fn attempt_timeout(&self, config: &ClientConfig) -> Option<Duration> {
+        self.attempt_timeout.unwrap_or(config.timeouts.attempt)
+    }
+
+    pub(crate) fn deadline(&self, config: &ClientConfig) -> Option<Duration> {
+        self.deadline.unwrap_or(config.timeouts.deadline)
+    }
+
+    pub(crate) fn rate_limit(&self, config: &ClientConfig) -> bool {
+        self.rate_limit.unwrap_or(config.rate_limit)
+    }
+}
+
+/// Builds an API client. Start from `Zerokie::builder()` (or any API's), or `from_env()`.
+pub struct ClientBuilder<A> {
+    api_key: Option<Secret>,
+    base_url: Option<String>,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    rate_limit: bool,
+    jitter_seed: Option<u64>,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A: Api> Default for ClientBuilder<A> {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: None,
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+            rate_limit: true,
+            jitter_seed: None,
+            transport: None,
+            clock: None,
+            sleep: None,
+            api: PhantomData,
+        }
+    }
+}
+
+impl<A: Api> ClientBuilder<A> {
+    /// The API key.
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL, such as a sandbox's `http://127.0.0.1:4010/zerokie`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Fills what is still unset from `<API>_API_KEY` and `<API>_BASE_URL`.
+    pub fn from_env(mut self) -> Self {
+        let prefix = A::PROFILE.env_prefix;
+        let var = |name: &str| std::env::var(format!("{prefix}_{name}")).ok().filter(|v| !v.is_empty());
+        if self.api_key.is_none() {
+            self.api_key = var("API_KEY").map(Secret::new);
+        }
+        if self.base_url.is_none() {
+            self.base_url = var("BASE_URL");
+        }
+        self
+    }
+
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.retry.max_retries = n;
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The per-attempt limit (default 60 s); `None` removes it.
+    pub fn timeout(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.attempt = limit;
+        self
+    }
+
+    /// The connect limit (default 5 s); `None` removes it.
+    pub fn connect_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.connect = limit;
+        self
+    }
+
+    /// The whole-call limit (default 180 s); `None` removes it.
+    pub fn deadline(mut self, limit: Option<Duration>) -> Self {
+        self.timeouts.deadline = limit;
+        self
+    }
+
+    /// Turns the client-side rate limiter on or off (default on).
+    pub fn rate_limit(mut self, on: bool) -> Self {
+        self.rate_limit = on;
+        self
+    }
+
+    /// Fixes the jitter sequence, for reproducible tests.
+    pub fn jitter_seed(mut self, seed: u64) -> Self {
+        self.jitter_seed = Some(seed);
+        self
+    }
+
+    /// Sends through this transport instead of the platform's default.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Tells time with this clock and waits with this sleep instead of the platform's.
+    pub fn time(mut self, clock: Arc<dyn Clock>, sleep: Arc<dyn Sleep>) -> Self {
+        self.clock = Some(clock);
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<A> {
+        let profile = A::PROFILE;
+        let api_key = self.api_key.ok_or_else(|| {
+            Error::invalid_input("api_key", format!("missing: pass one or set {}_API_KEY", profile.env_prefix))
+        })?;
+        validate::header_value("api_key", api_key.expose())?;
+        if api_key.is_empty() {
+            return Err(Error::invalid_input("api_key", "must not be empty"));
+        }
+        let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(profile.default_base_url))?;
+        let config = ClientConfig {
+            base_url,
+            api_key,
+            retry: self.retry,
+            timeouts: self.timeouts,
+            rate_limit: self.rate_limit,
+            jitter_seed: self.jitter_seed,
+        };
+        let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;
+        Ok(A::from_client(Client::new(profile, config, runtime)))
+    }
+}

@@ -1,0 +1,325 @@
+//! One error taxonomy for every API, transport and input check.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// What went wrong, as one closed set shared by every API and every language binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400: the server refused the request as invalid or malformed.
+    BadRequest,
+    /// 401: the credential is missing, invalid, revoked or expired.
+    Unauthorized,
+    /// 402: the current plan does not allow the requested feature.
+    PaymentRequired,
+    /// 403: the credential lacks the permission, scope or role.
+    Forbidden,
+    /// 404: the resource does not exist.
+    NotFound,
+    /// 409: the resource exists or is in a state that forbids the operation.
+    Conflict,
+    /// 429: too many requests; see [`Error::retry_after`].
+    RateLimited,
+    /// 5xx other than 502: the server failed.
+    Server,
+    /// 502: a service behind the API failed.
+    Upstream,
+    /// The attempt or the call's deadline ran out.
+    Timeout,
+    /// The connection could not be made or broke off.
+    Connection,
+    /// The response could not be read as the expected type.
+    Decode,
+    /// The input was refused before anything was sent; see [`Error::field`].
+    InvalidInput,
+}
+
+impl ErrorKind {
+    /// The kind's stable snake_case name, the same in every language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::PaymentRequired => "payment_required",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::RateLimited => "rate_limited",
+            Self::Server => "server",
+            Self::Upstream => "upstream",
+            Self::Timeout => "timeout",
+            Self::Connection => "connection",
+            Self::Decode => "decode",
+            Self::InvalidInput => "invalid_input",
+        }
+    }
+
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 13] = [
+        Self::BadRequest,
+        Self::Unauthorized,
+        Self::PaymentRequired,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::RateLimited,
+        Self::Server,
+        Self::Upstream,
+        Self::Timeout,
+        Self::Connection,
+        Self::Decode,
+        Self::InvalidInput,
+    ];
+
+    /// The kind an HTTP error status stands for.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 | 405 | 406 | 410..=418 | 422 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            402 => Self::PaymentRequired,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            408 => Self::Timeout,
+            409 => Self::Conflict,
+            429 => Self::RateLimited,
+            502 => Self::Upstream,
+            _ if status >= 500 => Self::Server,
+            _ => Self::BadRequest,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error from a zkit call: what kind, and everything the server or the client knew about it.
+///
+/// No credential ever appears in it: messages coming back from a server are redacted before they
+/// are stored.
+#[derive(Clone, PartialEq)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    code: Option<String>,
+    request_id: Option<String>,
+    details: Option<Value>,
+    retry_after: Option<Duration>,
+    field: Option<String>,
+    retryable: bool,
+}
+
+/// The result of a zkit call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with `message`; the other facts are added with the `with_*` methods.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let retryable = matches!(
+            kind,
+            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Upstream | ErrorKind::Timeout | ErrorKind::Connection
+        );
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                status: None,
+                code: None,
+                request_id: None,
+                details: None,
+                retry_after: None,
+                field: None,
+                retryable,
+            }),
+        }
+    }
+
+    /// Input refused before sending: `field` names what was wrong, `message` says why.
+    pub fn invalid_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let message = format!("{field}: {}", message.into());
+        Self::new(ErrorKind::InvalidInput, message).with_field(field)
+    }
+
+    /// A response body that could not be read as the expected type.
+    pub fn decode(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Decode, message)
+    }
+
+    /// Sets the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// Sets the API's own error code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.inner.code = Some(code.into());
+        self
+    }
+
+    /// Sets the request id the server gave.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.inner.request_id = request_id;
+        self
+    }
+
+    /// Sets structured details from the server.
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.inner.details = Some(details);
+        self
+    }
+
+    /// Sets how long the server asked the client to wait.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.inner.retry_after = retry_after;
+        self
+    }
+
+    /// Sets the input field an invalid-input error is about.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.inner.field = Some(field.into());
+        self
+    }
+
+    /// Marks whether a retry could succeed.
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// A human-readable description, free of credentials.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
+    /// The API's own error code (`invalid_api_key`, `VALIDATION_ERROR`, …), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.inner.code.as_deref()
+    }
+
+    /// The request id, to quote to the API's support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// Structured details the server sent with the error.
+    pub fn details(&self) -> Option<&Value> {
+        self.inner.details.as_ref()
+    }
+
+    /// How long the server asked to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// The input field an invalid-input error is about.
+    pub fn field(&self) -> Option<&str> {
+        self.inner.field.as_deref()
+    }
+
+    /// Whether the same call could succeed if tried again later.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        let mut s = f.debug_struct("Error");
+        s.field("kind", &i.kind).field("message", &i.message);
+        if let Some(status) = i.status {
+            s.field("status", &status);
+        }
+        if let Some(code) = &i.code {
+            s.field("code", code);
+        }
+        if let Some(id) = &i.request_id {
+            s.field("request_id", id);
+        }
+        if let Some(details) = &i.details {
+            s.field("details", details);
+        }
+        if let Some(after) = i.retry_after {
+            s.field("retry_after", &after);
+        }
+        if let Some(field) = &i.field {
+            s.field("field", field);
+        }
+        s.field("retryable", &i.retryable).finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        write!(f, "{}", i.kind)?;
+        if let Some(status) = i.status {
+            write!(f, " ({status})")?;
+        }
+        write!(f, ": {}", i.message)?;
+        if let Some(id) = &i.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        let cases = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Unauthorized),
+            (402, ErrorKind::PaymentRequired),
+            (403, ErrorKind::Forbidden),
+            (404, ErrorKind::NotFound),
+            (408, ErrorKind::Timeout),
+            (409, ErrorKind::Conflict),
+            (422, ErrorKind::BadRequest),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::Server),
+            (502, ErrorKind::Upstream),
+            (503, ErrorKind::Server),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(ErrorKind::from_status(status), kind, "status {status}");
+        }
+    }
+
+    #[test]
+    fn invalid_input_names_the_field() {
+        let e = Error::invalid_input("domain", "apex domains are not supported");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.field(), Some("domain"));
+        assert!(e.to_string().contains("domain: apex"));
+        assert!(!e.is_retryable());
+    }
+}

@@ -1,0 +1,45 @@
+//! zkit: one typed client for the Zenifra, Zyra, Zenovay and Zerokie APIs.
+//!
+//! Every operation is declared once, in its API's operation table (see [`zerokie_operations!`]):
+//! input type, output type, method, path, idempotency and rate class. Building its request and
+//! decoding its response are pure functions ([`operation`]); one pipeline ([`Client`]) adds pacing,
+//! auth, timeouts, error mapping and retries on top of three small traits ([`Transport`], [`Sleep`],
+//! [`Clock`]), so native and wasm32 run the same code.
+//!
+//! ```no_run
+//! # async fn run() -> zkit::Result<()> {
+//! let zerokie = zkit::Zerokie::builder().api_key("zrk_…").build()?;
+//! for app in zerokie.list_apps().await? {
+//!     println!("{} {}", app.name, app.status);
+//! }
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod exec;
+pub mod model;
+pub mod operation;
+pub mod raw;
+pub mod response;
+pub mod secret;
+pub mod validate;
+pub mod zerokie;
+
+pub use api::{Api, ApiProfile, AuthScheme, RateClass, RateLimit};
+pub use client::{Call, Callable, Client};
+pub use config::{CallOptions, ClientBuilder, ClientConfig, RetryPolicy, Timeouts};
+pub use error::{Error, ErrorKind, Result};
+pub use exec::{Clock, Sleep, Transport, TransportError};
+pub use operation::{Input, Operation, OperationSpec};
+pub use raw::{RawRequest, RawResponse};
+pub use response::{Response, ResponseMeta};
+pub use secret::Secret;
+pub use zerokie::Zerokie;
+
+#[doc(hidden)]
+pub use {http, serde, serde_json};

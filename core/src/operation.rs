@@ -1,0 +1,282 @@
+//! An operation, declared once: its input type, output type, method, path template, idempotency and
+//! rate class. Turning an input into an HTTP request and an HTTP response into an output are pure
+//! functions here; the pipeline in [`crate::client`] does the I/O.
+
+use bytes::Bytes;
+use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use http::Method;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::api::RateClass;
+use crate::error::{Error, Result};
+use crate::exec::MaybeSend;
+use crate::validate;
+
+/// The static facts of an operation, as written in its API's operation table.
+#[derive(Clone, Debug)]
+pub struct OperationSpec {
+    /// The snake_case name, also the method name on the client.
+    pub name: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template under the base URL: `{field}` is one percent-encoded segment taken from the
+    /// input's field of that name; `{field*}` is a relative file path, checked and encoded segment by
+    /// segment.
+    pub path: &'static str,
+    /// Whether repeating the operation has no further effect, which makes it safe to retry.
+    pub idempotent: bool,
+    /// The rate-limit bucket it draws from.
+    pub rate_class: RateClass,
+}
+
+/// What an operation's input adds to its serialized fields: checks that run before anything is sent,
+/// and a body that is not JSON.
+pub trait Input {
+    /// Refuses bad input with an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error
+    /// naming the field.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// A non-JSON body, for uploads.
+    fn raw_body(&self) -> Option<RawBody> {
+        None
+    }
+}
+
+/// A body sent as is rather than as JSON.
+#[derive(Clone, Debug)]
+pub struct RawBody {
+    /// The bytes.
+    pub bytes: Bytes,
+    /// Their media type.
+    pub content_type: String,
+}
+
+/// An operation of an API. Implemented by the operation tables (`declare_operations!`), never by
+/// hand: the input type carries the fields, the table the rest.
+///
+/// The input's serialized fields fill the path template; what remains becomes the query string of a
+/// GET or DELETE, or the JSON body of anything else, unless [`Input::raw_body`] supplies a body.
+pub trait Operation: Serialize + DeserializeOwned + Input + MaybeSend + 'static {
+    /// What a success decodes into.
+    type Output: Serialize + DeserializeOwned + MaybeSend + 'static;
+    /// The operation's facts.
+    const SPEC: OperationSpec;
+}
+
+/// A request ready for the pipeline: the HTTP request without credentials, and what the pipeline
+/// needs to know to send it.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The request, credentials not yet added.
+    pub request: http::Request<Bytes>,
+    /// The operation's name, for errors and logs.
+    pub operation: &'static str,
+    /// Whether a retry is safe without an idempotency key.
+    pub idempotent: bool,
+    /// The rate-limit bucket.
+    pub rate_class: RateClass,
+}
+
+/// Everything that is neither a letter nor a digit nor `-._~` is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes one path segment or query component.
+pub fn encode(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// Builds the HTTP request of an operation. Pure: validates, serializes, renders the path.
+pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared> {
+    input.validate()?;
+    let spec = &O::SPEC;
+    let mut fields = match serde_json::to_value(input).map_err(|e| Error::invalid_input("input", e.to_string()))? {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        _ => return Err(Error::invalid_input("input", "must serialize to an object")),
+    };
+    let path = render_path(spec.path, &mut fields)?;
+    fields.retain(|_, value| !value.is_null());
+
+    let (uri, body, content_type) = if let Some(raw) = input.raw_body() {
+        validate::header_value("content_type", &raw.content_type)?;
+        (format!("{base_url}{path}"), raw.bytes, Some(raw.content_type))
+    } else if matches!(spec.method, Method::GET | Method::DELETE | Method::HEAD) {
+        (format!("{base_url}{path}{}", query_string(&fields)?), Bytes::new(), None)
+    } else {
+        let json = serde_json::to_vec(&fields).map_err(|e| Error::invalid_input("input", e.to_string()))?;
+        (format!("{base_url}{path}"), Bytes::from(json), Some("application/json".to_owned()))
+    };
+
+    let mut builder = http::Request::builder()
+        .method(spec.method.clone())
+        .uri(&uri)
+        .header(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(content_type) = content_type {
+        builder = builder.header(CONTENT_TYPE, content_type);
+    }
+    let request = builder.body(body).map_err(|e| Error::invalid_input("base_url", e.to_string()))?;
+    Ok(Prepared { request, operation: spec.name, idempotent: spec.idempotent, rate_class: spec.rate_class })
+}
+
+/// Fills `{field}` and `{field*}` placeholders from `fields`, removing the fields it uses.
+fn render_path(template: &str, fields: &mut Map<String, Value>) -> Result<String> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map(|i| open + i).expect("operation table path templates are balanced");
+        let placeholder = &rest[open + 1..close];
+        let (field, is_file_path) = match placeholder.strip_suffix('*') {
+            Some(field) => (field, true),
+            None => (placeholder, false),
+        };
+        let value = match fields.remove(field) {
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Null) | None => return Err(Error::invalid_input(field, "is required")),
+            Some(_) => return Err(Error::invalid_input(field, "must be a string")),
+        };
+        if is_file_path {
+            validate::file_path(field, &value)?;
+            let encoded: Vec<String> = value.split('/').map(encode).collect();
+            out.push_str(&encoded.join("/"));
+        } else {
+            validate::non_empty(field, &value)?;
+            out.push_str(&encode(&value));
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `?a=1&b=x` from the remaining fields of a GET or DELETE; arrays repeat the key.
+fn query_string(fields: &Map<String, Value>) -> Result<String> {
+    let mut pairs = Vec::new();
+    for (key, value) in fields {
+        let values = match value {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for value in values {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return Err(Error::invalid_input(key, "must be a string, number or boolean")),
+            };
+            pairs.push(format!("{}={}", encode(key), encode(&text)));
+        }
+    }
+    Ok(if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) })
+}
+
+/// Decodes a success body; an empty body reads as JSON `null`, which is what `()` expects.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            Error::decode(format!("response body: {inner}"))
+        } else {
+            Error::decode(format!("response field {path}: {inner}"))
+        }
+    })
+}
+
+/// Reads an operation's input from JSON, naming the field at fault.
+pub fn input_from_json<O: Operation>(input: Value) -> Result<O> {
+    serde_path_to_error::deserialize(input).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let field = match path.as_str() {
+            "." => missing_field(&message).unwrap_or("input").to_owned(),
+            path => path.to_owned(),
+        };
+        Error::invalid_input(field, message)
+    })
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// Declares the operations of one API from its operation table: the [`Operation`] impls, the typed
+/// client methods, [`call_json`](crate::client::Client::call_json) dispatch and the `OPERATIONS`
+/// list. Bindings feed the same table to macros of their own.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! declare_operations {
+    (
+        api: $api:ty,
+        operations: [ $(
+            $(#[$attr:meta])*
+            $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty {
+                $method:ident $path:literal, idempotent: $idempotent:literal, rate: $rate:ident
+            }
+        ),* $(,)? ]
+    ) => {
+        $(
+            impl $crate::Operation for $input {
+                type Output = $output;
+                const SPEC: $crate::OperationSpec = $crate::OperationSpec {
+                    name: stringify!($name),
+                    method: $crate::http::Method::$method,
+                    path: $path,
+                    idempotent: $idempotent,
+                    rate_class: $crate::RateClass::$rate,
+                };
+            }
+        )*
+
+        impl $api {
+            $( $crate::__operation_method!($(#[$attr])* $name, $input $(, $default)?); )*
+
+            /// Every operation of this API, in table order.
+            pub const OPERATIONS: &'static [&'static $crate::OperationSpec] =
+                &[ $( &<$input as $crate::Operation>::SPEC ),* ];
+
+            /// Calls an operation by its snake_case name with JSON input and returns JSON output: the
+            /// dynamic face of the typed methods, for scenario files and language bindings.
+            pub async fn call_json(
+                &self,
+                operation: &str,
+                input: $crate::serde_json::Value,
+                options: $crate::CallOptions,
+            ) -> $crate::Result<$crate::Response<$crate::serde_json::Value>> {
+                let client = $crate::Api::client(self);
+                match operation {
+                    $( stringify!($name) => client.call_json::<$input>(input, options).await, )*
+                    other => Err($crate::Error::invalid_input(
+                        "operation",
+                        format!("unknown {} operation '{other}'", <$api as $crate::Api>::PROFILE.name),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __operation_method {
+    ($(#[$attr:meta])* $name:ident, $input:ty) => {
+        $(#[$attr])*
+        pub fn $name(&self, input: impl Into<$input>) -> $crate::Call<'_, $input> {
+            $crate::Api::client(self).call(input.into())
+        }
+    };
+    ($(#[$attr:meta])* $name:ident, $input:ty, default) => {
+        $(#[$attr])*
+        pub fn $name(&self) -> $crate::Call<'_, $input> {
+            $crate::Api::client(self).call(<$input as Default>::default())
+        }
+    };
+}

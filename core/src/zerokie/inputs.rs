@@ -1,0 +1,380 @@
+//! The inputs of Zerokie's operations, with their checks. Path fields (`name`, `path`, `domain`) fill
+//! the path template; the rest form the body.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::types::{AppType, RegistryAuth};
+use crate::error::{Error, Result};
+use crate::operation::{RawBody, Input};
+use crate::validate;
+
+/// Input of `create_app`: a container app (the default) or a static app.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateApp {
+    /// The app's name: a DNS label, since it becomes the app's subdomain.
+    pub name: String,
+    /// Container (default) or static; fixed once created.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AppType>,
+    /// The image to run; required for container apps, ignored for static ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The port the container listens on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Environment variables of the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<BTreeMap<String, String>>,
+    /// CPU units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    /// Memory in MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u32>,
+    /// Credentials for a private registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_auth: Option<RegistryAuth>,
+}
+
+impl CreateApp {
+    /// A container app running `image`.
+    pub fn container(name: impl Into<String>, image: impl Into<String>) -> Self {
+        Self { name: name.into(), kind: Some(AppType::Container), image: Some(image.into()), ..Self::default() }
+    }
+
+    /// A static app served from its storage zone.
+    pub fn static_site(name: impl Into<String>) -> Self {
+        Self { name: name.into(), kind: Some(AppType::Static), ..Self::default() }
+    }
+
+    /// Sets the port.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// Adds an environment variable.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets CPU units and memory in MiB.
+    pub fn resources(mut self, cpu: u32, memory: u32) -> Self {
+        self.cpu = Some(cpu);
+        self.memory = Some(memory);
+        self
+    }
+
+    /// Sets private registry credentials.
+    pub fn registry_auth(mut self, auth: RegistryAuth) -> Self {
+        self.registry_auth = Some(auth);
+        self
+    }
+}
+
+impl Input for CreateApp {
+    fn validate(&self) -> Result<()> {
+        validate::dns_label("name", &self.name)?;
+        let is_static = self.kind == Some(AppType::Static);
+        if let Some(AppType::Unknown(other)) = &self.kind {
+            return Err(Error::invalid_input("type", format!("must be \"container\" or \"static\", not {other:?}")));
+        }
+        if !is_static {
+            match &self.image {
+                Some(image) => validate::non_empty("image", image)?,
+                None => return Err(Error::invalid_input("image", "is required for container apps")),
+            }
+            if self.port == Some(0) {
+                return Err(Error::invalid_input("port", "must be between 1 and 65535"));
+            }
+        }
+        for key in self.env.iter().flat_map(BTreeMap::keys) {
+            if key.is_empty() || key.contains('=') || key.contains('\0') {
+                return Err(Error::invalid_input("env", format!("{key:?} is not a valid variable name")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Declares an input that names one app and nothing else.
+macro_rules! app_input {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            /// The app's name.
+            pub name: String,
+        }
+
+        impl<S: Into<String>> From<S> for $name {
+            fn from(name: S) -> Self {
+                Self { name: name.into() }
+            }
+        }
+
+        impl Input for $name {}
+    };
+}
+
+/// Input of `list_apps`: none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListApps {}
+
+impl Input for ListApps {}
+
+app_input! {
+    /// Input of `get_app`.
+    GetApp
+}
+
+app_input! {
+    /// Input of `delete_app`.
+    DeleteApp
+}
+
+app_input! {
+    /// Input of `list_files`.
+    ListFiles
+}
+
+/// Input of `deploy_app`: a new image, or none to re-pull and restart the current one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeployApp {
+    /// The app's name.
+    pub name: String,
+    /// The image to deploy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Credentials for a private registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_auth: Option<RegistryAuth>,
+}
+
+impl DeployApp {
+    /// Deploys `image` to the app.
+    pub fn image(name: impl Into<String>, image: impl Into<String>) -> Self {
+        Self { name: name.into(), image: Some(image.into()), registry_auth: None }
+    }
+
+    /// Sets private registry credentials.
+    pub fn registry_auth(mut self, auth: RegistryAuth) -> Self {
+        self.registry_auth = Some(auth);
+        self
+    }
+}
+
+impl<S: Into<String>> From<S> for DeployApp {
+    fn from(name: S) -> Self {
+        Self { name: name.into(), ..Self::default() }
+    }
+}
+
+impl Input for DeployApp {
+    fn validate(&self) -> Result<()> {
+        if let Some(image) = &self.image {
+            validate::non_empty("image", image)?;
+        }
+        Ok(())
+    }
+}
+
+/// Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
+/// unless one is given.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UploadFile {
+    /// The app's name.
+    pub name: String,
+    /// Path in the storage zone, such as `assets/site.css`.
+    pub path: String,
+    /// The file's bytes.
+    #[serde(skip_serializing, default, with = "crate::model::content")]
+    pub content: Bytes,
+    /// Overrides the Content-Type guessed from the extension.
+    #[serde(skip_serializing, default)]
+    pub content_type: Option<String>,
+}
+
+impl UploadFile {
+    /// Uploads `content` to `path` of the app.
+    pub fn new(name: impl Into<String>, path: impl Into<String>, content: impl Into<Bytes>) -> Self {
+        Self { name: name.into(), path: path.into(), content: content.into(), content_type: None }
+    }
+
+    /// Sets the Content-Type instead of guessing it.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The Content-Type that will be sent.
+    pub fn effective_content_type(&self) -> String {
+        self.content_type.clone().unwrap_or_else(|| content_type_for(&self.path).to_owned())
+    }
+}
+
+impl Input for UploadFile {
+    fn validate(&self) -> Result<()> {
+        if let Some(content_type) = &self.content_type {
+            validate::non_empty("content_type", content_type)?;
+            validate::header_value("content_type", content_type)?;
+        }
+        Ok(())
+    }
+
+    fn raw_body(&self) -> Option<RawBody> {
+        Some(RawBody { bytes: self.content.clone(), content_type: self.effective_content_type() })
+    }
+}
+
+/// Input of `delete_file`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteFile {
+    /// The app's name.
+    pub name: String,
+    /// Path in the storage zone.
+    pub path: String,
+}
+
+impl DeleteFile {
+    /// Deletes `path` from the app's storage zone.
+    pub fn new(name: impl Into<String>, path: impl Into<String>) -> Self {
+        Self { name: name.into(), path: path.into() }
+    }
+}
+
+impl Input for DeleteFile {}
+
+/// Declares an input that names an app and a deploy session.
+macro_rules! lock_input {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            /// The app's name.
+            pub name: String,
+            /// The deploy session, a UUID; see [`new_deploy_session_id`](super::new_deploy_session_id).
+            pub deploy_session_id: String,
+        }
+
+        impl $name {
+            /// For the app and session.
+            pub fn new(name: impl Into<String>, deploy_session_id: impl Into<String>) -> Self {
+                Self { name: name.into(), deploy_session_id: deploy_session_id.into() }
+            }
+        }
+
+        impl Input for $name {
+            fn validate(&self) -> Result<()> {
+                validate::uuid("deploy_session_id", &self.deploy_session_id)
+            }
+        }
+    };
+}
+
+lock_input! {
+    /// Input of `acquire_deploy_lock`.
+    AcquireDeployLock
+}
+
+lock_input! {
+    /// Input of `renew_deploy_lock`, the heartbeat that keeps a lock past its 30 minutes.
+    RenewDeployLock
+}
+
+/// Input of `finalize_deploy`: purges the CDN cache, records the deploy and releases the lock.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalizeDeploy {
+    /// The app's name.
+    pub name: String,
+    /// The session holding the lock.
+    pub deploy_session_id: String,
+    /// Files uploaded in this deploy.
+    pub files_uploaded: u64,
+    /// Files deleted in this deploy.
+    pub files_deleted: u64,
+    /// Bytes uploaded in this deploy.
+    pub total_bytes: u64,
+}
+
+impl Input for FinalizeDeploy {
+    fn validate(&self) -> Result<()> {
+        validate::uuid("deploy_session_id", &self.deploy_session_id)
+    }
+}
+
+/// Declares an input that names an app and one of its custom domains.
+macro_rules! domain_input {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct $name {
+            /// The app's name.
+            pub name: String,
+            /// The domain, a subdomain such as `www.example.com` (apex domains are not supported).
+            pub domain: String,
+        }
+
+        impl $name {
+            /// For the app and domain.
+            pub fn new(name: impl Into<String>, domain: impl Into<String>) -> Self {
+                Self { name: name.into(), domain: domain.into() }
+            }
+        }
+
+        impl Input for $name {
+            fn validate(&self) -> Result<()> {
+                validate::subdomain("domain", &self.domain)
+            }
+        }
+    };
+}
+
+domain_input! {
+    /// Input of `add_domain`.
+    AddDomain
+}
+
+domain_input! {
+    /// Input of `remove_domain`.
+    RemoveDomain
+}
+
+/// The media type of a file, from its extension; `application/octet-stream` when unknown.
+pub fn content_type_for(path: &str) -> &'static str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let ext = file.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}

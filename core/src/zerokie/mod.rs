@@ -1,0 +1,167 @@
+//! Zerokie: container and static apps, deploys, static files, deploy locks and custom domains.
+//!
+//! ```no_run
+//! # async fn run() -> zkit::Result<()> {
+//! use zkit::zerokie::{CreateApp, Zerokie};
+//!
+//! let zerokie = Zerokie::from_env()?; // ZEROKIE_API_KEY, optional ZEROKIE_BASE_URL
+//! let app = zerokie.create_app(CreateApp::container("my-app", "nginx:alpine").port(80)).await?;
+//! println!("{} is {}", app.name, app.status);
+//! # Ok(()) }
+//! ```
+
+mod inputs;
+mod types;
+
+pub use inputs::*;
+pub use types::*;
+
+use crate::api::{Api, ApiProfile, AuthScheme, ErrorBody, RateClass, RateLimit};
+use crate::client::Client;
+use crate::config::ClientBuilder;
+use crate::error::Result;
+
+/// The Zerokie profile: Bearer auth, `{"error": "..."}` bodies, no documented rate limits.
+pub static PROFILE: ApiProfile = ApiProfile {
+    name: "zerokie",
+    env_prefix: "ZEROKIE",
+    default_base_url: "https://api.platform-dev.zerokie.com",
+    auth: AuthScheme::Bearer,
+    decode_error,
+    rate_limit: no_rate_limit,
+};
+
+/// Zerokie documents no rate limits, so the client paces nothing.
+fn no_rate_limit(_: RateClass) -> Option<RateLimit> {
+    None
+}
+
+/// `{"error": "app not found"}`; anything else is kept as details.
+fn decode_error(body: &[u8]) -> ErrorBody {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        error: String,
+    }
+    match serde_json::from_slice::<Body>(body) {
+        Ok(Body { error }) => ErrorBody { message: Some(error), ..ErrorBody::default() },
+        Err(_) => ErrorBody { details: serde_json::from_slice(body).ok(), ..ErrorBody::default() },
+    }
+}
+
+/// A Zerokie client. Cheap to clone; clones share connections.
+#[derive(Clone, Debug)]
+pub struct Zerokie {
+    client: Client,
+}
+
+impl Api for Zerokie {
+    const PROFILE: &'static ApiProfile = &PROFILE;
+
+    fn from_client(client: Client) -> Self {
+        Self { client }
+    }
+
+    fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Zerokie {
+    /// A builder, to set the key, base URL, retries, timeouts and more.
+    pub fn builder() -> ClientBuilder<Self> {
+        ClientBuilder::default()
+    }
+
+    /// A client with `api_key` and every other setting at its default.
+    pub fn new(api_key: impl Into<crate::Secret>) -> Result<Self> {
+        Self::builder().api_key(api_key).from_env().build()
+    }
+
+    /// A client configured from `ZEROKIE_API_KEY` and `ZEROKIE_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().from_env().build()
+    }
+
+    /// Sends any request with this client's auth, retries and error handling.
+    pub fn raw(&self, request: crate::RawRequest) -> crate::Call<'_, crate::RawRequest> {
+        self.client.call(request)
+    }
+}
+
+/// A fresh deploy session id (a version 4 UUID) for the deploy lock.
+pub fn new_deploy_session_id() -> String {
+    let hi = crate::exec::unique_u64();
+    let lo = crate::exec::unique_u64();
+    let bytes = ((u128::from(hi) << 64 | u128::from(lo)) & !(0xF000u128 << 64) & !(0xC000u128 << 48))
+        | (0x4000u128 << 64)
+        | (0x8000u128 << 48);
+    let hex = format!("{bytes:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// Zerokie's operation table: the single declaration each operation has. The core feeds it to
+/// `declare_operations!`; bindings feed it to their own macros.
+#[macro_export]
+macro_rules! zerokie_operations {
+    ($callback:path) => {
+        $callback! {
+            api: $crate::zerokie::Zerokie,
+            operations: [
+                /// Creates a container app (the default) or a static app.
+                create_app($crate::zerokie::CreateApp) -> $crate::zerokie::App {
+                    POST "/v1/apps", idempotent: false, rate: Create
+                },
+                /// Lists every app.
+                list_apps($crate::zerokie::ListApps = default) -> Vec<$crate::zerokie::App> {
+                    GET "/v1/apps", idempotent: true, rate: Read
+                },
+                /// Fetches one app with its instances, resources and timestamps.
+                get_app($crate::zerokie::GetApp) -> $crate::zerokie::App {
+                    GET "/v1/apps/{name}", idempotent: true, rate: Read
+                },
+                /// Deletes an app.
+                delete_app($crate::zerokie::DeleteApp) -> () {
+                    DELETE "/v1/apps/{name}", idempotent: true, rate: Write
+                },
+                /// Deploys a new image, or re-pulls and restarts the current one.
+                deploy_app($crate::zerokie::DeployApp) -> $crate::zerokie::Deploy {
+                    POST "/v1/apps/{name}/deploy", idempotent: false, rate: Write
+                },
+                /// Lists every file in a static app's storage zone.
+                list_files($crate::zerokie::ListFiles) -> Vec<$crate::zerokie::FileEntry> {
+                    GET "/v1/apps/{name}/files", idempotent: true, rate: Read
+                },
+                /// Uploads one file to a static app's storage zone.
+                upload_file($crate::zerokie::UploadFile) -> () {
+                    PUT "/v1/apps/{name}/files/{path*}", idempotent: true, rate: Write
+                },
+                /// Deletes one file from a static app's storage zone.
+                delete_file($crate::zerokie::DeleteFile) -> () {
+                    DELETE "/v1/apps/{name}/files/{path*}", idempotent: true, rate: Write
+                },
+                /// Acquires the deploy lock for a session; a conflict if another session holds it.
+                acquire_deploy_lock($crate::zerokie::AcquireDeployLock) -> $crate::zerokie::DeployLock {
+                    POST "/v1/apps/{name}/deploy/lock", idempotent: true, rate: Write
+                },
+                /// Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+                renew_deploy_lock($crate::zerokie::RenewDeployLock) -> $crate::zerokie::DeployLock {
+                    PUT "/v1/apps/{name}/deploy/lock", idempotent: true, rate: Write
+                },
+                /// Purges the CDN cache, records the deploy and releases the lock.
+                finalize_deploy($crate::zerokie::FinalizeDeploy) -> $crate::zerokie::FinalizedDeploy {
+                    POST "/v1/apps/{name}/deploy/finalize", idempotent: false, rate: Write
+                },
+                /// Adds a custom domain (not an apex) to a static app.
+                add_domain($crate::zerokie::AddDomain) -> $crate::zerokie::Domain {
+                    POST "/v1/apps/{name}/domains", idempotent: false, rate: Create
+                },
+                /// Removes a custom domain from a static app.
+                remove_domain($crate::zerokie::RemoveDomain) -> () {
+                    DELETE "/v1/apps/{name}/domains/{domain}", idempotent: true, rate: Write
+                },
+            ]
+        }
+    };
+}
+
+crate::zerokie_operations!(crate::declare_operations);
