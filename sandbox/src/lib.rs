@@ -1,1 +1,320 @@
-//! placeholder
+//! zkit-sandbox: a local, stateful emulator of the Zenifra, Zyra, Zenovay and Zerokie APIs, on one
+//! port, for tests in every language and for offline development.
+//!
+//! Each API lives under its own prefix (`/zerokie/v1`, `/zenifra/v1`, `/zyra/api/v1`,
+//! `/zenovay/api/external/v1`) and in its own module; the frame around them (accept loop, CORS,
+//! request ids, journal, injected faults, clock) is shared. Only Zerokie is emulated so far; the
+//! other prefixes answer 404 with `{"error": "<api> is not emulated by this sandbox yet"}`.
+//!
+//! A control API under `/__sandbox/` resets state, moves the clock, returns the journal and injects
+//! faults; [`Sandbox`] offers the same from Rust.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use zkit_sandbox::{credentials, Fault, Sandbox};
+//!
+//! let sandbox = Sandbox::start().await?;
+//! let base_url = sandbox.base_url("zerokie"); // point a client here, with credentials::ZEROKIE_API_KEY
+//! sandbox.inject(Fault::status(503).with_retry_after("1"));
+//! // … run the client …
+//! assert!(sandbox.journal().iter().any(|entry| entry.status == Some(503)));
+//! sandbox.shutdown().await;
+//! # let _ = (base_url, credentials::ZEROKIE_API_KEY); Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+mod clock;
+mod control;
+mod cors;
+pub mod credentials;
+mod faults;
+mod journal;
+mod server;
+mod zerokie;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use http::{StatusCode, Uri};
+
+pub use faults::{Fault, FaultKind};
+pub use journal::JournalEntry;
+
+/// An API the sandbox answers for: its name, where it lives, and its sandbox key if it is emulated.
+pub(crate) struct ApiInfo {
+    /// The API's name, also the first segment of its paths.
+    pub(crate) name: &'static str,
+    /// The path of its base URL: the same shape as the API's documented base URL.
+    pub(crate) base_path: &'static str,
+    /// The key the emulation accepts; `None` while the API is not emulated.
+    pub(crate) api_key: Option<&'static str>,
+}
+
+/// Every API, in the order the sandbox lists them.
+pub(crate) const APIS: &[ApiInfo] = &[
+    // Zerokie's documented base URL has no /v1: its paths start with /v1.
+    ApiInfo { name: "zerokie", base_path: "/zerokie", api_key: Some(credentials::ZEROKIE_API_KEY) },
+    ApiInfo { name: "zenifra", base_path: "/zenifra/v1", api_key: None },
+    ApiInfo { name: "zyra", base_path: "/zyra/api/v1", api_key: None },
+    ApiInfo { name: "zenovay", base_path: "/zenovay/api/external/v1", api_key: None },
+];
+
+/// The control API's prefix.
+pub(crate) const CONTROL_PREFIX: &str = "/__sandbox";
+
+/// What a request path addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The control API: no faults, no journal.
+    Control,
+    /// One of the APIs, by name.
+    Api(&'static str),
+    /// Nothing the sandbox knows.
+    Unknown,
+}
+
+impl Target {
+    /// Classifies a path by its first segment.
+    pub(crate) fn of(path: &str) -> Self {
+        let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+        if first == &CONTROL_PREFIX[1..] {
+            return Self::Control;
+        }
+        APIS.iter().find(|api| api.name == first).map_or(Self::Unknown, |api| Self::Api(api.name))
+    }
+}
+
+/// Locks `mutex`, carrying on if a thread panicked while holding it: the state stays usable.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Everything the frame and the emulations share.
+pub(crate) struct Shared {
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
+    /// The sandbox clock.
+    pub(crate) clock: clock::Clock,
+    /// The request journal.
+    pub(crate) journal: journal::Journal,
+    /// Faults still to inject.
+    pub(crate) faults: faults::Faults,
+    /// Zerokie's state.
+    pub(crate) zerokie: Mutex<zerokie::Store>,
+    request_ids: AtomicU64,
+}
+
+impl Shared {
+    fn new(url: String) -> Self {
+        Self {
+            url,
+            clock: clock::Clock::default(),
+            journal: journal::Journal::default(),
+            faults: faults::Faults::default(),
+            zerokie: Mutex::new(zerokie::Store::default()),
+            request_ids: AtomicU64::new(0),
+        }
+    }
+
+    /// The next request id, `req_1`, `req_2`, … (never reset, so ids stay unique per process).
+    pub(crate) fn next_request_id(&self) -> String {
+        format!("req_{}", self.request_ids.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    /// The base URL of `api`.
+    pub(crate) fn base_url(&self, api: &str) -> String {
+        match APIS.iter().find(|info| info.name == api) {
+            Some(info) => format!("{}{}", self.url, info.base_path),
+            None => format!("{}/{api}", self.url),
+        }
+    }
+
+    /// Forgets all state, the journal, the faults and the clock offset.
+    pub(crate) fn reset(&self) {
+        *lock(&self.zerokie) = zerokie::Store::default();
+        self.journal.clear();
+        self.faults.clear();
+        self.clock.reset();
+    }
+}
+
+/// An error answer: `status` with `{"error": message}`, the shape every emulated API uses.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with `status` and `message`.
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into() }
+    }
+
+    /// 400 with `message`.
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+}
+
+impl From<zkit::Error> for ApiError {
+    /// A failed input check of the core becomes a 400 with the check's message.
+    fn from(error: zkit::Error) -> Self {
+        Self::bad_request(error.message())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(serde_json::json!({ "error": self.message }))).into_response()
+    }
+}
+
+/// The router of every API and the control API, with the 404 and 405 answers.
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .merge(control::router())
+        .merge(zerokie::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // The frame has read the body already, within its own limit.
+        .layer(DefaultBodyLimit::disable())
+        .with_state(shared)
+}
+
+/// 404: an unknown route, or an API that is not emulated yet.
+async fn not_found(uri: Uri) -> ApiError {
+    match Target::of(uri.path()) {
+        Target::Api(name) if APIS.iter().any(|api| api.name == name && api.api_key.is_none()) => {
+            ApiError::new(StatusCode::NOT_FOUND, format!("{name} is not emulated by this sandbox yet"))
+        }
+        _ => ApiError::new(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+/// 405: a known route with another method.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+}
+
+/// A running sandbox: a server on one port emulating every API, with its state, journal, fault
+/// queue and clock. Dropping it stops the server; [`Sandbox::shutdown`] also waits for it.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    server: server::Running,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` and a free port, served by a task of the current tokio runtime.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Self::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// Starts a sandbox on `addr` (port 0 picks a free one), served by a task of the current tokio
+    /// runtime.
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(url_of(addr)));
+        let server = server::spawn(listener, shared.clone(), router(shared.clone()));
+        Ok(Sandbox { shared, addr, server })
+    }
+
+    /// The address the sandbox listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The sandbox's root URL, such as `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        self.shared.url.clone()
+    }
+
+    /// The base URL of an API in the sandbox, the same shape as its documented base URL:
+    /// `zerokie` → `…/zerokie`, `zenifra` → `…/zenifra/v1`, `zyra` → `…/zyra/api/v1`,
+    /// `zenovay` → `…/zenovay/api/external/v1`. Any other name gives `…/<name>`.
+    pub fn base_url(&self, api: &str) -> String {
+        self.shared.base_url(api)
+    }
+
+    /// Forgets all state of every API, the journal, the queued faults and the clock offset.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+
+    /// Moves the sandbox clock forward by `by`: expiries and statuses follow at once.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Every API request received since the start or the last reset, oldest first (at most the
+    /// last 10 000).
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.shared.journal.entries()
+    }
+
+    /// Queues `fault` for the next matching API request(s).
+    pub fn inject(&self, fault: Fault) {
+        self.shared.faults.push(fault);
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds), and
+    /// returns when the server has stopped.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+    }
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox").field("url", &self.shared.url).finish_non_exhaustive()
+    }
+}
+
+/// The URL clients use for `addr`: an unspecified address (`0.0.0.0`, `::`) is reached through
+/// the loopback of its family.
+fn url_of(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        ip if !ip.is_unspecified() => ip,
+        std::net::IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_classified_by_their_first_segment() {
+        assert_eq!(Target::of("/__sandbox/reset"), Target::Control);
+        assert_eq!(Target::of("/__sandbox"), Target::Control);
+        assert_eq!(Target::of("/zerokie/v1/apps"), Target::Api("zerokie"));
+        assert_eq!(Target::of("/zyra/api/v1/devices"), Target::Api("zyra"));
+        assert_eq!(Target::of("/zerokiex/v1"), Target::Unknown);
+        assert_eq!(Target::of("/"), Target::Unknown);
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(url_of("127.0.0.1:80".parse().unwrap()), "http://127.0.0.1:80");
+        assert_eq!(url_of("0.0.0.0:80".parse().unwrap()), "http://127.0.0.1:80");
+        assert_eq!(url_of("[::]:80".parse().unwrap()), "http://[::1]:80");
+        let shared = Shared::new("http://127.0.0.1:9".into());
+        assert_eq!(shared.base_url("zerokie"), "http://127.0.0.1:9/zerokie");
+        assert_eq!(shared.base_url("zenifra"), "http://127.0.0.1:9/zenifra/v1");
+        assert_eq!(shared.base_url("zyra"), "http://127.0.0.1:9/zyra/api/v1");
+        assert_eq!(shared.base_url("zenovay"), "http://127.0.0.1:9/zenovay/api/external/v1");
+        assert_eq!(shared.next_request_id(), "req_1");
+        assert_eq!(shared.next_request_id(), "req_2");
+    }
+}
