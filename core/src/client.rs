@@ -160,11 +160,12 @@ impl Client {
             };
             let (error, maybe_sent) = match self.send_once(clone_request(&request), limit).await {
                 Ok(response) if response.status().is_success() => return Ok((response, attempt + 1)),
-                Ok(response) => (error_from_response(profile, &response, runtime.clock.unix_time(), &config.api_key), true),
-                Err(Failure::Transport(e)) => (
-                    Error::new(ErrorKind::Connection, config.api_key.redact(&e.message)),
-                    e.maybe_sent,
-                ),
+                Ok(response) => {
+                    (error_from_response(profile, &response, runtime.clock.unix_time(), &config.api_key), true)
+                }
+                Err(Failure::Transport(e)) => {
+                    (Error::new(ErrorKind::Connection, config.api_key.redact(&e.message)), e.maybe_sent)
+                }
                 Err(Failure::TimedOut(after)) => {
                     let cut_by_deadline = time_left() == Some(Duration::ZERO);
                     let what = if cut_by_deadline { "the call's deadline ran out" } else { "the attempt timed out" };
@@ -190,11 +191,16 @@ impl Client {
     /// Adds the credential (and idempotency key) as the API expects them.
     fn authorize(&self, mut request: http::Request<Bytes>, options: &CallOptions) -> Result<http::Request<Bytes>> {
         let key = self.inner.config.api_key.expose();
+        if request.uri().to_string().contains(key) || request.uri().to_string().contains(&crate::operation::encode(key))
+        {
+            return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
+        }
         let (name, value) = match self.inner.profile.auth {
             AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
             AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
         };
-        let mut value = HeaderValue::from_str(&value).map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
+        let mut value = HeaderValue::from_str(&value)
+            .map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
         value.set_sensitive(true);
         request.headers_mut().insert(name, value);
         if let Some(idempotency_key) = &options.idempotency_key {
@@ -217,7 +223,10 @@ impl Client {
                 limiter.release(class, limit);
                 return Err(Error::new(
                     ErrorKind::RateLimited,
-                    format!("client-side limit of {} per {:?}: the next slot opens after the deadline", limit.requests, limit.per),
+                    format!(
+                        "client-side limit of {} per {:?}: the next slot opens after the deadline",
+                        limit.requests, limit.per
+                    ),
                 )
                 .with_retry_after(Some(wait)));
             }
@@ -229,7 +238,11 @@ impl Client {
         Ok(())
     }
 
-    async fn send_once(&self, request: http::Request<Bytes>, limit: Option<Duration>) -> Result<http::Response<Bytes>, Failure> {
+    async fn send_once(
+        &self,
+        request: http::Request<Bytes>,
+        limit: Option<Duration>,
+    ) -> Result<http::Response<Bytes>, Failure> {
         let runtime = &self.inner.runtime;
         let send = runtime.transport.send(request);
         match limit {
@@ -300,7 +313,8 @@ impl<'a, R: Callable + 'a> Call<'a, R> {
     pub async fn send_with_meta(self) -> Result<Response<R::Output>> {
         let prepared = self.request.prepare(&self.client.inner.config.base_url)?;
         let (response, attempts) = self.client.execute(prepared, &self.options).await?;
-        let data = R::decode(&response).map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
+        let data = R::decode(&response)
+            .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
         let meta = ResponseMeta {
             status: response.status().as_u16(),
             request_id: request_id(response.headers()),

@@ -128,7 +128,11 @@ impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         let retryable = matches!(
             kind,
-            ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Upstream | ErrorKind::Timeout | ErrorKind::Connection
+            ErrorKind::RateLimited
+                | ErrorKind::Server
+                | ErrorKind::Upstream
+                | ErrorKind::Timeout
+                | ErrorKind::Connection
         );
         Self {
             inner: Box::new(Inner {

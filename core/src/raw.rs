@@ -80,14 +80,24 @@ impl Callable for RawRequest {
             return Err(Error::invalid_input("path", "must start with '/'"));
         }
         if self.path.contains(['?', '#']) || self.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::invalid_input("path", "must not contain '?', '#' or whitespace; pass query parameters with .query()"));
+            return Err(Error::invalid_input(
+                "path",
+                "must not contain '?', '#' or whitespace; pass query parameters with .query()",
+            ));
         }
         if self.path.split('/').any(|segment| segment == "..") {
             return Err(Error::invalid_input("path", "must not contain '..' segments"));
         }
         let query: Vec<String> = self.query.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-        let uri = if query.is_empty() { format!("{base_url}{}", self.path) } else { format!("{base_url}{}?{}", self.path, query.join("&")) };
-        let mut builder = http::Request::builder().method(self.method.clone()).uri(uri).header(ACCEPT, HeaderValue::from_static("application/json"));
+        let uri = if query.is_empty() {
+            format!("{base_url}{}", self.path)
+        } else {
+            format!("{base_url}{}?{}", self.path, query.join("&"))
+        };
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(uri)
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
         let body = match &self.body {
             Some((bytes, content_type)) => {
                 validate::header_value("content_type", content_type)?;
@@ -101,11 +111,16 @@ impl Callable for RawRequest {
             self.method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
         ));
-        let rate_class = if self.method == Method::GET || self.method == Method::HEAD { RateClass::Read } else { RateClass::Write };
+        let rate_class =
+            if self.method == Method::GET || self.method == Method::HEAD { RateClass::Read } else { RateClass::Write };
         Ok(Prepared { request, operation: "raw", idempotent, rate_class })
     }
 
     fn decode(response: &http::Response<Bytes>) -> Result<RawResponse> {
-        Ok(RawResponse { status: response.status().as_u16(), headers: response.headers().clone(), body: response.body().clone() })
+        Ok(RawResponse {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.body().clone(),
+        })
     }
 }

@@ -27,9 +27,8 @@ impl Transport for FetchTransport {
             let controller = web_sys::AbortController::new().ok();
             let mut guard = AbortOnDrop(controller);
             let (parts, body) = request.into_parts();
-            let mut builder = gloo_net::http::RequestBuilder::new(&parts.uri.to_string()).method(
-                parts.method.as_str().parse().map_err(|_| TransportError::connect("unsupported HTTP method"))?,
-            );
+            let mut builder = gloo_net::http::RequestBuilder::new(&parts.uri.to_string())
+                .method(parts.method.as_str().parse().map_err(|_| TransportError::connect("unsupported HTTP method"))?);
             for (name, value) in &parts.headers {
                 if let Ok(value) = value.to_str() {
                     builder = builder.header(name.as_str(), value);
@@ -38,12 +37,9 @@ impl Transport for FetchTransport {
             if let Some(controller) = &guard.0 {
                 builder = builder.abort_signal(Some(&controller.signal()));
             }
-            let request = if body.is_empty() {
-                builder.build()
-            } else {
-                builder.body(js_sys::Uint8Array::from(body.as_ref()))
-            }
-            .map_err(|e| TransportError::connect(e.to_string()))?;
+            let request =
+                if body.is_empty() { builder.build() } else { builder.body(js_sys::Uint8Array::from(body.as_ref())) }
+                    .map_err(|e| TransportError::connect(e.to_string()))?;
             // fetch reports every network failure alike, so the request may have gone out.
             let response = request.send().await.map_err(|e| TransportError::broken(e.to_string()))?;
             let mut out = http::Response::builder().status(response.status());

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{AppType, RegistryAuth};
 use crate::error::{Error, Result};
-use crate::operation::{RawBody, Input};
+use crate::operation::{Input, RawBody};
 use crate::validate;
 
 /// Input of `create_app`: a container app (the default) or a static app.

@@ -165,3 +165,6 @@ macro_rules! zerokie_operations {
 }
 
 crate::zerokie_operations!(crate::declare_operations);
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+//! Shared set-up of the integration tests: an in-process sandbox and clients pointed at it.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use zkit::exec::manual::ManualClock;
+use zkit::{ClientBuilder, Zerokie};
+use zkit_sandbox::{credentials, Sandbox};
+
+/// A sandbox on 127.0.0.1:0.
+pub async fn sandbox() -> Sandbox {
+    Sandbox::start().await.expect("sandbox starts")
+}
+
+/// A builder for a Zerokie client aimed at `sandbox`, with a fixed jitter seed.
+pub fn zerokie_builder(sandbox: &Sandbox) -> ClientBuilder<Zerokie> {
+    Zerokie::builder().api_key(credentials::ZEROKIE_API_KEY).base_url(sandbox.base_url("zerokie")).jitter_seed(7)
+}
+
+/// A Zerokie client with default settings.
+pub fn zerokie(sandbox: &Sandbox) -> Zerokie {
+    zerokie_builder(sandbox).build().expect("client builds")
+}
+
+/// A Zerokie client on a manual clock: waits are recorded instead of slept, attempt timers only fire
+/// when the test moves the clock.
+pub fn zerokie_on_manual_clock(sandbox: &Sandbox, clock: &ManualClock) -> Zerokie {
+    zerokie_builder(sandbox).time(Arc::new(clock.clone()), Arc::new(clock.sleeper())).build().expect("client builds")
+}
+
+/// Unix time 2026-01-15T10:30:00Z, the origin of manual clocks in these tests.
+pub const UNIX_ORIGIN: Duration = Duration::from_secs(1_768_473_000);

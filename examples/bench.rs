@@ -1,0 +1,99 @@
+//! Prints figures for the core's hot paths: pure request building and decoding, and whole calls
+//! through the pipeline against an in-process sandbox. A benchmark, not a test: it asserts nothing.
+//!
+//!     cargo run --release --example bench
+
+use std::time::{Duration, Instant};
+
+use zkit::operation::{build_request, decode_json};
+use zkit::zerokie::{App, CreateApp, UploadFile, Zerokie};
+use zkit_sandbox::{credentials, Sandbox};
+
+fn per_op(label: &str, iterations: u32, mut f: impl FnMut()) {
+    for _ in 0..iterations / 10 {
+        f();
+    }
+    let started = Instant::now();
+    for _ in 0..iterations {
+        f();
+    }
+    let each = started.elapsed() / iterations;
+    println!("{label:<48} {:>10.2} µs/op", each.as_secs_f64() * 1e6);
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e6
+}
+
+#[tokio::main]
+async fn main() {
+    println!("== pure request building and decoding (no I/O)");
+    let create = CreateApp::container("my-app", "nginx:alpine").port(80).env("NODE_ENV", "production");
+    per_op("build_request(create_app)", 200_000, || {
+        std::hint::black_box(build_request(&create, "https://api.platform-dev.zerokie.com").unwrap());
+    });
+    let upload = UploadFile::new("my-site", "assets/css/site v2.css", vec![b'x'; 64 * 1024]);
+    per_op("build_request(upload_file, 64 KiB)", 200_000, || {
+        std::hint::black_box(build_request(&upload, "https://api.platform-dev.zerokie.com").unwrap());
+    });
+    let list: Vec<u8> = serde_json::to_vec(
+        &(0..100)
+            .map(|i| {
+                serde_json::json!({"name": format!("app-{i}"), "image": "nginx:alpine", "port": 80,
+                "status": "running", "url": format!("https://app-{i}.platform-dev.zerokie.com")})
+            })
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    per_op("decode_json(Vec<App>, 100 apps)", 20_000, || {
+        std::hint::black_box(decode_json::<Vec<App>>(&list).unwrap());
+    });
+
+    println!("\n== whole calls through the pipeline, in-process sandbox on 127.0.0.1");
+    let sandbox = Sandbox::start().await.expect("sandbox starts");
+    let zerokie = Zerokie::builder()
+        .api_key(credentials::ZEROKIE_API_KEY)
+        .base_url(sandbox.base_url("zerokie"))
+        .build()
+        .expect("client builds");
+    zerokie.create_app(CreateApp::static_site("bench")).await.unwrap();
+    for _ in 0..200 {
+        zerokie.get_app("bench").await.unwrap();
+    }
+    let mut latencies = Vec::with_capacity(2_000);
+    let started = Instant::now();
+    for _ in 0..2_000 {
+        let t = Instant::now();
+        zerokie.get_app("bench").await.unwrap();
+        latencies.push(t.elapsed());
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    println!(
+        "{:<48} p50 {:.0} µs, p99 {:.0} µs, {:.0} calls/s",
+        "get_app, sequential (2000 calls)",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        2_000.0 / elapsed.as_secs_f64()
+    );
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let zerokie = zerokie.clone();
+            tokio::spawn(async move {
+                for _ in 0..100 {
+                    zerokie.get_app("bench").await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    println!(
+        "{:<48} {:.0} calls/s",
+        "get_app, 32 concurrent tasks (3200 calls)",
+        3_200.0 / started.elapsed().as_secs_f64()
+    );
+    sandbox.shutdown().await;
+}
