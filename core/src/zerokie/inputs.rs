@@ -231,59 +231,55 @@ impl Input for UploadFile {
     }
 }
 
-/// Input of `delete_file`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeleteFile {
-    /// The app's name.
-    pub name: String,
-    /// Path in the storage zone.
-    pub path: String,
-}
-
-impl DeleteFile {
-    /// Deletes `path` from the app's storage zone.
-    pub fn new(name: impl Into<String>, path: impl Into<String>) -> Self {
-        Self { name: name.into(), path: path.into() }
-    }
-}
-
-impl Input for DeleteFile {}
-
-/// Declares an input that names an app and a deploy session.
-macro_rules! lock_input {
-    ($(#[$meta:meta])* $name:ident) => {
+/// Declares an input that names an app and one more string field, checked by `$check` before sending.
+macro_rules! app_and_field_input {
+    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident } checked by $check:path) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         pub struct $name {
             /// The app's name.
             pub name: String,
-            /// The deploy session, a UUID; see [`new_deploy_session_id`](super::new_deploy_session_id).
-            pub deploy_session_id: String,
+            $(#[$field_meta])*
+            pub $field: String,
         }
 
         impl $name {
-            /// For the app and session.
-            pub fn new(name: impl Into<String>, deploy_session_id: impl Into<String>) -> Self {
-                Self { name: name.into(), deploy_session_id: deploy_session_id.into() }
+            #[doc = concat!("For the app and its `", stringify!($field), "`.")]
+            pub fn new(name: impl Into<String>, $field: impl Into<String>) -> Self {
+                Self { name: name.into(), $field: $field.into() }
             }
         }
 
         impl Input for $name {
             fn validate(&self) -> Result<()> {
-                validate::uuid("deploy_session_id", &self.deploy_session_id)
+                $check(stringify!($field), &self.$field)
             }
         }
     };
 }
 
-lock_input! {
-    /// Input of `acquire_deploy_lock`.
-    AcquireDeployLock
+app_and_field_input! {
+    /// Input of `delete_file`.
+    DeleteFile {
+        /// Path in the storage zone.
+        path
+    } checked by validate::file_path
 }
 
-lock_input! {
+app_and_field_input! {
+    /// Input of `acquire_deploy_lock`.
+    AcquireDeployLock {
+        /// The deploy session, a UUID; see [`new_deploy_session_id`](super::new_deploy_session_id).
+        deploy_session_id
+    } checked by validate::uuid
+}
+
+app_and_field_input! {
     /// Input of `renew_deploy_lock`, the heartbeat that keeps a lock past its 30 minutes.
-    RenewDeployLock
+    RenewDeployLock {
+        /// The deploy session holding the lock.
+        deploy_session_id
+    } checked by validate::uuid
 }
 
 /// Input of `finalize_deploy`: purges the CDN cache, records the deploy and releases the lock.
@@ -307,41 +303,20 @@ impl Input for FinalizeDeploy {
     }
 }
 
-/// Declares an input that names an app and one of its custom domains.
-macro_rules! domain_input {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-        pub struct $name {
-            /// The app's name.
-            pub name: String,
-            /// The domain, a subdomain such as `www.example.com` (apex domains are not supported).
-            pub domain: String,
-        }
-
-        impl $name {
-            /// For the app and domain.
-            pub fn new(name: impl Into<String>, domain: impl Into<String>) -> Self {
-                Self { name: name.into(), domain: domain.into() }
-            }
-        }
-
-        impl Input for $name {
-            fn validate(&self) -> Result<()> {
-                validate::subdomain("domain", &self.domain)
-            }
-        }
-    };
-}
-
-domain_input! {
+app_and_field_input! {
     /// Input of `add_domain`.
-    AddDomain
+    AddDomain {
+        /// The domain: a subdomain such as `www.example.com` (apex domains are not supported).
+        domain
+    } checked by validate::subdomain
 }
 
-domain_input! {
+app_and_field_input! {
     /// Input of `remove_domain`.
-    RemoveDomain
+    RemoveDomain {
+        /// The domain to remove.
+        domain
+    } checked by validate::subdomain
 }
 
 /// The media type of a file, from its extension; `application/octet-stream` when unknown.
