@@ -26,6 +26,8 @@ pub mod model;
 pub mod operation;
 pub mod raw;
 pub mod response;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod secret;
 pub mod validate;
 pub mod zerokie;
@@ -41,5 +43,8 @@ pub use response::{Response, ResponseMeta};
 pub use secret::Secret;
 pub use zerokie::Zerokie;
 
+#[doc(hidden)]
+#[cfg(feature = "schema")]
+pub use schemars;
 #[doc(hidden)]
 pub use {http, serde, serde_json};

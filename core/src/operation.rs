@@ -217,7 +217,7 @@ macro_rules! declare_operations {
     (
         api: $api:ty,
         operations: [ $(
-            $(#[$attr:meta])*
+            $(#[doc = $doc:literal])*
             $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty {
                 $method:ident $path:literal, idempotent: $idempotent:literal, rate: $rate:ident
             }
@@ -237,7 +237,19 @@ macro_rules! declare_operations {
         )*
 
         impl $api {
-            $( $crate::__operation_method!($(#[$attr])* $name, $input $(, $default)?); )*
+            $( $crate::__operation_method!($(#[doc = $doc])* $name, $input $(, $default)?); )*
+
+            /// The JSON Schema of this API's operations: name, doc, method, path, idempotency, rate
+            /// class, input and output, with shared definitions. Bindings generate their typed surface
+            /// (stubs, declarations) from it.
+            #[cfg(feature = "schema")]
+            pub fn schema() -> $crate::serde_json::Value {
+                let mut generator = $crate::schema::generator();
+                let operations = vec![ $(
+                    $crate::schema::operation::<$input>(&mut generator, concat!($($doc, "\n"),*)),
+                )* ];
+                $crate::schema::document(<$api as $crate::Api>::PROFILE, operations, generator)
+            }
 
             /// Every operation of this API, in table order.
             pub const OPERATIONS: &'static [&'static $crate::OperationSpec] =

@@ -13,6 +13,7 @@ use crate::validate;
 
 /// Input of `create_app`: a container app (the default) or a static app.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateApp {
     /// The app's name: a DNS label, since it becomes the app's subdomain.
     pub name: String,
@@ -106,6 +107,7 @@ macro_rules! app_input {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $name {
             /// The app's name.
             pub name: String,
@@ -123,6 +125,7 @@ macro_rules! app_input {
 
 /// Input of `list_apps`: none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListApps {}
 
 impl Input for ListApps {}
@@ -144,6 +147,7 @@ app_input! {
 
 /// Input of `deploy_app`: a new image, or none to re-pull and restart the current one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeployApp {
     /// The app's name.
     pub name: String,
@@ -186,6 +190,7 @@ impl Input for DeployApp {
 /// Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
 /// unless one is given.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UploadFile {
     /// The app's name.
     pub name: String,
@@ -193,6 +198,7 @@ pub struct UploadFile {
     pub path: String,
     /// The file's bytes.
     #[serde(skip_serializing, default, with = "crate::model::content")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "crate::model::content::schema"))]
     pub content: Bytes,
     /// Overrides the Content-Type guessed from the extension.
     #[serde(skip_serializing, default)]
@@ -236,6 +242,7 @@ macro_rules! app_and_field_input {
     ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident } checked by $check:path) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $name {
             /// The app's name.
             pub name: String,
@@ -284,6 +291,7 @@ app_and_field_input! {
 
 /// Input of `finalize_deploy`: purges the CDN cache, records the deploy and releases the lock.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FinalizeDeploy {
     /// The app's name.
     pub name: String,

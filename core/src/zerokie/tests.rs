@@ -302,3 +302,22 @@ fn session_ids_are_version_4_uuids() {
     assert_eq!(&a[14..15], "4");
     assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
 }
+
+#[cfg(feature = "schema")]
+#[test]
+fn the_schema_describes_every_operation_from_the_table() {
+    let schema = Zerokie::schema();
+    let operations = schema["operations"].as_array().unwrap();
+    assert_eq!(operations.len(), Zerokie::OPERATIONS.len());
+    let create = operations.iter().find(|op| op["name"] == "create_app").unwrap();
+    assert_eq!((create["method"].as_str(), create["path"].as_str()), (Some("POST"), Some("/v1/apps")));
+    assert_eq!(create["doc"], "Creates a container app (the default) or a static app.");
+    let defs = &schema["$defs"];
+    let input = &defs["CreateApp"];
+    assert_eq!(input["required"], json!(["name"]));
+    assert!(input["properties"]["registry_auth"].is_object());
+    assert_eq!(defs["UploadFile"]["properties"]["content"]["format"], "binary");
+    assert_eq!(defs["RegistryAuth"]["properties"]["password"]["writeOnly"], true);
+    assert_eq!(defs["App"]["properties"]["status"]["$ref"], "#/$defs/AppStatus");
+    assert_eq!(defs["AppStatus"]["examples"], json!(["deploying", "running", "failed", "stopped"]));
+}

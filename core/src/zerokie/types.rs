@@ -44,6 +44,7 @@ string_enum! {
 
 /// Credentials for pulling from a private registry. The password never shows in `Debug`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegistryAuth {
     /// Registry username or deploy token name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +59,7 @@ pub struct RegistryAuth {
 
 /// An app, as created, listed or fetched. Fields the listing leaves out are `None`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct App {
     /// The app's name, unique per account; also its subdomain.
     pub name: String,
@@ -97,6 +99,7 @@ pub struct App {
 
 /// A deploy that has started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deploy {
     /// The app.
     pub name: String,
@@ -112,6 +115,7 @@ pub struct Deploy {
 
 /// A file in a static app's storage zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FileEntry {
     /// Path relative to the zone's root.
     pub path: String,
@@ -127,6 +131,7 @@ pub struct FileEntry {
 
 /// A held deploy lock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeployLock {
     /// Whether the lock is held.
     pub locked: bool,
@@ -139,6 +144,7 @@ pub struct DeployLock {
 
 /// What a static deploy changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeploySummary {
     /// Files uploaded.
     pub files_uploaded: u64,
@@ -150,6 +156,7 @@ pub struct DeploySummary {
 
 /// A recorded static deployment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FinalizedDeploy {
     /// The deployment's id, such as `d-20260307-170000`.
     pub deploy_id: String,
@@ -166,6 +173,7 @@ pub struct FinalizedDeploy {
 
 /// A custom domain of a static app.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Domain {
     /// The domain, such as `www.example.com`.
     pub domain: String,
