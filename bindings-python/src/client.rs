@@ -1,0 +1,333 @@
+//! The native client classes. Each API gets one class, made by `native_client!` from the API's
+//! type; every operation goes through the generic `call`, so no operation needs code here.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::{json, Map, Value};
+use zkit::exec::BoxFuture;
+use zkit::{Api, CallOptions, ClientBuilder, RawRequest, Response, ResponseMeta};
+
+use crate::convert::{to_json, Json};
+use crate::errors;
+
+/// What the binding needs of an API type beyond [`Api`]: its dynamic entry point and its schema,
+/// both generated from the API's operation table.
+pub trait JsonApi: Api + Clone + Send + Sync + 'static {
+    /// Calls an operation by name with JSON input.
+    fn call_json_boxed(
+        &self,
+        operation: String,
+        input: Value,
+        options: CallOptions,
+    ) -> BoxFuture<'_, zkit::Result<Response<Value>>>;
+    /// The API's operation schema.
+    fn schema() -> Value;
+}
+
+/// Implements [`JsonApi`] for API types.
+macro_rules! json_api {
+    ($($api:ty),*) => {$(
+        impl JsonApi for $api {
+            fn call_json_boxed(&self, operation: String, input: Value, options: CallOptions) -> BoxFuture<'_, zkit::Result<Response<Value>>> {
+                Box::pin(async move { self.call_json(&operation, input, options).await })
+            }
+            fn schema() -> Value {
+                <$api>::schema()
+            }
+        }
+    )*};
+}
+
+json_api!(zkit::Zerokie);
+
+/// Runs `f`, turning a panic into a `ZkitError` instead of letting it cross into Python.
+pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(errors::from_panic(payload)))
+}
+
+/// Blocks on `future` on the shared runtime with the interpreter detached, so other Python threads
+/// run while this one waits on the network.
+pub fn block_on<T: Send>(py: Python<'_>, future: impl Future<Output = PyResult<T>> + Send) -> PyResult<T> {
+    py.detach(|| guard(|| pyo3_async_runtimes::tokio::get_runtime().block_on(future)))
+}
+
+/// Wraps `future` as a Python awaitable running on the shared runtime.
+pub fn awaitable<'py, T>(
+    py: Python<'py>,
+    future: impl Future<Output = PyResult<T>> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        AssertUnwindSafe(future).catch_unwind().await.unwrap_or_else(|payload| Err(errors::from_panic(payload)))
+    })
+}
+
+fn invalid(field: &str, message: &str) -> PyErr {
+    errors::to_py_err(&zkit::Error::invalid_input(field, message))
+}
+
+/// A duration in seconds; `None` means no limit.
+fn limit(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<Duration>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    let seconds: f64 = value.extract().map_err(|_| invalid(field, "must be a number of seconds or None"))?;
+    Duration::try_from_secs_f64(seconds)
+        .map(Some)
+        .map_err(|_| invalid(field, "must be a non-negative number of seconds"))
+}
+
+fn extract<'py, T: FromPyObjectOwned<'py>>(value: &Bound<'py, PyAny>, field: &str, expected: &str) -> PyResult<T> {
+    value.extract().map_err(|_| invalid(field, &format!("must be {expected}")))
+}
+
+/// A client builder from the constructor's config dict; what is absent keeps its default or comes
+/// from the environment.
+pub fn builder<A: Api>(config: &Bound<'_, PyDict>) -> PyResult<ClientBuilder<A>> {
+    let mut builder = ClientBuilder::<A>::default();
+    for (key, value) in config.iter() {
+        let key: String = key.extract()?;
+        builder = match key.as_str() {
+            "api_key" if value.is_none() => builder,
+            "api_key" => builder.api_key(extract::<String>(&value, "api_key", "a string")?),
+            "base_url" if value.is_none() => builder,
+            "base_url" => builder.base_url(extract::<String>(&value, "base_url", "a string")?),
+            "max_retries" => builder.max_retries(extract(&value, "max_retries", "a non-negative integer")?),
+            "timeout" => builder.timeout(limit(&value, "timeout")?),
+            "connect_timeout" => builder.connect_timeout(limit(&value, "connect_timeout")?),
+            "deadline" => builder.deadline(limit(&value, "deadline")?),
+            "rate_limit" => builder.rate_limit(extract(&value, "rate_limit", "a bool")?),
+            "jitter_seed" => builder.jitter_seed(extract(&value, "jitter_seed", "a non-negative integer")?),
+            other => return Err(invalid(other, "is not a client setting")),
+        };
+    }
+    Ok(builder.from_env())
+}
+
+/// Per-call options from a dict.
+pub fn call_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<CallOptions> {
+    let mut out = CallOptions::default();
+    for (key, value) in options.into_iter().flat_map(|o| o.iter()) {
+        let key: String = key.extract()?;
+        match key.as_str() {
+            "max_retries" => out.max_retries = Some(extract(&value, "max_retries", "a non-negative integer")?),
+            "timeout" => out.attempt_timeout = Some(limit(&value, "timeout")?),
+            "deadline" => out.deadline = Some(limit(&value, "deadline")?),
+            "idempotency_key" => out.idempotency_key = Some(extract(&value, "idempotency_key", "a string")?),
+            "rate_limit" => out.rate_limit = Some(extract(&value, "rate_limit", "a bool")?),
+            other => return Err(invalid(other, "is not a call option")),
+        }
+    }
+    Ok(out)
+}
+
+fn meta_json(meta: &ResponseMeta) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &meta.headers {
+        if let Ok(value) = value.to_str() {
+            match headers.get_mut(name.as_str()) {
+                Some(Value::String(existing)) => {
+                    existing.push_str(", ");
+                    existing.push_str(value);
+                }
+                _ => {
+                    headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
+                }
+            }
+        }
+    }
+    json!({"status": meta.status, "headers": headers, "request_id": meta.request_id, "attempts": meta.attempts})
+}
+
+/// The future of one operation call: `(data, meta)` as JSON.
+pub fn call_future<A: JsonApi>(
+    api: A,
+    operation: String,
+    input: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<impl Future<Output = PyResult<(Json, Json)>> + Send + 'static> {
+    let input = to_json(input, "").map_err(|e| errors::to_py_err(&e))?;
+    let options = call_options(options)?;
+    Ok(async move {
+        let response = api.call_json_boxed(operation, input, options).await.map_err(|e| errors::to_py_err(&e))?;
+        Ok((Json(response.data), Json(meta_json(&response.meta))))
+    })
+}
+
+/// The future of one raw call: `{status, headers, body, request_id, attempts}`.
+#[allow(clippy::too_many_arguments)]
+pub fn raw_future<A: JsonApi>(
+    api: A,
+    method: &str,
+    path: String,
+    query: Option<&Bound<'_, PyDict>>,
+    body: Option<Vec<u8>>,
+    content_type: Option<String>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<impl Future<Output = PyResult<RawOut>> + Send + 'static> {
+    let method = http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| invalid("method", "is not an HTTP method"))?;
+    let mut request = RawRequest::new(method, path);
+    for (key, value) in query.into_iter().flat_map(|q| q.iter()) {
+        let key: String = key.extract().map_err(|_| invalid("query", "keys must be strings"))?;
+        let value: String = match value.extract::<String>() {
+            Ok(s) => s,
+            Err(_) => value.str()?.to_string(),
+        };
+        request = request.query(key, value);
+    }
+    if let Some(body) = body {
+        request = request.bytes(body, content_type.unwrap_or_else(|| "application/octet-stream".into()));
+    }
+    let options = call_options(options)?;
+    Ok(async move {
+        let response =
+            api.client().call(request).options(options).send_with_meta().await.map_err(|e| errors::to_py_err(&e))?;
+        Ok(RawOut { body: response.data.body.to_vec(), meta: meta_json(&response.meta) })
+    })
+}
+
+/// A raw response on its way to Python, as a dict with `body` as bytes.
+pub struct RawOut {
+    body: Vec<u8>,
+    meta: Value,
+}
+
+impl<'py> IntoPyObject<'py> for RawOut {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let dict = crate::convert::to_py(py, &self.meta)?;
+        dict.set_item("body", pyo3::types::PyBytes::new(py, &self.body))?;
+        Ok(dict)
+    }
+}
+
+/// Declares the native class of one API.
+macro_rules! native_client {
+    ($class:ident, $name:literal, $api:ty) => {
+        #[doc = concat!("The native ", $name, " client; the typed Python classes wrap it.")]
+        #[pyclass(name = $name, module = "zkit._zkit", frozen)]
+        pub struct $class {
+            client: std::sync::RwLock<Option<$api>>,
+        }
+
+        impl $class {
+            fn api(&self) -> PyResult<$api> {
+                let client = self.client.read().unwrap_or_else(|p| p.into_inner());
+                client.clone().ok_or_else(|| $crate::errors::other("closed", "the client is closed"))
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            #[new]
+            fn new(config: &Bound<'_, PyDict>) -> PyResult<Self> {
+                $crate::client::guard(|| {
+                    let api =
+                        $crate::client::builder::<$api>(config)?.build().map_err(|e| $crate::errors::to_py_err(&e))?;
+                    Ok(Self { client: std::sync::RwLock::new(Some(api)) })
+                })
+            }
+
+            #[pyo3(signature = (operation, input, options=None))]
+            fn call(
+                &self,
+                py: Python<'_>,
+                operation: String,
+                input: &Bound<'_, PyAny>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<(Json, Json)> {
+                let future =
+                    $crate::client::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
+                $crate::client::block_on(py, future)
+            }
+
+            #[pyo3(signature = (operation, input, options=None))]
+            fn call_async<'py>(
+                &self,
+                py: Python<'py>,
+                operation: String,
+                input: &Bound<'py, PyAny>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let future =
+                    $crate::client::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
+                $crate::client::awaitable(py, future)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (method, path, query=None, body=None, content_type=None, options=None))]
+            fn raw(
+                &self,
+                py: Python<'_>,
+                method: &str,
+                path: String,
+                query: Option<&Bound<'_, PyDict>>,
+                body: Option<Vec<u8>>,
+                content_type: Option<String>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<$crate::client::RawOut> {
+                let future = $crate::client::guard(|| {
+                    $crate::client::raw_future(self.api()?, method, path, query, body, content_type, options)
+                })?;
+                $crate::client::block_on(py, future)
+            }
+
+            #[allow(clippy::too_many_arguments)]
+            #[pyo3(signature = (method, path, query=None, body=None, content_type=None, options=None))]
+            fn raw_async<'py>(
+                &self,
+                py: Python<'py>,
+                method: &str,
+                path: String,
+                query: Option<&Bound<'py, PyDict>>,
+                body: Option<Vec<u8>>,
+                content_type: Option<String>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let future = $crate::client::guard(|| {
+                    $crate::client::raw_future(self.api()?, method, path, query, body, content_type, options)
+                })?;
+                $crate::client::awaitable(py, future)
+            }
+
+            /// Closes the client: its connections are released once calls in flight finish.
+            fn close(&self) {
+                *self.client.write().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+
+            /// The API's operation schema.
+            #[staticmethod]
+            fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+                $crate::convert::to_py(py, &<$api as $crate::client::JsonApi>::schema())
+            }
+
+            fn __repr__(&self) -> String {
+                match self.client.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
+                    Some(api) => {
+                        let config = zkit::Api::client(api).config();
+                        format!(
+                            "<zkit.{} base_url={:?} api_key={:?}>",
+                            $name,
+                            config.base_url,
+                            config.api_key.preview()
+                        )
+                    }
+                    None => format!("<zkit.{} closed>", $name),
+                }
+            }
+        }
+    };
+}
+
+native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
