@@ -1,17 +1,23 @@
-//! wasm32 runtime pieces: fetch (through gloo-net), JavaScript timers and `Date.now()`.
+//! wasm32 runtime pieces: the global `fetch` (browsers, workers and Node 18+ alike), JavaScript
+//! timers and `Date.now()`.
 
 use std::time::Duration;
 
 use bytes::Bytes;
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, Request, RequestInit};
 
 use super::{BoxFuture, Clock, Sleep, Transport, TransportError};
 
-/// Sends with the platform's `fetch`. Dropping the future aborts the fetch.
+/// Sends with the global `fetch`, looked up on `globalThis` so that pages, workers and Node all
+/// work. Dropping the future aborts the fetch.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FetchTransport;
 
 /// Aborts the fetch when the call is dropped before it completes.
-struct AbortOnDrop(Option<web_sys::AbortController>);
+struct AbortOnDrop(Option<AbortController>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -21,32 +27,61 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// A JavaScript exception as text.
+fn describe(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+fn global_fetch(request: &Request) -> Result<Promise, JsValue> {
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
+    fetch.call1(&global, request)?.dyn_into()
+}
+
 impl Transport for FetchTransport {
     fn send(&self, request: http::Request<Bytes>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
-            let controller = web_sys::AbortController::new().ok();
-            let mut guard = AbortOnDrop(controller);
+            let connect = |e: JsValue| TransportError::connect(describe(&e));
+            // fetch reports every network failure alike, so once called the request may have gone out.
+            let broken = |e: JsValue| TransportError::broken(describe(&e));
+            let mut guard = AbortOnDrop(AbortController::new().ok());
             let (parts, body) = request.into_parts();
-            let mut builder = gloo_net::http::RequestBuilder::new(&parts.uri.to_string())
-                .method(parts.method.as_str().parse().map_err(|_| TransportError::connect("unsupported HTTP method"))?);
+            let headers = Headers::new().map_err(connect)?;
             for (name, value) in &parts.headers {
                 if let Ok(value) = value.to_str() {
-                    builder = builder.header(name.as_str(), value);
+                    headers.append(name.as_str(), value).map_err(connect)?;
                 }
             }
+            let init = RequestInit::new();
+            init.set_method(parts.method.as_str());
+            init.set_headers(&headers);
+            if !body.is_empty() {
+                init.set_body(&Uint8Array::from(body.as_ref()));
+            }
             if let Some(controller) = &guard.0 {
-                builder = builder.abort_signal(Some(&controller.signal()));
+                init.set_signal(Some(&controller.signal()));
             }
-            let request =
-                if body.is_empty() { builder.build() } else { builder.body(js_sys::Uint8Array::from(body.as_ref())) }
-                    .map_err(|e| TransportError::connect(e.to_string()))?;
-            // fetch reports every network failure alike, so the request may have gone out.
-            let response = request.send().await.map_err(|e| TransportError::broken(e.to_string()))?;
+            let request = Request::new_with_str_and_init(&parts.uri.to_string(), &init).map_err(connect)?;
+            let response: web_sys::Response = JsFuture::from(global_fetch(&request).map_err(connect)?)
+                .await
+                .map_err(broken)?
+                .dyn_into()
+                .map_err(broken)?;
             let mut out = http::Response::builder().status(response.status());
-            for (name, value) in response.headers().entries() {
-                out = out.header(name, value);
+            if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
+                for entry in entries.flatten() {
+                    let pair = Array::from(&entry);
+                    if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                        out = out.header(name, value);
+                    }
+                }
             }
-            let bytes = response.binary().await.map_err(|e| TransportError::broken(e.to_string()))?;
+            let buffer = JsFuture::from(response.array_buffer().map_err(broken)?).await.map_err(broken)?;
+            let bytes = Uint8Array::new(&buffer).to_vec();
             guard.0 = None;
             out.body(Bytes::from(bytes)).map_err(|e| TransportError::broken(e.to_string()))
         })
