@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""Writes python/zkit/_generated.py, zkit's typed Python surface, from the APIs' JSON Schemas.
+
+    python generate.py                   # write the file
+    python generate.py --check           # exit 1 if the file on disk is not what would be written
+    python generate.py --schema s.json   # read the schemas from a file (one document or a list)
+
+The schemas come from the built native module: each class in NATIVE_CLASSES has a static `schema()`
+returning the document of its API (operations, their docs, input and output schemas, `$defs`), as the
+Rust core's `schema()` builds it from the operation table. From each document this writes
+
+- a `Model` subclass per object type an operation returns, with a read-only typed property per field;
+- a `TypedDict` `<Name>Params` per object type an operation takes;
+- the clients `<Api>(SyncClient)` and `Async<Api>(AsyncClient)`, with one method per operation: a
+  dict form and a keyword form (`@overload`s), returning the model, a list of models, or None.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib.machinery
+import importlib.util
+import json
+import keyword
+import re
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = HERE / "python" / "zkit" / "_generated.py"
+
+# The native classes of zkit._zkit whose schemas are turned into clients, one per API.
+NATIVE_CLASSES = ["Zerokie"]
+
+# The per-call options every method takes as keywords, with their types (see zkit._base.CallOptions).
+OPTIONS = [
+    ("timeout", "float | None"),
+    ("deadline", "float | None"),
+    ("max_retries", "int"),
+    ("idempotency_key", "str"),
+    ("rate_limit", "bool"),
+]
+
+# Names a model's own members take; a field with one of these names gets a trailing underscore.
+MODEL_MEMBERS = {"extra", "get", "to_dict"}
+
+Schema = dict[str, Any]
+
+
+# ---- reading the schemas ---------------------------------------------------------------------------
+
+
+def native_module() -> Any:
+    """The built `zkit._zkit`, loaded on its own so that a stale `_generated.py` cannot get in the way."""
+    spec = importlib.util.find_spec("zkit")
+    places = [OUTPUT.parent] + [Path(p) for p in (spec.submodule_search_locations or [])] if spec else [OUTPUT.parent]
+    for place in places:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = place / f"_zkit{suffix}"
+            if path.exists():
+                module_spec = importlib.util.spec_from_file_location("zkit._zkit", path)
+                assert module_spec is not None and module_spec.loader is not None
+                module = importlib.util.module_from_spec(module_spec)
+                module_spec.loader.exec_module(module)
+                return module
+    sys.exit("generate.py: the native module zkit._zkit is not built; run `maturin develop` first")
+
+
+def load_documents(schema_file: str | None) -> list[Schema]:
+    if schema_file:
+        loaded = json.loads(Path(schema_file).read_text())
+        return loaded if isinstance(loaded, list) else [loaded]
+    native = native_module()
+    return [getattr(native, name).schema() for name in NATIVE_CLASSES]
+
+
+# ---- names and text --------------------------------------------------------------------------------
+
+
+def snake_case(name: str) -> str:
+    """A wire name as a Python name: lastModified -> last_modified, from -> from_."""
+    text = re.sub(r"[^0-9A-Za-z_]", "_", name)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower()
+    if not text or text[0].isdigit():
+        text = "_" + text
+    return text + "_" if keyword.iskeyword(text) else text
+
+
+def q(text: str) -> str:
+    """A Python string literal, in double quotes."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def class_name(api: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^0-9A-Za-z]+", api) if part)
+
+
+def plain_doc(text: str) -> str:
+    """Rust doc text for Python: intra-doc links become their text."""
+    return re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\)", r"\1", text or "").strip()
+
+
+def docstring(text: str, indent: str) -> list[str]:
+    """`text` as a docstring at `indent`, wrapped at 100 columns."""
+    paragraphs = [p for p in plain_doc(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').split("\n\n")]
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        if lines:
+            lines.append("")
+        if paragraph.startswith("    ") or "\n    " in paragraph:
+            lines.extend(paragraph.splitlines())  # an indented block: keep its layout
+        else:
+            lines.extend(textwrap.wrap(" ".join(paragraph.split()), 100 - len(indent) - 3) or [""])
+    if len(lines) == 1:
+        return [f'{indent}"""{lines[0]}"""']
+    return [f'{indent}"""{lines[0]}'] + [f"{indent}{line}" if line else "" for line in lines[1:]] + [f'{indent}"""']
+
+
+# ---- schemas to Python types -------------------------------------------------------------------------
+
+
+def split_nullable(schema: Schema) -> tuple[Schema, bool]:
+    """The schema without its null alternative, and whether it had one."""
+    kinds = schema.get("type")
+    if isinstance(kinds, list) and "null" in kinds:
+        rest = [k for k in kinds if k != "null"]
+        return {**schema, "type": rest[0] if len(rest) == 1 else rest}, True
+    for combinator in ("anyOf", "oneOf"):
+        options = schema.get(combinator)
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [o for o in options if o != {"type": "null"}]
+            base = {k: v for k, v in schema.items() if k != combinator}
+            return ({**base, **rest[0]} if len(rest) == 1 else {**base, combinator: rest}), True
+    return schema, bool(schema.get("nullable"))
+
+
+class Api:
+    """One API's document, with what the generator needs to know about its definitions."""
+
+    def __init__(self, document: Schema) -> None:
+        self.document = document
+        self.name = class_name(document["api"])
+        self.defs: dict[str, Schema] = document.get("$defs", {})
+        self.operations: list[Schema] = document["operations"]
+        self.models = self.reachable([op["output"] for op in self.operations])
+        self.params = self.reachable([op["input"] for op in self.operations])
+
+    def ref(self, schema: Schema) -> str | None:
+        ref = schema.get("$ref")
+        return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+    def resolve(self, schema: Schema) -> Schema:
+        name = self.ref(schema)
+        return self.defs[name] if name else schema
+
+    def is_object(self, name: str) -> bool:
+        definition = self.defs[name]
+        return definition.get("type") == "object" and ("properties" in definition or "additionalProperties" not in definition)
+
+    def reachable(self, roots: list[Schema]) -> list[str]:
+        """The object definitions `roots` lead to, in the order first met."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    walk(item)
+            elif isinstance(node, dict):
+                name = self.ref(node)
+                if name is not None and name not in found:
+                    if self.is_object(name):
+                        found.append(name)
+                    walk(self.defs[name])
+                for key, value in node.items():
+                    if key != "$ref":
+                        walk(value)
+
+        walk(roots)
+        return found
+
+    def fields(self, definition: Schema) -> list[tuple[str, Schema, bool]]:
+        """(wire name, schema, required) of an object definition's properties: the required ones in the
+        order of "required" (the declaration order), then the others in the order of "properties"."""
+        properties = definition.get("properties", {})
+        required = [wire for wire in definition.get("required", []) if wire in properties]
+        others = [wire for wire in properties if wire not in required]
+        return [(wire, properties[wire], True) for wire in required] + [(wire, properties[wire], False) for wire in others]
+
+    def input_fields(self, operation: Schema) -> list[tuple[str, Schema, bool]]:
+        return self.fields(self.resolve(operation["input"]))
+
+    def annotation(self, schema: Schema, side: str) -> str:
+        """The Python type of values of `schema`; `side` is "in" for inputs, "out" for results."""
+        inner, nullable = split_nullable(schema)
+        text = self.bare_annotation(inner, side)
+        return f"{text} | None" if nullable and text not in ("Any", "None") else text
+
+    def bare_annotation(self, schema: Schema, side: str) -> str:
+        name = self.ref(schema)
+        if name is not None:
+            if self.is_object(name):
+                return name if side == "out" else f"{name}Params"
+            return self.annotation(self.defs[name], side)
+        for combinator in ("anyOf", "oneOf"):
+            if combinator in schema:
+                types = dict.fromkeys(self.annotation(option, side) for option in schema[combinator])
+                return "Any" if "Any" in types else " | ".join(types)
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            types = dict.fromkeys(self.bare_annotation({**schema, "type": k}, side) for k in kind)
+            return "Any" if "Any" in types else " | ".join(types)
+        if kind == "string":
+            if schema.get("format") == "binary":
+                return "bytes | str" if side == "in" else "bytes"
+            return "str"
+        if kind in ("integer", "number", "boolean", "null"):
+            return {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}[kind]
+        if kind == "array":
+            item = self.annotation(schema.get("items", {}), side)
+            return f"Sequence[{item}]" if side == "in" else f"list[{item}]"
+        if kind == "object":
+            values = schema.get("additionalProperties")
+            value = self.annotation(values, side) if isinstance(values, dict) else "Any"
+            return f"Mapping[str, {value}]" if side == "in" else f"dict[str, {value}]"
+        return "Any"
+
+    def conversion(self, schema: Schema, expr: str, depth: int = 0) -> str | None:
+        """Python code turning the JSON value `expr` into the result type of `schema`, or None when the
+        JSON value is the result as it is."""
+        inner, nullable = split_nullable(schema)
+        converted = self.bare_conversion(inner, expr, depth)
+        if converted is None or not nullable:
+            return converted
+        return f"None if {expr} is None else {converted}"
+
+    def bare_conversion(self, schema: Schema, expr: str, depth: int) -> str | None:
+        name = self.ref(schema)
+        if name is not None:
+            return f"{name}({expr})" if self.is_object(name) else self.conversion(self.defs[name], expr, depth)
+        item = f"item{depth}" if depth else "item"
+        if schema.get("type") == "array":
+            converted = self.conversion(schema.get("items", {}), item, depth + 1)
+            return f"list({expr})" if converted is None else f"[{converted} for {item} in {expr}]"
+        if schema.get("type") == "object" and isinstance(schema.get("additionalProperties"), dict):
+            converted = self.conversion(schema["additionalProperties"], item, depth + 1)
+            key = f"key{depth}" if depth else "key"
+            return f"dict({expr})" if converted is None else f"{{{key}: {converted} for {key}, {item} in {expr}.items()}}"
+        return None
+
+    def known_values(self, schema: Schema) -> list[str]:
+        """The documented values of an open string enum, for docstrings."""
+        inner, _ = split_nullable(schema)
+        name = self.ref(inner)
+        target = self.defs[name] if name else inner
+        return [str(v) for v in target.get("examples", [])] if target.get("type") == "string" else []
+
+    def field_doc(self, schema: Schema) -> str:
+        text = plain_doc(schema.get("description", ""))
+        values = self.known_values(schema)
+        if values:
+            listed = ", ".join(f'"{v}"' for v in values)
+            text = f"{text}\n\nKnown values: {listed}; a newer server may send others."
+        return text
+
+
+# ---- writing ---------------------------------------------------------------------------------------
+
+
+def model_class(api: Api, name: str) -> list[str]:
+    definition = api.defs[name]
+    fields = api.fields(definition)
+    attrs = [(field_attr(wire), wire) for wire, _, _ in fields]
+    out = ["", "", f"class {name}(Model):"]
+    out += docstring(definition.get("description") or f"{name}.", "    ")
+    out += ["", "    __slots__ = ()", "    _fields = ("]
+    out += [f"        ({q(attr)}, {q(wire)})," for attr, wire in attrs]
+    out.append("    )")
+    for (attr, wire), (_, schema, required) in zip(attrs, fields):
+        type_ = api.annotation(schema, "out")
+        _, nullable = split_nullable(schema)
+        optional = nullable or not required
+        if optional and not type_.endswith("| None") and type_ not in ("Any", "None"):
+            type_ += " | None"
+        out += ["", "    @property", f"    def {attr}(self) -> {type_}:"]
+        out += docstring(api.field_doc(schema) or f"The {wire!r} field.", "        ")
+        access = f"self._data.get({q(wire)})" if optional else f"self._data[{q(wire)}]"
+        converted = api.conversion(schema, "value" if optional else access)
+        if converted is None:
+            out.append(f"        return cast({q(type_)}, {access})")
+        elif optional:
+            out += [f"        value = {access}", f"        return None if value is None else {converted}"]
+        else:
+            out.append(f"        return {converted}")
+    return out
+
+
+def field_attr(wire: str) -> str:
+    attr = snake_case(wire)
+    return attr + "_" if attr in MODEL_MEMBERS else attr
+
+
+def params_class(api: Api, name: str) -> list[str]:
+    definition = api.defs[name]
+    entries = []
+    for wire, schema, required in api.fields(definition):
+        type_ = api.annotation(schema, "in")
+        entries.append((wire, type_ if required else f"NotRequired[{type_}]", api.field_doc(schema)))
+    description = definition.get("description") or f"The parameters of {name}."
+    if all(wire.isidentifier() and not keyword.iskeyword(wire) for wire, _, _ in entries):
+        out = ["", "", f"class {name}Params(TypedDict):"] + docstring(description, "    ")
+        for wire, type_, doc in entries:
+            out += ["", f"    {wire}: {type_}"] + (docstring(doc, "    ") if doc else [])
+        return out
+    # Wire names that are not Python names need the functional form.
+    out = ["", ""] + [f"# {line}" for line in plain_doc(description).splitlines()]
+    out.append(f"{name}Params = TypedDict({q(name + 'Params')}, {{")
+    out += [f"    {q(wire)}: {q(type_)}," for wire, type_, _ in entries]
+    return out + ["})"]
+
+
+def signature(define: str, name: str, params: list[str], returns: str, end: str) -> list[str]:
+    """A method's first line(s): on one line when it fits in 110 columns, else one parameter a line."""
+    line = f"    {define} {name}({', '.join(params)}) -> {returns}:{end}"
+    if len(line) <= 110:
+        return [line]
+    return [f"    {define} {name}("] + [f"        {param}," for param in params] + [f"    ) -> {returns}:{end}"]
+
+
+def method(api: Api, operation: Schema, is_async: bool) -> list[str]:
+    name = operation["name"]
+    fields = api.input_fields(operation)
+    output = operation["output"]
+    returns = api.annotation(output, "out")
+    define = "async def" if is_async else "def"
+    params_arg = "params" if fields else "()"
+    kwargs = "kwargs" if fields else "options"
+    call = f"{'await ' if is_async else ''}self._call({q(name)}, {params_arg}, {kwargs})"
+    converted = api.conversion(output, call)
+    if returns == "None":
+        body = [f"        {call}"]
+    elif converted is None:
+        body = [f"        return cast({q(returns)}, {call})"]
+    else:
+        body = [f"        return {converted}"]
+    doc = operation.get("doc") or name
+    if fields:
+        listed = "\n".join(
+            f"    {snake_case(wire)}: {' '.join(plain_doc(schema.get('description', '')).split())}"
+            for wire, schema, _ in fields
+        )
+        doc = f"{doc}\n\nParameters, as keyword arguments or one dict:\n{listed}"
+    out = [""]
+    if not fields:
+        out += signature(define, name, ["self", "**options: Unpack[CallOptions]"], returns, "")
+        return out + docstring(doc, "        ") + body
+    params_type = f"{api.ref(operation['input'])}Params"
+    out.append("    @overload")
+    dict_form = ["self", f"params: {params_type}", "/", "**options: Unpack[CallOptions]"]
+    out += signature(define, name, dict_form, returns, " ...")
+    keyword_form = ["self", "/", "*"]
+    for wire, schema, required in fields:
+        type_ = api.annotation(schema, "in")
+        if required:
+            keyword_form.append(f"{snake_case(wire)}: {type_}")
+        else:
+            none = "" if type_.endswith("| None") or type_ == "Any" else " | None"
+            keyword_form.append(f"{snake_case(wire)}: {type_}{none} = ...")
+    keyword_form += [f"{option}: {type_} = ..." for option, type_ in OPTIONS]
+    out += ["", "    @overload"] + signature(define, name, keyword_form, returns, " ...") + [""]
+    # One implementation takes both forms; `*params` (rather than a parameter defaulting to None) keeps
+    # the runtime signature consistent with the overloads for stubtest.
+    implementation = ["self", "/", f"*params: {params_type}", "**kwargs: Any"]
+    out += signature(define, name, implementation, returns, "")
+    return out + docstring(doc, "        ") + body
+
+
+def client_class(api: Api, is_async: bool) -> list[str]:
+    document = api.document
+    name = f"Async{api.name}" if is_async else api.name
+    base = "AsyncClient" if is_async else "SyncClient"
+    kind = "An asyncio" if is_async else "A blocking"
+    prefix = document["env_prefix"]
+    doc = (
+        f"{kind} client of the {api.name} API.\n\n"
+        f"The key comes from `api_key` or {prefix}_API_KEY; the base URL from `base_url`, {prefix}_BASE_URL "
+        f"or {document['default_base_url']}. Timeouts, retries and pacing are settable here and per call."
+    )
+    out = ["", "", f"class {name}({base}):"] + docstring(doc, "    ")
+    out += ["", "    __slots__ = ()", f"    _native_class = _zkit.{api.name}", f"    _fields = _{api.name.upper()}_FIELDS"]
+    for operation in api.operations:
+        out += method(api, operation, is_async)
+    return out
+
+
+def fields_table(api: Api) -> list[str]:
+    out = ["", "", f"# {api.name}'s operations: their keyword parameters and the wire names they stand for."]
+    out.append(f"_{api.name.upper()}_FIELDS: dict[str, dict[str, str]] = {{")
+    for operation in api.operations:
+        fields = {snake_case(wire): wire for wire, _, _ in api.input_fields(operation)}
+        option_clash = set(fields) & {option for option, _ in OPTIONS}
+        if option_clash:
+            raise SystemExit(f"{operation['name']}: input fields {option_clash} clash with call options")
+        listed = [f"{q(param)}: {q(wire)}" for param, wire in fields.items()]
+        line = f"    {q(operation['name'])}: {{{', '.join(listed)}}},"
+        if len(line) <= 110:
+            out.append(line)
+        else:
+            out += [f"    {q(operation['name'])}: {{"] + [f"        {item}," for item in listed] + ["    },"]
+    return out + ["}"]
+
+
+def generate(documents: list[Schema]) -> str:
+    apis = [Api(document) for document in documents]
+    seen: dict[str, Schema] = {}
+    for api in apis:
+        for name in api.models + api.params:
+            if seen.setdefault(name, api.defs[name]) != api.defs[name]:
+                raise SystemExit(f"two APIs define {name} differently: give one of them another name")
+    params = {f"{n}Params" for api in apis for n in api.params if api.fields(api.defs[n])}
+    exported = sorted({n for api in apis for n in api.models} | params)
+    exported += [n for api in apis for n in (api.name, f"Async{api.name}")]
+    body: list[str] = []
+    for api in apis:
+        body += [""] + [f"# ---- {api.name} " + "-" * (94 - len(api.name))]
+        for name in api.models:
+            body += model_class(api, name)
+        for name in api.params:
+            if api.fields(api.defs[name]):
+                body += params_class(api, name)
+        body += fields_table(api)
+        body += client_class(api, is_async=False)
+        body += client_class(api, is_async=True)
+    text = "\n".join(body)
+
+    def used(*names: str) -> str:
+        return ", ".join(name for name in names if re.search(rf"\b{name}\b", text))
+
+    header = [
+        '"""zkit\'s typed surface: results, parameters and clients of every API.',
+        "",
+        "Generated by bindings-python/generate.py from the APIs' schemas; do not edit by hand.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    if used("Mapping", "Sequence"):
+        header.append(f"from collections.abc import {used('Mapping', 'Sequence')}")
+    header += [
+        f"from typing import TYPE_CHECKING, {used('Any', 'TypedDict', 'cast', 'overload')}",
+        "",
+        "from zkit import _zkit",
+        "from zkit._base import AsyncClient, CallOptions, SyncClient",
+        "from zkit._model import Model",
+        "",
+        "if TYPE_CHECKING:",
+        f"    from typing_extensions import {used('NotRequired', 'Unpack')}",
+        "",
+        "__all__ = [",
+    ]
+    header += [f"    {q(name)}," for name in exported] + ["]"]
+    return "\n".join(header) + "\n" + text + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file on disk differs")
+    parser.add_argument("--schema", help="read the schemas from this JSON file instead of the native module")
+    parser.add_argument("--output", default=str(OUTPUT), help=f"where to write (default {OUTPUT})")
+    args = parser.parse_args()
+    text = generate(load_documents(args.schema))
+    output = Path(args.output)
+    if args.check:
+        current = output.read_text() if output.exists() else ""
+        if current != text:
+            diff = difflib.unified_diff(current.splitlines(), text.splitlines(), str(output), "generated", lineterm="")
+            print("\n".join(list(diff)[:60]))
+            print(f"{output} is out of date: run bindings-python/generate.py", file=sys.stderr)
+            return 1
+        print(f"{output.name} is up to date")
+        return 0
+    output.write_text(text)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

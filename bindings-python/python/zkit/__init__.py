@@ -1,0 +1,27 @@
+"""zkit: typed, retrying, rate-limit-aware clients for the Zerokie API (Zenifra, Zyra and Zenovay to come).
+
+    import zkit
+
+    with zkit.Zerokie() as zerokie:            # ZEROKIE_API_KEY, optional ZEROKIE_BASE_URL
+        app = zerokie.create_app(name="my-app", image="nginx:alpine", port=80)
+        print(app.name, app.status)
+
+`zkit.AsyncZerokie` is the same client for asyncio. Every call also takes the keywords `timeout`,
+`deadline`, `max_retries`, `idempotency_key` and `rate_limit`; failures raise subclasses of
+`zkit.ZkitError`. Results are `zkit.Model`s: typed attributes, plus `result["wireName"]` and
+`result.extra` for fields this version does not name.
+"""
+
+# Each module's __all__ says what it exports; the generated one grows with the APIs' operation tables.
+from zkit._base import *  # noqa: F403
+from zkit._generated import *  # noqa: F403
+from zkit._model import *  # noqa: F403
+from zkit._zkit import __version__ as __version__
+from zkit.errors import *  # noqa: F403
+
+
+def new_deploy_session_id() -> str:
+    """A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock."""
+    import uuid
+
+    return str(uuid.uuid4())

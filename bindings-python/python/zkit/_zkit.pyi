@@ -1,0 +1,42 @@
+# The native module, built from bindings-python/src with pyo3: one class per API. Its errors are raised
+# as the instances zkit.errors._from_native makes.
+from typing import Any, Awaitable, Mapping, Optional
+
+from typing_extensions import Self, final
+
+__all__ = ["Zerokie", "__version__"]
+
+__version__: str
+
+@final
+class Zerokie:
+    # config keys, each optional: api_key, base_url, max_retries, timeout, connect_timeout, deadline,
+    # rate_limit, jitter_seed; None for a time limit removes it.
+    def __new__(cls, config: Mapping[str, Any]) -> Self: ...
+    def call(
+        self, operation: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
+    ) -> tuple[Any, dict[str, Any]]: ...
+    def call_async(
+        self, operation: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
+    ) -> Awaitable[tuple[Any, dict[str, Any]]]: ...
+    def raw(
+        self,
+        method: str,
+        path: str,
+        query: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        content_type: Optional[str] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> dict[str, Any]: ...
+    def raw_async(
+        self,
+        method: str,
+        path: str,
+        query: Optional[Mapping[str, str]] = None,
+        body: Optional[bytes] = None,
+        content_type: Optional[str] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> Awaitable[dict[str, Any]]: ...
+    def close(self) -> None: ...
+    @staticmethod
+    def schema() -> dict[str, Any]: ...
