@@ -1,0 +1,47 @@
+"""Fixtures: one sandbox process per session, reset before each test that uses it, and clients on it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support import SANDBOX_KEY, AwaitableSync, Sandbox
+
+import zkit
+
+
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[Sandbox]:
+    sandbox = Sandbox()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_process: Sandbox) -> Sandbox:
+    """The sandbox, fresh: state, journal, faults and clock reset."""
+    sandbox_process.reset()
+    return sandbox_process
+
+
+@pytest.fixture
+def zerokie(sandbox: Sandbox) -> Iterator[zkit.Zerokie]:
+    """A sync client on the sandbox, with a fixed jitter seed."""
+    with zkit.Zerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, jitter_seed=7) as client:
+        yield client
+
+
+@pytest.fixture(params=["sync", "async"])
+def api(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """The sync client (its calls wrapped as coroutines) or the async client: test bodies `await` the
+    calls and run under asyncio.run, so each body checks both clients."""
+    if request.param == "sync":
+        sync = zkit.Zerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, jitter_seed=7)
+        yield AwaitableSync(sync)
+        sync.close()
+    else:
+        client = zkit.AsyncZerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, jitter_seed=7)
+        yield client
+        asyncio.run(client.close())

@@ -1,0 +1,90 @@
+"""Helpers of the test suite: the sandbox process and its control API, and a sync client dressed as
+an async one so that one test body checks both clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+SANDBOX_KEY = "zrk_sandbox_0c0ffee0c0ffee0c0ffee0c0ffee"
+WRONG_KEY = "zrk_not_a_sandbox_key_0000"
+
+
+class Sandbox:
+    """A `zkit-sandbox` process on 127.0.0.1 and a port of its choosing, driven by its control API."""
+
+    def __init__(self) -> None:
+        binary = os.environ.get("ZKIT_SANDBOX_BIN") or str(REPO / "target" / "debug" / "zkit-sandbox")
+        if not Path(binary).exists():
+            raise RuntimeError(f"no sandbox binary at {binary}: run `cargo build -p zkit-sandbox` first")
+        self.process = subprocess.Popen(
+            [binary, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        assert self.process.stdout is not None
+        first = self.process.stdout.readline().strip()
+        if not first.startswith("ZKIT_SANDBOX_URL="):
+            self.process.kill()
+            raise RuntimeError(f"the sandbox did not start: {first!r}")
+        self.url = first.split("=", 1)[1]
+        # Keep reading what it prints, so that a full pipe never blocks it.
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()
+
+    @property
+    def zerokie_url(self) -> str:
+        return f"{self.url}/zerokie"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.url}/__sandbox/{path}", data=data, method=method)
+        request.add_header("content-type", "application/json")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read()
+        return json.loads(text) if text.strip() else None
+
+    def reset(self) -> None:
+        self.control("POST", "reset")
+
+    def advance_clock(self, seconds: float) -> None:
+        self.control("POST", "clock", {"advance_seconds": seconds})
+
+    def journal(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.control("GET", "journal")
+        return entries
+
+    def fault(self, **fault: Any) -> None:
+        """Queues a fault: method, path (a prefix), times, kind, status, body, retry_after, delay_ms."""
+        self.control("POST", "faults", fault)
+
+
+class AwaitableSync:
+    """A sync client whose methods return coroutines, so a test body written with `await` runs the sync
+    client as it is (each call blocks, then the coroutine completes)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.client, name)
+        if not callable(attribute):
+            return attribute
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return attribute(*args, **kwargs)
+
+        return call
+
+    def __repr__(self) -> str:
+        return repr(self.client)
