@@ -55,8 +55,9 @@ Schema = dict[str, Any]
 
 def native_module() -> Any:
     """The built `zkit._zkit`, loaded on its own so that a stale `_generated.py` cannot get in the way."""
-    spec = importlib.util.find_spec("zkit")
-    places = [OUTPUT.parent] + [Path(p) for p in (spec.submodule_search_locations or [])] if spec else [OUTPUT.parent]
+    spec = importlib.util.find_spec("zkit")  # finds the installed package without importing it
+    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    places.append(OUTPUT.parent)  # where `maturin develop` puts the module
     for place in places:
         for suffix in importlib.machinery.EXTENSION_SUFFIXES:
             path = place / f"_zkit{suffix}"

@@ -181,3 +181,15 @@ def test_a_waiting_call_leaves_the_event_loop_free(sandbox: Sandbox) -> None:
                 await slow
 
     asyncio.run(body())
+
+
+def test_cancelled_calls_leave_the_client_usable(sandbox: Sandbox) -> None:
+    sandbox.fault(method="GET", path="/zerokie/v1/apps/slow", kind="delay", delay_ms=300)
+
+    async def body() -> None:
+        async with zkit.AsyncZerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url) as client:
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.get_app(name="slow"), timeout=0.05)
+            assert await client.list_apps() == []
+
+    asyncio.run(body())

@@ -24,6 +24,7 @@ __all__ = [
     "CallOptions",
     "Response",
     "RawResponse",
+    "QueryValue",
     "SyncClient",
     "AsyncClient",
 ]
