@@ -107,9 +107,11 @@ def plain_doc(text: str) -> str:
 
 def docstring(text: str, indent: str) -> list[str]:
     """`text` as a docstring at `indent`, wrapped at 100 columns."""
-    paragraphs = [p for p in plain_doc(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"').split("\n\n")]
+    escaped = plain_doc(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
     lines: list[str] = []
-    for paragraph in paragraphs:
+    for paragraph in escaped.split("\n\n"):
         if lines:
             lines.append("")
         if paragraph.startswith("    ") or "\n    " in paragraph:
@@ -282,14 +284,14 @@ def model_class(api: Api, name: str) -> list[str]:
     out.append("    )")
     for (attr, wire), (_, schema, required) in zip(attrs, fields):
         type_ = api.annotation(schema, "out")
-        _, nullable = split_nullable(schema)
+        inner, nullable = split_nullable(schema)
         optional = nullable or not required
         if optional and not type_.endswith("| None") and type_ not in ("Any", "None"):
             type_ += " | None"
         out += ["", "    @property", f"    def {attr}(self) -> {type_}:"]
         out += docstring(api.field_doc(schema) or f"The {wire!r} field.", "        ")
         access = f"self._data.get({q(wire)})" if optional else f"self._data[{q(wire)}]"
-        converted = api.conversion(schema, "value" if optional else access)
+        converted = api.conversion(inner, "value" if optional else access)
         if converted is None:
             out.append(f"        return cast({q(type_)}, {access})")
         elif optional:
