@@ -2,10 +2,8 @@
 //! type; every operation goes through the generic `call`, so no operation needs code here.
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::{json, Map, Value};
@@ -45,30 +43,6 @@ macro_rules! json_api {
 
 json_api!(zkit::Zerokie);
 
-/// Runs `f`, turning a panic into a `ZkitError` instead of letting it cross into Python.
-pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-    std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| Err(errors::from_panic(payload)))
-}
-
-/// Blocks on `future` on the shared runtime with the interpreter detached, so other Python threads
-/// run while this one waits on the network.
-pub fn block_on<T: Send>(py: Python<'_>, future: impl Future<Output = PyResult<T>> + Send) -> PyResult<T> {
-    py.detach(|| guard(|| pyo3_async_runtimes::tokio::get_runtime().block_on(future)))
-}
-
-/// Wraps `future` as a Python awaitable running on the shared runtime.
-pub fn awaitable<'py, T>(
-    py: Python<'py>,
-    future: impl Future<Output = PyResult<T>> + Send + 'static,
-) -> PyResult<Bound<'py, PyAny>>
-where
-    T: for<'a> IntoPyObject<'a> + Send + 'static,
-{
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        AssertUnwindSafe(future).catch_unwind().await.unwrap_or_else(|payload| Err(errors::from_panic(payload)))
-    })
-}
-
 fn invalid(field: &str, message: &str) -> PyErr {
     errors::to_py_err(&zkit::Error::invalid_input(field, message))
 }
@@ -91,7 +65,7 @@ fn extract<'py, T: FromPyObjectOwned<'py>>(value: &Bound<'py, PyAny>, field: &st
 /// A client builder from the constructor's config dict; what is absent keeps its default or comes
 /// from the environment.
 pub fn builder<A: Api>(config: &Bound<'_, PyDict>) -> PyResult<ClientBuilder<A>> {
-    let mut builder = ClientBuilder::<A>::default();
+    let mut builder = ClientBuilder::<A>::default().user_agent(concat!("zkit-python/", env!("CARGO_PKG_VERSION")));
     for (key, value) in config.iter() {
         let key: String = key.extract()?;
         builder = match key.as_str() {
@@ -232,7 +206,7 @@ macro_rules! native_client {
         impl $class {
             #[new]
             fn new(config: &Bound<'_, PyDict>) -> PyResult<Self> {
-                $crate::client::guard(|| {
+                $crate::runtime::guard(|| {
                     let api =
                         $crate::client::builder::<$api>(config)?.build().map_err(|e| $crate::errors::to_py_err(&e))?;
                     Ok(Self { client: std::sync::RwLock::new(Some(api)) })
@@ -248,8 +222,8 @@ macro_rules! native_client {
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<(Json, Json)> {
                 let future =
-                    $crate::client::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
-                $crate::client::block_on(py, future)
+                    $crate::runtime::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
+                $crate::runtime::block_on(py, future)
             }
 
             #[pyo3(signature = (operation, input, options=None))]
@@ -261,8 +235,8 @@ macro_rules! native_client {
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let future =
-                    $crate::client::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
-                $crate::client::awaitable(py, future)
+                    $crate::runtime::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
+                $crate::runtime::awaitable(py, future)
             }
 
             #[allow(clippy::too_many_arguments)]
@@ -277,10 +251,10 @@ macro_rules! native_client {
                 content_type: Option<String>,
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<$crate::client::RawOut> {
-                let future = $crate::client::guard(|| {
+                let future = $crate::runtime::guard(|| {
                     $crate::client::raw_future(self.api()?, method, path, query, body, content_type, options)
                 })?;
-                $crate::client::block_on(py, future)
+                $crate::runtime::block_on(py, future)
             }
 
             #[allow(clippy::too_many_arguments)]
@@ -295,10 +269,10 @@ macro_rules! native_client {
                 content_type: Option<String>,
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {
-                let future = $crate::client::guard(|| {
+                let future = $crate::runtime::guard(|| {
                     $crate::client::raw_future(self.api()?, method, path, query, body, content_type, options)
                 })?;
-                $crate::client::awaitable(py, future)
+                $crate::runtime::awaitable(py, future)
             }
 
             /// Closes the client: its connections are released once calls in flight finish.

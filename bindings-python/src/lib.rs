@@ -1,6 +1,6 @@
 //! `zkit._zkit`: the native half of the Python package. One class per API, each with a generic
-//! `call` (sync, the interpreter detached while it waits) and `call_async` (an asyncio awaitable on
-//! one shared tokio runtime), a raw call, and the API's schema. The typed Python surface is generated
+//! `call` (sync, the interpreter detached while it waits) and `call_async` (an asyncio future settled
+//! from one shared tokio runtime), a raw call, and the API's schema. The typed Python surface is generated
 //! from that schema (see `generate.py`), so adding an operation to the core needs nothing here.
 
 use pyo3::prelude::*;
@@ -8,10 +8,12 @@ use pyo3::prelude::*;
 mod client;
 mod convert;
 mod errors;
+mod runtime;
 
 #[pymodule]
 fn _zkit(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeZerokie>()?;
+    module.add_function(wrap_pyfunction!(runtime::drain, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -85,7 +85,7 @@ def test_equality_repr_copy_and_pickle() -> None:
     with pytest.raises(TypeError):
         hash(app)
     assert repr(app) == (
-        "App(name='my-app', status='running', image='nginx:alpine', port=80, type='container', "
+        "App(name='my-app', status='running', type='container', image='nginx:alpine', port=80, "
         "extra={'zone': 'eu-west', 'labels': {'team': 'web'}})"
     )
     assert copy.copy(app) is app

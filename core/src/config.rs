@@ -72,6 +72,8 @@ pub struct ClientConfig {
     pub rate_limit: bool,
     /// Seed for backoff jitter; fixed for reproducible tests, drawn from the clock otherwise.
     pub jitter_seed: Option<u64>,
+    /// The User-Agent of the native transport (`zkit-rust/<version>` unless a binding names itself).
+    pub user_agent: String,
 }
 
 /// Overrides for one call. Unset fields keep the client's settings.
@@ -119,6 +121,7 @@ pub struct ClientBuilder<A> {
     timeouts: Timeouts,
     rate_limit: bool,
     jitter_seed: Option<u64>,
+    user_agent: String,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     sleep: Option<Arc<dyn Sleep>>,
@@ -134,6 +137,7 @@ impl<A: Api> Default for ClientBuilder<A> {
             timeouts: Timeouts::default(),
             rate_limit: true,
             jitter_seed: None,
+            user_agent: concat!("zkit-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             transport: None,
             clock: None,
             sleep: None,
@@ -210,6 +214,12 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Names the client in the User-Agent header (native transport only; browsers set their own).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
     /// Sends through this transport instead of the platform's default.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
@@ -241,7 +251,9 @@ impl<A: Api> ClientBuilder<A> {
             timeouts: self.timeouts,
             rate_limit: self.rate_limit,
             jitter_seed: self.jitter_seed,
+            user_agent: self.user_agent,
         };
+        validate::header_value("user_agent", &config.user_agent)?;
         let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;
         Ok(A::from_client(Client::new(profile, config, runtime)))
     }

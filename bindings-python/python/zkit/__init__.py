@@ -19,6 +19,13 @@ from zkit._model import *  # noqa: F403
 from zkit._zkit import __version__ as __version__
 from zkit.errors import *  # noqa: F403
 
+import atexit as _atexit
+
+from zkit._zkit import drain as _drain
+
+# Async calls settle from the core's worker threads; let them leave the interpreter before it ends.
+_atexit.register(_drain, 2.0)
+
 
 def new_deploy_session_id() -> str:
     """A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock."""

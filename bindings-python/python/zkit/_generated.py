@@ -50,15 +50,15 @@ class App(Model):
     _fields = (
         ("name", "name"),
         ("status", "status"),
-        ("cpu", "cpu"),
-        ("created_at", "created_at"),
-        ("image", "image"),
-        ("instances", "instances"),
-        ("memory", "memory"),
-        ("port", "port"),
         ("type", "type"),
-        ("updated_at", "updated_at"),
+        ("image", "image"),
+        ("port", "port"),
         ("url", "url"),
+        ("instances", "instances"),
+        ("cpu", "cpu"),
+        ("memory", "memory"),
+        ("created_at", "created_at"),
+        ("updated_at", "updated_at"),
     )
 
     @property
@@ -76,36 +76,6 @@ class App(Model):
         return cast("str", self._data["status"])
 
     @property
-    def cpu(self) -> int | None:
-        """CPU units."""
-        return cast("int | None", self._data.get("cpu"))
-
-    @property
-    def created_at(self) -> str | None:
-        """When the app was created (RFC 3339)."""
-        return cast("str | None", self._data.get("created_at"))
-
-    @property
-    def image(self) -> str | None:
-        """The container image (container apps)."""
-        return cast("str | None", self._data.get("image"))
-
-    @property
-    def instances(self) -> int | None:
-        """Running instances."""
-        return cast("int | None", self._data.get("instances"))
-
-    @property
-    def memory(self) -> int | None:
-        """Memory in MiB."""
-        return cast("int | None", self._data.get("memory"))
-
-    @property
-    def port(self) -> int | None:
-        """The port the container listens on (container apps)."""
-        return cast("int | None", self._data.get("port"))
-
-    @property
     def type(self) -> str | None:
         """Container or static.
 
@@ -114,14 +84,44 @@ class App(Model):
         return cast("str | None", self._data.get("type"))
 
     @property
-    def updated_at(self) -> str | None:
-        """When the app last changed (RFC 3339)."""
-        return cast("str | None", self._data.get("updated_at"))
+    def image(self) -> str | None:
+        """The container image (container apps)."""
+        return cast("str | None", self._data.get("image"))
+
+    @property
+    def port(self) -> int | None:
+        """The port the container listens on (container apps)."""
+        return cast("int | None", self._data.get("port"))
 
     @property
     def url(self) -> str | None:
         """Where the app is served."""
         return cast("str | None", self._data.get("url"))
+
+    @property
+    def instances(self) -> int | None:
+        """Running instances."""
+        return cast("int | None", self._data.get("instances"))
+
+    @property
+    def cpu(self) -> int | None:
+        """CPU units."""
+        return cast("int | None", self._data.get("cpu"))
+
+    @property
+    def memory(self) -> int | None:
+        """Memory in MiB."""
+        return cast("int | None", self._data.get("memory"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When the app was created (RFC 3339)."""
+        return cast("str | None", self._data.get("created_at"))
+
+    @property
+    def updated_at(self) -> str | None:
+        """When the app last changed (RFC 3339)."""
+        return cast("str | None", self._data.get("updated_at"))
 
 
 class Deploy(Model):
@@ -293,42 +293,42 @@ class CreateAppParams(TypedDict):
     name: str
     """The app's name: a DNS label, since it becomes the app's subdomain."""
 
-    cpu: NotRequired[int | None]
-    """CPU units."""
-
-    env: NotRequired[Mapping[str, str] | None]
-    """Environment variables of the container."""
-
-    image: NotRequired[str | None]
-    """The image to run; required for container apps, ignored for static ones."""
-
-    memory: NotRequired[int | None]
-    """Memory in MiB."""
-
-    port: NotRequired[int | None]
-    """The port the container listens on."""
-
-    registry_auth: NotRequired[RegistryAuthParams | None]
-    """Credentials for a private registry."""
-
     type: NotRequired[str | None]
     """Container (default) or static; fixed once created.
 
     Known values: "container", "static"; a newer server may send others.
     """
 
+    image: NotRequired[str | None]
+    """The image to run; required for container apps, ignored for static ones."""
+
+    port: NotRequired[int | None]
+    """The port the container listens on."""
+
+    env: NotRequired[Mapping[str, str] | None]
+    """Environment variables of the container."""
+
+    cpu: NotRequired[int | None]
+    """CPU units."""
+
+    memory: NotRequired[int | None]
+    """Memory in MiB."""
+
+    registry_auth: NotRequired[RegistryAuthParams | None]
+    """Credentials for a private registry."""
+
 
 class RegistryAuthParams(TypedDict):
     """Credentials for pulling from a private registry. The password never shows in `Debug`."""
+
+    username: NotRequired[str | None]
+    """Registry username or deploy token name."""
 
     password: NotRequired[str | None]
     """Registry password or deploy token."""
 
     server_address: NotRequired[str | None]
     """Registry server, such as `registry.gitlab.com`."""
-
-    username: NotRequired[str | None]
-    """Registry username or deploy token name."""
 
 
 class GetAppParams(TypedDict):
@@ -456,13 +456,13 @@ class RemoveDomainParams(TypedDict):
 _ZEROKIE_FIELDS: dict[str, dict[str, str]] = {
     "create_app": {
         "name": "name",
-        "cpu": "cpu",
-        "env": "env",
-        "image": "image",
-        "memory": "memory",
-        "port": "port",
-        "registry_auth": "registry_auth",
         "type": "type",
+        "image": "image",
+        "port": "port",
+        "env": "env",
+        "cpu": "cpu",
+        "memory": "memory",
+        "registry_auth": "registry_auth",
     },
     "list_apps": {},
     "get_app": {"name": "name"},
@@ -506,13 +506,13 @@ class Zerokie(SyncClient):
         /,
         *,
         name: str,
-        cpu: int | None = ...,
-        env: Mapping[str, str] | None = ...,
-        image: str | None = ...,
-        memory: int | None = ...,
-        port: int | None = ...,
-        registry_auth: RegistryAuthParams | None = ...,
         type: str | None = ...,
+        image: str | None = ...,
+        port: int | None = ...,
+        env: Mapping[str, str] | None = ...,
+        cpu: int | None = ...,
+        memory: int | None = ...,
+        registry_auth: RegistryAuthParams | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -525,13 +525,13 @@ class Zerokie(SyncClient):
 
         Parameters, as keyword arguments or one dict:
             name: The app's name: a DNS label, since it becomes the app's subdomain.
-            cpu: CPU units.
-            env: Environment variables of the container.
-            image: The image to run; required for container apps, ignored for static ones.
-            memory: Memory in MiB.
-            port: The port the container listens on.
-            registry_auth: Credentials for a private registry.
             type: Container (default) or static; fixed once created.
+            image: The image to run; required for container apps, ignored for static ones.
+            port: The port the container listens on.
+            env: Environment variables of the container.
+            cpu: CPU units.
+            memory: Memory in MiB.
+            registry_auth: Credentials for a private registry.
         """
         return App(self._call("create_app", params, kwargs))
 
@@ -868,13 +868,13 @@ class AsyncZerokie(AsyncClient):
         /,
         *,
         name: str,
-        cpu: int | None = ...,
-        env: Mapping[str, str] | None = ...,
-        image: str | None = ...,
-        memory: int | None = ...,
-        port: int | None = ...,
-        registry_auth: RegistryAuthParams | None = ...,
         type: str | None = ...,
+        image: str | None = ...,
+        port: int | None = ...,
+        env: Mapping[str, str] | None = ...,
+        cpu: int | None = ...,
+        memory: int | None = ...,
+        registry_auth: RegistryAuthParams | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -887,13 +887,13 @@ class AsyncZerokie(AsyncClient):
 
         Parameters, as keyword arguments or one dict:
             name: The app's name: a DNS label, since it becomes the app's subdomain.
-            cpu: CPU units.
-            env: Environment variables of the container.
-            image: The image to run; required for container apps, ignored for static ones.
-            memory: Memory in MiB.
-            port: The port the container listens on.
-            registry_auth: Credentials for a private registry.
             type: Container (default) or static; fixed once created.
+            image: The image to run; required for container apps, ignored for static ones.
+            port: The port the container listens on.
+            env: Environment variables of the container.
+            cpu: CPU units.
+            memory: Memory in MiB.
+            registry_auth: Credentials for a private registry.
         """
         return App(await self._call("create_app", params, kwargs))
 

@@ -4,9 +4,13 @@ from typing import Any, Awaitable, Mapping, Optional
 
 from typing_extensions import Self, final
 
-__all__ = ["Zerokie", "__version__"]
+__all__ = ["Zerokie", "__version__", "drain"]
 
 __version__: str
+
+# Waits (the interpreter detached) until no async call is in flight or timeout seconds pass; returns how
+# many still run. The package registers it with atexit, so no worker thread touches Python at shutdown.
+def drain(timeout: float) -> int: ...
 
 @final
 class Zerokie:

@@ -89,7 +89,7 @@ pub trait Clock: MaybeSend {
 /// The platform's transport: reqwest on native, fetch on wasm32.
 pub(crate) fn default_transport(config: &crate::config::ClientConfig) -> crate::Result<std::sync::Arc<dyn Transport>> {
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
-    return Ok(std::sync::Arc::new(native::ReqwestTransport::new(config.timeouts.connect)?));
+    return Ok(std::sync::Arc::new(native::ReqwestTransport::new(config.timeouts.connect, &config.user_agent)?));
     #[cfg(target_arch = "wasm32")]
     return {
         let _ = config;

@@ -14,10 +14,11 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport whose connections must be made within `connect_timeout`.
-    pub fn new(connect_timeout: Option<Duration>) -> Result<Self> {
+    /// A transport whose connections must be made within `connect_timeout`, naming itself
+    /// `user_agent`.
+    pub fn new(connect_timeout: Option<Duration>, user_agent: &str) -> Result<Self> {
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("zkit-rust/", env!("CARGO_PKG_VERSION")))
+            .user_agent(user_agent)
             .pool_idle_timeout(Duration::from_secs(90))
             .redirect(reqwest::redirect::Policy::none());
         if let Some(limit) = connect_timeout {
