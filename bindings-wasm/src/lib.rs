@@ -1,0 +1,343 @@
+//! zkit for JavaScript: the core compiled to WebAssembly. One native class per API (`native_client!`)
+//! with a generic `call` that returns a Promise, a raw call, `close` and the API's schema. The typed
+//! JavaScript surface and its TypeScript declarations are generated from that schema (`generate.mjs`),
+//! so adding an operation to the core needs nothing here.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::time::Duration;
+
+use futures_util::future::{select, Either};
+use js_sys::{Promise, Reflect, Uint8Array};
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
+use zkit::{Api, CallOptions, ClientBuilder, RawRequest, ResponseMeta};
+
+mod convert;
+
+use convert::{to_js, to_json};
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Remembers a panic's message, so the JavaScript layer can report it as a `ZkitError`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        LAST_PANIC.with(|last| *last.borrow_mut() = Some(info.to_string()));
+    }));
+}
+
+/// The message of the last panic, if one happened (the module cannot be used after it).
+#[wasm_bindgen(js_name = takePanicMessage)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.with(|last| last.borrow_mut().take())
+}
+
+/// A zkit error as a plain object; the JavaScript layer makes it a `ZkitError` subclass.
+fn error_to_js(error: &zkit::Error) -> JsValue {
+    to_js(&json!({
+        "zkitError": true,
+        "kind": error.kind().as_str(),
+        "message": error.message(),
+        "status": error.status(),
+        "code": error.code(),
+        "requestId": error.request_id(),
+        "details": error.details(),
+        "retryAfter": error.retry_after().map(|d| d.as_secs_f64()),
+        "field": error.field(),
+        "retryable": error.is_retryable(),
+    }))
+}
+
+fn other_error(kind: &str, message: &str) -> JsValue {
+    to_js(&json!({"zkitError": true, "kind": kind, "message": message, "retryable": false}))
+}
+
+fn invalid(field: &str, message: &str) -> JsValue {
+    error_to_js(&zkit::Error::invalid_input(field, message))
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if object.is_object() {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+/// A limit in milliseconds: `undefined` keeps the default, `null` removes the limit.
+fn limit(object: &JsValue, key: &str) -> Result<Option<Option<Duration>>, JsValue> {
+    let value = get(object, key);
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if value.is_null() {
+        return Ok(Some(None));
+    }
+    match value.as_f64() {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Some(Duration::from_secs_f64(ms / 1000.0)))),
+        _ => Err(invalid(key, "must be a non-negative number of milliseconds or null")),
+    }
+}
+
+fn count(object: &JsValue, key: &str) -> Result<Option<u32>, JsValue> {
+    let value = get(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(Some(n as u32)),
+        _ => Err(invalid(key, "must be a non-negative integer")),
+    }
+}
+
+fn flag(object: &JsValue, key: &str) -> Result<Option<bool>, JsValue> {
+    let value = get(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_bool().map(Some).ok_or_else(|| invalid(key, "must be a boolean"))
+}
+
+fn text(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let value = get(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.as_string().map(Some).ok_or_else(|| invalid(key, "must be a string"))
+}
+
+/// A client builder from the constructor's settings object.
+fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
+    let mut builder = ClientBuilder::<A>::default();
+    if let Some(key) = text(config, "apiKey")? {
+        builder = builder.api_key(key);
+    }
+    if let Some(url) = text(config, "baseUrl")? {
+        builder = builder.base_url(url);
+    }
+    if let Some(n) = count(config, "maxRetries")? {
+        builder = builder.max_retries(n);
+    }
+    if let Some(l) = limit(config, "timeoutMs")? {
+        builder = builder.timeout(l);
+    }
+    if let Some(l) = limit(config, "deadlineMs")? {
+        builder = builder.deadline(l);
+    }
+    if let Some(on) = flag(config, "rateLimit")? {
+        builder = builder.rate_limit(on);
+    }
+    if let Some(seed) = count(config, "jitterSeed")? {
+        builder = builder.jitter_seed(u64::from(seed));
+    }
+    Ok(builder)
+}
+
+/// Per-call options, and the call's `AbortSignal`.
+fn call_options(options: &JsValue) -> Result<(CallOptions, Option<AbortSignal>), JsValue> {
+    let mut out = CallOptions { max_retries: count(options, "maxRetries")?, ..CallOptions::default() };
+    out.attempt_timeout = limit(options, "timeoutMs")?;
+    out.deadline = limit(options, "deadlineMs")?;
+    out.idempotency_key = text(options, "idempotencyKey")?;
+    out.rate_limit = flag(options, "rateLimit")?;
+    let signal = get(options, "signal");
+    let signal = if signal.is_undefined() || signal.is_null() {
+        None
+    } else {
+        Some(signal.dyn_into::<AbortSignal>().map_err(|_| invalid("signal", "must be an AbortSignal"))?)
+    };
+    Ok((out, signal))
+}
+
+/// Runs `call` unless `signal` aborts first; an abort drops the call (and its fetch) and rejects
+/// with the signal's reason, as `fetch` does.
+async fn abortable(
+    call: impl Future<Output = Result<JsValue, JsValue>>,
+    signal: Option<AbortSignal>,
+) -> Result<JsValue, JsValue> {
+    let Some(signal) = signal else { return call.await };
+    if signal.aborted() {
+        return Err(signal.reason());
+    }
+    let abort = {
+        let signal = signal.clone();
+        JsFuture::from(Promise::new(&mut |resolve, _| {
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        }))
+    };
+    match select(Box::pin(call), abort).await {
+        Either::Left((result, _)) => result,
+        Either::Right(_) => Err(signal.reason()),
+    }
+}
+
+fn meta_json(meta: &ResponseMeta) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &meta.headers {
+        if let Ok(value) = value.to_str() {
+            headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
+        }
+    }
+    json!({"status": meta.status, "headers": headers, "requestId": meta.request_id, "attempts": meta.attempts})
+}
+
+/// What the binding needs of an API type: its dynamic entry point and its schema, both generated from
+/// the API's operation table.
+pub trait JsonApi: Api + Clone + 'static {
+    /// Calls an operation by name with JSON input.
+    fn call_json_boxed(
+        &self,
+        operation: String,
+        input: Value,
+        options: CallOptions,
+    ) -> zkit::exec::BoxFuture<'_, zkit::Result<zkit::Response<Value>>>;
+    /// The API's operation schema.
+    fn schema() -> Value;
+}
+
+impl JsonApi for zkit::Zerokie {
+    fn call_json_boxed(
+        &self,
+        operation: String,
+        input: Value,
+        options: CallOptions,
+    ) -> zkit::exec::BoxFuture<'_, zkit::Result<zkit::Response<Value>>> {
+        Box::pin(async move { self.call_json(&operation, input, options).await })
+    }
+
+    fn schema() -> Value {
+        zkit::Zerokie::schema()
+    }
+}
+
+/// The Promise of one operation call: `{data, meta}`.
+pub fn call<A: JsonApi>(api: Result<A, JsValue>, operation: String, input: JsValue, options: JsValue) -> Promise {
+    let prepared = api.and_then(|api| {
+        let input = to_json(&input, "").map_err(|e| error_to_js(&e))?;
+        let (options, signal) = call_options(&options)?;
+        Ok((api, input, options, signal))
+    });
+    future_to_promise(async move {
+        let (api, input, options, signal) = prepared?;
+        let call = async {
+            let response = api.call_json_boxed(operation, input, options).await.map_err(|e| error_to_js(&e))?;
+            Ok(to_js(&json!({"data": response.data, "meta": meta_json(&response.meta)})))
+        };
+        abortable(call, signal).await
+    })
+}
+
+/// The Promise of one raw call: `{status, headers, body, requestId, attempts}`.
+pub fn raw<A: JsonApi>(
+    api: Result<A, JsValue>,
+    method: String,
+    path: String,
+    query: JsValue,
+    body: Option<Uint8Array>,
+    content_type: Option<String>,
+    options: JsValue,
+) -> Promise {
+    let prepared = api.and_then(|api| {
+        let method = http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| invalid("method", "is not an HTTP method"))?;
+        let mut request = RawRequest::new(method, path);
+        if let Value::Object(pairs) = to_json(&query, "query").map_err(|e| error_to_js(&e))? {
+            for (key, value) in pairs {
+                let value = match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                request = request.query(key, value);
+            }
+        }
+        if let Some(body) = body {
+            request = request.bytes(body.to_vec(), content_type.unwrap_or_else(|| "application/octet-stream".into()));
+        }
+        let (options, signal) = call_options(&options)?;
+        Ok((api, request, options, signal))
+    });
+    future_to_promise(async move {
+        let (api, request, options, signal) = prepared?;
+        let call = async {
+            let response =
+                api.client().call(request).options(options).send_with_meta().await.map_err(|e| error_to_js(&e))?;
+            let out = to_js(&meta_json(&response.meta));
+            Reflect::set(&out, &JsValue::from_str("body"), &Uint8Array::from(response.data.body.as_ref()))?;
+            Ok(out)
+        };
+        abortable(call, signal).await
+    })
+}
+
+/// Declares the native class of one API.
+macro_rules! native_client {
+    ($class:ident, $name:literal, $api:ty) => {
+        #[doc = concat!("The native ", $name, " client; the typed JavaScript class wraps it.")]
+        #[wasm_bindgen]
+        pub struct $class {
+            client: RefCell<Option<$api>>,
+        }
+
+        #[wasm_bindgen]
+        impl $class {
+            /// A client from settings: `apiKey`, `baseUrl`, `maxRetries`, `timeoutMs`, `deadlineMs`
+            /// (`null` removes a limit), `rateLimit`, `jitterSeed`.
+            #[wasm_bindgen(constructor)]
+            pub fn new(config: JsValue) -> Result<$class, JsValue> {
+                let api = builder::<$api>(&config)?.build().map_err(|e| error_to_js(&e))?;
+                Ok(Self { client: RefCell::new(Some(api)) })
+            }
+
+            fn api(&self) -> Result<$api, JsValue> {
+                self.client.borrow().clone().ok_or_else(|| other_error("closed", "the client is closed"))
+            }
+
+            /// Calls an operation by name; resolves to `{data, meta}`.
+            pub fn call(&self, operation: String, input: JsValue, options: JsValue) -> Promise {
+                call(self.api(), operation, input, options)
+            }
+
+            /// Sends any request with this client's auth, retries and errors.
+            pub fn raw(
+                &self,
+                method: String,
+                path: String,
+                query: JsValue,
+                body: Option<Uint8Array>,
+                content_type: Option<String>,
+                options: JsValue,
+            ) -> Promise {
+                raw(self.api(), method, path, query, body, content_type, options)
+            }
+
+            /// Closes the client; calls in flight finish.
+            pub fn close(&self) {
+                self.client.borrow_mut().take();
+            }
+
+            /// The API's operation schema.
+            pub fn schema() -> JsValue {
+                to_js(&<$api as JsonApi>::schema())
+            }
+
+            /// A description without the key.
+            pub fn describe(&self) -> String {
+                match self.client.borrow().as_ref() {
+                    Some(api) => {
+                        let config = api.client().config();
+                        format!("{}(baseUrl={:?}, apiKey={:?})", $name, config.base_url, config.api_key.preview())
+                    }
+                    None => format!("{}(closed)", $name),
+                }
+            }
+        }
+    };
+}
+
+native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
