@@ -6,42 +6,11 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::{json, Map, Value};
-use zkit::exec::BoxFuture;
-use zkit::{Api, CallOptions, ClientBuilder, RawRequest, Response, ResponseMeta};
+use serde_json::{json, Value};
+use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, RawRequest, ResponseMeta};
 
 use crate::convert::{to_json, Json};
 use crate::errors;
-
-/// What the binding needs of an API type beyond [`Api`]: its dynamic entry point and its schema,
-/// both generated from the API's operation table.
-pub trait JsonApi: Api + Clone + Send + Sync + 'static {
-    /// Calls an operation by name with JSON input.
-    fn call_json_boxed(
-        &self,
-        operation: String,
-        input: Value,
-        options: CallOptions,
-    ) -> BoxFuture<'_, zkit::Result<Response<Value>>>;
-    /// The API's operation schema.
-    fn schema() -> Value;
-}
-
-/// Implements [`JsonApi`] for API types.
-macro_rules! json_api {
-    ($($api:ty),*) => {$(
-        impl JsonApi for $api {
-            fn call_json_boxed(&self, operation: String, input: Value, options: CallOptions) -> BoxFuture<'_, zkit::Result<Response<Value>>> {
-                Box::pin(async move { self.call_json(&operation, input, options).await })
-            }
-            fn schema() -> Value {
-                <$api>::schema()
-            }
-        }
-    )*};
-}
-
-json_api!(zkit::Zerokie);
 
 fn invalid(field: &str, message: &str) -> PyErr {
     errors::to_py_err(&zkit::Error::invalid_input(field, message))
@@ -103,25 +72,11 @@ pub fn call_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<CallOptions
 }
 
 fn meta_json(meta: &ResponseMeta) -> Value {
-    let mut headers = Map::new();
-    for (name, value) in &meta.headers {
-        if let Ok(value) = value.to_str() {
-            match headers.get_mut(name.as_str()) {
-                Some(Value::String(existing)) => {
-                    existing.push_str(", ");
-                    existing.push_str(value);
-                }
-                _ => {
-                    headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
-                }
-            }
-        }
-    }
-    json!({"status": meta.status, "headers": headers, "request_id": meta.request_id, "attempts": meta.attempts})
+    json!({"status": meta.status, "headers": meta.headers_text(), "request_id": meta.request_id, "attempts": meta.attempts})
 }
 
 /// The future of one operation call: `(data, meta)` as JSON.
-pub fn call_future<A: JsonApi>(
+pub fn call_future<A: DynamicApi>(
     api: A,
     operation: String,
     input: &Bound<'_, PyAny>,
@@ -130,14 +85,14 @@ pub fn call_future<A: JsonApi>(
     let input = to_json(input, "").map_err(|e| errors::to_py_err(&e))?;
     let options = call_options(options)?;
     Ok(async move {
-        let response = api.call_json_boxed(operation, input, options).await.map_err(|e| errors::to_py_err(&e))?;
+        let response = api.call_dynamic(&operation, input, options).await.map_err(|e| errors::to_py_err(&e))?;
         Ok((Json(response.data), Json(meta_json(&response.meta))))
     })
 }
 
 /// The future of one raw call: `{status, headers, body, request_id, attempts}`.
 #[allow(clippy::too_many_arguments)]
-pub fn raw_future<A: JsonApi>(
+pub fn raw_future<A: DynamicApi>(
     api: A,
     method: &str,
     path: String,
@@ -283,7 +238,7 @@ macro_rules! native_client {
             /// The API's operation schema.
             #[staticmethod]
             fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-                $crate::convert::to_py(py, &<$api as $crate::client::JsonApi>::schema())
+                $crate::convert::to_py(py, &<$api as zkit::DynamicApi>::schema())
             }
 
             fn __repr__(&self) -> String {

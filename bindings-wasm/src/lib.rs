@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either};
 use js_sys::{Promise, Reflect, Uint8Array};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
-use zkit::{Api, CallOptions, ClientBuilder, RawRequest, ResponseMeta};
+use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, RawRequest, ResponseMeta};
 
 mod convert;
 
@@ -178,46 +178,11 @@ async fn abortable(
 }
 
 fn meta_json(meta: &ResponseMeta) -> Value {
-    let mut headers = Map::new();
-    for (name, value) in &meta.headers {
-        if let Ok(value) = value.to_str() {
-            headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
-        }
-    }
-    json!({"status": meta.status, "headers": headers, "requestId": meta.request_id, "attempts": meta.attempts})
-}
-
-/// What the binding needs of an API type: its dynamic entry point and its schema, both generated from
-/// the API's operation table.
-pub trait JsonApi: Api + Clone + 'static {
-    /// Calls an operation by name with JSON input.
-    fn call_json_boxed(
-        &self,
-        operation: String,
-        input: Value,
-        options: CallOptions,
-    ) -> zkit::exec::BoxFuture<'_, zkit::Result<zkit::Response<Value>>>;
-    /// The API's operation schema.
-    fn schema() -> Value;
-}
-
-impl JsonApi for zkit::Zerokie {
-    fn call_json_boxed(
-        &self,
-        operation: String,
-        input: Value,
-        options: CallOptions,
-    ) -> zkit::exec::BoxFuture<'_, zkit::Result<zkit::Response<Value>>> {
-        Box::pin(async move { self.call_json(&operation, input, options).await })
-    }
-
-    fn schema() -> Value {
-        zkit::Zerokie::schema()
-    }
+    json!({"status": meta.status, "headers": meta.headers_text(), "requestId": meta.request_id, "attempts": meta.attempts})
 }
 
 /// The Promise of one operation call: `{data, meta}`.
-pub fn call<A: JsonApi>(api: Result<A, JsValue>, operation: String, input: JsValue, options: JsValue) -> Promise {
+pub fn call<A: DynamicApi>(api: Result<A, JsValue>, operation: String, input: JsValue, options: JsValue) -> Promise {
     let prepared = api.and_then(|api| {
         let input = to_json(&input, "").map_err(|e| error_to_js(&e))?;
         let (options, signal) = call_options(&options)?;
@@ -226,7 +191,7 @@ pub fn call<A: JsonApi>(api: Result<A, JsValue>, operation: String, input: JsVal
     future_to_promise(async move {
         let (api, input, options, signal) = prepared?;
         let call = async {
-            let response = api.call_json_boxed(operation, input, options).await.map_err(|e| error_to_js(&e))?;
+            let response = api.call_dynamic(&operation, input, options).await.map_err(|e| error_to_js(&e))?;
             Ok(to_js(&json!({"data": response.data, "meta": meta_json(&response.meta)})))
         };
         abortable(call, signal).await
@@ -234,7 +199,7 @@ pub fn call<A: JsonApi>(api: Result<A, JsValue>, operation: String, input: JsVal
 }
 
 /// The Promise of one raw call: `{status, headers, body, requestId, attempts}`.
-pub fn raw<A: JsonApi>(
+pub fn raw<A: DynamicApi>(
     api: Result<A, JsValue>,
     method: String,
     path: String,
@@ -323,7 +288,7 @@ macro_rules! native_client {
 
             /// The API's operation schema.
             pub fn schema() -> JsValue {
-                to_js(&<$api as JsonApi>::schema())
+                to_js(&<$api as DynamicApi>::schema())
             }
 
             /// A description without the key.

@@ -4,6 +4,9 @@
 use std::time::Duration;
 
 use crate::client::Client;
+use crate::config::CallOptions;
+use crate::exec::{BoxFuture, MaybeSend};
+use crate::response::Response;
 
 /// How an API takes its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,4 +77,20 @@ pub trait Api: Sized {
     fn from_client(client: Client) -> Self;
     /// The shared client underneath.
     fn client(&self) -> &Client;
+}
+
+/// An API reached by operation name with JSON in and out, as language bindings and scenario runners
+/// use it. Every API's operation table implements it; a binding written against it serves every API.
+pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
+    /// Calls an operation by its snake_case name with JSON input.
+    fn call_dynamic(
+        &self,
+        operation: &str,
+        input: serde_json::Value,
+        options: CallOptions,
+    ) -> BoxFuture<'_, crate::Result<Response<serde_json::Value>>>;
+
+    /// The JSON Schema of the API's operations.
+    #[cfg(feature = "schema")]
+    fn schema() -> serde_json::Value;
 }

@@ -32,7 +32,7 @@ pub mod secret;
 pub mod validate;
 pub mod zerokie;
 
-pub use api::{Api, ApiProfile, AuthScheme, RateClass, RateLimit};
+pub use api::{Api, ApiProfile, AuthScheme, DynamicApi, RateClass, RateLimit};
 pub use client::{Call, Callable, Client};
 pub use config::{CallOptions, ClientBuilder, ClientConfig, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};

@@ -273,6 +273,23 @@ macro_rules! declare_operations {
                 }
             }
         }
+
+        impl $crate::DynamicApi for $api {
+            fn call_dynamic(
+                &self,
+                operation: &str,
+                input: $crate::serde_json::Value,
+                options: $crate::CallOptions,
+            ) -> $crate::exec::BoxFuture<'_, $crate::Result<$crate::Response<$crate::serde_json::Value>>> {
+                let operation = operation.to_owned();
+                Box::pin(async move { self.call_json(&operation, input, options).await })
+            }
+
+            #[cfg(feature = "schema")]
+            fn schema() -> $crate::serde_json::Value {
+                <$api>::schema()
+            }
+        }
     };
 }
 

@@ -24,6 +24,26 @@ pub struct ResponseMeta {
     pub attempts: u32,
 }
 
+impl ResponseMeta {
+    /// The headers as text, repeated headers joined with `, `; values that are not text are left out.
+    pub fn headers_text(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut out = serde_json::Map::new();
+        for (name, value) in &self.headers {
+            let Ok(value) = value.to_str() else { continue };
+            match out.get_mut(name.as_str()) {
+                Some(serde_json::Value::String(joined)) => {
+                    joined.push_str(", ");
+                    joined.push_str(value);
+                }
+                _ => {
+                    out.insert(name.as_str().to_owned(), value.into());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A decoded result with its response facts.
 #[derive(Clone, Debug)]
 pub struct Response<T> {
