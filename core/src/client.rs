@@ -191,8 +191,8 @@ impl Client {
     /// Adds the credential (and idempotency key) as the API expects them.
     fn authorize(&self, mut request: http::Request<Bytes>, options: &CallOptions) -> Result<http::Request<Bytes>> {
         let key = self.inner.config.api_key.expose();
-        if request.uri().to_string().contains(key) || request.uri().to_string().contains(&crate::operation::encode(key))
-        {
+        let uri = request.uri().to_string();
+        if uri.contains(key) || uri.contains(&crate::operation::encode(key)) {
             return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
         }
         let (name, value) = match self.inner.profile.auth {
