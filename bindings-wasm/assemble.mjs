@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// Assembles the npm package `zkit` in <pkgdir> around the native modules scripts/build-npm put there
+// (node/zkit_wasm.js: CommonJS, `--target nodejs`; web/zkit_wasm.js: ES module, `--target web`):
+//
+//   zkit.mjs, clients.mjs     the JavaScript layer (js/zkit.mjs) and the API clients, generated here
+//                             from the native module's schemas (generate.mjs), as ES modules
+//   zkit.cjs, clients.cjs     their CommonJS copies (toCommonJS below)
+//   index.cjs                 Node, require('zkit'): loads node/ and zkit.cjs
+//   index.mjs                 Node, import 'zkit': re-exports index.cjs (one instance for both)
+//   browser.mjs               browsers and bundlers: loads web/ (top-level await) and zkit.mjs
+//   index.d.ts, index.d.mts   the TypeScript declarations (for require and for import)
+//   package.json, README.md
+//
+//   node bindings-wasm/assemble.mjs bindings-wasm/pkg
+
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { generate, loadDocuments } from './generate.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = dirname(HERE);
+
+// Every file the package ships; `npm pack` takes these and nothing else (wasm-bindgen's own .d.ts
+// files describe the native module, which is not public).
+export const FILES = [
+  'index.cjs',
+  'index.mjs',
+  'browser.mjs',
+  'zkit.mjs',
+  'zkit.cjs',
+  'clients.mjs',
+  'clients.cjs',
+  'index.d.ts',
+  'index.d.mts',
+  'node/zkit_wasm.js',
+  'node/zkit_wasm_bg.wasm',
+  'web/zkit_wasm.js',
+  'web/zkit_wasm_bg.wasm',
+  'web/package.json',
+  'README.md',
+];
+
+/**
+ * The CommonJS copy of one of the package's ES modules. The modules are written for this: their only
+ * module syntax is `import { a, b } from './x.mjs';` lines and `export` in front of a declaration
+ * (`export class`, `export function`, `export const`); anything else is refused rather than guessed.
+ */
+export function toCommonJS(source, name = 'module') {
+  const exported = [];
+  const out = source.split('\n').map((line, index) => {
+    const imported = line.match(/^import \{([^}]*)\} from '(\.\/[\w.-]+)\.mjs';$/);
+    if (imported) {
+      const names = imported[1]
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map((item) => item.replace(/^(\w+)\s+as\s+(\w+)$/, '$1: $2'));
+      return `const { ${names.join(', ')} } = require('${imported[2]}.cjs');`;
+    }
+    const declaration = line.match(/^export ((?:async )?function\*? ?|class |const |let )(\w+)/);
+    if (declaration) {
+      exported.push(declaration[2]);
+      return line.slice('export '.length);
+    }
+    if (/^\s*(import|export)\b/.test(line)) {
+      throw new Error(`toCommonJS: ${name}:${index + 1}: unsupported module syntax: ${line.trim()}`);
+    }
+    return line;
+  });
+  if (/\bimport\.meta\b|\bimport\s*\(/.test(source)) {
+    throw new Error(`toCommonJS: ${name}: import.meta and import() have no CommonJS equivalent here`);
+  }
+  return `'use strict';\n${out.join('\n').trimEnd()}\n\nmodule.exports = { ${exported.join(', ')} };\n`;
+}
+
+/** The package's version: bindings-wasm/Cargo.toml's, or the workspace's, or 0.1.0. */
+export function packageVersion() {
+  const own = readFileSync(join(HERE, 'Cargo.toml'), 'utf8').match(/^version\s*=\s*"([^"]+)"/m);
+  if (own) return own[1];
+  const workspace = readFileSync(join(REPO, 'Cargo.toml'), 'utf8');
+  const section = workspace.split(/^\[workspace\.package\]\s*$/m)[1]?.split(/^\[/m)[0] ?? '';
+  return section.match(/^version\s*=\s*"([^"]+)"/m)?.[1] ?? '0.1.0';
+}
+
+export function packageJson(version) {
+  return {
+    name: 'zkit',
+    version,
+    description:
+      'Typed, retrying, rate-limit-aware clients for the Zerokie API (more to come), on the zkit Rust core compiled to WebAssembly: Node 18+ and browsers.',
+    license: 'MIT OR Apache-2.0',
+    repository: { type: 'git', url: 'git+https://github.com/zkit-sdk/zkit.git', directory: 'bindings-wasm' },
+    keywords: ['zerokie', 'api', 'client', 'sdk', 'webassembly'],
+    type: 'commonjs',
+    main: './index.cjs',
+    module: './browser.mjs',
+    types: './index.d.ts',
+    exports: {
+      '.': {
+        types: { import: './index.d.mts', require: './index.d.ts', default: './index.d.ts' },
+        node: { import: './index.mjs', require: './index.cjs' },
+        default: './browser.mjs',
+      },
+      './package.json': './package.json',
+    },
+    files: FILES,
+    engines: { node: '>=18' },
+    sideEffects: false,
+  };
+}
+
+function entries(names) {
+  const list = names.join(',\n  ');
+  const indexCjs = `'use strict';
+// zkit for Node, loaded with require(): the core as WebAssembly (compiled synchronously here), the
+// shared JavaScript layer and the API clients. index.mjs re-exports this module, so require('zkit')
+// and import 'zkit' share one instance and one set of classes.
+const { randomUUID } = require('node:crypto');
+const native = require('./node/zkit_wasm.js');
+const { createZkit } = require('./zkit.cjs');
+
+module.exports = createZkit(native, {
+  env: (name) => process.env[name],
+  randomUUID,
+  // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError;
+  // the monitor only watches (the process's own handlers decide what happens next).
+  onUncaught: (listener) => process.on('uncaughtExceptionMonitor', listener),
+  report: (line) => process.stderr.write(\`\${line}\\n\`),
+});
+`;
+  const indexMjs = `// zkit for Node, loaded with import: the module require('zkit') loads (index.cjs), so that both
+// share one WebAssembly instance and one set of classes.
+import zkit from './index.cjs';
+
+export const {
+  ${list},
+} = zkit;
+`;
+  const browserMjs = `// zkit for browsers, workers and bundlers: the core as WebAssembly, fetched from next to its glue
+// (web/zkit_wasm_bg.wasm) and compiled before this module finishes loading (top-level await).
+import init, * as native from './web/zkit_wasm.js';
+import { createZkit } from './zkit.mjs';
+
+await init();
+
+const zkit = createZkit(native, {
+  // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError.
+  onUncaught(listener) {
+    globalThis.addEventListener?.('error', (event) => listener(event.error));
+    globalThis.addEventListener?.('unhandledrejection', (event) => listener(event.reason));
+  },
+  report: (line) => console.error(line),
+});
+
+export const {
+  ${list},
+} = zkit;
+`;
+  return { 'index.cjs': indexCjs, 'index.mjs': indexMjs, 'browser.mjs': browserMjs };
+}
+
+export function assemble(pkg) {
+  for (const native of ['node/zkit_wasm.js', 'web/zkit_wasm.js']) {
+    if (!existsSync(join(pkg, native))) throw new Error(`assemble.mjs: ${join(pkg, native)} is missing; run scripts/build-npm`);
+  }
+  // The typed surface, generated from the schemas of the native module being packaged.
+  const generated = generate(loadDocuments({ nativePath: join(pkg, 'node', 'zkit_wasm.js') }));
+  writeFileSync(join(pkg, 'clients.mjs'), generated['clients.mjs']);
+  writeFileSync(join(pkg, 'index.d.ts'), generated['index.d.ts']);
+  writeFileSync(join(pkg, 'index.d.mts'), generated['index.d.ts']);
+  copyFileSync(join(HERE, 'js', 'zkit.mjs'), join(pkg, 'zkit.mjs'));
+  for (const module of ['zkit', 'clients']) {
+    const source = readFileSync(join(pkg, `${module}.mjs`), 'utf8');
+    writeFileSync(join(pkg, `${module}.cjs`), toCommonJS(source, `${module}.mjs`));
+  }
+  // The web glue is an ES module with a .js name: say so to tools that read this package in Node.
+  writeFileSync(join(pkg, 'web', 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+
+  // The ES-module entries list the exports by name; they are those of the CommonJS entry.
+  const { 'index.cjs': indexCjs } = entries([]);
+  writeFileSync(join(pkg, 'index.cjs'), indexCjs);
+  const names = Object.keys(createRequire(import.meta.url)(resolve(pkg, 'index.cjs')));
+  for (const [file, text] of Object.entries(entries(names))) writeFileSync(join(pkg, file), text);
+
+  writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(packageJson(packageVersion()), null, 2)}\n`);
+  copyFileSync(join(HERE, 'README.md'), join(pkg, 'README.md'));
+  for (const file of FILES) {
+    if (!existsSync(join(pkg, file))) throw new Error(`assemble.mjs: ${file} was not written`);
+  }
+  return names;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const pkg = process.argv[2];
+  if (!pkg) {
+    console.error('usage: node bindings-wasm/assemble.mjs <pkgdir>');
+    process.exit(2);
+  }
+  try {
+    const names = assemble(pkg);
+    console.log(`assembled the zkit package in ${pkg}: ${names.length} exports`);
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}

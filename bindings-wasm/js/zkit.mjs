@@ -1,0 +1,493 @@
+// zkit for JavaScript: the layer every entry point shares (Node's require and import, browsers).
+//
+// The native module (the core compiled to WebAssembly by wasm-bindgen) has one class per API with a
+// generic `call(operation, input, options)` returning a Promise, a raw call, `close`, `describe` and
+// the API's schema. This layer
+//   - turns the plain error objects the native module throws into `ZkitError` subclasses, and a trap
+//     (a panic in the core) into `ZkitError` of kind "internal";
+//   - refuses unknown option and parameter names before anything is sent;
+//   - reads `<API>_API_KEY` and `<API>_BASE_URL` from the host's environment (Node) when not given;
+//   - hosts the per-API classes generated from the schemas (clients.mjs: one method per operation).
+// Retries, Retry-After, timeouts, rate limiting, auth and redaction all happen in the core.
+//
+// Written once, as an ES module with only `import { … } from` and `export` declarations, so that
+// assemble.mjs can make the CommonJS copy for `require` by a plain textual transformation.
+
+import { defineClients } from './clients.mjs';
+
+// ---- errors ------------------------------------------------------------------------------------
+
+/** Any failure of a zkit call. Catch a subclass, or test `kind`, to handle one kind of failure. */
+export class ZkitError extends Error {
+  constructor(message, facts = {}) {
+    super(message, facts.cause === undefined ? undefined : { cause: facts.cause });
+    this.kind = facts.kind ?? 'internal';
+    this.status = facts.status ?? null;
+    this.code = facts.code ?? null;
+    this.requestId = facts.requestId ?? null;
+    this.details = facts.details ?? null;
+    this.retryAfter = facts.retryAfter ?? null;
+    this.field = facts.field ?? null;
+    this.retryable = facts.retryable ?? false;
+  }
+
+  /** "NotFoundError (404): app not found [request id req_…]" */
+  toString() {
+    const status = this.status === null ? '' : ` (${this.status})`;
+    const requestId = this.requestId === null ? '' : ` [request id ${this.requestId}]`;
+    return `${this.name}${status}: ${this.message}${requestId}`;
+  }
+}
+
+/** 400 (and other 4xx without a kind of their own): the server refused the request as invalid. */
+export class BadRequestError extends ZkitError {}
+/** 401: the key is missing, invalid, revoked or expired. */
+export class AuthenticationError extends ZkitError {}
+/** 402: the current plan does not allow the requested feature. */
+export class PaymentRequiredError extends ZkitError {}
+/** 403: the key lacks the permission, scope or role. */
+export class PermissionDeniedError extends ZkitError {}
+/** 404: the resource does not exist. */
+export class NotFoundError extends ZkitError {}
+/** 409: the resource exists or is in a state that forbids the operation. */
+export class ConflictError extends ZkitError {}
+/** 429: too many requests; `retryAfter` says how many seconds to wait when the server said so. */
+export class RateLimitError extends ZkitError {}
+/** 5xx: the server failed. */
+export class ServerError extends ZkitError {}
+/** 502: a service behind the API failed. */
+export class UpstreamError extends ServerError {}
+/** The attempt or the call's deadline ran out (or the server answered 408). */
+export class TimeoutError extends ZkitError {}
+/** The connection could not be made or broke off. */
+export class ConnectionError extends ZkitError {}
+/** The response could not be read as the expected type. */
+export class DecodeError extends ZkitError {}
+/** The input was refused before anything was sent; `field` names the culprit. */
+export class InvalidInputError extends ZkitError {}
+
+const ERROR_CLASSES = {
+  bad_request: BadRequestError,
+  unauthorized: AuthenticationError,
+  payment_required: PaymentRequiredError,
+  forbidden: PermissionDeniedError,
+  not_found: NotFoundError,
+  conflict: ConflictError,
+  rate_limited: RateLimitError,
+  server: ServerError,
+  upstream: UpstreamError,
+  timeout: TimeoutError,
+  connection: ConnectionError,
+  decode: DecodeError,
+  invalid_input: InvalidInputError,
+};
+
+// `name` on each prototype (not on instances), so that stack traces start with the class name.
+for (const cls of [ZkitError, ...new Set(Object.values(ERROR_CLASSES))]) {
+  Object.defineProperty(cls.prototype, 'name', { value: cls.name, writable: true, configurable: true });
+}
+
+/** The `ZkitError` subclass for an error object of the native module (`{zkitError: true, kind, …}`). */
+export function errorFromNative(raw) {
+  const cls = ERROR_CLASSES[raw.kind] ?? ZkitError;
+  return new cls(String(raw.message ?? raw.kind), {
+    kind: raw.kind,
+    status: raw.status,
+    code: raw.code,
+    requestId: raw.requestId,
+    details: raw.details,
+    retryAfter: raw.retryAfter,
+    field: raw.field,
+    retryable: raw.retryable === true,
+  });
+}
+
+function isNativeError(value) {
+  return value !== null && typeof value === 'object' && value.zkitError === true;
+}
+
+/** Input refused on the JavaScript side, worded as the core words its own refusals. */
+function invalidInput(field, message) {
+  return new InvalidInputError(`${field}: ${message}`, { kind: 'invalid_input', field });
+}
+
+// ---- responses ---------------------------------------------------------------------------------
+
+/** What a raw call got back: status, headers, body, request id and the number of attempts. */
+export class RawResponse {
+  constructor(raw) {
+    this.status = raw.status;
+    this.headers = raw.headers;
+    this.body = raw.body;
+    this.requestId = raw.requestId ?? null;
+    this.attempts = raw.attempts;
+  }
+
+  /** The body decoded as UTF-8 (undecodable bytes replaced). */
+  text() {
+    return new TextDecoder().decode(this.body);
+  }
+
+  /** The body parsed as JSON; null for an empty body. */
+  json() {
+    const text = this.text();
+    return text.trim() === '' ? null : JSON.parse(text);
+  }
+}
+
+function apiResponse(data, meta) {
+  return {
+    data,
+    status: meta.status,
+    headers: meta.headers,
+    requestId: meta.requestId ?? null,
+    attempts: meta.attempts,
+  };
+}
+
+// ---- values and options ------------------------------------------------------------------------
+
+const CLIENT_OPTIONS = ['apiKey', 'baseUrl', 'timeoutMs', 'deadlineMs', 'maxRetries', 'rateLimit', 'jitterSeed'];
+const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs', 'maxRetries', 'idempotencyKey', 'rateLimit'];
+const RAW_OPTIONS = ['query', 'json', 'body', 'contentType', ...CALL_OPTIONS];
+
+function isPlainObject(value) {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  // Object.prototype of this realm or another one (a vm context, an iframe), or none.
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** The names `given` sets (undefined counts as unset), refusing names not in `allowed`. */
+function pick(caller, given, allowed) {
+  if (given === undefined || given === null) return {};
+  if (!isPlainObject(given)) throw new TypeError(`${caller}: options must be a plain object`);
+  const out = {};
+  for (const [key, value] of Object.entries(given)) {
+    if (!allowed.includes(key)) throw new TypeError(`${caller}: unknown option "${key}"`);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/** `value` as the native side takes JSON: plain objects and arrays, primitives, Uint8Array. */
+function plain(value, path) {
+  if (value === null || typeof value !== 'object') return value; // the native side names what it refuses
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (Array.isArray(value)) return value.map((item, index) => plain(item, `${path}[${index}]`));
+  if (!isPlainObject(value)) {
+    const kind = value.constructor?.name ?? 'object';
+    throw invalidInput(path || 'input', `must be a plain object, an array, a string, a number, a boolean, null or a Uint8Array, not ${kind}`);
+  }
+  const out = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== undefined) out[key] = plain(item, path ? `${path}.${key}` : key);
+  }
+  return out;
+}
+
+function bytes(value, field) {
+  if (typeof value === 'string') return new TextEncoder().encode(value);
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw invalidInput(field, 'must be a string or a Uint8Array');
+}
+
+/**
+ * The native side's options for one call, with the caller's signal replaced by one of the call's
+ * own: the caller's signal gets one listener, removed when the call settles, so a long-lived signal
+ * shared by many calls does not collect listeners.
+ */
+function callOptions(options) {
+  const { signal, ...rest } = options;
+  if (signal === undefined || signal === null) return { native: rest, release() {} };
+  if (typeof AbortSignal === 'undefined' || !(signal instanceof AbortSignal)) {
+    throw invalidInput('signal', 'must be an AbortSignal');
+  }
+  if (signal.aborted) return { native: { ...rest, signal }, release() {} };
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  return {
+    native: { ...rest, signal: controller.signal },
+    release: () => signal.removeEventListener('abort', forward),
+  };
+}
+
+// ---- the bridge to the native module -----------------------------------------------------------
+
+const UNUSABLE = 'zkit cannot be used after an internal error in this process; restart it';
+
+/**
+ * Calls into the native module. A trap (a panic in the core: WebAssembly.RuntimeError) leaves the
+ * module unusable: it becomes a ZkitError of kind "internal" with the panic's message, every call
+ * still waiting is rejected with it, and later calls are refused with it.
+ */
+class Bridge {
+  #native;
+  #report;
+  #broken = null;
+  #pending = new Set();
+
+  constructor(native, host) {
+    this.#native = native;
+    this.#report = host.report ?? (() => {});
+    // A panic inside an asynchronous step of the core is thrown where no caller can catch it (the
+    // executor's microtask); the host reports such uncaught errors here.
+    host.onUncaught?.((error) => {
+      if (this.#broken === null && error instanceof WebAssembly.RuntimeError) {
+        const panic = this.#panicMessage();
+        if (panic !== undefined) {
+          this.#break(error, panic);
+          this.#report(`zkit: internal error (a panic in the zkit core): ${panic}. ${UNUSABLE}.`);
+        }
+      }
+    });
+  }
+
+  get native() {
+    return this.#native;
+  }
+
+  /** Runs a synchronous native call. */
+  run(action) {
+    if (this.#broken !== null) throw this.#unusable();
+    try {
+      return action();
+    } catch (error) {
+      throw this.#convert(error);
+    }
+  }
+
+  /** Runs a native call that returns a Promise; settles with its value or its converted error. */
+  settle(action) {
+    return new Promise((resolve, reject) => {
+      const promise = this.run(action);
+      this.#pending.add(reject);
+      promise.then(
+        (value) => {
+          this.#pending.delete(reject);
+          resolve(value);
+        },
+        (error) => {
+          this.#pending.delete(reject);
+          reject(this.#convert(error));
+        },
+      );
+    });
+  }
+
+  #convert(error) {
+    if (isNativeError(error)) return errorFromNative(error);
+    if (error instanceof WebAssembly.RuntimeError) return this.#break(error, this.#panicMessage());
+    return error; // an AbortSignal's reason, or a TypeError of the glue
+  }
+
+  #panicMessage() {
+    try {
+      return this.#native.takePanicMessage() ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #break(cause, panic) {
+    if (this.#broken === null) {
+      const message = `internal error in zkit: ${panic ?? cause.message}`;
+      this.#broken = new ZkitError(message, { kind: 'internal', cause });
+      for (const reject of this.#pending) reject(this.#broken);
+      this.#pending.clear();
+    }
+    return this.#broken;
+  }
+
+  #unusable() {
+    const error = new ZkitError(`${UNUSABLE} (${this.#broken.message})`, { kind: 'internal', cause: this.#broken });
+    return error;
+  }
+}
+
+// ---- the clients -------------------------------------------------------------------------------
+
+// Keys of the generated classes' hooks, out of reach of user code.
+const CALL = Symbol('zkit.call');
+const API = Symbol('zkit.api');
+
+/**
+ * The package's exports on top of `native`, the wasm-bindgen module (`NativeZerokie`, …,
+ * `takePanicMessage`). `host` tells what the platform offers: `env(name)` reads an environment
+ * variable (Node), `onUncaught(listener)` reports uncaught errors, `report(text)` writes a line for
+ * the developer, `randomUUID()` makes a UUID (else `crypto.randomUUID`).
+ */
+export function createZkit(native, host = {}) {
+  const bridge = new Bridge(native, host);
+  const env = (name) => {
+    const value = host.env?.(name);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+
+  /** What every API client shares: settings, the generic call, raw calls, closing. */
+  class ZkitClient {
+    #native;
+    #settings;
+
+    constructor(options) {
+      const api = new.target[API];
+      if (api === undefined) throw new TypeError('ZkitClient is the base of the API clients; use Zerokie');
+      const settings = pick(`new ${api.name}()`, options, CLIENT_OPTIONS);
+      const config = { ...settings };
+      config.apiKey ??= env(`${api.envPrefix}_API_KEY`);
+      config.baseUrl ??= env(`${api.envPrefix}_BASE_URL`);
+      const NativeClass = bridge.native[api.native];
+      this.#native = bridge.run(() => new NativeClass(config));
+      this.#settings = settings;
+    }
+
+    /** The API's operation schema: operations, docs, input and output JSON Schemas. */
+    static schema() {
+      const api = this[API];
+      if (api === undefined) throw new TypeError('ZkitClient.schema(): call it on an API class, such as Zerokie');
+      return bridge.run(() => bridge.native[api.native].schema());
+    }
+
+    /** A new client with this one's settings, except those given here. */
+    withOptions(options) {
+      const changes = pick(`${this.constructor.name}.withOptions()`, options, CLIENT_OPTIONS);
+      return new this.constructor({ ...this.#settings, ...changes });
+    }
+
+    /**
+     * Calls an operation by its snake_case name (as in the API's operation table) with JSON-shaped
+     * input; resolves to the decoded JSON with the status, headers, request id and attempt count.
+     */
+    async callJson(operation, input, options) {
+      if (typeof operation !== 'string') throw new TypeError('callJson(): the operation name must be a string');
+      if (input !== undefined && input !== null && !isPlainObject(input)) {
+        throw new TypeError('callJson(): the input must be a plain object');
+      }
+      return this.#send(operation, plain(input ?? {}, ''), pick('callJson()', options, CALL_OPTIONS), true);
+    }
+
+    /**
+     * Sends any request, relative to the base URL (such as "/v1/apps"), with this client's auth,
+     * retries and errors: for what the typed methods do not cover. `json` is sent as JSON, `body`
+     * as it is; an error status rejects as any call does.
+     */
+    async raw(method, path, options) {
+      if (typeof method !== 'string' || typeof path !== 'string') {
+        throw new TypeError('raw(): the method and the path must be strings');
+      }
+      const { query, json, body, contentType, ...rest } = pick('raw()', options, RAW_OPTIONS);
+      if (json !== undefined && body !== undefined) throw new TypeError('raw(): give json or body, not both');
+      let content;
+      let type = contentType;
+      if (json !== undefined) {
+        content = new TextEncoder().encode(JSON.stringify(plain(json, 'json')));
+        type ??= 'application/json';
+      } else if (body !== undefined) {
+        content = bytes(body, 'body');
+      }
+      let pairs;
+      if (query !== undefined && query !== null) {
+        if (!isPlainObject(query)) throw new TypeError('raw(): query must be a plain object');
+        pairs = {};
+        for (const [key, value] of Object.entries(query)) {
+          if (value === undefined) continue;
+          if (!['string', 'number', 'boolean'].includes(typeof value)) {
+            throw invalidInput(`query.${key}`, 'must be a string, a number or a boolean');
+          }
+          pairs[key] = String(value);
+        }
+      }
+      const { native, release } = callOptions(rest);
+      try {
+        const raw = await bridge.settle(() =>
+          this.#native.raw(method.toUpperCase(), path, pairs, content, type, native),
+        );
+        return new RawResponse(raw);
+      } finally {
+        release();
+      }
+    }
+
+    /** Closes the client; calls in flight finish, later calls reject with kind "closed". */
+    close() {
+      bridge.run(() => this.#native.close());
+    }
+
+    /** `Zerokie(baseUrl="…", apiKey="zrk_…ffee")`: the key shows as a preview at most. */
+    toString() {
+      return bridge.run(() => this.#native.describe());
+    }
+
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+      return this.toString();
+    }
+
+    /** The typed operation methods, each resolving to `{data, status, headers, requestId, attempts}`. */
+    get withResponse() {
+      const methods = {};
+      for (const [operation, spec] of Object.entries(this.constructor[API].operations)) {
+        methods[spec.method] =
+          spec.input === 'none'
+            ? (options) => this[CALL](operation, undefined, options, true)
+            : (params, options) => this[CALL](operation, params, options, true);
+      }
+      Object.defineProperty(this, 'withResponse', { value: Object.freeze(methods) });
+      return methods;
+    }
+
+    /** The path of every generated method: checks names, sends, shapes the result. */
+    async [CALL](operation, params, options, withMeta = false) {
+      const spec = this.constructor[API].operations[operation];
+      const caller = `${spec.method}()`;
+      let input = {};
+      if (spec.input !== 'none' && (params !== undefined || spec.input === 'required')) {
+        if (!isPlainObject(params)) throw new TypeError(`${caller} takes an object of its parameters`);
+        for (const key of Object.keys(params)) {
+          if (!spec.fields.includes(key)) throw invalidInput(key, `is not a parameter of ${spec.method}`);
+        }
+        input = plain(params, '');
+      }
+      const response = await this.#send(operation, input, pick(caller, options, CALL_OPTIONS), withMeta);
+      if (withMeta) return response;
+      return spec.output === 'void' ? undefined : response;
+    }
+
+    async #send(operation, input, options, withMeta) {
+      const { native, release } = callOptions(options);
+      try {
+        const { data, meta } = await bridge.settle(() => this.#native.call(operation, input, native));
+        return withMeta ? apiResponse(data, meta) : data;
+      } finally {
+        release();
+      }
+    }
+  }
+
+  const clients = defineClients(ZkitClient, { CALL, API });
+  return {
+    ...clients,
+    ZkitClient,
+    RawResponse,
+    ZkitError,
+    BadRequestError,
+    AuthenticationError,
+    PaymentRequiredError,
+    PermissionDeniedError,
+    NotFoundError,
+    ConflictError,
+    RateLimitError,
+    ServerError,
+    UpstreamError,
+    TimeoutError,
+    ConnectionError,
+    DecodeError,
+    InvalidInputError,
+    /** A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock. */
+    newDeploySessionId: () => (host.randomUUID ? host.randomUUID() : globalThis.crypto.randomUUID()),
+  };
+}
