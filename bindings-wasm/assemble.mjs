@@ -11,8 +11,12 @@
 //   index.d.ts, index.d.mts   the TypeScript declarations (for require and for import)
 //   package.json, README.md
 //
+// The two glues load the same WebAssembly module: when the two .wasm files are the same bytes, the
+// package ships web/zkit_wasm_bg.wasm only and the Node glue reads that one.
+//
 //   node bindings-wasm/assemble.mjs bindings-wasm/pkg
 
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -36,7 +40,6 @@ export const FILES = [
   'index.d.ts',
   'index.d.mts',
   'node/zkit_wasm.js',
-  'node/zkit_wasm_bg.wasm',
   'web/zkit_wasm.js',
   'web/zkit_wasm_bg.wasm',
   'web/package.json',
@@ -162,6 +165,23 @@ export const {
   return { 'index.cjs': indexCjs, 'index.mjs': indexMjs, 'browser.mjs': browserMjs };
 }
 
+/** Points the Node glue at web/zkit_wasm_bg.wasm, after checking both files are the same module. */
+export function shareWasm(pkg) {
+  const digest = (file) => createHash('sha256').update(readFileSync(join(pkg, file))).digest('hex');
+  const glue = join(pkg, 'node', 'zkit_wasm.js');
+  const text = readFileSync(glue, 'utf8');
+  const own = '`${__dirname}/zkit_wasm_bg.wasm`';
+  const shared = '`${__dirname}/../web/zkit_wasm_bg.wasm`';
+  if (text.includes(shared)) return; // assembled before
+  if (digest('node/zkit_wasm_bg.wasm') !== digest('web/zkit_wasm_bg.wasm')) {
+    throw new Error('assemble.mjs: node/ and web/ hold different WebAssembly modules; ship both (add node/zkit_wasm_bg.wasm to FILES)');
+  }
+  if (text.split(own).length !== 2) {
+    throw new Error(`assemble.mjs: the Node glue no longer names its module as ${own}; update shareWasm`);
+  }
+  writeFileSync(glue, text.replace(own, shared));
+}
+
 export function assemble(pkg) {
   for (const native of ['node/zkit_wasm.js', 'web/zkit_wasm.js']) {
     if (!existsSync(join(pkg, native))) throw new Error(`assemble.mjs: ${join(pkg, native)} is missing; run scripts/build-npm`);
@@ -176,6 +196,7 @@ export function assemble(pkg) {
     const source = readFileSync(join(pkg, `${module}.mjs`), 'utf8');
     writeFileSync(join(pkg, `${module}.cjs`), toCommonJS(source, `${module}.mjs`));
   }
+  shareWasm(pkg);
   // The web glue is an ES module with a .js name: say so to tools that read this package in Node.
   writeFileSync(join(pkg, 'web', 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 

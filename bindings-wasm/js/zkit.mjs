@@ -252,6 +252,11 @@ class Bridge {
     return this.#native;
   }
 
+  /** Whether a trap left the module unusable. */
+  get broken() {
+    return this.#broken !== null;
+  }
+
   /** Runs a synchronous native call. */
   run(action) {
     if (this.#broken !== null) throw this.#unusable();
@@ -305,8 +310,7 @@ class Bridge {
   }
 
   #unusable() {
-    const error = new ZkitError(`${UNUSABLE} (${this.#broken.message})`, { kind: 'internal', cause: this.#broken });
-    return error;
+    return new ZkitError(`${UNUSABLE} (${this.#broken.message})`, { kind: 'internal', cause: this.#broken });
   }
 }
 
@@ -415,11 +419,12 @@ export function createZkit(native, host = {}) {
 
     /** Closes the client; calls in flight finish, later calls reject with kind "closed". */
     close() {
-      bridge.run(() => this.#native.close());
+      if (!bridge.broken) bridge.run(() => this.#native.close());
     }
 
     /** `Zerokie(baseUrl="…", apiKey="zrk_…ffee")`: the key shows as a preview at most. */
     toString() {
+      if (bridge.broken) return `${this.constructor.name}(unusable after an internal error)`;
       return bridge.run(() => this.#native.describe());
     }
 

@@ -75,7 +75,9 @@ test('the manifest: name, entry points for require, import and browsers, files',
   assert.deepEqual(manifest.files, FILES);
   assert.deepEqual(manifest, packageJson(manifest.version));
   for (const file of FILES) assert.ok(existsSync(join(PACKAGE, file)), file);
-  assert.ok(!existsSync(join(PACKAGE, 'node', 'zkit_wasm.d.ts')) || !FILES.includes('node/zkit_wasm.d.ts'));
+  assert.ok(!FILES.some((file) => file.endsWith('.d.ts') && file.includes('zkit_wasm')), 'the native module\'s declarations are not public');
+  assert.ok(!FILES.includes('node/zkit_wasm_bg.wasm'), 'one WebAssembly module serves both glues');
+  assert.match(readFileSync(join(PACKAGE, 'node', 'zkit_wasm.js'), 'utf8'), /`\$\{__dirname\}\/\.\.\/web\/zkit_wasm_bg\.wasm`/);
   assert.equal(JSON.parse(readFileSync(join(PACKAGE, 'web', 'package.json'), 'utf8')).type, 'module');
 });
 

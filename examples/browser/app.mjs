@@ -1,0 +1,121 @@
+// zkit in a page: deploys a small static site on the sandbox's Zerokie API and shows each step.
+// Query parameters: `sandbox` (the sandbox's URL, default http://127.0.0.1:4010) and `key`
+// (default: the sandbox's well-known Zerokie key).
+
+import { InvalidInputError, NotFoundError, Zerokie, newDeploySessionId } from 'zkit';
+
+const params = new URLSearchParams(location.search);
+const sandbox = params.get('sandbox') ?? 'http://127.0.0.1:4010';
+const apiKey = params.get('key') ?? 'zrk_sandbox_0c0ffee0c0ffee0c0ffee0c0ffee';
+const SITE = 'browser-site';
+
+const steps = document.querySelector('#steps');
+const status = document.querySelector('#status');
+document.querySelector('#sandbox').textContent = sandbox;
+
+/** Runs one step and lists what it found; a failure stops the run. */
+async function step(title, action) {
+  const item = document.createElement('li');
+  item.textContent = `${title}…`;
+  steps.append(item);
+  try {
+    const found = await action();
+    item.className = 'ok';
+    item.textContent = `${title}: ${found}`;
+  } catch (error) {
+    item.className = 'failed';
+    item.textContent = `${title}: ${error}`;
+    throw error;
+  }
+}
+
+function check(condition, what) {
+  if (!condition) throw new Error(`unexpected: ${what}`);
+}
+
+async function main() {
+  const zerokie = new Zerokie({ apiKey, baseUrl: `${sandbox}/zerokie` });
+  const pages = {
+    'index.html': new TextEncoder().encode('<!doctype html><title>Hello</title><h1>Hello from a browser</h1>'),
+    'assets/site.css': 'h1 { color: teal }',
+  };
+  let session;
+
+  await step('client', async () => {
+    const text = String(zerokie);
+    check(!text.includes(apiKey), 'the key shows');
+    return text;
+  });
+  await step('create a static app', async () => {
+    await zerokie.deleteApp({ name: SITE }).catch((error) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
+    const site = await zerokie.createApp({ name: SITE, type: 'static' });
+    return `${site.name} (${site.type}), ${site.status}`;
+  });
+  await step('take the deploy lock', async () => {
+    session = newDeploySessionId();
+    const lock = await zerokie.acquireDeployLock({ name: SITE, deploy_session_id: session });
+    check(lock.locked && lock.deploy_session_id === session, 'the lock');
+    return `held by session ${session.slice(0, 8)}…`;
+  });
+  await step('upload files', async () => {
+    for (const [path, content] of Object.entries(pages)) await zerokie.uploadFile({ name: SITE, path, content });
+    return `${Object.keys(pages).length} files`;
+  });
+  await step('finalize the deploy', async () => {
+    const done = await zerokie.finalizeDeploy({
+      name: SITE,
+      deploy_session_id: session,
+      files_uploaded: Object.keys(pages).length,
+      files_deleted: 0,
+      total_bytes: Object.values(pages).reduce((sum, content) => sum + new Blob([content]).size, 0),
+    });
+    check(done.cache_purged === true, 'cache_purged');
+    return `deploy ${done.deploy_id}, cache purged`;
+  });
+  await step('list the files', async () => {
+    const files = await zerokie.listFiles({ name: SITE });
+    const table = document.querySelector('#files');
+    for (const file of files) table.tBodies[0].insertRow().innerHTML = `<td>${file.path}</td><td>${file.length}</td>`;
+    table.hidden = false;
+    return files.map((file) => file.path).join(', ');
+  });
+  await step('response facts', async () => {
+    const response = await zerokie.withResponse.getApp({ name: SITE });
+    check(response.status === 200 && response.requestId, 'status and request id');
+    return `status ${response.status}, request id ${response.requestId}`;
+  });
+  await step('three calls at once', async () => {
+    const results = await Promise.all([zerokie.listApps(), zerokie.getApp({ name: SITE }), zerokie.listFiles({ name: SITE })]);
+    return `${results.length} results`;
+  });
+  await step('refused before sending', async () => {
+    const error = await zerokie.addDomain({ name: SITE, domain: 'example.com' }).then(() => null, (e) => e);
+    check(error instanceof InvalidInputError && error.field === 'domain', 'InvalidInputError on domain');
+    return `${error.name} on ${error.field}`;
+  });
+  await step('aborted', async () => {
+    const error = await zerokie.listApps({ signal: AbortSignal.abort() }).then(() => null, (e) => e);
+    check(error?.name === 'AbortError', 'an AbortError');
+    return error.name;
+  });
+  await step('clean up', async () => {
+    await zerokie.deleteApp({ name: SITE });
+    const error = await zerokie.getApp({ name: SITE }).then(() => null, (e) => e);
+    check(error instanceof NotFoundError && error.status === 404, 'NotFoundError 404');
+    return `${error.name} (${error.status}): ${error.message}`;
+  });
+}
+
+main().then(
+  () => {
+    status.dataset.state = 'passed';
+    status.textContent = `all ${steps.children.length} steps passed`;
+  },
+  (error) => {
+    status.dataset.state = 'failed';
+    status.textContent = `failed: ${error}`;
+    console.error(error);
+  },
+);

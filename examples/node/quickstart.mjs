@@ -1,0 +1,69 @@
+// zkit quickstart for Node: put a static site on Zerokie, look at it, take it down.
+//
+//   scripts/build-npm && npm install ./bindings-wasm/pkg     # or the published package: npm install zkit
+//   cargo run -p zkit-sandbox                                # prints ZEROKIE_BASE_URL and ZEROKIE_API_KEY for the sandbox
+//   ZEROKIE_BASE_URL=... ZEROKIE_API_KEY=... node examples/node/quickstart.mjs
+//
+// Without ZEROKIE_BASE_URL it talks to the real API, with the key in ZEROKIE_API_KEY.
+
+import { InvalidInputError, NotFoundError, Zerokie, newDeploySessionId } from 'zkit';
+
+const SITE = 'zkit-quickstart';
+
+const PAGES = {
+  'index.html': '<!doctype html><title>Hello</title><link rel=stylesheet href=assets/site.css><h1>Hello from zkit</h1>',
+  'assets/site.css': 'h1 { font-family: sans-serif; color: teal }',
+};
+
+const zerokie = new Zerokie(); // the key and base URL come from the environment
+console.log(`client: ${zerokie}`); // shows a preview of the key at most
+
+const site = await zerokie.createApp({ name: SITE, type: 'static' });
+console.log(`created ${site.name} (${site.type}), ${site.status}, served at ${site.url}`);
+
+// Deploy under the lock, so that two deploys never interleave.
+const session = newDeploySessionId();
+await zerokie.acquireDeployLock({ name: SITE, deploy_session_id: session });
+let totalBytes = 0;
+for (const [path, text] of Object.entries(PAGES)) {
+  const content = new TextEncoder().encode(text);
+  await zerokie.uploadFile({ name: SITE, path, content }); // Content-Type from the extension
+  totalBytes += content.length;
+  console.log(`uploaded ${path} (${content.length} bytes)`);
+}
+const done = await zerokie.finalizeDeploy({
+  name: SITE,
+  deploy_session_id: session,
+  files_uploaded: Object.keys(PAGES).length,
+  files_deleted: 0,
+  total_bytes: totalBytes,
+});
+console.log(`deploy ${done.deploy_id}: cache purged: ${done.cache_purged}`);
+
+console.log('files:');
+for (const entry of await zerokie.listFiles({ name: SITE })) {
+  console.log(`  ${entry.path.padEnd(20)} ${String(entry.length).padStart(5)} bytes  ${entry.lastModified}`);
+}
+
+// Calls run concurrently; each takes its own options (a signal, time limits, retries).
+const [apps, fetched] = await Promise.all([
+  zerokie.listApps(),
+  zerokie.withResponse.getApp({ name: SITE }, { signal: AbortSignal.timeout(10_000), maxRetries: 1 }),
+]);
+console.log('apps:', apps.map((app) => `${app.name} (${app.status})`).join(', '));
+console.log(`get_app: status ${fetched.status}, request ${fetched.requestId}, ${fetched.attempts} attempt(s)`);
+
+try {
+  await zerokie.addDomain({ name: SITE, domain: 'example.com' });
+} catch (error) {
+  if (!(error instanceof InvalidInputError)) throw error;
+  console.log(`refused before sending: ${error}`);
+}
+
+await zerokie.deleteApp({ name: SITE });
+try {
+  await zerokie.getApp({ name: SITE });
+} catch (error) {
+  if (!(error instanceof NotFoundError)) throw error;
+  console.log(`cleaned up: ${error.message} (status ${error.status}, request ${error.requestId})`);
+}
