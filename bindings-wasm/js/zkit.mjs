@@ -219,7 +219,7 @@ function callOptions(options) {
 
 // ---- the bridge to the native module -----------------------------------------------------------
 
-const UNUSABLE = 'zkit cannot be used after an internal error in this process; restart it';
+const UNUSABLE = 'zkit cannot be used after an internal error; restart the process (or reload the page)';
 
 /**
  * Calls into the native module. A trap (a panic in the core: WebAssembly.RuntimeError) leaves the

@@ -82,7 +82,7 @@ async function main() {
     page.on('console', (message) => {
       // The browser logs each API answer of 404 as a failed load; the page expects two of them.
       const expected404 = message.text().includes('status of 404') && message.location().url.startsWith(sandbox.url);
-      if (message.type() === 'error' && !expected404) problems.push(`console error: ${message.text()}`);
+      if (['error', 'warning'].includes(message.type()) && !expected404) problems.push(`console ${message.type()}: ${message.text()}`);
     });
     // Only the page's own server and the sandbox may be reached.
     await page.route('**/*', (route) => {
