@@ -32,6 +32,7 @@ export class Sandbox {
       throw new Error(`the sandbox did not start: ${first}`);
     }
     lines.on('line', () => {}); // keep reading, so that a full pipe never blocks it
+    process.once('exit', () => child.kill()); // even when a suite ends without its after() hook
     return new Sandbox(child, first.slice('ZKIT_SANDBOX_URL='.length).trim());
   }
 
