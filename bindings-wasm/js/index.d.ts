@@ -227,7 +227,7 @@ export declare class InvalidInputError extends ZkitError {
 export declare abstract class ZkitClient {
   /**
    * A client. Unset `apiKey` and `baseUrl` are read, in Node, from the API's environment variables
-   * (ZEROKIE_API_KEY, ZEROKIE_BASE_URL, …). Throws InvalidInputError (field "api_key") without a key.
+   * (ZEROKIE_API_KEY, ZEROKIE_BASE_URL, …). Throws InvalidInputError (field "apiKey") without a key.
    */
   constructor(options?: ClientOptions);
   /** The API's operation schema: operations, docs, input and output JSON Schemas. */

@@ -79,8 +79,8 @@ fn limit(object: &JsValue, key: &str) -> Result<Option<Option<Duration>>, JsValu
     if value.is_null() {
         return Ok(Some(None));
     }
-    match value.as_f64() {
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Some(Some(Duration::from_secs_f64(ms / 1000.0)))),
+    match value.as_f64().map(|ms| Duration::try_from_secs_f64(ms / 1000.0)) {
+        Some(Ok(limit)) => Ok(Some(Some(limit))),
         _ => Err(invalid(key, "must be a non-negative number of milliseconds or null")),
     }
 }
@@ -110,6 +110,17 @@ fn text(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
         return Ok(None);
     }
     value.as_string().map(Some).ok_or_else(|| invalid(key, "must be a string"))
+}
+
+/// The core names settings as Rust does; JavaScript callers passed them in camelCase.
+fn js_setting_names(error: zkit::Error) -> zkit::Error {
+    let (rust, js) = match error.field() {
+        Some("api_key") => ("api_key", "apiKey"),
+        Some("base_url") => ("base_url", "baseUrl"),
+        _ => return error,
+    };
+    let detail = error.message().strip_prefix(&format!("{rust}: ")).unwrap_or(error.message());
+    zkit::Error::invalid_input(js, detail)
 }
 
 /// A client builder from the constructor's settings object.
@@ -165,16 +176,20 @@ async fn abortable(
     if signal.aborted() {
         return Err(signal.reason());
     }
-    let abort = {
-        let signal = signal.clone();
-        JsFuture::from(Promise::new(&mut |resolve, _| {
-            let _ = signal.add_event_listener_with_callback("abort", &resolve);
-        }))
-    };
-    match select(Box::pin(call), abort).await {
+    let mut listener = None;
+    let abort = JsFuture::from(Promise::new(&mut |resolve, _| {
+        let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        listener = Some(resolve);
+    }));
+    let outcome = match select(Box::pin(call), abort).await {
         Either::Left((result, _)) => result,
         Either::Right(_) => Err(signal.reason()),
+    };
+    // A signal may serve many calls: each takes its listener back.
+    if let Some(listener) = listener {
+        let _ = signal.remove_event_listener_with_callback("abort", &listener);
     }
+    outcome
 }
 
 fn meta_json(meta: &ResponseMeta) -> Value {
@@ -255,7 +270,7 @@ macro_rules! native_client {
             /// (`null` removes a limit), `rateLimit`, `jitterSeed`.
             #[wasm_bindgen(constructor)]
             pub fn new(config: JsValue) -> Result<$class, JsValue> {
-                let api = builder::<$api>(&config)?.build().map_err(|e| error_to_js(&e))?;
+                let api = builder::<$api>(&config)?.build().map_err(|e| error_to_js(&js_setting_names(e)))?;
                 Ok(Self { client: RefCell::new(Some(api)) })
             }
 

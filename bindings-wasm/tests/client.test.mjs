@@ -49,7 +49,7 @@ test('settings from the environment', async () => {
     assert.equal((await explicit.listApps()).length, 1);
     // An empty variable counts as unset.
     process.env.ZEROKIE_API_KEY = '';
-    assert.throws(() => new zkit.Zerokie(), (error) => error.field === 'api_key');
+    assert.throws(() => new zkit.Zerokie(), (error) => error.field === 'apiKey');
   });
 });
 
@@ -69,13 +69,13 @@ test('the default base URL, and descriptions without the key', async () => {
 
 test('bad settings are refused', () => {
   const refused = (options, check) => assert.throws(() => new zkit.Zerokie({ apiKey: SANDBOX_KEY, ...options }), check);
-  refused({ baseUrl: 'not a url' }, (error) => error instanceof zkit.InvalidInputError && error.field === 'base_url');
+  refused({ baseUrl: 'not a url' }, (error) => error instanceof zkit.InvalidInputError && error.field === 'baseUrl');
   refused({ timeoutMs: -1 }, (error) => error instanceof zkit.InvalidInputError && error.field === 'timeoutMs');
   refused({ maxRetries: 1.5 }, (error) => error instanceof zkit.InvalidInputError && error.field === 'maxRetries');
   refused({ rateLimit: 'yes' }, (error) => error instanceof zkit.InvalidInputError && error.field === 'rateLimit');
   refused({ apiKey: 'zrk_key\r\nX-Evil: 1' }, (error) => {
     assert.ok(error instanceof zkit.InvalidInputError);
-    assert.equal(error.field, 'api_key');
+    assert.equal(error.field, 'apiKey');
     assert.ok(!String(error).includes('X-Evil'));
     return true;
   });

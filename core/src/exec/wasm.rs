@@ -92,10 +92,22 @@ impl Transport for FetchTransport {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct JsSleep;
 
+/// The longest delay `setTimeout` honours (2^31 - 1 ms); a longer one fires at once.
+const MAX_TIMEOUT_MS: u128 = i32::MAX as u128;
+
 impl Sleep for JsSleep {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        let millis = u32::try_from(duration.as_millis()).unwrap_or(u32::MAX);
-        Box::pin(gloo_timers::future::TimeoutFuture::new(millis))
+        Box::pin(async move {
+            let mut left = duration.as_millis();
+            loop {
+                let step = left.min(MAX_TIMEOUT_MS);
+                gloo_timers::future::TimeoutFuture::new(step as u32).await;
+                left -= step;
+                if left == 0 {
+                    break;
+                }
+            }
+        })
     }
 }
 
