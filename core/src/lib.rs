@@ -17,11 +17,16 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("zkit");
+
 pub mod api;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod exec;
+#[cfg(feature = "uniffi")]
+mod ffi;
 pub mod model;
 pub mod operation;
 pub mod raw;

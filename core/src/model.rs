@@ -10,6 +10,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $value:literal ),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*

@@ -14,29 +14,37 @@ use crate::validate;
 /// Input of `create_app`: a container app (the default) or a static app.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CreateApp {
     /// The app's name: a DNS label, since it becomes the app's subdomain.
     pub name: String,
     /// Container (default) or static; fixed once created.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub kind: Option<AppType>,
     /// The image to run; required for container apps, ignored for static ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub image: Option<String>,
     /// The port the container listens on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub port: Option<u16>,
     /// Environment variables of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub env: Option<BTreeMap<String, String>>,
     /// CPU units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub cpu: Option<u32>,
     /// Memory in MiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub memory: Option<u32>,
     /// Credentials for a private registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub registry_auth: Option<RegistryAuth>,
 }
 
@@ -108,6 +116,7 @@ macro_rules! app_input {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
             /// The app's name.
             pub name: String,
@@ -126,6 +135,7 @@ macro_rules! app_input {
 /// Input of `list_apps`: none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ListApps {}
 
 impl Input for ListApps {}
@@ -148,14 +158,17 @@ app_input! {
 /// Input of `deploy_app`: a new image, or none to re-pull and restart the current one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeployApp {
     /// The app's name.
     pub name: String,
     /// The image to deploy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub image: Option<String>,
     /// Credentials for a private registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub registry_auth: Option<RegistryAuth>,
 }
 
@@ -191,6 +204,7 @@ impl Input for DeployApp {
 /// unless one is given.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UploadFile {
     /// The app's name.
     pub name: String,
@@ -202,6 +216,7 @@ pub struct UploadFile {
     pub content: Bytes,
     /// Overrides the Content-Type guessed from the extension.
     #[serde(skip_serializing, default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub content_type: Option<String>,
 }
 
@@ -243,6 +258,7 @@ macro_rules! app_and_field_input {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
             /// The app's name.
             pub name: String,
@@ -292,6 +308,7 @@ app_and_field_input! {
 /// Input of `finalize_deploy`: purges the CDN cache, records the deploy and releases the lock.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FinalizeDeploy {
     /// The app's name.
     pub name: String,

@@ -100,11 +100,13 @@ pub fn new_deploy_session_id() -> String {
 }
 
 /// Zerokie's operation table: the single declaration each operation has. The core feeds it to
-/// `declare_operations!`; bindings feed it to their own macros.
+/// `declare_operations!`; bindings feed it to their own macros. Tokens after the callback are passed
+/// on in front of the table, for the callback's own parameters.
 #[macro_export]
 macro_rules! zerokie_operations {
-    ($callback:path) => {
+    ($callback:path $(, $($extra:tt)*)?) => {
         $callback! {
+            $($($extra)*)?
             api: $crate::zerokie::Zerokie,
             operations: [
                 /// Creates a container app (the default) or a static app.

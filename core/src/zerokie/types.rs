@@ -45,21 +45,26 @@ string_enum! {
 /// Credentials for pulling from a private registry. The password never shows in `Debug`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RegistryAuth {
     /// Registry username or deploy token name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub username: Option<String>,
     /// Registry password or deploy token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub password: Option<Secret>,
     /// Registry server, such as `registry.gitlab.com`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub server_address: Option<String>,
 }
 
 /// An app, as created, listed or fetched. Fields the listing leaves out are `None`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct App {
     /// The app's name, unique per account; also its subdomain.
     pub name: String,
@@ -68,29 +73,37 @@ pub struct App {
     pub kind: Option<AppType>,
     /// The container image (container apps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub image: Option<String>,
     /// The port the container listens on (container apps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub port: Option<u16>,
     /// Deploying, running, …
     pub status: AppStatus,
     /// Where the app is served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub url: Option<String>,
     /// Running instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub instances: Option<u32>,
     /// CPU units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub cpu: Option<u32>,
     /// Memory in MiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub memory: Option<u32>,
     /// When the app was created (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub created_at: Option<String>,
     /// When the app last changed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub updated_at: Option<String>,
     /// Fields this version of zkit does not model.
     #[serde(flatten)]
@@ -100,11 +113,13 @@ pub struct App {
 /// A deploy that has started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Deploy {
     /// The app.
     pub name: String,
     /// The image being rolled out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub image: Option<String>,
     /// Normally `deploying`.
     pub status: AppStatus,
@@ -116,6 +131,7 @@ pub struct Deploy {
 /// A file in a static app's storage zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FileEntry {
     /// Path relative to the zone's root.
     pub path: String,
@@ -132,6 +148,7 @@ pub struct FileEntry {
 /// A held deploy lock.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeployLock {
     /// Whether the lock is held.
     pub locked: bool,
@@ -145,6 +162,7 @@ pub struct DeployLock {
 /// What a static deploy changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeploySummary {
     /// Files uploaded.
     pub files_uploaded: u64,
@@ -157,6 +175,7 @@ pub struct DeploySummary {
 /// A recorded static deployment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FinalizedDeploy {
     /// The deployment's id, such as `d-20260307-170000`.
     pub deploy_id: String,
@@ -174,6 +193,7 @@ pub struct FinalizedDeploy {
 /// A custom domain of a static app.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Domain {
     /// The domain, such as `www.example.com`.
     pub domain: String,

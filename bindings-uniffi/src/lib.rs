@@ -1,0 +1,199 @@
+//! zkit for Kotlin and Swift, through uniffi. One object per API whose methods are generated from the
+//! API's operation table (`uniffi_methods!`), with the core's model types as records and enums (their
+//! uniffi derives live in the core behind the `uniffi` feature). Every method is async (Kotlin
+//! `suspend`, Swift `async throws`) on uniffi's tokio runtime; errors become one `ZkitError` enum (a
+//! sealed exception hierarchy in Kotlin, an `Error` in Swift), and a panic becomes `ZkitError.Internal`.
+
+// The foreign error carries its facts inline, which is what Kotlin and Swift callers read.
+#![allow(clippy::result_large_err)]
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use zkit::{CallOptions, ClientBuilder};
+
+uniffi::setup_scaffolding!("zkit_mobile");
+
+mod error;
+
+pub use error::ZkitError;
+
+/// Client settings; unset fields keep their defaults (5 s connect, 60 s per attempt, 180 s per call,
+/// 2 retries, client-side rate limiting on).
+#[derive(Clone, Debug, Default, uniffi::Record)]
+pub struct ClientSettings {
+    /// Where the API lives; the documented URL by default.
+    #[uniffi(default = None)]
+    pub base_url: Option<String>,
+    /// Retries after the first attempt.
+    #[uniffi(default = None)]
+    pub max_retries: Option<u32>,
+    /// Milliseconds one attempt may take.
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<u64>,
+    /// Milliseconds a whole call may take, retries and waits included.
+    #[uniffi(default = None)]
+    pub deadline_ms: Option<u64>,
+    /// Removes the attempt and call limits (only when asked for).
+    #[uniffi(default = false)]
+    pub no_time_limits: bool,
+    /// Whether the client-side limiter paces calls.
+    #[uniffi(default = None)]
+    pub rate_limit: Option<bool>,
+    /// Fixes the backoff jitter, for tests.
+    #[uniffi(default = None)]
+    pub jitter_seed: Option<u64>,
+}
+
+/// Per-call settings; unset fields keep the client's.
+#[derive(Clone, Debug, Default, uniffi::Record)]
+pub struct CallSettings {
+    /// Retries after the first attempt.
+    #[uniffi(default = None)]
+    pub max_retries: Option<u32>,
+    /// Milliseconds one attempt may take.
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<u64>,
+    /// Milliseconds the whole call may take.
+    #[uniffi(default = None)]
+    pub deadline_ms: Option<u64>,
+    /// Sent as `Idempotency-Key`; makes retrying a non-idempotent operation safe.
+    #[uniffi(default = None)]
+    pub idempotency_key: Option<String>,
+}
+
+/// The core's call options from the foreign settings.
+fn call_options(settings: Option<CallSettings>) -> CallOptions {
+    let settings = settings.unwrap_or_default();
+    CallOptions {
+        max_retries: settings.max_retries,
+        attempt_timeout: settings.timeout_ms.map(|ms| Some(Duration::from_millis(ms))),
+        deadline: settings.deadline_ms.map(|ms| Some(Duration::from_millis(ms))),
+        idempotency_key: settings.idempotency_key,
+        rate_limit: None,
+    }
+}
+
+/// A builder from an optional key (else `<API>_API_KEY`) and settings.
+fn builder<A: zkit::Api>(api_key: Option<String>, settings: Option<ClientSettings>) -> ClientBuilder<A> {
+    let settings = settings.unwrap_or_default();
+    let mut builder = ClientBuilder::<A>::default().user_agent(concat!("zkit-mobile/", env!("CARGO_PKG_VERSION")));
+    if let Some(key) = api_key {
+        builder = builder.api_key(key);
+    }
+    if let Some(url) = settings.base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(n) = settings.max_retries {
+        builder = builder.max_retries(n);
+    }
+    if let Some(ms) = settings.timeout_ms {
+        builder = builder.timeout(Some(Duration::from_millis(ms)));
+    }
+    if let Some(ms) = settings.deadline_ms {
+        builder = builder.deadline(Some(Duration::from_millis(ms)));
+    }
+    if settings.no_time_limits {
+        builder = builder.timeout(None).deadline(None);
+    }
+    if let Some(on) = settings.rate_limit {
+        builder = builder.rate_limit(on);
+    }
+    if let Some(seed) = settings.jitter_seed {
+        builder = builder.jitter_seed(seed);
+    }
+    builder.from_env()
+}
+
+/// Runs a call, turning a panic into `ZkitError.Internal` instead of letting it cross the boundary.
+async fn guarded<T>(call: impl std::future::Future<Output = zkit::Result<T>>) -> Result<T, ZkitError> {
+    match AssertUnwindSafe(call).catch_unwind().await {
+        Ok(result) => result.map_err(ZkitError::from),
+        Err(_) => Err(ZkitError::internal("a panic inside zkit was caught; please report it")),
+    }
+}
+
+/// Declares the typed methods of an API object from the API's operation table, one exported impl
+/// block per operation (uniffi reads each block's functions as written, so no macro may sit inside).
+macro_rules! uniffi_methods {
+    (
+        object: $object:ident,
+        api: $api:ty,
+        operations: [ $(
+            $(#[doc = $doc:literal])*
+            $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty { $($spec:tt)* }
+        ),* $(,)? ]
+    ) => {
+        $( uniffi_methods!(@method $object, $(#[doc = $doc])* $name, $input $(, $default)? => $output); )*
+    };
+    (@method $object:ident, $(#[doc = $doc:literal])* $name:ident, $input:ty => $output:ty) => {
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $object {
+            $(#[doc = $doc])*
+            #[uniffi::method(default(call = None))]
+            pub async fn $name(&self, input: $input, call: Option<CallSettings>) -> Result<$output, ZkitError> {
+                guarded(zkit::Api::client(&self.api).call(input).options(call_options(call)).send()).await
+            }
+        }
+    };
+    (@method $object:ident, $(#[doc = $doc:literal])* $name:ident, $input:ty, default => $output:ty) => {
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $object {
+            $(#[doc = $doc])*
+            #[uniffi::method(default(call = None))]
+            pub async fn $name(&self, call: Option<CallSettings>) -> Result<$output, ZkitError> {
+                guarded(zkit::Api::client(&self.api).call(<$input>::default()).options(call_options(call)).send()).await
+            }
+        }
+    };
+}
+
+/// A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
+#[derive(uniffi::Object)]
+pub struct Zerokie {
+    api: zkit::Zerokie,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Zerokie {
+    /// A client with `api_key` (else `ZEROKIE_API_KEY`) and `settings`.
+    #[uniffi::constructor(default(api_key = None, settings = None))]
+    pub fn new(api_key: Option<String>, settings: Option<ClientSettings>) -> Result<Arc<Self>, ZkitError> {
+        let api = builder::<zkit::Zerokie>(api_key, settings).build()?;
+        Ok(Arc::new(Self { api }))
+    }
+
+    /// Calls an operation by its snake_case name with JSON input; returns the JSON output.
+    #[uniffi::method(default(call = None))]
+    pub async fn call_json(
+        &self,
+        operation: String,
+        input: String,
+        call: Option<CallSettings>,
+    ) -> Result<String, ZkitError> {
+        let input = serde_json::from_str(&input)
+            .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
+        let response =
+            guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
+        Ok(response.data.to_string())
+    }
+}
+
+#[uniffi::export]
+impl Zerokie {
+    /// The base URL and a preview of the key, never the key.
+    pub fn describe(&self) -> String {
+        let config = zkit::Api::client(&self.api).config();
+        format!("Zerokie(baseUrl={}, apiKey={})", config.base_url, config.api_key.preview())
+    }
+}
+
+zkit::zerokie_operations!(uniffi_methods, object: Zerokie,);
+
+/// A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock.
+#[uniffi::export]
+pub fn new_deploy_session_id() -> String {
+    zkit::zerokie::new_deploy_session_id()
+}
