@@ -5,9 +5,9 @@ use std::fmt;
 
 use zkit::ErrorKind;
 
-/// Declares the error enum with one variant per kind.
+/// Declares the error enum from the core's list of kinds, plus `Internal`, and its conversion.
 macro_rules! zkit_error {
-    ($($(#[doc = $doc:literal])* $variant:ident),* $(,)?) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, )*) => {
         /// A failed zkit call: what kind, and everything known about it. Never carries a key.
         #[derive(Debug, Clone, uniffi::Error)]
         pub enum ZkitError {
@@ -32,46 +32,58 @@ macro_rules! zkit_error {
                     retryable: bool,
                 },
             )*
+            /// A bug inside zkit, caught at the boundary.
+            Internal {
+                /// What went wrong.
+                reason: String,
+                /// Always absent.
+                status: Option<u16>,
+                /// Always absent.
+                code: Option<String>,
+                /// Always absent.
+                request_id: Option<String>,
+                /// Always absent.
+                retry_after_seconds: Option<f64>,
+                /// Always absent.
+                field: Option<String>,
+                /// Always absent.
+                details: Option<String>,
+                /// Always false.
+                retryable: bool,
+            },
         }
 
         impl ZkitError {
             fn reason(&self) -> &str {
-                match self { $( Self::$variant { reason, .. } => reason, )* }
+                match self {
+                    $( Self::$variant { reason, .. } => reason, )*
+                    Self::Internal { reason, .. } => reason,
+                }
+            }
+        }
+
+        impl From<zkit::Error> for ZkitError {
+            fn from(error: zkit::Error) -> Self {
+                let reason = error.message().to_owned();
+                let status = error.status();
+                let code = error.code().map(str::to_owned);
+                let request_id = error.request_id().map(str::to_owned);
+                let retry_after_seconds = error.retry_after().map(|d| d.as_secs_f64());
+                let field = error.field().map(str::to_owned);
+                let details = error.details().map(|d| d.to_string());
+                let retryable = error.is_retryable();
+                match error.kind() {
+                    $( ErrorKind::$variant => Self::$variant {
+                        reason, status, code, request_id, retry_after_seconds, field, details, retryable,
+                    }, )*
+                    _ => Self::Internal { reason, status, code, request_id, retry_after_seconds, field, details, retryable },
+                }
             }
         }
     };
 }
 
-zkit_error! {
-    /// 400: the server refused the request as invalid.
-    BadRequest,
-    /// 401: the key is missing, invalid or revoked.
-    Unauthorized,
-    /// 402: the plan does not allow it.
-    PaymentRequired,
-    /// 403: the key lacks the permission.
-    Forbidden,
-    /// 404: no such resource.
-    NotFound,
-    /// 409: it exists, or its state forbids the operation.
-    Conflict,
-    /// 429: too many requests.
-    RateLimited,
-    /// 5xx: the server failed.
-    Server,
-    /// 502: a service behind the API failed.
-    Upstream,
-    /// A time limit ran out.
-    Timeout,
-    /// The connection failed.
-    Connection,
-    /// The response could not be read.
-    Decode,
-    /// The input was refused before anything was sent.
-    InvalidInput,
-    /// A bug inside zkit, caught at the boundary.
-    Internal,
-}
+zkit::error_kinds!(zkit_error);
 
 impl ZkitError {
     /// An internal error with `reason`.
@@ -85,40 +97,6 @@ impl ZkitError {
             field: None,
             details: None,
             retryable: false,
-        }
-    }
-}
-
-impl From<zkit::Error> for ZkitError {
-    fn from(error: zkit::Error) -> Self {
-        let reason = error.message().to_owned();
-        let status = error.status();
-        let code = error.code().map(str::to_owned);
-        let request_id = error.request_id().map(str::to_owned);
-        let retry_after_seconds = error.retry_after().map(|d| d.as_secs_f64());
-        let field = error.field().map(str::to_owned);
-        let details = error.details().map(|d| d.to_string());
-        let retryable = error.is_retryable();
-        macro_rules! build {
-            ($variant:ident) => {
-                Self::$variant { reason, status, code, request_id, retry_after_seconds, field, details, retryable }
-            };
-        }
-        match error.kind() {
-            ErrorKind::BadRequest => build!(BadRequest),
-            ErrorKind::Unauthorized => build!(Unauthorized),
-            ErrorKind::PaymentRequired => build!(PaymentRequired),
-            ErrorKind::Forbidden => build!(Forbidden),
-            ErrorKind::NotFound => build!(NotFound),
-            ErrorKind::Conflict => build!(Conflict),
-            ErrorKind::RateLimited => build!(RateLimited),
-            ErrorKind::Server => build!(Server),
-            ErrorKind::Upstream => build!(Upstream),
-            ErrorKind::Timeout => build!(Timeout),
-            ErrorKind::Connection => build!(Connection),
-            ErrorKind::Decode => build!(Decode),
-            ErrorKind::InvalidInput => build!(InvalidInput),
-            _ => build!(Internal),
         }
     }
 }

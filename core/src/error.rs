@@ -5,75 +5,70 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// What went wrong, as one closed set shared by every API and every language binding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// 400: the server refused the request as invalid or malformed.
-    BadRequest,
-    /// 401: the credential is missing, invalid, revoked or expired.
-    Unauthorized,
-    /// 402: the current plan does not allow the requested feature.
-    PaymentRequired,
-    /// 403: the credential lacks the permission, scope or role.
-    Forbidden,
-    /// 404: the resource does not exist.
-    NotFound,
-    /// 409: the resource exists or is in a state that forbids the operation.
-    Conflict,
-    /// 429: too many requests; see [`Error::retry_after`].
-    RateLimited,
-    /// 5xx other than 502: the server failed.
-    Server,
-    /// 502: a service behind the API failed.
-    Upstream,
-    /// The attempt or the call's deadline ran out.
-    Timeout,
-    /// The connection could not be made or broke off.
-    Connection,
-    /// The response could not be read as the expected type.
-    Decode,
-    /// The input was refused before anything was sent; see [`Error::field`].
-    InvalidInput,
+/// The kinds of error, the one list that [`ErrorKind`] and the bindings' error types are made from: it
+/// hands its callback macro every kind as `Variant = "snake_case_name"` with its doc comment. Tokens
+/// after the callback are passed on in front of the list.
+#[macro_export]
+macro_rules! error_kinds {
+    ($callback:path $(, $($extra:tt)*)?) => {
+        $callback! {
+            $($($extra)*)?
+            /// 400: the server refused the request as invalid or malformed.
+            BadRequest = "bad_request",
+            /// 401: the credential is missing, invalid, revoked or expired.
+            Unauthorized = "unauthorized",
+            /// 402: the current plan does not allow the requested feature.
+            PaymentRequired = "payment_required",
+            /// 403: the credential lacks the permission, scope or role.
+            Forbidden = "forbidden",
+            /// 404: the resource does not exist.
+            NotFound = "not_found",
+            /// 409: the resource exists or is in a state that forbids the operation.
+            Conflict = "conflict",
+            /// 429: too many requests; the error's retry_after says how long to wait.
+            RateLimited = "rate_limited",
+            /// 5xx other than 502: the server failed.
+            Server = "server",
+            /// 502: a service behind the API failed.
+            Upstream = "upstream",
+            /// The attempt or the call's deadline ran out.
+            Timeout = "timeout",
+            /// The connection could not be made or broke off.
+            Connection = "connection",
+            /// The response could not be read as the expected type.
+            Decode = "decode",
+            /// The input was refused before anything was sent; the error's field names it.
+            InvalidInput = "invalid_input",
+        }
+    };
 }
 
-impl ErrorKind {
-    /// The kind's stable snake_case name, the same in every language.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BadRequest => "bad_request",
-            Self::Unauthorized => "unauthorized",
-            Self::PaymentRequired => "payment_required",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::RateLimited => "rate_limited",
-            Self::Server => "server",
-            Self::Upstream => "upstream",
-            Self::Timeout => "timeout",
-            Self::Connection => "connection",
-            Self::Decode => "decode",
-            Self::InvalidInput => "invalid_input",
+macro_rules! declare_error_kind {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, )*) => {
+        /// What went wrong, as one closed set shared by every API and every language binding.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $variant, )*
         }
-    }
 
-    /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 13] = [
-        Self::BadRequest,
-        Self::Unauthorized,
-        Self::PaymentRequired,
-        Self::Forbidden,
-        Self::NotFound,
-        Self::Conflict,
-        Self::RateLimited,
-        Self::Server,
-        Self::Upstream,
-        Self::Timeout,
-        Self::Connection,
-        Self::Decode,
-        Self::InvalidInput,
-    ];
+        impl ErrorKind {
+            /// The kind's stable snake_case name, the same in every language.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $name, )*
+                }
+            }
 
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [ErrorKind] = &[$( Self::$variant ),*];
+        }
+    };
+}
+
+error_kinds!(declare_error_kind);
+
+impl ErrorKind {
     /// The kind an HTTP error status stands for.
     pub fn from_status(status: u16) -> Self {
         match status {

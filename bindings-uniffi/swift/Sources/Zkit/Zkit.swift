@@ -1293,7 +1293,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * 400: the server refused the request as invalid.
+     * 400: the server refused the request as invalid or malformed.
      */
     case BadRequest(
         /**
@@ -1322,7 +1322,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 401: the key is missing, invalid or revoked.
+     * 401: the credential is missing, invalid, revoked or expired.
      */
     case Unauthorized(
         /**
@@ -1351,7 +1351,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 402: the plan does not allow it.
+     * 402: the current plan does not allow the requested feature.
      */
     case PaymentRequired(
         /**
@@ -1380,7 +1380,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 403: the key lacks the permission.
+     * 403: the credential lacks the permission, scope or role.
      */
     case Forbidden(
         /**
@@ -1409,7 +1409,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 404: no such resource.
+     * 404: the resource does not exist.
      */
     case NotFound(
         /**
@@ -1438,7 +1438,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 409: it exists, or its state forbids the operation.
+     * 409: the resource exists or is in a state that forbids the operation.
      */
     case Conflict(
         /**
@@ -1467,7 +1467,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 429: too many requests.
+     * 429: too many requests; the error's retry_after says how long to wait.
      */
     case RateLimited(
         /**
@@ -1496,7 +1496,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * 5xx: the server failed.
+     * 5xx other than 502: the server failed.
      */
     case Server(
         /**
@@ -1554,7 +1554,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * A time limit ran out.
+     * The attempt or the call's deadline ran out.
      */
     case Timeout(
         /**
@@ -1583,7 +1583,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * The connection failed.
+     * The connection could not be made or broke off.
      */
     case Connection(
         /**
@@ -1612,7 +1612,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * The response could not be read.
+     * The response could not be read as the expected type.
      */
     case Decode(
         /**
@@ -1641,7 +1641,7 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
-     * The input was refused before anything was sent.
+     * The input was refused before anything was sent; the error's field names it.
      */
     case InvalidInput(
         /**
@@ -1677,25 +1677,25 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What went wrong.
          */reason: String, 
         /**
-         * The HTTP status, when the server answered.
+         * Always absent.
          */status: UInt16?, 
         /**
-         * The API's own error code.
+         * Always absent.
          */code: String?, 
         /**
-         * The request id, for the API's support.
+         * Always absent.
          */requestId: String?, 
         /**
-         * Seconds the server asked to wait before trying again.
+         * Always absent.
          */retryAfterSeconds: Double?, 
         /**
-         * The input field an invalid-input error is about.
+         * Always absent.
          */field: String?, 
         /**
-         * Structured details from the server, as JSON.
+         * Always absent.
          */details: String?, 
         /**
-         * Whether trying again later could succeed.
+         * Always false.
          */retryable: Bool
     )
 

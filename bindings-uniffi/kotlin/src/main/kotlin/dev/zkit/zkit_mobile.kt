@@ -2251,7 +2251,7 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
 sealed class ZkitException: kotlin.Exception() {
     
     /**
-     * 400: the server refused the request as invalid.
+     * 400: the server refused the request as invalid or malformed.
      */
     class BadRequest(
         
@@ -2300,7 +2300,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 401: the key is missing, invalid or revoked.
+     * 401: the credential is missing, invalid, revoked or expired.
      */
     class Unauthorized(
         
@@ -2349,7 +2349,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 402: the plan does not allow it.
+     * 402: the current plan does not allow the requested feature.
      */
     class PaymentRequired(
         
@@ -2398,7 +2398,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 403: the key lacks the permission.
+     * 403: the credential lacks the permission, scope or role.
      */
     class Forbidden(
         
@@ -2447,7 +2447,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 404: no such resource.
+     * 404: the resource does not exist.
      */
     class NotFound(
         
@@ -2496,7 +2496,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 409: it exists, or its state forbids the operation.
+     * 409: the resource exists or is in a state that forbids the operation.
      */
     class Conflict(
         
@@ -2545,7 +2545,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 429: too many requests.
+     * 429: too many requests; the error's retry_after says how long to wait.
      */
     class RateLimited(
         
@@ -2594,7 +2594,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * 5xx: the server failed.
+     * 5xx other than 502: the server failed.
      */
     class Server(
         
@@ -2692,7 +2692,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * A time limit ran out.
+     * The attempt or the call's deadline ran out.
      */
     class Timeout(
         
@@ -2741,7 +2741,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * The connection failed.
+     * The connection could not be made or broke off.
      */
     class Connection(
         
@@ -2790,7 +2790,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * The response could not be read.
+     * The response could not be read as the expected type.
      */
     class Decode(
         
@@ -2839,7 +2839,7 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
-     * The input was refused before anything was sent.
+     * The input was refused before anything was sent; the error's field names it.
      */
     class InvalidInput(
         
@@ -2898,37 +2898,37 @@ sealed class ZkitException: kotlin.Exception() {
         val `reason`: kotlin.String, 
         
         /**
-         * The HTTP status, when the server answered.
+         * Always absent.
          */
         val `status`: kotlin.UShort?, 
         
         /**
-         * The API's own error code.
+         * Always absent.
          */
         val `code`: kotlin.String?, 
         
         /**
-         * The request id, for the API's support.
+         * Always absent.
          */
         val `requestId`: kotlin.String?, 
         
         /**
-         * Seconds the server asked to wait before trying again.
+         * Always absent.
          */
         val `retryAfterSeconds`: kotlin.Double?, 
         
         /**
-         * The input field an invalid-input error is about.
+         * Always absent.
          */
         val `field`: kotlin.String?, 
         
         /**
-         * Structured details from the server, as JSON.
+         * Always absent.
          */
         val `details`: kotlin.String?, 
         
         /**
-         * Whether trying again later could succeed.
+         * Always false.
          */
         val `retryable`: kotlin.Boolean
         ) : ZkitException() {
