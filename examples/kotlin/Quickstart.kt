@@ -1,0 +1,93 @@
+// zkit quickstart for Kotlin: put a static site on Zerokie, look at it, take it down.
+//
+//     scripts/build-mobile                # builds target/mobile/zkit.jar (the library and its native code)
+//     cargo run -p zkit-sandbox           # prints ZEROKIE_BASE_URL and ZEROKIE_API_KEY for the sandbox
+//     kotlinc -cp target/mobile/zkit.jar:jna.jar:kotlinx-coroutines-core-jvm.jar examples/kotlin/Quickstart.kt -d quickstart.jar
+//     ZEROKIE_BASE_URL=... ZEROKIE_API_KEY=... java -cp quickstart.jar:target/mobile/zkit.jar:jna.jar:kotlinx-coroutines-core-jvm.jar:kotlin-stdlib.jar QuickstartKt
+//
+// Without ZEROKIE_BASE_URL it talks to the real API, with the key in ZEROKIE_API_KEY. On Android, call
+// the same suspend functions from a coroutine scope (viewModelScope, lifecycleScope) instead of runBlocking.
+
+import dev.zkit.Zerokie
+import dev.zkit.ZkitException
+import dev.zkit.model.AcquireDeployLock
+import dev.zkit.model.AddDomain
+import dev.zkit.model.AppStatus
+import dev.zkit.model.AppType
+import dev.zkit.model.CreateApp
+import dev.zkit.model.DeleteApp
+import dev.zkit.model.FinalizeDeploy
+import dev.zkit.model.GetApp
+import dev.zkit.model.ListFiles
+import dev.zkit.model.UploadFile
+import dev.zkit.newDeploySessionId
+import kotlinx.coroutines.runBlocking
+
+const val SITE = "zkit-quickstart"
+
+val PAGES = mapOf(
+    "index.html" to "<!doctype html><title>Hello</title><link rel=stylesheet href=assets/site.css><h1>Hello from zkit</h1>",
+    "assets/site.css" to "h1 { font-family: sans-serif; color: teal }",
+).mapValues { (_, text) -> text.toByteArray() }
+
+fun main(): Unit = runBlocking {
+    Zerokie().use { zerokie -> // the key and base URL come from the environment
+        println("client: ${zerokie.describe()}") // shows a preview of the key at most
+
+        val site = zerokie.createApp(CreateApp(SITE, kind = AppType.Static))
+        println("created ${site.name} (${site.kind?.label()}), ${site.status.label()}, served at ${site.url}")
+
+        // Deploy under the lock, so that two deploys never interleave.
+        val session = newDeploySessionId()
+        zerokie.acquireDeployLock(AcquireDeployLock(SITE, session))
+        for ((path, content) in PAGES) {
+            zerokie.uploadFile(UploadFile(SITE, path, content)) // Content-Type from the extension
+            println("uploaded $path (${content.size} bytes)")
+        }
+        val done = zerokie.finalizeDeploy(
+            FinalizeDeploy(
+                name = SITE,
+                deploySessionId = session,
+                filesUploaded = PAGES.size.toULong(),
+                filesDeleted = 0u,
+                totalBytes = PAGES.values.sumOf { it.size }.toULong(),
+            ),
+        )
+        println("deploy ${done.deployId}: cache purged: ${done.cachePurged}")
+
+        println("files:")
+        for (entry in zerokie.listFiles(ListFiles(SITE))) {
+            println("  %-20s %5d bytes  %s".format(entry.path, entry.length.toLong(), entry.lastModified))
+        }
+
+        println("apps: " + zerokie.listApps().joinToString { "${it.name} (${it.status.label()})" })
+
+        try {
+            zerokie.addDomain(AddDomain(SITE, "example.com"))
+        } catch (error: ZkitException.InvalidInput) {
+            println("refused before sending: ${error.reason} (field ${error.field})")
+        }
+
+        zerokie.deleteApp(DeleteApp(SITE))
+        try {
+            zerokie.getApp(GetApp(SITE))
+        } catch (error: ZkitException.NotFound) {
+            println("cleaned up: ${error.reason} (status ${error.status}, request ${error.requestId})")
+        }
+    }
+}
+
+// Closed sets are sealed classes; values this version of zkit does not know arrive as `Unknown`.
+fun AppStatus.label(): String = when (this) {
+    AppStatus.Deploying -> "deploying"
+    AppStatus.Running -> "running"
+    AppStatus.Failed -> "failed"
+    AppStatus.Stopped -> "stopped"
+    is AppStatus.Unknown -> v1
+}
+
+fun AppType.label(): String = when (this) {
+    AppType.Container -> "container"
+    AppType.Static -> "static"
+    is AppType.Unknown -> v1
+}
