@@ -623,7 +623,7 @@ final class ClientTests: SandboxTestCase {
     }
 
     func testAWaitingCallLeavesOtherCallsFree() async throws {
-        try await sandbox.fault(["method": "GET", "path": "\(appsPath)/slow", "kind": "delay", "delay_ms": 400])
+        try await sandbox.fault(["method": "GET", "path": "\(appsPath)/slow", "kind": "delay", "delay_ms": 1000])
         let zerokie = try sandbox.client()
         let slowDone = LockedBox(false)
         let slow = Task { () -> Result<App, Error> in
@@ -634,7 +634,8 @@ final class ClientTests: SandboxTestCase {
         let apps = try await zerokie.listApps()
         XCTAssertEqual(apps, [], "the quick call")
         XCTAssertFalse(slowDone.get(), "the quick call finished after the slow one")
-        guard case .failure(let error) = await slow.value else { return XCTFail("no app named slow exists") }
+        let outcome = await slow.value
+        guard case .failure(let error) = outcome else { return XCTFail("no app named slow exists") }
         XCTAssertEqual((error as? ZkitError)?.facts.kind, "not_found")
     }
 
@@ -646,7 +647,8 @@ final class ClientTests: SandboxTestCase {
         task.cancel()
         // uniffi's Swift bindings do not end a call when its Task is cancelled (Kotlin's do): the call
         // runs to its own end. Either outcome leaves the client usable.
-        switch await task.result {
+        let outcome = await task.result
+        switch outcome {
         case .success(let app):
             XCTFail("no app named slow exists: \(app)")
         case .failure(let error):
@@ -667,7 +669,8 @@ final class ClientTests: SandboxTestCase {
         let slow = Task { [zerokie] in try await zerokie!.getApp(input: GetApp(name: "slow")) }
         try await sandbox.arrived("/slow")
         zerokie = nil
-        switch await slow.result {
+        let outcome = await slow.result
+        switch outcome {
         case .success(let app): XCTFail("no app named slow exists: \(app)")
         case .failure(let error): XCTAssertEqual((error as? ZkitError)?.facts.kind, "not_found", "\(error)")
         }

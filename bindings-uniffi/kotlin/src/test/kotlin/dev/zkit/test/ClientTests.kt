@@ -82,7 +82,7 @@ object ClientTests : Suite("client") {
         }
 
         test("a waiting call leaves other calls free") {
-            fault("method" to "GET", "path" to "$APPS/slow", "kind" to "delay", "delay_ms" to 400)
+            fault("method" to "GET", "path" to "$APPS/slow", "kind" to "delay", "delay_ms" to 1000)
             client().use { zerokie ->
                 coroutineScope {
                     val slow = async { runCatching { zerokie.getApp(GetApp("slow")) } }
