@@ -17,6 +17,37 @@ pub enum AuthScheme {
     Header(&'static str),
 }
 
+impl AuthScheme {
+    /// The header that carries the key: `authorization` or the named one.
+    pub fn header(self) -> &'static str {
+        match self {
+            Self::Bearer => "authorization",
+            Self::Header(name) => name,
+        }
+    }
+}
+
+/// How an API accepts keys: the header it prefers for a key, and every header it accepts, so a
+/// caller may pick another (the `auth_header` setting).
+#[derive(Clone, Copy, Debug)]
+pub struct AuthRule {
+    /// The scheme used for `key` unless the caller picks one.
+    pub default: fn(key: &str) -> AuthScheme,
+    /// Every scheme the API accepts.
+    pub accepted: &'static [AuthScheme],
+}
+
+/// A value the client sends on every call once it is set, such as Zenifra's organization id:
+/// set as `setting` (or from `<API>_<SETTING>` in the environment), sent as `header`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContextHeader {
+    /// The setting's snake_case name, the same in every language binding (camelCase in JavaScript
+    /// and Kotlin).
+    pub setting: &'static str,
+    /// The header it is sent as.
+    pub header: &'static str,
+}
+
 /// The rate-limit bucket an operation draws from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RateClass {
@@ -30,13 +61,16 @@ pub enum RateClass {
     HighVolume,
 }
 
-/// A documented limit: `requests` per `per`.
+/// A documented limit: `requests` per `per`, counted in the named bucket (rate classes that share
+/// a bucket share its budget).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
     /// How many requests the window allows.
     pub requests: u32,
     /// The window.
     pub per: Duration,
+    /// The budget it draws from, such as `"create"` or `"project"`.
+    pub bucket: &'static str,
 }
 
 /// The fields of an API's error body, whatever its shape.
@@ -62,11 +96,73 @@ pub struct ApiProfile {
     /// The documented production base URL.
     pub default_base_url: &'static str,
     /// How the key is sent.
-    pub auth: AuthScheme,
+    pub auth: AuthRule,
+    /// Values sent as headers on every call once set.
+    pub context_headers: &'static [ContextHeader],
     /// Reads an error body.
     pub decode_error: fn(&[u8]) -> ErrorBody,
     /// The documented limit of a rate class, if any.
     pub rate_limit: fn(RateClass) -> Option<RateLimit>,
+    /// What a limit is counted per, from the request path under the base URL: Zenifra counts per
+    /// project (`/project/{id}/…` → `id`). `None` counts per client.
+    pub rate_scope: fn(path: &str) -> Option<&str>,
+}
+
+impl ApiProfile {
+    /// The scheme a caller names by its header (`authorization` or `bearer` for Bearer, else the
+    /// header's name), if the API accepts it.
+    pub fn auth_scheme_named(&self, name: &str) -> Option<AuthScheme> {
+        let name = name.trim();
+        let wanted = if name.eq_ignore_ascii_case("bearer") { "authorization" } else { name };
+        self.auth.accepted.iter().copied().find(|scheme| scheme.header().eq_ignore_ascii_case(wanted))
+    }
+}
+
+/// One key sent as `Authorization: Bearer`, the only scheme the API accepts.
+pub const BEARER_ONLY: AuthRule = AuthRule { default: |_| AuthScheme::Bearer, accepted: &[AuthScheme::Bearer] };
+
+/// Limits counted per client.
+pub fn per_client(_path: &str) -> Option<&str> {
+    None
+}
+
+/// No documented limits: the client paces nothing.
+pub fn no_rate_limit(_: RateClass) -> Option<RateLimit> {
+    None
+}
+
+/// Reads the error bodies the APIs send, whichever of the common shapes they take:
+/// `{"error": "message"}`, `{"error": "code", "message": "..."}`,
+/// `{"error": {"code", "message", "details", "request_id"}}` or `{"code", "message", "details"}`.
+/// A body of another shape is kept whole as details.
+pub fn decode_error_body(body: &[u8]) -> ErrorBody {
+    use serde_json::Value;
+    let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
+    let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(body) else {
+        return ErrorBody { details: serde_json::from_slice(body).ok(), ..ErrorBody::default() };
+    };
+    let fields = match top.get("error") {
+        Some(Value::Object(inner)) => inner,
+        _ => &top,
+    };
+    let mut out = ErrorBody {
+        code: text(fields.get("code")),
+        message: text(fields.get("message")),
+        details: fields.get("details").filter(|d| !d.is_null()).cloned(),
+        request_id: text(fields.get("request_id")).or_else(|| text(top.get("request_id"))),
+    };
+    if let Some(Value::String(error)) = top.get("error") {
+        // `{"error": "message"}` alone, or `{"error": "code", "message": "..."}`.
+        if out.message.is_none() {
+            out.message = Some(error.clone());
+        } else if out.code.is_none() {
+            out.code = Some(error.clone());
+        }
+    }
+    if out.code.is_none() && out.message.is_none() {
+        out.details = Some(Value::Object(top));
+    }
+    out
 }
 
 /// An API client type: a thin typed face over the shared [`Client`].
@@ -93,4 +189,52 @@ pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
     /// The JSON Schema of the API's operations.
     #[cfg(feature = "schema")]
     fn schema() -> serde_json::Value;
+}
+
+/// Declares an API's client type over the shared [`Client`]: the struct, its [`Api`] impl, and the
+/// constructors every API has (`builder`, `new`, `from_env`, `raw`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! api_client {
+    ($(#[$meta:meta])* $name:ident, $profile:path, $env:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            client: $crate::Client,
+        }
+
+        impl $crate::Api for $name {
+            const PROFILE: &'static $crate::ApiProfile = &$profile;
+
+            fn from_client(client: $crate::Client) -> Self {
+                Self { client }
+            }
+
+            fn client(&self) -> &$crate::Client {
+                &self.client
+            }
+        }
+
+        impl $name {
+            /// A builder, to set the key, base URL, retries, timeouts and more.
+            pub fn builder() -> $crate::ClientBuilder<Self> {
+                $crate::ClientBuilder::default()
+            }
+
+            /// A client with `api_key` and every other setting at its default or from the environment.
+            pub fn new(api_key: impl Into<$crate::Secret>) -> $crate::Result<Self> {
+                Self::builder().api_key(api_key).from_env().build()
+            }
+
+            #[doc = concat!("A client configured from ", $env, ".")]
+            pub fn from_env() -> $crate::Result<Self> {
+                Self::builder().from_env().build()
+            }
+
+            /// Sends any request with this client's auth, retries and error handling.
+            pub fn raw(&self, request: $crate::RawRequest) -> $crate::Call<'_, $crate::RawRequest> {
+                self.client.call(request)
+            }
+        }
+    };
 }

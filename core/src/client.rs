@@ -148,11 +148,12 @@ impl Client {
         let time_left = || deadline.map(|at| at.saturating_sub(runtime.clock.monotonic()));
         let replay_safe = prepared.idempotent || options.idempotency_key.is_some();
         let request = self.authorize(prepared.request, options)?;
+        let scope = self.rate_scope(request.uri().path());
 
         let mut attempt = 0;
         loop {
             if options.rate_limit(config) {
-                self.pace(prepared.rate_class, time_left()).await?;
+                self.pace(prepared.rate_class, scope.as_deref(), time_left()).await?;
             }
             let limit = match (options.attempt_timeout(config), time_left()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -195,7 +196,8 @@ impl Client {
         if uri.contains(key) || uri.contains(&crate::operation::encode(key)) {
             return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
         }
-        let (name, value) = match self.inner.profile.auth {
+        let config = &self.inner.config;
+        let (name, value) = match config.auth {
             AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
             AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
         };
@@ -203,6 +205,11 @@ impl Client {
             .map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
         value.set_sensitive(true);
         request.headers_mut().insert(name, value);
+        for (header, value) in &config.context {
+            let value =
+                HeaderValue::from_str(value).map_err(|_| Error::invalid_input(header.setting, "is not a valid header value"))?;
+            request.headers_mut().insert(HeaderName::from_static(header.header), value);
+        }
         if let Some(idempotency_key) = &options.idempotency_key {
             validate::header_value("idempotency_key", idempotency_key)?;
             let value = HeaderValue::from_str(idempotency_key)
@@ -212,15 +219,27 @@ impl Client {
         Ok(request)
     }
 
-    /// Waits for a slot under the API's documented limit for `class`, if it has one.
-    async fn pace(&self, class: RateClass, time_left: Option<Duration>) -> Result<()> {
+    /// What the API counts its limits per, for a request to `path` (the base URL's own path
+    /// removed): Zenifra's project id, say.
+    fn rate_scope(&self, path: &str) -> Option<String> {
+        let base_path = self.inner.config.base_url.splitn(4, '/').nth(3).unwrap_or_default();
+        let relative = match base_path {
+            "" => path,
+            base => path.strip_prefix('/').and_then(|p| p.strip_prefix(base)).unwrap_or(path),
+        };
+        (self.inner.profile.rate_scope)(relative).map(str::to_owned)
+    }
+
+    /// Waits for a slot under the API's documented limit for `class` (counted per `scope`), if it has
+    /// one.
+    async fn pace(&self, class: RateClass, scope: Option<&str>, time_left: Option<Duration>) -> Result<()> {
         let Some(limit) = (self.inner.profile.rate_limit)(class) else { return Ok(()) };
         let runtime = &self.inner.runtime;
         let wait = {
             let mut limiter = self.inner.limiter.lock().unwrap_or_else(|p| p.into_inner());
-            let wait = limiter.reserve(class, limit, runtime.clock.monotonic());
+            let wait = limiter.reserve(limit, scope, runtime.clock.monotonic());
             if time_left.is_some_and(|left| wait > left) {
-                limiter.release(class, limit);
+                limiter.release(limit, scope);
                 return Err(Error::new(
                     ErrorKind::RateLimited,
                     format!(

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::Api;
+use crate::api::{Api, AuthScheme, ContextHeader};
 use crate::client::{Client, Runtime};
 use crate::error::{Error, Result};
 use crate::exec::{Clock, Sleep, Transport};
@@ -74,6 +74,17 @@ pub struct ClientConfig {
     pub jitter_seed: Option<u64>,
     /// The User-Agent of the native transport (`zkit-rust/<version>` unless a binding names itself).
     pub user_agent: String,
+    /// How the key is sent: the API's choice for the key unless the caller picked another.
+    pub auth: AuthScheme,
+    /// The API's context headers that are set (such as `x-organization-id`), sent on every call.
+    pub context: Vec<(&'static ContextHeader, String)>,
+}
+
+impl ClientConfig {
+    /// The value of a context setting, such as Zenifra's `organization_id`.
+    pub fn context(&self, setting: &str) -> Option<&str> {
+        self.context.iter().find(|(header, _)| header.setting == setting).map(|(_, value)| value.as_str())
+    }
 }
 
 /// Overrides for one call. Unset fields keep the client's settings.
@@ -122,6 +133,8 @@ pub struct ClientBuilder<A> {
     rate_limit: bool,
     jitter_seed: Option<u64>,
     user_agent: String,
+    auth_header: Option<String>,
+    settings: Vec<(String, String)>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     sleep: Option<Arc<dyn Sleep>>,
@@ -138,6 +151,8 @@ impl<A: Api> Default for ClientBuilder<A> {
             rate_limit: true,
             jitter_seed: None,
             user_agent: concat!("zkit-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            auth_header: None,
+            settings: Vec::new(),
             transport: None,
             clock: None,
             sleep: None,
@@ -159,7 +174,27 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// Fills what is still unset from `<API>_API_KEY` and `<API>_BASE_URL`.
+    /// Sends the key in `header` instead of the API's choice: `authorization` (or `bearer`) for
+    /// `Authorization: Bearer`, or a header the API accepts, such as `x-api-key`.
+    pub fn auth_header(mut self, header: impl Into<String>) -> Self {
+        self.auth_header = Some(header.into());
+        self
+    }
+
+    /// Sets one of the API's own settings by name, such as Zenifra's `organization_id`; `auth_header`
+    /// is accepted too. A name the API does not know is refused by [`build`](Self::build).
+    pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        if name == "auth_header" {
+            return self.auth_header(value);
+        }
+        self.settings.retain(|(set, _)| *set != name);
+        self.settings.push((name, value));
+        self
+    }
+
+    /// Fills what is still unset from `<API>_API_KEY`, `<API>_BASE_URL` and the API's own settings
+    /// (`ZENIFRA_ORGANIZATION_ID`, …).
     pub fn from_env(mut self) -> Self {
         let prefix = A::PROFILE.env_prefix;
         let var = |name: &str| std::env::var(format!("{prefix}_{name}")).ok().filter(|v| !v.is_empty());
@@ -168,6 +203,13 @@ impl<A: Api> ClientBuilder<A> {
         }
         if self.base_url.is_none() {
             self.base_url = var("BASE_URL");
+        }
+        for context in A::PROFILE.context_headers {
+            if !self.settings.iter().any(|(name, _)| name == context.setting) {
+                if let Some(value) = var(&context.setting.to_ascii_uppercase()) {
+                    self.settings.push((context.setting.to_owned(), value));
+                }
+            }
         }
         self
     }
@@ -244,6 +286,22 @@ impl<A: Api> ClientBuilder<A> {
             return Err(Error::invalid_input("api_key", "must not be empty"));
         }
         let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(profile.default_base_url))?;
+        let auth = match &self.auth_header {
+            None => (profile.auth.default)(api_key.expose()),
+            Some(name) => profile.auth_scheme_named(name).ok_or_else(|| {
+                let accepted: Vec<&str> = profile.auth.accepted.iter().map(|scheme| scheme.header()).collect();
+                Error::invalid_input("auth_header", format!("must be one of {}", accepted.join(", ")))
+            })?,
+        };
+        let mut context = Vec::new();
+        for (name, value) in self.settings {
+            let header = profile.context_headers.iter().find(|header| header.setting == name).ok_or_else(|| {
+                Error::invalid_input(name.as_str(), format!("is not a {} client setting", profile.name))
+            })?;
+            validate::header_value(header.setting, &value)?;
+            validate::non_empty(header.setting, &value)?;
+            context.push((header, value));
+        }
         let config = ClientConfig {
             base_url,
             api_key,
@@ -252,6 +310,8 @@ impl<A: Api> ClientBuilder<A> {
             rate_limit: self.rate_limit,
             jitter_seed: self.jitter_seed,
             user_agent: self.user_agent,
+            auth,
+            context,
         };
         validate::header_value("user_agent", &config.user_agent)?;
         let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;

@@ -35,9 +35,11 @@ pub mod response;
 pub mod schema;
 pub mod secret;
 pub mod validate;
+pub mod zenifra;
+pub mod zenovay;
 pub mod zerokie;
 
-pub use api::{Api, ApiProfile, AuthScheme, DynamicApi, RateClass, RateLimit};
+pub use api::{Api, ApiProfile, AuthRule, AuthScheme, ContextHeader, DynamicApi, RateClass, RateLimit};
 pub use client::{Call, Callable, Client};
 pub use config::{CallOptions, ClientBuilder, ClientConfig, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};
@@ -46,6 +48,8 @@ pub use operation::{Input, Operation, OperationSpec};
 pub use raw::{RawRequest, RawResponse};
 pub use response::{Response, ResponseMeta};
 pub use secret::Secret;
+pub use zenifra::Zenifra;
+pub use zenovay::Zenovay;
 pub use zerokie::Zerokie;
 
 #[doc(hidden)]

@@ -75,22 +75,57 @@ pub fn file_path(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A domain name such as `example.com`: at least two valid DNS labels (any case, an optional
+/// trailing dot). Returns its labels, lowercased.
+pub fn domain_name(field: &str, value: &str) -> Result<Vec<String>> {
+    non_empty(field, value)?;
+    let domain = value.strip_suffix('.').unwrap_or(value).to_ascii_lowercase();
+    let labels: Vec<String> = domain.split('.').map(str::to_owned).collect();
+    if labels.len() < 2 || value.len() > 253 || labels.iter().any(|label| dns_label(field, label).is_err()) {
+        return Err(Error::invalid_input(field, format!("'{value}' is not a valid domain name")));
+    }
+    Ok(labels)
+}
+
 /// A subdomain such as `www.example.com`: at least three valid DNS labels. Apex domains (two labels)
 /// are refused.
 pub fn subdomain(field: &str, value: &str) -> Result<()> {
-    non_empty(field, value)?;
-    let domain = value.strip_suffix('.').unwrap_or(value).to_ascii_lowercase();
-    let labels: Vec<&str> = domain.split('.').collect();
-    for label in &labels {
-        if dns_label(field, label).is_err() {
-            return Err(Error::invalid_input(field, format!("'{value}' is not a valid domain name")));
-        }
-    }
+    let labels = domain_name(field, value)?;
     if labels.len() < 3 {
+        let domain = labels.join(".");
         return Err(Error::invalid_input(
             field,
             format!("apex domains are not supported; use a subdomain such as www.{domain}"),
         ));
+    }
+    Ok(())
+}
+
+/// Environment variable names: not empty, without `=` or NUL.
+pub fn env_names<'a>(field: &str, names: impl IntoIterator<Item = &'a String>) -> Result<()> {
+    for name in names {
+        if name.is_empty() || name.contains('=') || name.contains('\0') {
+            return Err(Error::invalid_input(field, format!("{name:?} is not a valid variable name")));
+        }
+    }
+    Ok(())
+}
+
+/// A calendar date `YYYY-MM-DD`.
+pub fn date(field: &str, value: &str) -> Result<()> {
+    let parts: Vec<&str> = value.split('-').collect();
+    let shaped = parts.iter().map(|p| p.len()).eq([4, 2, 2]) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    if !shaped || !(1..=12).contains(&number(1)) || !(1..=31).contains(&number(2)) {
+        return Err(Error::invalid_input(field, "must be a date such as 2026-12-02"));
+    }
+    Ok(())
+}
+
+/// A number within `range`.
+pub fn in_range(field: &str, value: u32, range: std::ops::RangeInclusive<u32>) -> Result<()> {
+    if !range.contains(&value) {
+        return Err(Error::invalid_input(field, format!("must be between {} and {}", range.start(), range.end())));
     }
     Ok(())
 }
@@ -132,6 +167,24 @@ mod tests {
         for bad in ["example.com", "com", "", "www..example.com", "www.exa_mple.com", "-a.example.com"] {
             refused(subdomain("domain", bad), "domain");
         }
+        assert_eq!(domain_name("domain", "Example.COM.").unwrap(), ["example", "com"]);
+        for bad in ["com", "", "a..b", "exa mple.com"] {
+            refused(domain_name("domain", bad).map(drop), "domain");
+        }
+    }
+
+    #[test]
+    fn dates_ranges_and_env_names() {
+        assert!(date("from", "2026-12-02").is_ok());
+        for bad in ["2026-13-01", "2026-1-01", "26-12-02", "2026-12-32", "today", "2026-12-0x"] {
+            refused(date("from", bad), "from");
+        }
+        assert!(in_range("limit", 200, 1..=200).is_ok());
+        refused(in_range("limit", 201, 1..=200), "limit");
+        refused(in_range("limit", 0, 1..=200), "limit");
+        assert!(env_names("envs", &["NODE_ENV".to_owned()]).is_ok());
+        refused(env_names("envs", &["A=B".to_owned()]), "envs");
+        refused(env_names("envs", &[String::new()]), "envs");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::UNIX_ORIGIN;
 use zkit::exec::manual::ManualClock;
 use zkit::zerokie::CreateApp;
-use zkit::{Api, ApiProfile, AuthScheme, Client, ErrorKind, RateClass, RateLimit, RawRequest};
+use zkit::{Api, ApiProfile, Client, ErrorKind, RateClass, RateLimit, RawRequest};
 use zkit_sandbox::{Fault, FaultKind, Sandbox};
 
 fn fault(method: &str, path: &str, kind: FaultKind, times: u32) -> Fault {
@@ -234,9 +234,13 @@ static LIMITED: ApiProfile = ApiProfile {
     name: "limited",
     env_prefix: "LIMITED",
     default_base_url: "http://127.0.0.1:9",
-    auth: AuthScheme::Bearer,
+    auth: zkit::api::BEARER_ONLY,
+    context_headers: &[],
     decode_error: |_| Default::default(),
-    rate_limit: |class| (class == RateClass::Read).then_some(RateLimit { requests: 2, per: Duration::from_secs(60) }),
+    rate_limit: |class| {
+        (class == RateClass::Read).then_some(RateLimit { requests: 2, per: Duration::from_secs(60), bucket: "read" })
+    },
+    rate_scope: zkit::api::per_client,
 };
 
 impl Api for Limited {

@@ -101,12 +101,7 @@ impl Input for CreateApp {
                 return Err(Error::invalid_input("port", "must be between 1 and 65535"));
             }
         }
-        for key in self.env.iter().flat_map(BTreeMap::keys) {
-            if key.is_empty() || key.contains('=') || key.contains('\0') {
-                return Err(Error::invalid_input("env", format!("{key:?} is not a valid variable name")));
-            }
-        }
-        Ok(())
+        validate::env_names("env", self.env.iter().flat_map(BTreeMap::keys))
     }
 }
 

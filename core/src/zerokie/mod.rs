@@ -16,76 +16,24 @@ mod types;
 pub use inputs::*;
 pub use types::*;
 
-use crate::api::{Api, ApiProfile, AuthScheme, ErrorBody, RateClass, RateLimit};
-use crate::client::Client;
-use crate::config::ClientBuilder;
-use crate::error::Result;
+use crate::api::{decode_error_body, no_rate_limit, per_client, ApiProfile, BEARER_ONLY};
 
 /// The Zerokie profile: Bearer auth, `{"error": "..."}` bodies, no documented rate limits.
 pub static PROFILE: ApiProfile = ApiProfile {
     name: "zerokie",
     env_prefix: "ZEROKIE",
     default_base_url: "https://api.platform-dev.zerokie.com",
-    auth: AuthScheme::Bearer,
-    decode_error,
+    auth: BEARER_ONLY,
+    context_headers: &[],
+    decode_error: decode_error_body,
+    // Zerokie documents no rate limits, so the client paces nothing.
     rate_limit: no_rate_limit,
+    rate_scope: per_client,
 };
 
-/// Zerokie documents no rate limits, so the client paces nothing.
-fn no_rate_limit(_: RateClass) -> Option<RateLimit> {
-    None
-}
-
-/// `{"error": "app not found"}`; anything else is kept as details.
-fn decode_error(body: &[u8]) -> ErrorBody {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        error: String,
-    }
-    match serde_json::from_slice::<Body>(body) {
-        Ok(Body { error }) => ErrorBody { message: Some(error), ..ErrorBody::default() },
-        Err(_) => ErrorBody { details: serde_json::from_slice(body).ok(), ..ErrorBody::default() },
-    }
-}
-
-/// A Zerokie client. Cheap to clone; clones share connections.
-#[derive(Clone, Debug)]
-pub struct Zerokie {
-    client: Client,
-}
-
-impl Api for Zerokie {
-    const PROFILE: &'static ApiProfile = &PROFILE;
-
-    fn from_client(client: Client) -> Self {
-        Self { client }
-    }
-
-    fn client(&self) -> &Client {
-        &self.client
-    }
-}
-
-impl Zerokie {
-    /// A builder, to set the key, base URL, retries, timeouts and more.
-    pub fn builder() -> ClientBuilder<Self> {
-        ClientBuilder::default()
-    }
-
-    /// A client with `api_key` and every other setting at its default.
-    pub fn new(api_key: impl Into<crate::Secret>) -> Result<Self> {
-        Self::builder().api_key(api_key).from_env().build()
-    }
-
-    /// A client configured from `ZEROKIE_API_KEY` and `ZEROKIE_BASE_URL`.
-    pub fn from_env() -> Result<Self> {
-        Self::builder().from_env().build()
-    }
-
-    /// Sends any request with this client's auth, retries and error handling.
-    pub fn raw(&self, request: crate::RawRequest) -> crate::Call<'_, crate::RawRequest> {
-        self.client.call(request)
-    }
+crate::api_client! {
+    /// A Zerokie client. Cheap to clone; clones share connections.
+    Zerokie, PROFILE, "`ZEROKIE_API_KEY` and `ZEROKIE_BASE_URL`"
 }
 
 /// A fresh deploy session id (a version 4 UUID) for the deploy lock.
