@@ -206,8 +206,8 @@ impl Client {
         value.set_sensitive(true);
         request.headers_mut().insert(name, value);
         for (header, value) in &config.context {
-            let value =
-                HeaderValue::from_str(value).map_err(|_| Error::invalid_input(header.setting, "is not a valid header value"))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid_input(header.setting, "is not a valid header value"))?;
             request.headers_mut().insert(HeaderName::from_static(header.header), value);
         }
         if let Some(idempotency_key) = &options.idempotency_key {

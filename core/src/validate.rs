@@ -114,7 +114,8 @@ pub fn env_names<'a>(field: &str, names: impl IntoIterator<Item = &'a String>) -
 /// A calendar date `YYYY-MM-DD`.
 pub fn date(field: &str, value: &str) -> Result<()> {
     let parts: Vec<&str> = value.split('-').collect();
-    let shaped = parts.iter().map(|p| p.len()).eq([4, 2, 2]) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let shaped =
+        parts.iter().map(|p| p.len()).eq([4, 2, 2]) && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
     let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
     if !shaped || !(1..=12).contains(&number(1)) || !(1..=31).contains(&number(2)) {
         return Err(Error::invalid_input(field, "must be a date such as 2026-12-02"));

@@ -5,10 +5,53 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_json::Value;
 use zkit::exec::manual::ManualClock;
-use zkit::{CallOptions, Zerokie};
+use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, Zenifra, Zenovay, Zerokie};
 use zkit_sandbox::{Fault, Sandbox};
+
+/// A key no sandbox API knows, for the built-in `wrong_key` client.
+const WRONG_KEY: &str = "zkit_not_a_sandbox_key_0000";
+
+/// One client per name a scenario uses: `default`, `wrong_key`, and those of its `clients` map,
+/// each built from settings (`api_key` and any API setting such as `organization_id`).
+struct Clients<A> {
+    by_name: HashMap<String, A>,
+}
+
+impl<A: DynamicApi> Clients<A> {
+    fn new(sandbox: &Sandbox, clock: &ManualClock, scenario: &Value) -> Result<Self, String> {
+        let default_key = zkit_sandbox::default_key(A::PROFILE.name).ok_or("the sandbox has no key for this API")?;
+        let mut settings: Vec<(String, Value)> = vec![
+            ("default".into(), serde_json::json!({ "api_key": default_key })),
+            ("wrong_key".into(), serde_json::json!({ "api_key": WRONG_KEY })),
+        ];
+        if let Some(Value::Object(named)) = scenario.get("clients") {
+            settings.extend(named.iter().map(|(name, value)| (name.clone(), value.clone())));
+        }
+        let mut by_name = HashMap::new();
+        for (name, values) in settings {
+            let mut builder = ClientBuilder::<A>::default()
+                .base_url(sandbox.base_url(A::PROFILE.name))
+                .jitter_seed(7)
+                .time(Arc::new(clock.clone()), Arc::new(clock.sleeper()));
+            for (key, value) in values.as_object().ok_or("a client's settings are an object")? {
+                let value = value.as_str().ok_or("client settings are strings")?;
+                builder = if key == "api_key" { builder.api_key(value) } else { builder.setting(key, value) };
+            }
+            by_name.insert(name.clone(), builder.build().map_err(|e| format!("client {name}: {e}"))?);
+        }
+        Ok(Self { by_name })
+    }
+
+    fn get(&self, step: &Value) -> Result<&A, String> {
+        let name = step.get("client").and_then(Value::as_str).unwrap_or("default");
+        self.by_name.get(name).ok_or_else(|| format!("no client named {name}"))
+    }
+}
 
 fn scenario_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
@@ -42,7 +85,7 @@ fn options(step: &Value) -> CallOptions {
     options
 }
 
-async fn run_step(sandbox: &Sandbox, clients: &(Zerokie, Zerokie), step: &Value) -> Result<(), String> {
+async fn run_step<A: DynamicApi>(sandbox: &Sandbox, clients: &Clients<A>, step: &Value) -> Result<(), String> {
     if let Some(seconds) = step.get("advance_clock_seconds").and_then(Value::as_f64) {
         sandbox.advance_clock(Duration::from_secs_f64(seconds));
         return Ok(());
@@ -54,9 +97,9 @@ async fn run_step(sandbox: &Sandbox, clients: &(Zerokie, Zerokie), step: &Value)
         return Ok(());
     }
     let operation = step["call"].as_str().ok_or("a step needs call, fault or advance_clock_seconds")?;
-    let client = if step.get("client").and_then(Value::as_str) == Some("wrong_key") { &clients.1 } else { &clients.0 };
+    let client = clients.get(step)?;
     let sent_before = sandbox.journal().len();
-    let result = client.call_json(operation, step["input"].clone(), options(step)).await;
+    let result = client.call_dynamic(operation, step["input"].clone(), options(step)).await;
     match (result, step.get("expect_error")) {
         (Ok(response), None) => {
             let expected = step.get("expect").cloned().unwrap_or(Value::Null);
@@ -76,6 +119,7 @@ async fn run_step(sandbox: &Sandbox, clients: &(Zerokie, Zerokie), step: &Value)
             let actual = serde_json::json!({
                 "kind": error.kind().as_str(),
                 "status": error.status(),
+                "code": error.code(),
                 "message": error.message(),
                 "field": error.field(),
                 "retry_after_seconds": error.retry_after().map(|d| d.as_secs_f64()),
@@ -91,6 +135,16 @@ async fn run_step(sandbox: &Sandbox, clients: &(Zerokie, Zerokie), step: &Value)
     }
 }
 
+/// Runs one scenario's steps with clients of API `A`; the first failing step ends it.
+async fn run_scenario<A: DynamicApi>(sandbox: &Sandbox, scenario: &Value) -> Result<(), String> {
+    let clock = ManualClock::new(common::UNIX_ORIGIN);
+    let clients = Clients::<A>::new(sandbox, &clock, scenario)?;
+    for (index, step) in scenario["steps"].as_array().ok_or("a scenario has steps")?.iter().enumerate() {
+        run_step(sandbox, &clients, step).await.map_err(|message| format!("step {index}: {message}"))?;
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn every_scenario_passes_through_the_rust_client() {
     let sandbox = common::sandbox().await;
@@ -99,18 +153,15 @@ async fn every_scenario_passes_through_the_rust_client() {
     let mut failures = Vec::new();
     for file in &files {
         let scenario: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-        assert_eq!(scenario["api"], "zerokie", "{}: only Zerokie scenarios exist so far", file.display());
         sandbox.reset();
-        let clock = ManualClock::new(common::UNIX_ORIGIN);
-        let clients = (
-            common::zerokie_on_manual_clock(&sandbox, &clock),
-            common::zerokie_builder(&sandbox).api_key("zrk_not_a_sandbox_key_0000").build().unwrap(),
-        );
-        for (index, step) in scenario["steps"].as_array().expect("steps").iter().enumerate() {
-            if let Err(message) = run_step(&sandbox, &clients, step).await {
-                failures.push(format!("{} step {index}: {message}", file.file_name().unwrap().to_string_lossy()));
-                break;
-            }
+        let outcome = match scenario["api"].as_str() {
+            Some("zerokie") => run_scenario::<Zerokie>(&sandbox, &scenario).await,
+            Some("zenifra") => run_scenario::<Zenifra>(&sandbox, &scenario).await,
+            Some("zenovay") => run_scenario::<Zenovay>(&sandbox, &scenario).await,
+            other => Err(format!("unknown api {other:?}")),
+        };
+        if let Err(message) = outcome {
+            failures.push(format!("{}: {message}", file.file_name().unwrap().to_string_lossy()));
         }
     }
     assert!(failures.is_empty(), "scenario failures:\n{}", failures.join("\n"));

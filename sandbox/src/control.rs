@@ -34,7 +34,12 @@ async fn describe(State(shared): State<Arc<Shared>>) -> Json<Value> {
     for api in APIS {
         match api.api_key {
             Some(key) => {
-                apis.insert(api.name.to_owned(), json!({ "base_url": shared.base_url(api.name), "api_key": key }));
+                let credentials: Map<String, Value> =
+                    api.credentials.iter().map(|(name, value)| ((*name).to_owned(), json!(value))).collect();
+                apis.insert(
+                    api.name.to_owned(),
+                    json!({ "base_url": shared.base_url(api.name), "api_key": key, "credentials": credentials }),
+                );
             }
             None => not_yet.push(json!({ "name": api.name, "base_url": shared.base_url(api.name) })),
         }

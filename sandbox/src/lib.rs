@@ -3,8 +3,8 @@
 //!
 //! Each API lives under its own prefix (`/zerokie/v1`, `/zenifra/v1`, `/zyra/api/v1`,
 //! `/zenovay/api/external/v1`) and in its own module; the frame around them (accept loop, CORS,
-//! request ids, journal, injected faults, clock) is shared. Only Zerokie is emulated so far; the
-//! other prefixes answer 404 with `{"error": "<api> is not emulated by this sandbox yet"}`.
+//! request ids, journal, injected faults, clock) is shared. Zyra is not emulated yet: its prefix
+//! answers 404 with `{"error": "zyra is not emulated by this sandbox yet"}`.
 //!
 //! A control API under `/__sandbox/` resets state, moves the clock, returns the journal and injects
 //! faults; [`Sandbox`] offers the same from Rust.
@@ -24,13 +24,17 @@
 
 #![deny(missing_docs)]
 
+mod body;
 mod clock;
 mod control;
 mod cors;
 pub mod credentials;
 mod faults;
 mod journal;
+mod rate;
 mod server;
+mod zenifra;
+mod zenovay;
 mod zerokie;
 
 use std::fmt;
@@ -47,24 +51,64 @@ use http::{StatusCode, Uri};
 pub use faults::{Fault, FaultKind};
 pub use journal::JournalEntry;
 
-/// An API the sandbox answers for: its name, where it lives, and its sandbox key if it is emulated.
+/// An API the sandbox answers for: its name, where it lives, and its sandbox credentials if it is
+/// emulated.
 pub(crate) struct ApiInfo {
     /// The API's name, also the first segment of its paths.
     pub(crate) name: &'static str,
     /// The path of its base URL: the same shape as the API's documented base URL.
     pub(crate) base_path: &'static str,
-    /// The key the emulation accepts; `None` while the API is not emulated.
+    /// The key the emulation accepts by default; `None` while the API is not emulated.
     pub(crate) api_key: Option<&'static str>,
+    /// Every well-known credential and value of the API, by name, for `GET /__sandbox/`.
+    pub(crate) credentials: &'static [(&'static str, &'static str)],
 }
 
 /// Every API, in the order the sandbox lists them.
 pub(crate) const APIS: &[ApiInfo] = &[
     // Zerokie's documented base URL has no /v1: its paths start with /v1.
-    ApiInfo { name: "zerokie", base_path: "/zerokie", api_key: Some(credentials::ZEROKIE_API_KEY) },
-    ApiInfo { name: "zenifra", base_path: "/zenifra/v1", api_key: None },
-    ApiInfo { name: "zyra", base_path: "/zyra/api/v1", api_key: None },
-    ApiInfo { name: "zenovay", base_path: "/zenovay/api/external/v1", api_key: None },
+    ApiInfo {
+        name: "zerokie",
+        base_path: "/zerokie",
+        api_key: Some(credentials::ZEROKIE_API_KEY),
+        credentials: &[("api_key", credentials::ZEROKIE_API_KEY)],
+    },
+    ApiInfo {
+        name: "zenifra",
+        base_path: "/zenifra/v1",
+        api_key: Some(credentials::ZENIFRA_ORG_KEY),
+        credentials: &[
+            ("organization_key", credentials::ZENIFRA_ORG_KEY),
+            ("read_only_key", credentials::ZENIFRA_READ_ONLY_KEY),
+            ("allowlisted_key", credentials::ZENIFRA_ALLOWLISTED_KEY),
+            ("project_key", credentials::ZENIFRA_PROJECT_KEY),
+            ("worker_project_key", credentials::ZENIFRA_WORKER_PROJECT_KEY),
+            ("organization_id", credentials::ZENIFRA_ORGANIZATION_ID),
+            ("web_project_id", credentials::ZENIFRA_WEB_PROJECT_ID),
+            ("worker_project_id", credentials::ZENIFRA_WORKER_PROJECT_ID),
+        ],
+    },
+    ApiInfo { name: "zyra", base_path: "/zyra/api/v1", api_key: None, credentials: &[] },
+    ApiInfo {
+        name: "zenovay",
+        base_path: "/zenovay/api/external/v1",
+        api_key: Some(credentials::ZENOVAY_API_KEY),
+        credentials: &[
+            ("personal_token", credentials::ZENOVAY_API_KEY),
+            ("read_token", credentials::ZENOVAY_READ_TOKEN),
+            ("write_token", credentials::ZENOVAY_WRITE_TOKEN),
+            ("admin_token", credentials::ZENOVAY_ADMIN_TOKEN),
+            ("workspace_key", credentials::ZENOVAY_WORKSPACE_KEY),
+            ("site_key", credentials::ZENOVAY_SITE_KEY),
+        ],
+    },
 ];
+
+/// The key the sandbox accepts by default for `api` (`zerokie`, `zenifra`, `zenovay`), if it is
+/// emulated: the one `GET /__sandbox/` lists as its `api_key`.
+pub fn default_key(api: &str) -> Option<&'static str> {
+    APIS.iter().find(|info| info.name == api).and_then(|info| info.api_key)
+}
 
 /// The control API's prefix.
 pub(crate) const CONTROL_PREFIX: &str = "/__sandbox";
@@ -108,6 +152,10 @@ pub(crate) struct Shared {
     pub(crate) faults: faults::Faults,
     /// Zerokie's state.
     pub(crate) zerokie: Mutex<zerokie::Store>,
+    /// Zenifra's state.
+    pub(crate) zenifra: Mutex<zenifra::Store>,
+    /// Zenovay's state.
+    pub(crate) zenovay: Mutex<zenovay::Store>,
     request_ids: AtomicU64,
 }
 
@@ -119,6 +167,8 @@ impl Shared {
             journal: journal::Journal::default(),
             faults: faults::Faults::default(),
             zerokie: Mutex::new(zerokie::Store::default()),
+            zenifra: Mutex::new(zenifra::Store::default()),
+            zenovay: Mutex::new(zenovay::Store::default()),
             request_ids: AtomicU64::new(0),
         }
     }
@@ -139,23 +189,48 @@ impl Shared {
     /// Forgets all state, the journal, the faults and the clock offset.
     pub(crate) fn reset(&self) {
         *lock(&self.zerokie) = zerokie::Store::default();
+        *lock(&self.zenifra) = zenifra::Store::default();
+        *lock(&self.zenovay) = zenovay::Store::default();
         self.journal.clear();
         self.faults.clear();
         self.clock.reset();
     }
 }
 
-/// An error answer: `status` with `{"error": message}`, the shape every emulated API uses.
+/// An error answer: `status` with `{"error": message}` (Zerokie's shape), or with a code
+/// `{"error": {"code": code, "message": message}}` (Zenifra's and Zenovay's), and any headers it needs
+/// (`Retry-After`, `WWW-Authenticate`).
 #[derive(Debug)]
 pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
+    code: Option<&'static str>,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
 }
 
 impl ApiError {
     /// An error with `status` and `message`.
     pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self { status, message: message.into(), code: None, headers: Vec::new() }
+    }
+
+    /// An error with `status`, the API's `code` and `message`.
+    pub(crate) fn coded(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { code: Some(code), ..Self::new(status, message) }
+    }
+
+    /// The same error, with its code replaced (a failed core check answered in an API's shape).
+    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// The same error, with a header.
+    pub(crate) fn with_header(mut self, name: http::HeaderName, value: impl std::fmt::Display) -> Self {
+        if let Ok(value) = http::HeaderValue::from_str(&value.to_string()) {
+            self.headers.push((name, value));
+        }
+        self
     }
 
     /// 400 with `message`.
@@ -173,15 +248,37 @@ impl From<zkit::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(serde_json::json!({ "error": self.message }))).into_response()
+        let body = match self.code {
+            Some(code) => serde_json::json!({ "error": { "code": code, "message": self.message } }),
+            None => serde_json::json!({ "error": self.message }),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().extend(self.headers);
+        response
     }
 }
+
+/// The key a request presents: the value of `x-api-key`, else the token of `Authorization: Bearer`.
+pub(crate) fn presented_key(headers: &http::HeaderMap) -> Option<&str> {
+    let text = |name: http::header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+    if let Some(key) = text(http::HeaderName::from_static("x-api-key")) {
+        return Some(key.trim());
+    }
+    let (scheme, token) = text(http::header::AUTHORIZATION)?.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The address a request came from, put in its extensions by the frame (for IP allowlists).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PeerIp(pub(crate) std::net::IpAddr);
 
 /// The router of every API and the control API, with the 404 and 405 answers.
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(control::router())
         .merge(zerokie::router())
+        .merge(zenifra::router())
+        .merge(zenovay::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The frame has read the body already, within its own limit.

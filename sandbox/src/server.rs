@@ -27,7 +27,7 @@ use tower::ServiceExt;
 
 use crate::faults::{self, Outcome};
 use crate::journal::JournalEntry;
-use crate::{cors, ApiError, Shared, Target};
+use crate::{cors, ApiError, PeerIp, Shared, Target};
 
 /// The largest request body the sandbox reads (64 MiB); larger ones get 413.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -67,8 +67,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router,
             // A send or a dropped sender: either way, stop.
             _ = &mut stopped => break,
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(_) => {
                         // Out of descriptors or a connection that died in the backlog: wait a
                         // moment rather than spin.
@@ -78,7 +78,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router,
                 };
                 let _ = stream.set_nodelay(true);
                 let (shared, router) = (shared.clone(), router.clone());
-                let service = hyper::service::service_fn(move |request| serve(shared.clone(), router.clone(), request));
+                let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                    request.extensions_mut().insert(PeerIp(peer.ip()));
+                    serve(shared.clone(), router.clone(), request)
+                });
                 let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
                 let connection = graceful.watch(connection);
                 connections.spawn(async move {

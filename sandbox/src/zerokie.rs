@@ -28,6 +28,7 @@ use zkit::zerokie::{
     TlsStatus,
 };
 
+use crate::body::{integer_field, object, optional_object, string_field};
 use crate::clock::{rfc3339, Civil};
 use crate::credentials::ZEROKIE_API_KEY;
 use crate::{lock, ApiError, Shared};
@@ -234,43 +235,6 @@ fn conflict(message: &str) -> ApiError {
 
 fn find<'a>(apps: &'a mut [AppRecord], name: &str) -> Result<&'a mut AppRecord, ApiError> {
     apps.iter_mut().find(|app| app.name == name).ok_or_else(|| not_found("app"))
-}
-
-/// The body as a JSON object.
-fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::from_slice(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::bad_request("request body must be a JSON object")),
-        Err(e) => Err(ApiError::bad_request(format!("invalid JSON body: {e}"))),
-    }
-}
-
-/// The body as a JSON object, an empty body counting as `{}`.
-fn optional_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    object(body)
-}
-
-/// A string field; `null` counts as absent.
-fn string_field(map: &Map<String, Value>, field: &str) -> Result<Option<String>, ApiError> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::bad_request(format!("{field}: must be a string"))),
-    }
-}
-
-/// A non-negative integer field; `null` counts as absent.
-fn integer_field(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, ApiError> {
-    match map.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(format!("{field}: must be a non-negative integer"))),
-    }
 }
 
 /// A positive 32-bit integer field with a default.

@@ -96,7 +96,8 @@ impl Input for UpdateWebsite {
             validate::domain_name("domain", domain)?;
         }
         if let Some(timezone) = &self.timezone {
-            let shaped = timezone == "UTC" || timezone.split_once('/').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+            let shaped =
+                timezone == "UTC" || timezone.split_once('/').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
             if !shaped || timezone.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(Error::invalid_input("timezone", "must be a time zone such as Europe/Lisbon or UTC"));
             }

@@ -1,0 +1,16 @@
+//! The zenovay emulation (to be written).
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::Shared;
+
+/// Everything the emulation holds.
+#[derive(Debug, Default)]
+pub(crate) struct Store {}
+
+/// The routes.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+}
