@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "python" / "zkit" / "_generated.py"
 
 # The native classes of zkit._zkit whose schemas are turned into clients, one per API.
-NATIVE_CLASSES = ["Zerokie"]
+NATIVE_CLASSES = ["Zerokie", "Zenifra", "Zenovay"]
 
 # The per-call options every method takes as keywords, with their types (see zkit._base.CallOptions).
 OPTIONS = [
@@ -117,7 +117,8 @@ def docstring(text: str, indent: str) -> list[str]:
         if paragraph.startswith("    ") or "\n    " in paragraph:
             lines.extend(paragraph.splitlines())  # an indented block: keep its layout
         else:
-            lines.extend(textwrap.wrap(" ".join(paragraph.split()), 100 - len(indent) - 3) or [""])
+            width = 100 - len(indent) - 3
+            lines.extend(textwrap.wrap(" ".join(paragraph.split()), width, break_on_hyphens=False) or [""])
     if len(lines) == 1:
         return [f'{indent}"""{lines[0]}"""']
     return [f'{indent}"""{lines[0]}'] + [f"{indent}{line}" if line else "" for line in lines[1:]] + [f'{indent}"""']
@@ -392,6 +393,11 @@ def client_class(api: Api, is_async: bool) -> list[str]:
         f"The key comes from `api_key` or {prefix}_API_KEY; the base URL from `base_url`, {prefix}_BASE_URL "
         f"or {document['default_base_url']}. Timeouts, retries and pacing are settable here and per call."
     )
+    headers = document.get("auth_headers", [])
+    if len(headers) > 1:
+        doc += f" `auth_header` picks the header that carries the key: {' or '.join(map(repr, headers))}."
+    for setting in document.get("settings", []):
+        doc += f" `{setting['name']}` (or {setting['env']}) is sent as `{setting['header']}` on every call."
     out = ["", "", f"class {name}({base}):"] + docstring(doc, "    ")
     out += ["", "    __slots__ = ()", f"    _native_class = _zkit.{api.name}", f"    _fields = _{api.name.upper()}_FIELDS"]
     for operation in api.operations:

@@ -29,7 +29,7 @@ const SOURCES = join(HERE, 'js');
 const DEFAULT_NATIVE = join(HERE, 'pkg', 'node', 'zkit_wasm.js');
 
 // The native classes whose schemas are turned into clients, one per API.
-const NATIVE_CLASSES = ['NativeZerokie'];
+const NATIVE_CLASSES = ['NativeZerokie', 'NativeZenifra', 'NativeZenovay'];
 
 // Members of ZkitClient (and of every object): an operation may not take one of these names.
 const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'schema']);
@@ -350,8 +350,24 @@ function clientDeclaration(api) {
     `The key comes from \`apiKey\` or, in Node, ${prefix}_API_KEY; the base URL from \`baseUrl\`, ` +
     `${prefix}_BASE_URL or ${document.default_base_url}. Timeouts, retries and pacing are settable ` +
     'here and per call.';
-  const out = ['', ...api.doc(doc, ''), `export declare class ${api.name} extends ZkitClient {`];
-  out.push(...api.doc(`A client of the ${api.name} API (see the class).`, '  '), '  constructor(options?: ClientOptions);');
+  const settings = document.settings ?? [];
+  const options = settings.length > 0 ? `${api.name}Options` : 'ClientOptions';
+  const out = [];
+  if (settings.length > 0) {
+    out.push('', `/** A ${api.name} client's settings: every client's, and ${api.name}'s own. */`);
+    out.push(`export interface ${options} extends ClientOptions {`);
+    for (const setting of settings) {
+      out.push(`  /** Sent as ${setting.header} on every call; in Node, ${setting.env} when not given. */`);
+      out.push(`  readonly ${camelCase(setting.name)}?: string | null;`);
+    }
+    out.push('}');
+  }
+  out.push('', ...api.doc(doc, ''), `export declare class ${api.name} extends ZkitClient {`);
+  out.push(...api.doc(`A client of the ${api.name} API (see the class).`, '  '), `  constructor(options?: ${options});`);
+  if (settings.length > 0) {
+    out.push('  /** A new client with this one\'s settings, except those given here. */');
+    out.push(`  withOptions(options: ${options}): this;`);
+  }
   for (const operation of api.operations) {
     out.push(...api.doc(operation.doc || operation.name, '  '));
     out.push(...methodSignature(api, operation, api.resultType(operation)));
@@ -389,6 +405,10 @@ function clientClass(api) {
   out.push(`      name: ${q(api.name)},`);
   out.push(`      native: ${q(`Native${api.name}`)},`);
   out.push(`      envPrefix: ${q(api.document.env_prefix)},`);
+  const settings = (api.document.settings ?? []).map(
+    (setting) => `{ name: ${q(camelCase(setting.name))}, env: ${q(setting.env)} }`,
+  );
+  out.push(`      settings: [${settings.join(', ')}],`);
   out.push('      operations: {');
   for (const operation of api.operations) {
     const fields = api.inputFields(operation).map(([wire]) => q(wire));

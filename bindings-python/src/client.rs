@@ -48,7 +48,10 @@ pub fn builder<A: Api>(config: &Bound<'_, PyDict>) -> PyResult<ClientBuilder<A>>
             "deadline" => builder.deadline(limit(&value, "deadline")?),
             "rate_limit" => builder.rate_limit(extract(&value, "rate_limit", "a bool")?),
             "jitter_seed" => builder.jitter_seed(extract(&value, "jitter_seed", "a non-negative integer")?),
-            other => return Err(invalid(other, "is not a client setting")),
+            // `auth_header` and the API's own settings (Zenifra's `organization_id`); the core refuses
+            // a name the API does not know, naming it.
+            _ if value.is_none() => builder,
+            other => builder.setting(other, extract::<String>(&value, other, "a string")?),
         };
     }
     Ok(builder.from_env())
@@ -260,3 +263,5 @@ macro_rules! native_client {
 }
 
 native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
+native_client!(NativeZenifra, "Zenifra", zkit::Zenifra);
+native_client!(NativeZenovay, "Zenovay", zkit::Zenovay);

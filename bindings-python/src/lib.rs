@@ -13,6 +13,8 @@ mod runtime;
 #[pymodule]
 fn _zkit(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeZerokie>()?;
+    module.add_class::<client::NativeZenifra>()?;
+    module.add_class::<client::NativeZenovay>()?;
     module.add_function(wrap_pyfunction!(runtime::drain, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -39,6 +39,15 @@ class Sandbox:
     def zerokie_url(self) -> str:
         return f"{self.url}/zerokie"
 
+    def api(self, name: str) -> dict[str, Any]:
+        """What the sandbox says of an API: `base_url`, `api_key` (its default key), `credentials`."""
+        described: dict[str, Any] = self.control("GET", "")["apis"][name]
+        return described
+
+    def base_url(self, name: str) -> str:
+        url: str = self.api(name)["base_url"]
+        return url
+
     def stop(self) -> None:
         self.process.terminate()
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import REPO, SANDBOX_KEY, WRONG_KEY, Sandbox
+from support import REPO, WRONG_KEY, Sandbox
 
 import zkit
 
@@ -39,7 +39,7 @@ def options(step: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_step(sandbox: Sandbox, clients: dict[str, zkit.Zerokie], step: dict[str, Any]) -> None:
+def run_step(sandbox: Sandbox, clients: dict[str, zkit.SyncClient], step: dict[str, Any]) -> None:
     if "advance_clock_seconds" in step:
         sandbox.advance_clock(step["advance_clock_seconds"])
         return
@@ -48,7 +48,7 @@ def run_step(sandbox: Sandbox, clients: dict[str, zkit.Zerokie], step: dict[str,
         return
     operation = step.get("call")
     assert isinstance(operation, str), "a step needs call, fault or advance_clock_seconds"
-    client = clients["wrong_key" if step.get("client") == "wrong_key" else "default"]
+    client = clients[step.get("client", "default")]
     sent_before = len(sandbox.journal())
     expected_error = step.get("expect_error")
     try:
@@ -58,6 +58,7 @@ def run_step(sandbox: Sandbox, clients: dict[str, zkit.Zerokie], step: dict[str,
         actual = {
             "kind": error.kind,
             "status": error.status,
+            "code": error.code,
             "message": error.message,
             "field": error.field,
             "retry_after_seconds": error.retry_after,
@@ -82,10 +83,16 @@ def test_scenario_files_are_found() -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
 def test_scenario(path: Path, sandbox: Sandbox) -> None:
     scenario = json.loads(path.read_text())
-    assert scenario["api"] == "zerokie", f"{path.name}: only Zerokie scenarios exist so far"
+    client_class: type[zkit.SyncClient] = getattr(zkit, scenario["api"].capitalize())
+    described = sandbox.api(scenario["api"])
+    settings: dict[str, dict[str, str]] = {
+        "default": {"api_key": described["api_key"]},
+        "wrong_key": {"api_key": WRONG_KEY},
+        **scenario.get("clients", {}),
+    }
     clients = {
-        "default": zkit.Zerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, jitter_seed=7),
-        "wrong_key": zkit.Zerokie(WRONG_KEY, base_url=sandbox.zerokie_url, jitter_seed=7),
+        name: client_class(base_url=described["base_url"], jitter_seed=7, **values)
+        for name, values in settings.items()
     }
     try:
         for index, step in enumerate(scenario["steps"]):

@@ -7,6 +7,7 @@
 // The foreign error carries its facts inline, which is what Kotlin and Swift callers read.
 #![allow(clippy::result_large_err)]
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,14 @@ pub struct ClientSettings {
     /// Fixes the backoff jitter, for tests.
     #[uniffi(default = None)]
     pub jitter_seed: Option<u64>,
+    /// The header that carries the key, where the API accepts more than one: `x-api-key` or
+    /// `authorization` (as `Authorization: Bearer`).
+    #[uniffi(default = None)]
+    pub auth_header: Option<String>,
+    /// The API's own settings by their snake_case names, such as Zenifra's `organization_id`
+    /// (sent as `x-organization-id`); a name the API does not know is refused.
+    #[uniffi(default = None)]
+    pub api_settings: Option<HashMap<String, String>>,
 }
 
 /// Per-call settings; unset fields keep the client's.
@@ -104,6 +113,12 @@ fn builder<A: zkit::Api>(api_key: Option<String>, settings: Option<ClientSetting
     if let Some(seed) = settings.jitter_seed {
         builder = builder.jitter_seed(seed);
     }
+    if let Some(header) = settings.auth_header {
+        builder = builder.auth_header(header);
+    }
+    for (name, value) in settings.api_settings.unwrap_or_default() {
+        builder = builder.setting(name, value);
+    }
     builder.from_env()
 }
 
@@ -150,47 +165,68 @@ macro_rules! uniffi_methods {
     };
 }
 
-/// A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
-#[derive(uniffi::Object)]
-pub struct Zerokie {
-    api: zkit::Zerokie,
+/// Declares the object of one API: its constructor, the dynamic `call_json`, `describe`, and (from
+/// the API's operation table) one method per operation.
+macro_rules! api_object {
+    ($(#[doc = $doc:literal])* $object:ident, $api:ty, $table:path) => {
+        $(#[doc = $doc])*
+        #[derive(uniffi::Object)]
+        pub struct $object {
+            api: $api,
+        }
+
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $object {
+            /// A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+            #[uniffi::constructor(default(api_key = None, settings = None))]
+            pub fn new(api_key: Option<String>, settings: Option<ClientSettings>) -> Result<Arc<Self>, ZkitError> {
+                let api = builder::<$api>(api_key, settings).build()?;
+                Ok(Arc::new(Self { api }))
+            }
+
+            /// Calls an operation by its snake_case name with JSON input; returns the JSON output.
+            #[uniffi::method(default(call = None))]
+            pub async fn call_json(
+                &self,
+                operation: String,
+                input: String,
+                call: Option<CallSettings>,
+            ) -> Result<String, ZkitError> {
+                let input = serde_json::from_str(&input)
+                    .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
+                let response =
+                    guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
+                Ok(response.data.to_string())
+            }
+        }
+
+        #[uniffi::export]
+        impl $object {
+            /// The base URL and a preview of the key, never the key.
+            pub fn describe(&self) -> String {
+                let config = zkit::Api::client(&self.api).config();
+                format!("{}(baseUrl={}, apiKey={})", stringify!($object), config.base_url, config.api_key.preview())
+            }
+        }
+
+        $table!(uniffi_methods, object: $object,);
+    };
 }
 
-#[uniffi::export(async_runtime = "tokio")]
-impl Zerokie {
-    /// A client with `api_key` (else `ZEROKIE_API_KEY`) and `settings`.
-    #[uniffi::constructor(default(api_key = None, settings = None))]
-    pub fn new(api_key: Option<String>, settings: Option<ClientSettings>) -> Result<Arc<Self>, ZkitError> {
-        let api = builder::<zkit::Zerokie>(api_key, settings).build()?;
-        Ok(Arc::new(Self { api }))
-    }
-
-    /// Calls an operation by its snake_case name with JSON input; returns the JSON output.
-    #[uniffi::method(default(call = None))]
-    pub async fn call_json(
-        &self,
-        operation: String,
-        input: String,
-        call: Option<CallSettings>,
-    ) -> Result<String, ZkitError> {
-        let input = serde_json::from_str(&input)
-            .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
-        let response =
-            guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
-        Ok(response.data.to_string())
-    }
+api_object! {
+    /// A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
+    Zerokie, zkit::Zerokie, zkit::zerokie_operations
 }
 
-#[uniffi::export]
-impl Zerokie {
-    /// The base URL and a preview of the key, never the key.
-    pub fn describe(&self) -> String {
-        let config = zkit::Api::client(&self.api).config();
-        format!("Zerokie(baseUrl={}, apiKey={})", config.base_url, config.api_key.preview())
-    }
+api_object! {
+    /// A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
+    Zenifra, zkit::Zenifra, zkit::zenifra_operations
 }
 
-zkit::zerokie_operations!(uniffi_methods, object: Zerokie,);
+api_object! {
+    /// A Zenovay client: websites, their settings and analytics.
+    Zenovay, zkit::Zenovay, zkit::zenovay_operations
+}
 
 /// A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock.
 #[uniffi::export]

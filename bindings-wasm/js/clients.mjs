@@ -63,6 +63,7 @@ export function defineClients(ZkitClient, { CALL, API }) {
       name: "Zerokie",
       native: "NativeZerokie",
       envPrefix: "ZEROKIE",
+      settings: [],
       operations: {
         create_app: {
           method: "createApp", input: "required", output: "value",
@@ -102,5 +103,210 @@ export function defineClients(ZkitClient, { CALL, API }) {
     };
   }
 
-  return { Zerokie };
+  /** A client of the Zenifra API: one method per operation, each returning a Promise. */
+  class Zenifra extends ZkitClient {
+    /** Lists the organization's projects, a page at a time (as the CLI's `projects` does). */
+    listProjects(params, options) {
+      return this[CALL]("list_projects", params, options);
+    }
+    /** Fetches a project: its state, image, domain, plan, instances and storage. */
+    getProject(params, options) {
+      return this[CALL]("get_project", params, options);
+    }
+    /** Renames a project. */
+    updateProjectName(params, options) {
+      return this[CALL]("update_project_name", params, options);
+    }
+    /** Changes a project's description. */
+    updateProjectDescription(params, options) {
+      return this[CALL]("update_project_description", params, options);
+    }
+    /** Deploys a new image; the deployment is recorded in the project's history. */
+    updateImage(params, options) {
+      return this[CALL]("update_image", params, options);
+    }
+    /** Deploys a branch of the project's repository (as the CLI's `deploy --branch` does). */
+    deployBranch(params, options) {
+      return this[CALL]("deploy_branch", params, options);
+    }
+    /** Reads a project's environment variables. */
+    getEnvs(params, options) {
+      return this[CALL]("get_envs", params, options);
+    }
+    /** Sets and removes environment variables; the others stay as they are. */
+    updateEnvs(params, options) {
+      return this[CALL]("update_envs", params, options);
+    }
+    /** Changes the project's domain. */
+    updateDomain(params, options) {
+      return this[CALL]("update_domain", params, options);
+    }
+    /** Stops a running project (a conflict if it is stopped already). */
+    stopProject(params, options) {
+      return this[CALL]("stop_project", params, options);
+    }
+    /** Resumes a stopped project (a conflict if it is running). */
+    resumeProject(params, options) {
+      return this[CALL]("resume_project", params, options);
+    }
+    /** Reads how many instances the project runs, and its plan's ceiling. */
+    getInstances(params, options) {
+      return this[CALL]("get_instances", params, options);
+    }
+    /** Scales the project (payment required past the plan's ceiling). */
+    updateInstances(params, options) {
+      return this[CALL]("update_instances", params, options);
+    }
+    /** Lists the project's deployments, newest first. */
+    listDeployments(params, options) {
+      return this[CALL]("list_deployments", params, options);
+    }
+    /** Reads CPU, memory and request figures over a period. */
+    getMetrics(params, options) {
+      return this[CALL]("get_metrics", params, options);
+    }
+    /** Reads the project's most recent log lines, oldest first. */
+    getLogs(params, options) {
+      return this[CALL]("get_logs", params, options);
+    }
+    /** Counts HTTP requests over a period, with a time series. */
+    getNetworkRequests(params, options) {
+      return this[CALL]("get_network_requests", params, options);
+    }
+    /** Counts responses by HTTP status over a period. */
+    getNetworkStatusCodes(params, options) {
+      return this[CALL]("get_network_status_codes", params, options);
+    }
+    /** Reads response-time percentiles over a period. */
+    getNetworkLatency(params, options) {
+      return this[CALL]("get_network_latency", params, options);
+    }
+    /** Lists the most requested paths over a period. */
+    getNetworkTopPaths(params, options) {
+      return this[CALL]("get_network_top_paths", params, options);
+    }
+    /** Moves the project to another plan. */
+    changePlan(params, options) {
+      return this[CALL]("change_plan", params, options);
+    }
+    /** Resizes the project's storage (payment required past the plan's ceiling). */
+    updateStorageSize(params, options) {
+      return this[CALL]("update_storage_size", params, options);
+    }
+    /** Reads the storage size and how much of it is used. */
+    getStorageUsage(params, options) {
+      return this[CALL]("get_storage_usage", params, options);
+    }
+
+    // What the shared ZkitClient needs to know of this API and its operations.
+    static [API] = {
+      name: "Zenifra",
+      native: "NativeZenifra",
+      envPrefix: "ZENIFRA",
+      settings: [{ name: "organizationId", env: "ZENIFRA_ORGANIZATION_ID" }],
+      operations: {
+        list_projects: {
+          method: "listProjects", input: "optional", output: "value",
+          fields: ["type", "page", "limit"],
+        },
+        get_project: { method: "getProject", input: "required", output: "value", fields: ["id"] },
+        update_project_name: {
+          method: "updateProjectName", input: "required", output: "value",
+          fields: ["id", "name"],
+        },
+        update_project_description: {
+          method: "updateProjectDescription", input: "required", output: "value",
+          fields: ["id", "description"],
+        },
+        update_image: { method: "updateImage", input: "required", output: "value", fields: ["id", "image"] },
+        deploy_branch: {
+          method: "deployBranch", input: "required", output: "value",
+          fields: ["id", "branch"],
+        },
+        get_envs: { method: "getEnvs", input: "required", output: "value", fields: ["id"] },
+        update_envs: {
+          method: "updateEnvs", input: "required", output: "value",
+          fields: ["id", "envs", "unset"],
+        },
+        update_domain: {
+          method: "updateDomain", input: "required", output: "value",
+          fields: ["id", "domain"],
+        },
+        stop_project: { method: "stopProject", input: "required", output: "value", fields: ["id"] },
+        resume_project: { method: "resumeProject", input: "required", output: "value", fields: ["id"] },
+        get_instances: { method: "getInstances", input: "required", output: "value", fields: ["id"] },
+        update_instances: {
+          method: "updateInstances", input: "required", output: "value",
+          fields: ["id", "count"],
+        },
+        list_deployments: { method: "listDeployments", input: "required", output: "value", fields: ["id"] },
+        get_metrics: { method: "getMetrics", input: "required", output: "value", fields: ["id", "period"] },
+        get_logs: { method: "getLogs", input: "required", output: "value", fields: ["id", "limit", "level"] },
+        get_network_requests: {
+          method: "getNetworkRequests", input: "required", output: "value",
+          fields: ["id", "period"],
+        },
+        get_network_status_codes: {
+          method: "getNetworkStatusCodes", input: "required", output: "value",
+          fields: ["id", "period"],
+        },
+        get_network_latency: {
+          method: "getNetworkLatency", input: "required", output: "value",
+          fields: ["id", "period"],
+        },
+        get_network_top_paths: {
+          method: "getNetworkTopPaths", input: "required", output: "value",
+          fields: ["id", "period"],
+        },
+        change_plan: { method: "changePlan", input: "required", output: "value", fields: ["id", "plan"] },
+        update_storage_size: {
+          method: "updateStorageSize", input: "required", output: "value",
+          fields: ["id", "size_gb"],
+        },
+        get_storage_usage: { method: "getStorageUsage", input: "required", output: "value", fields: ["id"] },
+      },
+    };
+  }
+
+  /** A client of the Zenovay API: one method per operation, each returning a Promise. */
+  class Zenovay extends ZkitClient {
+    /** Lists the websites the credential can see. */
+    listWebsites(options) {
+      return this[CALL]("list_websites", undefined, options);
+    }
+    /** Fetches one website and its settings. */
+    getWebsite(params, options) {
+      return this[CALL]("get_website", params, options);
+    }
+    /** Changes a website's settings (a `write`, `admin` or `full_access` credential). */
+    updateWebsite(params, options) {
+      return this[CALL]("update_website", params, options);
+    }
+    /** Reads a website's analytics summary over a date range (the last 30 days by default). */
+    getAnalytics(params, options) {
+      return this[CALL]("get_analytics", params, options);
+    }
+
+    // What the shared ZkitClient needs to know of this API and its operations.
+    static [API] = {
+      name: "Zenovay",
+      native: "NativeZenovay",
+      envPrefix: "ZENOVAY",
+      settings: [],
+      operations: {
+        list_websites: { method: "listWebsites", input: "none", output: "value", fields: [] },
+        get_website: { method: "getWebsite", input: "required", output: "value", fields: ["id"] },
+        update_website: {
+          method: "updateWebsite", input: "required", output: "value",
+          fields: ["id", "name", "domain", "timezone", "public"],
+        },
+        get_analytics: {
+          method: "getAnalytics", input: "required", output: "value",
+          fields: ["id", "from", "to"],
+        },
+      },
+    };
+  }
+
+  return { Zerokie, Zenifra, Zenovay };
 }

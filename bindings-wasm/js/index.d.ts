@@ -20,6 +20,11 @@ export interface ClientOptions {
   readonly rateLimit?: boolean;
   /** Makes the backoff jitter reproducible, for tests. */
   readonly jitterSeed?: number;
+  /**
+   * The header that carries the key, where the API accepts more than one: "x-api-key" or
+   * "authorization" (as `Authorization: Bearer`). By default the API's preferred one.
+   */
+  readonly authHeader?: string;
 }
 
 /** Settings for one call, overriding the client's. */
@@ -583,4 +588,724 @@ export interface ZerokieWithResponse {
   addDomain(params: AddDomainParams, options?: CallOptions): Promise<ApiResponse<Domain>>;
   /** Removes a custom domain from a static app. */
   removeDomain(params: RemoveDomainParams, options?: CallOptions): Promise<ApiResponse<null>>;
+}
+
+// ---- Zenifra -------------------------------------------------------------------------------------
+
+/** ProjectType: documented values; a newer server may send others. */
+export type ProjectType = "http" | "worker" | (string & {});
+
+/** ProjectState: documented values; a newer server may send others. */
+export type ProjectState = "running" | "stopped" | "deploying" | "failed" | (string & {});
+
+/** Plan: documented values; a newer server may send others. */
+export type Plan = "free" | "starter" | "pro" | "business" | (string & {});
+
+/** DeploymentStatus: documented values; a newer server may send others. */
+export type DeploymentStatus = "building" | "live" | "superseded" | "failed" | (string & {});
+
+/** Period: documented values; a newer server may send others. */
+export type Period = "1h" | "24h" | "7d" | "30d" | (string & {});
+
+/** One page of the project list. */
+export interface ProjectPage {
+  /** The projects on this page. */
+  readonly data: readonly Project[];
+  /** The page number, from 1. */
+  readonly page: number;
+  /** Projects per page. */
+  readonly limit: number;
+  /** Projects in all pages. */
+  readonly total: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A project. */
+export interface Project {
+  /** The project's id, as in `/project/:id`. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /**
+   * Running, stopped, …
+   *
+   * Known values: "running", "stopped", "deploying", "failed"; a newer server may send others.
+   */
+  readonly state: ProjectState;
+  /** Its description. */
+  readonly description?: string | null;
+  /**
+   * HTTP service or worker.
+   *
+   * Known values: "http", "worker"; a newer server may send others.
+   */
+  readonly type?: ProjectType | null;
+  /** The image it runs. */
+  readonly image?: string | null;
+  /** The branch it was last deployed from. */
+  readonly branch?: string | null;
+  /** Its domain. */
+  readonly domain?: string | null;
+  /**
+   * Its plan.
+   *
+   * Known values: "free", "starter", "pro", "business"; a newer server may send others.
+   */
+  readonly plan?: Plan | null;
+  /** Instances it runs. */
+  readonly instances?: number | null;
+  /** Storage size in GB. */
+  readonly storage_gb?: number | null;
+  /** The organization it belongs to. */
+  readonly organization_id?: string | null;
+  /** When it was created (RFC 3339). */
+  readonly created_at?: string | null;
+  /** When it last changed (RFC 3339). */
+  readonly updated_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A deployment: an image update or a branch deploy. */
+export interface Deployment {
+  /** The deployment's id. */
+  readonly id: string;
+  /**
+   * Building, live, …
+   *
+   * Known values: "building", "live", "superseded", "failed"; a newer server may send others.
+   */
+  readonly status: DeploymentStatus;
+  /** When it started (RFC 3339). */
+  readonly created_at: string;
+  /** The image deployed. */
+  readonly image?: string | null;
+  /** The branch deployed. */
+  readonly branch?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A project's environment variables. */
+export interface EnvVars {
+  /** Name to value. */
+  readonly envs: { readonly [key: string]: string };
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** How many instances a project runs. */
+export interface Instances {
+  /** Instances running (or to run, once resumed). */
+  readonly count: number;
+  /** The most the plan allows. */
+  readonly max?: number | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Resource and traffic figures of a project over a period. */
+export interface Metrics {
+  /**
+   * The window, such as `1h`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period: Period;
+  /** Average CPU use, in percent of what the instances have. */
+  readonly cpu_percent: number;
+  /** Average memory in use, in MB. */
+  readonly memory_mb: number;
+  /** Requests served. */
+  readonly requests: number;
+  /** Instances running. */
+  readonly instances: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A log line. */
+export interface LogEntry {
+  /** When it was written (RFC 3339). */
+  readonly timestamp: string;
+  /** `info`, `warn`, `error`, … */
+  readonly level: string;
+  /** The line. */
+  readonly message: string;
+  /** The instance that wrote it. */
+  readonly instance?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** HTTP requests over a period. */
+export interface RequestMetrics {
+  /**
+   * The window.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period: Period;
+  /** Requests in the window. */
+  readonly total: number;
+  /** The window in equal slots, oldest first. */
+  readonly series: readonly RequestPoint[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Requests in one slot of a time series. */
+export interface RequestPoint {
+  /** The slot's start (RFC 3339). */
+  readonly timestamp: string;
+  /** Requests in the slot. */
+  readonly count: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Responses by HTTP status over a period. */
+export interface StatusCodeMetrics {
+  /**
+   * The window.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period: Period;
+  /** One entry per status seen, most frequent first. */
+  readonly codes: readonly StatusCount[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Responses with one status. */
+export interface StatusCount {
+  /** The HTTP status. */
+  readonly status: number;
+  /** Responses with it. */
+  readonly count: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Response-time percentiles over a period, in milliseconds. */
+export interface LatencyMetrics {
+  /**
+   * The window.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period: Period;
+  /** The median. */
+  readonly p50_ms: number;
+  /** The 90th percentile. */
+  readonly p90_ms: number;
+  /** The 99th percentile. */
+  readonly p99_ms: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** The most requested paths over a period. */
+export interface TopPaths {
+  /**
+   * The window.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period: Period;
+  /** The paths, most requested first. */
+  readonly paths: readonly PathTraffic[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** One path's traffic. */
+export interface PathTraffic {
+  /** The request path, such as `/api/orders`. */
+  readonly path: string;
+  /** Requests to it. */
+  readonly requests: number;
+  /** Its median response time, in milliseconds. */
+  readonly p50_ms?: number | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A project's storage: its size and how much is used. */
+export interface Storage {
+  /** The size, in GB. */
+  readonly size_gb: number;
+  /** In use, in GB. */
+  readonly used_gb: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Input of `listProjects`: an optional type filter and page. */
+export interface ListProjectsParams {
+  /**
+   * Only projects of this type.
+   *
+   * Known values: "http", "worker"; a newer server may send others.
+   */
+  readonly type?: ProjectType | null;
+  /** The page, from 1 (default 1). */
+  readonly page?: number | null;
+  /** Projects per page, 1 to 100 (the server's default when unset). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getProject`. */
+export interface GetProjectParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `updateProjectName`. */
+export interface UpdateProjectNameParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The new name. */
+  readonly name: string;
+}
+
+/** Input of `updateProjectDescription`. */
+export interface UpdateProjectDescriptionParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The new description; empty clears it. */
+  readonly description: string;
+}
+
+/** Input of `updateImage`: deploys the image. */
+export interface UpdateImageParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The image, such as `registry.example.com/web:1.4.2`. */
+  readonly image: string;
+}
+
+/** Input of `deployBranch`. */
+export interface DeployBranchParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The branch to deploy, such as `main`. */
+  readonly branch: string;
+}
+
+/** Input of `getEnvs`. */
+export interface GetEnvsParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `updateEnvs`: variables to set and names to remove; the others stay. */
+export interface UpdateEnvsParams {
+  /** The project's id. */
+  readonly id: string;
+  /** Name to value, added or replaced. */
+  readonly envs?: { readonly [key: string]: string };
+  /** Names to remove. */
+  readonly unset?: readonly string[];
+}
+
+/** Input of `updateDomain`. */
+export interface UpdateDomainParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The domain, such as `app.example.com`. */
+  readonly domain: string;
+}
+
+/** Input of `stopProject`. */
+export interface StopProjectParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `resumeProject`. */
+export interface ResumeProjectParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `getInstances`. */
+export interface GetInstancesParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `updateInstances`. */
+export interface UpdateInstancesParams {
+  /** The project's id. */
+  readonly id: string;
+  /** How many instances to run, from 1 (stop the project to run none). */
+  readonly count: number;
+}
+
+/** Input of `listDeployments`. */
+export interface ListDeploymentsParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** Input of `getMetrics`. */
+export interface GetMetricsParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The window: `1h` (default), `24h`, `7d` or `30d`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period?: Period | null;
+}
+
+/** Input of `getLogs`. */
+export interface GetLogsParams {
+  /** The project's id. */
+  readonly id: string;
+  /** How many of the latest lines, 1 to 1000 (default 100). */
+  readonly limit?: number | null;
+  /** Only lines of this level: `info`, `warn` or `error`. */
+  readonly level?: string | null;
+}
+
+/** Input of `getNetworkRequests`. */
+export interface GetNetworkRequestsParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The window: `1h` (default), `24h`, `7d` or `30d`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period?: Period | null;
+}
+
+/** Input of `getNetworkStatusCodes`. */
+export interface GetNetworkStatusCodesParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The window: `1h` (default), `24h`, `7d` or `30d`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period?: Period | null;
+}
+
+/** Input of `getNetworkLatency`. */
+export interface GetNetworkLatencyParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The window: `1h` (default), `24h`, `7d` or `30d`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period?: Period | null;
+}
+
+/** Input of `getNetworkTopPaths`. */
+export interface GetNetworkTopPathsParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The window: `1h` (default), `24h`, `7d` or `30d`.
+   *
+   * Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
+   */
+  readonly period?: Period | null;
+}
+
+/** Input of `changePlan`. */
+export interface ChangePlanParams {
+  /** The project's id. */
+  readonly id: string;
+  /**
+   * The plan to move to.
+   *
+   * Known values: "free", "starter", "pro", "business"; a newer server may send others.
+   */
+  readonly plan: Plan;
+}
+
+/** Input of `updateStorageSize`. */
+export interface UpdateStorageSizeParams {
+  /** The project's id. */
+  readonly id: string;
+  /** The new size in GB, from 1. */
+  readonly size_gb: number;
+}
+
+/** Input of `getStorageUsage`. */
+export interface GetStorageUsageParams {
+  /** The project's id. */
+  readonly id: string;
+}
+
+/** A Zenifra client's settings: every client's, and Zenifra's own. */
+export interface ZenifraOptions extends ClientOptions {
+  /** Sent as x-organization-id on every call; in Node, ZENIFRA_ORGANIZATION_ID when not given. */
+  readonly organizationId?: string | null;
+}
+
+/**
+ * A client of the Zenifra API: one method per operation, each returning a Promise.
+ *
+ * The key comes from `apiKey` or, in Node, ZENIFRA_API_KEY; the base URL from `baseUrl`,
+ * ZENIFRA_BASE_URL or https://api.zenifra.com/v1. Timeouts, retries and pacing are settable here
+ * and per call.
+ */
+export declare class Zenifra extends ZkitClient {
+  /** A client of the Zenifra API (see the class). */
+  constructor(options?: ZenifraOptions);
+  /** A new client with this one's settings, except those given here. */
+  withOptions(options: ZenifraOptions): this;
+  /** Lists the organization's projects, a page at a time (as the CLI's `projects` does). */
+  listProjects(params?: ListProjectsParams, options?: CallOptions): Promise<ProjectPage>;
+  /** Fetches a project: its state, image, domain, plan, instances and storage. */
+  getProject(params: GetProjectParams, options?: CallOptions): Promise<Project>;
+  /** Renames a project. */
+  updateProjectName(params: UpdateProjectNameParams, options?: CallOptions): Promise<Project>;
+  /** Changes a project's description. */
+  updateProjectDescription(params: UpdateProjectDescriptionParams, options?: CallOptions): Promise<Project>;
+  /** Deploys a new image; the deployment is recorded in the project's history. */
+  updateImage(params: UpdateImageParams, options?: CallOptions): Promise<Deployment>;
+  /** Deploys a branch of the project's repository (as the CLI's `deploy --branch` does). */
+  deployBranch(params: DeployBranchParams, options?: CallOptions): Promise<Deployment>;
+  /** Reads a project's environment variables. */
+  getEnvs(params: GetEnvsParams, options?: CallOptions): Promise<EnvVars>;
+  /** Sets and removes environment variables; the others stay as they are. */
+  updateEnvs(params: UpdateEnvsParams, options?: CallOptions): Promise<EnvVars>;
+  /** Changes the project's domain. */
+  updateDomain(params: UpdateDomainParams, options?: CallOptions): Promise<Project>;
+  /** Stops a running project (a conflict if it is stopped already). */
+  stopProject(params: StopProjectParams, options?: CallOptions): Promise<Project>;
+  /** Resumes a stopped project (a conflict if it is running). */
+  resumeProject(params: ResumeProjectParams, options?: CallOptions): Promise<Project>;
+  /** Reads how many instances the project runs, and its plan's ceiling. */
+  getInstances(params: GetInstancesParams, options?: CallOptions): Promise<Instances>;
+  /** Scales the project (payment required past the plan's ceiling). */
+  updateInstances(params: UpdateInstancesParams, options?: CallOptions): Promise<Instances>;
+  /** Lists the project's deployments, newest first. */
+  listDeployments(params: ListDeploymentsParams, options?: CallOptions): Promise<Deployment[]>;
+  /** Reads CPU, memory and request figures over a period. */
+  getMetrics(params: GetMetricsParams, options?: CallOptions): Promise<Metrics>;
+  /** Reads the project's most recent log lines, oldest first. */
+  getLogs(params: GetLogsParams, options?: CallOptions): Promise<LogEntry[]>;
+  /** Counts HTTP requests over a period, with a time series. */
+  getNetworkRequests(params: GetNetworkRequestsParams, options?: CallOptions): Promise<RequestMetrics>;
+  /** Counts responses by HTTP status over a period. */
+  getNetworkStatusCodes(
+    params: GetNetworkStatusCodesParams,
+    options?: CallOptions,
+  ): Promise<StatusCodeMetrics>;
+  /** Reads response-time percentiles over a period. */
+  getNetworkLatency(params: GetNetworkLatencyParams, options?: CallOptions): Promise<LatencyMetrics>;
+  /** Lists the most requested paths over a period. */
+  getNetworkTopPaths(params: GetNetworkTopPathsParams, options?: CallOptions): Promise<TopPaths>;
+  /** Moves the project to another plan. */
+  changePlan(params: ChangePlanParams, options?: CallOptions): Promise<Project>;
+  /** Resizes the project's storage (payment required past the plan's ceiling). */
+  updateStorageSize(params: UpdateStorageSizeParams, options?: CallOptions): Promise<Storage>;
+  /** Reads the storage size and how much of it is used. */
+  getStorageUsage(params: GetStorageUsageParams, options?: CallOptions): Promise<Storage>;
+  /** The same methods, each resolving to the result with the facts of its HTTP response. */
+  readonly withResponse: ZenifraWithResponse;
+}
+
+/** Zenifra's methods, each resolving to the result with the facts of its HTTP response. */
+export interface ZenifraWithResponse {
+  /** Lists the organization's projects, a page at a time (as the CLI's `projects` does). */
+  listProjects(params?: ListProjectsParams, options?: CallOptions): Promise<ApiResponse<ProjectPage>>;
+  /** Fetches a project: its state, image, domain, plan, instances and storage. */
+  getProject(params: GetProjectParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Renames a project. */
+  updateProjectName(params: UpdateProjectNameParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Changes a project's description. */
+  updateProjectDescription(
+    params: UpdateProjectDescriptionParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<Project>>;
+  /** Deploys a new image; the deployment is recorded in the project's history. */
+  updateImage(params: UpdateImageParams, options?: CallOptions): Promise<ApiResponse<Deployment>>;
+  /** Deploys a branch of the project's repository (as the CLI's `deploy --branch` does). */
+  deployBranch(params: DeployBranchParams, options?: CallOptions): Promise<ApiResponse<Deployment>>;
+  /** Reads a project's environment variables. */
+  getEnvs(params: GetEnvsParams, options?: CallOptions): Promise<ApiResponse<EnvVars>>;
+  /** Sets and removes environment variables; the others stay as they are. */
+  updateEnvs(params: UpdateEnvsParams, options?: CallOptions): Promise<ApiResponse<EnvVars>>;
+  /** Changes the project's domain. */
+  updateDomain(params: UpdateDomainParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Stops a running project (a conflict if it is stopped already). */
+  stopProject(params: StopProjectParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Resumes a stopped project (a conflict if it is running). */
+  resumeProject(params: ResumeProjectParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Reads how many instances the project runs, and its plan's ceiling. */
+  getInstances(params: GetInstancesParams, options?: CallOptions): Promise<ApiResponse<Instances>>;
+  /** Scales the project (payment required past the plan's ceiling). */
+  updateInstances(params: UpdateInstancesParams, options?: CallOptions): Promise<ApiResponse<Instances>>;
+  /** Lists the project's deployments, newest first. */
+  listDeployments(params: ListDeploymentsParams, options?: CallOptions): Promise<ApiResponse<Deployment[]>>;
+  /** Reads CPU, memory and request figures over a period. */
+  getMetrics(params: GetMetricsParams, options?: CallOptions): Promise<ApiResponse<Metrics>>;
+  /** Reads the project's most recent log lines, oldest first. */
+  getLogs(params: GetLogsParams, options?: CallOptions): Promise<ApiResponse<LogEntry[]>>;
+  /** Counts HTTP requests over a period, with a time series. */
+  getNetworkRequests(
+    params: GetNetworkRequestsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<RequestMetrics>>;
+  /** Counts responses by HTTP status over a period. */
+  getNetworkStatusCodes(
+    params: GetNetworkStatusCodesParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<StatusCodeMetrics>>;
+  /** Reads response-time percentiles over a period. */
+  getNetworkLatency(
+    params: GetNetworkLatencyParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<LatencyMetrics>>;
+  /** Lists the most requested paths over a period. */
+  getNetworkTopPaths(params: GetNetworkTopPathsParams, options?: CallOptions): Promise<ApiResponse<TopPaths>>;
+  /** Moves the project to another plan. */
+  changePlan(params: ChangePlanParams, options?: CallOptions): Promise<ApiResponse<Project>>;
+  /** Resizes the project's storage (payment required past the plan's ceiling). */
+  updateStorageSize(params: UpdateStorageSizeParams, options?: CallOptions): Promise<ApiResponse<Storage>>;
+  /** Reads the storage size and how much of it is used. */
+  getStorageUsage(params: GetStorageUsageParams, options?: CallOptions): Promise<ApiResponse<Storage>>;
+}
+
+// ---- Zenovay -------------------------------------------------------------------------------------
+
+/** A tracked website. */
+export interface Website {
+  /** The website's id. */
+  readonly id: string;
+  /** Its display name. */
+  readonly name: string;
+  /** The domain it tracks, such as `shop.example.com`. */
+  readonly domain: string;
+  /** The time zone its reports use, such as `Europe/Lisbon`. */
+  readonly timezone?: string | null;
+  /** Whether its dashboard is public. */
+  readonly public?: boolean | null;
+  /** When it was added (RFC 3339). */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A website's traffic over a date range. */
+export interface AnalyticsSummary {
+  /** The website. */
+  readonly website_id: string;
+  /** The first day (YYYY-MM-DD). */
+  readonly from: string;
+  /** The last day (YYYY-MM-DD). */
+  readonly to: string;
+  /** Unique visitors. */
+  readonly visitors: number;
+  /** Page views. */
+  readonly pageviews: number;
+  /** Sessions. */
+  readonly sessions: number;
+  /** Share of one-page sessions, from 0 to 1. */
+  readonly bounce_rate: number;
+  /** Mean session length in seconds. */
+  readonly avg_session_seconds: number;
+  /** The most viewed pages, most first. */
+  readonly top_pages: readonly PageViews[];
+  /** The referrers sending most visitors, most first. */
+  readonly top_referrers: readonly ReferrerVisitors[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Views of one page. */
+export interface PageViews {
+  /** The page's path. */
+  readonly path: string;
+  /** Views in the range. */
+  readonly pageviews: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Visitors from one referrer. */
+export interface ReferrerVisitors {
+  /** The referring host, or `direct`. */
+  readonly referrer: string;
+  /** Visitors it sent. */
+  readonly visitors: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Input of `getWebsite`. */
+export interface GetWebsiteParams {
+  /** The website's id. */
+  readonly id: string;
+}
+
+/** Input of `updateWebsite`: the settings to change; the others stay. */
+export interface UpdateWebsiteParams {
+  /** The website's id. */
+  readonly id: string;
+  /** A new display name. */
+  readonly name?: string | null;
+  /** A new domain. */
+  readonly domain?: string | null;
+  /** A new time zone, such as `Europe/Lisbon`. */
+  readonly timezone?: string | null;
+  /** Whether the dashboard is public. */
+  readonly public?: boolean | null;
+}
+
+/** Input of `getAnalytics`: a website and an optional date range (both days included). */
+export interface GetAnalyticsParams {
+  /** The website's id. */
+  readonly id: string;
+  /** The first day, `YYYY-MM-DD` (default 30 days before `to`). */
+  readonly from?: string | null;
+  /** The last day, `YYYY-MM-DD` (default today). */
+  readonly to?: string | null;
+}
+
+/**
+ * A client of the Zenovay API: one method per operation, each returning a Promise.
+ *
+ * The key comes from `apiKey` or, in Node, ZENOVAY_API_KEY; the base URL from `baseUrl`,
+ * ZENOVAY_BASE_URL or https://api.zenovay.com/api/external/v1. Timeouts, retries and pacing are
+ * settable here and per call.
+ */
+export declare class Zenovay extends ZkitClient {
+  /** A client of the Zenovay API (see the class). */
+  constructor(options?: ClientOptions);
+  /** Lists the websites the credential can see. */
+  listWebsites(options?: CallOptions): Promise<Website[]>;
+  /** Fetches one website and its settings. */
+  getWebsite(params: GetWebsiteParams, options?: CallOptions): Promise<Website>;
+  /** Changes a website's settings (a `write`, `admin` or `full_access` credential). */
+  updateWebsite(params: UpdateWebsiteParams, options?: CallOptions): Promise<Website>;
+  /** Reads a website's analytics summary over a date range (the last 30 days by default). */
+  getAnalytics(params: GetAnalyticsParams, options?: CallOptions): Promise<AnalyticsSummary>;
+  /** The same methods, each resolving to the result with the facts of its HTTP response. */
+  readonly withResponse: ZenovayWithResponse;
+}
+
+/** Zenovay's methods, each resolving to the result with the facts of its HTTP response. */
+export interface ZenovayWithResponse {
+  /** Lists the websites the credential can see. */
+  listWebsites(options?: CallOptions): Promise<ApiResponse<Website[]>>;
+  /** Fetches one website and its settings. */
+  getWebsite(params: GetWebsiteParams, options?: CallOptions): Promise<ApiResponse<Website>>;
+  /** Changes a website's settings (a `write`, `admin` or `full_access` credential). */
+  updateWebsite(params: UpdateWebsiteParams, options?: CallOptions): Promise<ApiResponse<Website>>;
+  /** Reads a website's analytics summary over a date range (the last 30 days by default). */
+  getAnalytics(params: GetAnalyticsParams, options?: CallOptions): Promise<ApiResponse<AnalyticsSummary>>;
 }

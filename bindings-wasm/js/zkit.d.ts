@@ -16,6 +16,11 @@ export interface ClientOptions {
   readonly rateLimit?: boolean;
   /** Makes the backoff jitter reproducible, for tests. */
   readonly jitterSeed?: number;
+  /**
+   * The header that carries the key, where the API accepts more than one: "x-api-key" or
+   * "authorization" (as `Authorization: Bearer`). By default the API's preferred one.
+   */
+  readonly authHeader?: string;
 }
 
 /** Settings for one call, overriding the client's. */

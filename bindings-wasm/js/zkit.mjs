@@ -147,7 +147,12 @@ function apiResponse(data, meta) {
 
 // ---- values and options ------------------------------------------------------------------------
 
-const CLIENT_OPTIONS = ['apiKey', 'baseUrl', 'timeoutMs', 'deadlineMs', 'maxRetries', 'rateLimit', 'jitterSeed'];
+const CLIENT_OPTIONS = ['apiKey', 'baseUrl', 'timeoutMs', 'deadlineMs', 'maxRetries', 'rateLimit', 'jitterSeed', 'authHeader'];
+/** The settings a client of `api` takes: every API's, and its own (such as Zenifra's `organizationId`). */
+function clientOptions(api) {
+  return [...CLIENT_OPTIONS, ...api.settings.map((setting) => setting.name)];
+}
+
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs', 'maxRetries', 'idempotencyKey', 'rateLimit'];
 const RAW_OPTIONS = ['query', 'json', 'body', 'contentType', ...CALL_OPTIONS];
 
@@ -341,10 +346,11 @@ export function createZkit(native, host = {}) {
     constructor(options) {
       const api = new.target[API];
       if (api === undefined) throw new TypeError('ZkitClient is the base of the API clients; use Zerokie');
-      const settings = pick(`new ${api.name}()`, options, CLIENT_OPTIONS);
+      const settings = pick(`new ${api.name}()`, options, clientOptions(api));
       const config = { ...settings };
       config.apiKey ??= env(`${api.envPrefix}_API_KEY`);
       config.baseUrl ??= env(`${api.envPrefix}_BASE_URL`);
+      for (const setting of api.settings) config[setting.name] ??= env(setting.env);
       const NativeClass = bridge.native[api.native];
       this.#native = bridge.run(() => new NativeClass(config));
       this.#settings = settings;
@@ -359,7 +365,7 @@ export function createZkit(native, host = {}) {
 
     /** A new client with this one's settings, except those given here. */
     withOptions(options) {
-      const changes = pick(`${this.constructor.name}.withOptions()`, options, CLIENT_OPTIONS);
+      const changes = pick(`${this.constructor.name}.withOptions()`, options, clientOptions(this.constructor[API]));
       return new this.constructor({ ...this.#settings, ...changes });
     }
 

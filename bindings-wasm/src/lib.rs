@@ -112,15 +112,34 @@ fn text(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     value.as_string().map(Some).ok_or_else(|| invalid(key, "must be a string"))
 }
 
+/// `organization_id` → `organizationId`: how JavaScript callers spell a setting.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The core names settings as Rust does; JavaScript callers passed them in camelCase.
-fn js_setting_names(error: zkit::Error) -> zkit::Error {
-    let (rust, js) = match error.field() {
-        Some("api_key") => ("api_key", "apiKey"),
-        Some("base_url") => ("base_url", "baseUrl"),
+fn js_setting_names<A: Api>(error: zkit::Error) -> zkit::Error {
+    let settings = ["api_key", "base_url", "auth_header"];
+    let rust = match error.field() {
+        Some(field) if settings.contains(&field) || A::PROFILE.context_headers.iter().any(|c| c.setting == field) => {
+            field.to_owned()
+        }
         _ => return error,
     };
     let detail = error.message().strip_prefix(&format!("{rust}: ")).unwrap_or(error.message());
-    zkit::Error::invalid_input(js, detail)
+    zkit::Error::invalid_input(camel_case(&rust), detail)
 }
 
 /// A client builder from the constructor's settings object.
@@ -146,6 +165,15 @@ fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
     }
     if let Some(seed) = count(config, "jitterSeed")? {
         builder = builder.jitter_seed(u64::from(seed));
+    }
+    if let Some(header) = text(config, "authHeader")? {
+        builder = builder.auth_header(header);
+    }
+    // The API's own settings, such as Zenifra's `organizationId`.
+    for context in A::PROFILE.context_headers {
+        if let Some(value) = text(config, &camel_case(context.setting))? {
+            builder = builder.setting(context.setting, value);
+        }
     }
     Ok(builder)
 }
@@ -267,10 +295,12 @@ macro_rules! native_client {
         #[wasm_bindgen]
         impl $class {
             /// A client from settings: `apiKey`, `baseUrl`, `maxRetries`, `timeoutMs`, `deadlineMs`
-            /// (`null` removes a limit), `rateLimit`, `jitterSeed`.
+            /// (`null` removes a limit), `rateLimit`, `jitterSeed`, `authHeader` and the API's own
+            /// settings in camelCase (`organizationId`).
             #[wasm_bindgen(constructor)]
             pub fn new(config: JsValue) -> Result<$class, JsValue> {
-                let api = builder::<$api>(&config)?.build().map_err(|e| error_to_js(&js_setting_names(e)))?;
+                let api =
+                    builder::<$api>(&config)?.build().map_err(|e| error_to_js(&js_setting_names::<$api>(e)))?;
                 Ok(Self { client: RefCell::new(Some(api)) })
             }
 
@@ -321,3 +351,5 @@ macro_rules! native_client {
 }
 
 native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
+native_client!(NativeZenifra, "Zenifra", zkit::Zenifra);
+native_client!(NativeZenovay, "Zenovay", zkit::Zenovay);

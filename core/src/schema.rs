@@ -40,6 +40,13 @@ pub fn document(profile: &ApiProfile, operations: Vec<Value>, mut generator: Sch
         "api": profile.name,
         "env_prefix": profile.env_prefix,
         "default_base_url": profile.default_base_url,
+        // Which headers may carry the key (the `auth_header` setting), and the API's own settings.
+        "auth_headers": profile.auth.accepted.iter().map(|scheme| scheme.header()).collect::<Vec<_>>(),
+        "settings": profile.context_headers.iter().map(|context| json!({
+            "name": context.setting,
+            "header": context.header,
+            "env": format!("{}_{}", profile.env_prefix, context.setting.to_ascii_uppercase()),
+        })).collect::<Vec<_>>(),
         "operations": operations,
         "$defs": generator.take_definitions(true),
     })

@@ -238,6 +238,8 @@ class _ClientBase:
         max_retries: int | None = None,
         rate_limit: bool | None = None,
         jitter_seed: int | None = None,
+        auth_header: str | None = None,
+        **api_settings: str,
     ) -> None:
         """A client. Unset `api_key` and `base_url` are read from the API's environment variables
         (`ZEROKIE_API_KEY`, `ZEROKIE_BASE_URL`, …); without a key, InvalidInputError(field="api_key").
@@ -245,7 +247,10 @@ class _ClientBase:
         `timeout` (seconds per attempt, default 60), `connect_timeout` (default 5) and `deadline`
         (the whole call with retries, default 180) take None to remove the limit. `max_retries`
         (default 2) counts retries after the first attempt. `rate_limit=False` turns off client-side
-        pacing. `jitter_seed` makes the backoff jitter reproducible, for tests.
+        pacing. `jitter_seed` makes the backoff jitter reproducible, for tests. `auth_header` picks the
+        header that carries the key, where the API accepts more than one (`"x-api-key"` or
+        `"authorization"`). Other keywords are the API's own settings, such as Zenifra's
+        `organization_id` (also read from the environment); an unknown one is an InvalidInputError.
         """
         config: dict[str, Any] = {}
         if api_key is not None:
@@ -255,6 +260,8 @@ class _ClientBase:
             "max_retries": max_retries,
             "rate_limit": rate_limit,
             "jitter_seed": jitter_seed,
+            "auth_header": auth_header,
+            **api_settings,
         }
         config.update((name, value) for name, value in settings.items() if value is not None)
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}
@@ -277,6 +284,8 @@ class _ClientBase:
         max_retries: int | None = None,
         rate_limit: bool | None = None,
         jitter_seed: int | None = None,
+        auth_header: str | None = None,
+        **api_settings: str,
     ) -> Self:
         """A new client with this one's settings, except those given here."""
         config = dict(self._config)
@@ -287,6 +296,8 @@ class _ClientBase:
             "max_retries": max_retries,
             "rate_limit": rate_limit,
             "jitter_seed": jitter_seed,
+            "auth_header": auth_header,
+            **api_settings,
         }
         config.update((name, value) for name, value in settings.items() if value is not None)
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}

@@ -2,9 +2,9 @@
 # as the instances zkit.errors._from_native makes.
 from typing import Any, Awaitable, Mapping, Optional
 
-from typing_extensions import Self, final
+from typing_extensions import Self, final, type_check_only
 
-__all__ = ["Zerokie", "__version__", "drain"]
+__all__ = ["Zenifra", "Zenovay", "Zerokie", "__version__", "drain"]
 
 __version__: str
 
@@ -12,10 +12,12 @@ __version__: str
 # many still run. The package registers it with atexit, so no worker thread touches Python at shutdown.
 def drain(timeout: float) -> int: ...
 
-@final
-class Zerokie:
+# What every native API class has; each API's class is one of these.
+@type_check_only
+class _NativeApi:
     # config keys, each optional: api_key, base_url, max_retries, timeout, connect_timeout, deadline,
-    # rate_limit, jitter_seed; None for a time limit removes it.
+    # rate_limit, jitter_seed, auth_header and the API's own settings (strings); None for a time limit
+    # removes it.
     def __new__(cls, config: Mapping[str, Any]) -> Self: ...
     def call(
         self, operation: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
@@ -44,3 +46,12 @@ class Zerokie:
     def close(self) -> None: ...
     @staticmethod
     def schema() -> dict[str, Any]: ...
+
+@final
+class Zerokie(_NativeApi): ...
+
+@final
+class Zenifra(_NativeApi): ...
+
+@final
+class Zenovay(_NativeApi): ...

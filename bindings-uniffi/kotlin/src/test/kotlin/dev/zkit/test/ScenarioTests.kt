@@ -1,6 +1,9 @@
 package dev.zkit.test
 
 import dev.zkit.CallSettings
+import dev.zkit.ClientSettings
+import dev.zkit.Zenifra
+import dev.zkit.Zenovay
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
 import java.io.File
@@ -37,10 +40,37 @@ object ScenarioTests : Suite("scenarios") {
         }
     }
 
+    /** A client of any API, as the runner uses it: the dynamic call, and closing. */
+    private class ScenarioClient(val callJson: suspend (String, String, CallSettings) -> String, val handle: AutoCloseable)
+
+    /** A client of `api` on this sandbox from a scenario's settings (`api_key`, `auth_header`, the API's own). */
+    private fun Sandbox.scenarioClient(api: String, baseUrl: String, values: Map<String, String>): ScenarioClient {
+        val own = values - "api_key" - "auth_header"
+        val settings = ClientSettings(
+            baseUrl = baseUrl,
+            jitterSeed = 7uL,
+            authHeader = values["auth_header"],
+            apiSettings = own.ifEmpty { null },
+        )
+        val key = values["api_key"]
+        return when (api) {
+            "zerokie" -> Zerokie(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
+            "zenifra" -> Zenifra(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
+            "zenovay" -> Zenovay(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
+            else -> fail("unknown api $api")
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
     private suspend fun Sandbox.runScenario(file: File) {
         val scenario = Json.parse(file.readText())
-        assertEquals("zerokie", scenario["api"], "${file.name}: only Zerokie scenarios exist so far")
-        val clients = mapOf("default" to client(), "wrong_key" to client(WRONG_KEY))
+        val api = scenario["api"] as String
+        val described = (control("GET", "") as Map<String, Any?>)["apis"][api]
+        val named = mapOf(
+            "default" to mapOf("api_key" to described["api_key"] as String),
+            "wrong_key" to mapOf("api_key" to WRONG_KEY),
+        ) + (scenario["clients"] as Map<String, Map<String, String>>? ?: emptyMap())
+        val clients = named.mapValues { (_, values) -> scenarioClient(api, described["base_url"] as String, values) }
         try {
             (scenario["steps"] as List<*>).forEachIndexed { index, step ->
                 try {
@@ -50,15 +80,15 @@ object ScenarioTests : Suite("scenarios") {
                 }
             }
         } finally {
-            clients.values.forEach { it.close() }
+            clients.values.forEach { it.handle.close() }
         }
     }
 
-    private suspend fun Sandbox.runStep(clients: Map<String, Zerokie>, step: Any?) {
+    private suspend fun Sandbox.runStep(clients: Map<String, ScenarioClient>, step: Any?) {
         step["advance_clock_seconds"]?.let { advanceClock((it as Number).toDouble()); return }
         step["fault"]?.let { @Suppress("UNCHECKED_CAST") fault(it as Map<String, Any?>); return }
         val operation = step["call"] as? String ?: fail("a step needs call, fault or advance_clock_seconds")
-        val client = clients.getValue(if (step["client"] == "wrong_key") "wrong_key" else "default")
+        val client = clients.getValue(step["client"] as String? ?: "default")
         val options = step["options"]
         val settings = CallSettings(
             maxRetries = (options["max_retries"] as Number?)?.toInt()?.toUInt(),
@@ -74,6 +104,7 @@ object ScenarioTests : Suite("scenarios") {
             val actual = mapOf(
                 "kind" to facts.kind,
                 "status" to facts.status?.toLong(),
+                "code" to facts.code,
                 "message" to facts.reason,
                 "field" to facts.field,
                 "retry_after_seconds" to facts.retryAfterSeconds,
