@@ -1,10 +1,21 @@
-//! The zkit tour: starts a sandbox in this process and walks through every Zerokie operation.
+//! The zkit tour: starts a sandbox in this process and walks through every Zerokie, Zenifra and
+//! Zenovay operation.
 //!
 //!     cargo run --example tour            # against an in-process sandbox
-//!     cargo run --example tour -- --live  # against the real API, with ZEROKIE_API_KEY from the environment
+//!     cargo run --example tour -- --live  # against the real APIs, with keys from the environment
+//!
+//! Live, the Zerokie part needs ZEROKIE_API_KEY; the Zenifra part runs when ZENIFRA_API_KEY and
+//! ZENIFRA_PROJECT_ID are set (it changes that project's settings, scales it and deploys to it), the
+//! Zenovay part when ZENOVAY_API_KEY is set (read-only).
 
 use std::time::Duration;
 
+use zkit::zenifra::{
+    ChangePlan, DeployBranch, GetLogs, GetMetrics, GetNetworkLatency, GetNetworkRequests, GetNetworkStatusCodes,
+    GetNetworkTopPaths, ListProjects, Period, Plan, UpdateDomain, UpdateEnvs, UpdateImage, UpdateInstances,
+    UpdateProjectDescription, UpdateProjectName, UpdateStorageSize, Zenifra,
+};
+use zkit::zenovay::{GetAnalytics, UpdateWebsite, Zenovay};
 use zkit::zerokie::{
     new_deploy_session_id, AcquireDeployLock, AddDomain, CreateApp, DeleteFile, DeployApp, FinalizeDeploy,
     RemoveDomain, RenewDeployLock, UploadFile, Zerokie,
@@ -147,6 +158,42 @@ async fn run() -> zkit::Result<()> {
         zerokie.delete_app(name.as_str()).await?;
         println!("deleted      {name}");
     }
+
+    let zenifra = match &sandbox {
+        Some(sandbox) => Some((
+            Zenifra::builder()
+                .api_key(credentials::ZENIFRA_ORG_KEY)
+                .organization_id(credentials::ZENIFRA_ORGANIZATION_ID)
+                .base_url(sandbox.base_url("zenifra"))
+                .build()?,
+            credentials::ZENIFRA_WEB_PROJECT_ID.to_owned(),
+        )),
+        None => match std::env::var("ZENIFRA_PROJECT_ID") {
+            Ok(project) if std::env::var("ZENIFRA_API_KEY").is_ok() => Some((Zenifra::from_env()?, project)),
+            _ => None,
+        },
+    };
+    match zenifra {
+        Some((zenifra, project)) => zenifra_tour(&zenifra, &project, sandbox.as_ref()).await?,
+        None => println!(
+            "
+(Zenifra skipped: set ZENIFRA_API_KEY and ZENIFRA_PROJECT_ID)"
+        ),
+    }
+    let zenovay = match &sandbox {
+        Some(sandbox) => Some(
+            Zenovay::builder().api_key(credentials::ZENOVAY_API_KEY).base_url(sandbox.base_url("zenovay")).build()?,
+        ),
+        None if std::env::var("ZENOVAY_API_KEY").is_ok() => Some(Zenovay::from_env()?),
+        None => None,
+    };
+    match zenovay {
+        Some(zenovay) => zenovay_tour(&zenovay, !live).await?,
+        None => println!(
+            "
+(Zenovay skipped: set ZENOVAY_API_KEY)"
+        ),
+    }
     if let Some(sandbox) = sandbox {
         println!("\nthe sandbox saw {} requests; none carried the key in clear:", sandbox.journal().len());
         if let Some(entry) = sandbox.journal().first() {
@@ -160,6 +207,126 @@ async fn run() -> zkit::Result<()> {
         sandbox.shutdown().await;
     }
     println!("\ntour complete");
+    Ok(())
+}
+
+/// Every Zenifra operation on one project.
+async fn zenifra_tour(zenifra: &Zenifra, id: &str, sandbox: Option<&Sandbox>) -> zkit::Result<()> {
+    section("Zenifra: projects");
+    println!("client       {zenifra:?}");
+    let page = zenifra.list_projects(ListProjects::default()).await?;
+    println!("projects     {} of {} (page {}, {} per page)", page.data.len(), page.total, page.page, page.limit);
+    let http = zenifra.list_projects(ListProjects::page(1, 15).kind(zkit::zenifra::ProjectType::Http)).await?;
+    println!("http only    {}", http.data.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "));
+    let project = zenifra.get_project(id).await?;
+    println!(
+        "project      {} ({}) state={} plan={} image={}",
+        project.name,
+        project.id,
+        project.state,
+        opt(&project.plan),
+        opt(&project.image)
+    );
+    let renamed = zenifra.update_project_name(UpdateProjectName::new(id, format!("{}-tour", project.name))).await?;
+    println!("renamed      {}", renamed.name);
+    zenifra.update_project_name(UpdateProjectName::new(id, &project.name)).await?;
+    let described =
+        zenifra.update_project_description(UpdateProjectDescription::new(id, "Updated by the zkit tour")).await?;
+    println!("description  {}", opt(&described.description));
+    let envs = zenifra.update_envs(UpdateEnvs::new(id).set("ZKIT_TOUR", "1")).await?;
+    println!("envs         {}", envs.envs.keys().cloned().collect::<Vec<_>>().join(", "));
+    zenifra.update_envs(UpdateEnvs::new(id).unset("ZKIT_TOUR")).await?;
+    println!("envs now     {} variables", zenifra.get_envs(id).await?.envs.len());
+    if let Some(domain) = &project.domain {
+        let kept = zenifra.update_domain(UpdateDomain::new(id, domain)).await?;
+        println!("domain       {}", opt(&kept.domain));
+    }
+
+    section("Zenifra: deploys, scaling, plan, storage");
+    let image = project.image.clone().unwrap_or_else(|| "registry.zenifra.dev/web:1.0.0".into());
+    let deployment = zenifra.update_image(UpdateImage::new(id, &image)).await?;
+    println!("image deploy {} {} {}", deployment.id, deployment.status, opt(&deployment.image));
+    if let Some(sandbox) = sandbox {
+        sandbox.advance_clock(Duration::from_secs(60)); // the rollout takes a while
+    }
+    let branch = zenifra.deploy_branch(DeployBranch::new(id, "main")).await?;
+    println!("branch       {} {} from {}", branch.id, branch.status, opt(&branch.branch));
+    for deployment in zenifra.list_deployments(id).await?.iter().take(3) {
+        println!("history      {} {:<10} {}", deployment.id, deployment.status.as_str(), deployment.created_at);
+    }
+    let instances = zenifra.get_instances(id).await?;
+    println!("instances    {} (plan allows {})", instances.count, opt(&instances.max));
+    match zenifra.update_instances(UpdateInstances::new(id, instances.max.unwrap_or(1) + 1)).await {
+        Err(e) if e.kind() == ErrorKind::PaymentRequired => println!("scale up     refused by the plan: {e}"),
+        other => println!("scale up     {other:?}"),
+    }
+    zenifra.update_instances(UpdateInstances::new(id, instances.count)).await?;
+    if sandbox.is_some() {
+        let plan = zenifra.change_plan(ChangePlan::new(id, Plan::Pro)).await?;
+        println!("plan         {}", opt(&plan.plan));
+        let storage = zenifra.update_storage_size(UpdateStorageSize::new(id, 20)).await?;
+        println!("storage      resized to {} GB", storage.size_gb);
+        let stopped = zenifra.stop_project(id).await?;
+        println!("stopped      state={}", stopped.state);
+        match zenifra.stop_project(id).await {
+            Err(e) if e.kind() == ErrorKind::Conflict => println!("stop again   refused: {e}"),
+            other => println!("stop again   {other:?}"),
+        }
+        println!("resumed      state={}", zenifra.resume_project(id).await?.state);
+    }
+    let usage = zenifra.get_storage_usage(id).await?;
+    println!("storage      {:.1} of {} GB used", usage.used_gb, usage.size_gb);
+
+    section("Zenifra: metrics and logs");
+    let metrics = zenifra.get_metrics(GetMetrics::from(id).period(Period::Day)).await?;
+    println!(
+        "metrics 24h  cpu {:.1}% memory {:.0} MB requests {}",
+        metrics.cpu_percent, metrics.memory_mb, metrics.requests
+    );
+    let requests = zenifra.get_network_requests(GetNetworkRequests::from(id)).await?;
+    println!("requests 1h  {} in {} slots", requests.total, requests.series.len());
+    let codes = zenifra.get_network_status_codes(GetNetworkStatusCodes::from(id)).await?;
+    let codes: Vec<String> = codes.codes.iter().map(|c| format!("{}×{}", c.status, c.count)).collect();
+    println!("statuses     {}", codes.join(" "));
+    let latency = zenifra.get_network_latency(GetNetworkLatency::from(id)).await?;
+    println!("latency      p50 {:.0} ms, p90 {:.0} ms, p99 {:.0} ms", latency.p50_ms, latency.p90_ms, latency.p99_ms);
+    for path in zenifra.get_network_top_paths(GetNetworkTopPaths::from(id)).await?.paths.iter().take(3) {
+        println!("top path     {:<16} {}", path.path, path.requests);
+    }
+    for line in zenifra.get_logs(GetLogs { id: id.into(), limit: Some(3), level: None }).await? {
+        println!("log          {} {:<5} {}", line.timestamp, line.level, line.message);
+    }
+    Ok(())
+}
+
+/// Every Zenovay operation; settings are changed only against the sandbox.
+async fn zenovay_tour(zenovay: &Zenovay, change_settings: bool) -> zkit::Result<()> {
+    section("Zenovay: websites and analytics");
+    println!("client       {zenovay:?}");
+    let websites = zenovay.list_websites().await?;
+    for website in &websites {
+        println!("website      {} {} ({})", website.id, website.domain, opt(&website.timezone));
+    }
+    let Some(first) = websites.first() else { return Ok(()) };
+    let website = zenovay.get_website(first.id.as_str()).await?;
+    println!("fetched      {} public={}", website.name, opt(&website.public));
+    if change_settings {
+        let updated = zenovay.update_website(UpdateWebsite::new(&website.id).timezone("Europe/Berlin")).await?;
+        println!("updated      timezone {}", opt(&updated.timezone));
+    }
+    let summary = zenovay.get_analytics(GetAnalytics::new(&website.id).range("2026-11-01", "2026-11-30")).await?;
+    println!(
+        "analytics    {}..{}: {} visitors, {} pageviews, bounce {:.0}%",
+        summary.from,
+        summary.to,
+        summary.visitors,
+        summary.pageviews,
+        summary.bounce_rate * 100.0
+    );
+    match zenovay.get_analytics(GetAnalytics::new(&website.id).range("2026-12-01", "2026-11-01")).await {
+        Err(e) => println!("bad range    refused before sending: {e}"),
+        Ok(_) => println!("bad range    unexpectedly accepted"),
+    }
     Ok(())
 }
 

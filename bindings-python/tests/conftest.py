@@ -45,3 +45,37 @@ def api(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
         client = zkit.AsyncZerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, jitter_seed=7)
         yield client
         asyncio.run(client.close())
+
+
+def both_clients(request: pytest.FixtureRequest, sync_class: Any, async_class: Any, **settings: Any) -> Iterator[Any]:
+    """The sync client (its calls as coroutines) or the async one, per the fixture's param."""
+    if request.param == "sync":
+        sync = sync_class(jitter_seed=7, **settings)
+        yield AwaitableSync(sync)
+        sync.close()
+    else:
+        client = async_class(jitter_seed=7, **settings)
+        yield client
+        asyncio.run(client.close())
+
+
+@pytest.fixture(params=["sync", "async"])
+def zenifra(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """A Zenifra client (sync or async) with the sandbox's organization key and organization id."""
+    credentials = sandbox.api("zenifra")["credentials"]
+    yield from both_clients(
+        request,
+        zkit.Zenifra,
+        zkit.AsyncZenifra,
+        api_key=credentials["organization_key"],
+        organization_id=credentials["organization_id"],
+        base_url=sandbox.base_url("zenifra"),
+    )
+
+
+@pytest.fixture(params=["sync", "async"])
+def zenovay(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """A Zenovay client (sync or async) with the sandbox's full-access personal token."""
+    yield from both_clients(
+        request, zkit.Zenovay, zkit.AsyncZenovay, api_key=sandbox.api("zenovay")["api_key"], base_url=sandbox.base_url("zenovay")
+    )

@@ -299,8 +299,7 @@ macro_rules! native_client {
             /// settings in camelCase (`organizationId`).
             #[wasm_bindgen(constructor)]
             pub fn new(config: JsValue) -> Result<$class, JsValue> {
-                let api =
-                    builder::<$api>(&config)?.build().map_err(|e| error_to_js(&js_setting_names::<$api>(e)))?;
+                let api = builder::<$api>(&config)?.build().map_err(|e| error_to_js(&js_setting_names::<$api>(e)))?;
                 Ok(Self { client: RefCell::new(Some(api)) })
             }
 

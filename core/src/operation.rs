@@ -135,7 +135,8 @@ fn render_path(template: &str, fields: &mut Map<String, Value>) -> Result<String
             Some(field) => (field, true),
             None => (placeholder, false),
         };
-        let value = match fields.remove(field) {
+        // shift_remove keeps the other fields in declaration order, so the query reads as declared.
+        let value = match fields.shift_remove(field) {
             Some(Value::String(s)) => s,
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::Null) | None => return Err(Error::invalid_input(field, "is required")),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use zkit::exec::manual::ManualClock;
-use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, Zenifra, Zenovay, Zerokie};
+use zkit::{CallOptions, ClientBuilder, DynamicApi, Zenifra, Zenovay, Zerokie};
 use zkit_sandbox::{Fault, Sandbox};
 
 /// A key no sandbox API knows, for the built-in `wrong_key` client.

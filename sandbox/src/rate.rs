@@ -1,30 +1,31 @@
-//! The server side of rate limits: a sliding window per key on the sandbox clock, answering how
-//! long a refused caller must wait (the `Retry-After` of its 429).
+//! The server side of rate limits, on the sandbox clock: "N requests per minute" as a bucket of N
+//! that refills evenly over the minute (the same rule as the client's limiter, so a paced client is
+//! never refused), answering how long a refused caller must wait (the `Retry-After` of its 429).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-/// Requests seen per key within the window.
+/// Per key, when its bucket is next full (the theoretical arrival time of GCRA).
 #[derive(Debug, Default)]
 pub(crate) struct Windows {
-    seen: HashMap<String, VecDeque<SystemTime>>,
+    next_free: HashMap<String, SystemTime>,
 }
 
 impl Windows {
-    /// Counts a request of `key` at `now` if fewer than `limit` fell in the last `per`; otherwise
-    /// returns the whole seconds until the oldest of them leaves the window (at least 1).
+    /// Counts a request of `key` at `now` if the bucket of `limit` per `per` has room; otherwise
+    /// returns the whole seconds until it has (at least 1).
     pub(crate) fn hit(&mut self, key: &str, now: SystemTime, limit: usize, per: Duration) -> Result<(), u64> {
-        let seen = self.seen.entry(key.to_owned()).or_default();
-        while seen.front().is_some_and(|at| now.duration_since(*at).unwrap_or_default() >= per) {
-            seen.pop_front();
+        let interval = per / u32::try_from(limit.max(1)).unwrap_or(u32::MAX);
+        let burst = per.saturating_sub(interval);
+        let tat = self.next_free.get(key).copied().filter(|tat| *tat > now).unwrap_or(now);
+        let opens_at = tat.checked_sub(burst).unwrap_or(tat);
+        if let Ok(wait) = opens_at.duration_since(now) {
+            if !wait.is_zero() {
+                return Err(wait.as_secs_f64().ceil().max(1.0) as u64);
+            }
         }
-        if seen.len() < limit {
-            seen.push_back(now);
-            return Ok(());
-        }
-        let oldest = seen.front().copied().unwrap_or(now);
-        let wait = per.saturating_sub(now.duration_since(oldest).unwrap_or_default());
-        Err(wait.as_secs_f64().ceil().max(1.0) as u64)
+        self.next_free.insert(key.to_owned(), tat + interval);
+        Ok(())
     }
 }
 
@@ -34,15 +35,18 @@ mod tests {
     use std::time::UNIX_EPOCH;
 
     #[test]
-    fn the_window_slides() {
+    fn a_full_bucket_then_an_even_refill() {
         let mut windows = Windows::default();
         let t0 = UNIX_EPOCH + Duration::from_secs(1000);
         let minute = Duration::from_secs(60);
-        for i in 0..3 {
-            assert_eq!(windows.hit("a", t0 + Duration::from_secs(i * 10), 3, minute), Ok(()));
+        for _ in 0..3 {
+            assert_eq!(windows.hit("a", t0, 3, minute), Ok(()));
         }
-        assert_eq!(windows.hit("a", t0 + Duration::from_secs(30), 3, minute), Err(30));
-        assert_eq!(windows.hit("b", t0 + Duration::from_secs(30), 3, minute), Ok(()));
-        assert_eq!(windows.hit("a", t0 + Duration::from_secs(60), 3, minute), Ok(()));
+        assert_eq!(windows.hit("a", t0, 3, minute), Err(20));
+        assert_eq!(windows.hit("b", t0, 3, minute), Ok(()), "keys have their own buckets");
+        assert_eq!(windows.hit("a", t0 + Duration::from_secs(19), 3, minute), Err(1));
+        assert_eq!(windows.hit("a", t0 + Duration::from_secs(20), 3, minute), Ok(()));
+        assert_eq!(windows.hit("a", t0 + Duration::from_secs(20), 3, minute), Err(20));
+        assert_eq!(windows.hit("a", t0 + minute * 2, 3, minute), Ok(()));
     }
 }

@@ -8,7 +8,9 @@ use std::time::Duration;
 use common::{call, is_rfc3339, Env};
 use reqwest::Method;
 use serde_json::{json, Value};
-use zkit_sandbox::credentials::ZEROKIE_API_KEY;
+use zkit_sandbox::credentials::{
+    ZENIFRA_ORGANIZATION_ID, ZENIFRA_ORG_KEY, ZENIFRA_PROJECT_KEY, ZENOVAY_SITE_KEY, ZEROKIE_API_KEY,
+};
 use zkit_sandbox::Sandbox;
 
 #[tokio::test]
@@ -19,11 +21,23 @@ async fn describes_apis_keys_and_control_url() {
     for path in ["/__sandbox/", "/__sandbox"] {
         let (status, about) = call(env.request(Method::GET, path)).await;
         assert_eq!(status, 200);
-        assert_eq!(about["apis"]["zerokie"], json!({"base_url": format!("{url}/zerokie"), "api_key": ZEROKIE_API_KEY}));
+        assert_eq!(
+            about["apis"]["zerokie"],
+            json!({"base_url": format!("{url}/zerokie"), "api_key": ZEROKIE_API_KEY,
+                "credentials": {"api_key": ZEROKIE_API_KEY}})
+        );
+        let zenifra = &about["apis"]["zenifra"];
+        assert_eq!(zenifra["base_url"], json!(format!("{url}/zenifra/v1")));
+        assert_eq!(zenifra["api_key"], json!(ZENIFRA_ORG_KEY));
+        assert_eq!(zenifra["credentials"]["project_key"], json!(ZENIFRA_PROJECT_KEY));
+        assert_eq!(zenifra["credentials"]["organization_id"], json!(ZENIFRA_ORGANIZATION_ID));
+        let zenovay = &about["apis"]["zenovay"];
+        assert_eq!(zenovay["base_url"], json!(format!("{url}/zenovay/api/external/v1")));
+        assert_eq!(zenovay["credentials"]["site_key"], json!(ZENOVAY_SITE_KEY));
         assert_eq!(about["control"], json!(format!("{url}/__sandbox/")));
         let not_yet: Vec<&str> =
             about["not_yet_emulated"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
-        assert_eq!(not_yet, ["zenifra", "zyra", "zenovay"]);
+        assert_eq!(not_yet, ["zyra"]);
     }
     assert_eq!(env.sandbox.base_url("zenifra"), format!("{url}/zenifra/v1"));
     assert_eq!(env.sandbox.base_url("zyra"), format!("{url}/zyra/api/v1"));

@@ -119,7 +119,7 @@ project_input! {
 
 /// Declares an input that names a project and one more field, checked by `$check` before sending.
 macro_rules! project_and_field_input {
-    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident: $ty:ty } checked by $check:expr) => {
+    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident: $ty:ident } checked by $check:expr) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -133,18 +133,20 @@ macro_rules! project_and_field_input {
 
         impl $name {
             #[doc = concat!("For the project and its new `", stringify!($field), "`.")]
-            pub fn new(id: impl Into<String>, $field: impl Into<$ty>) -> Self {
+            pub fn new(id: impl Into<String>, $field: project_and_field_input!(@arg $ty)) -> Self {
                 Self { id: id.into(), $field: $field.into() }
             }
         }
 
         impl Input for $name {
             fn validate(&self) -> Result<()> {
-                let check: fn(&str, &$ty) -> Result<()> = $check;
-                check(stringify!($field), &self.$field)
+                ($check)(stringify!($field), &self.$field)
             }
         }
     };
+    // Numbers are taken as they are, so a literal such as `3` needs no suffix.
+    (@arg u32) => { u32 };
+    (@arg $ty:ident) => { impl Into<$ty> };
 }
 
 project_and_field_input! {
@@ -152,7 +154,7 @@ project_and_field_input! {
     UpdateProjectName {
         /// The new name.
         name: String
-    } checked by |field, name| validate::non_empty(field, name)
+    } checked by validate::non_empty
 }
 
 project_and_field_input! {
@@ -160,7 +162,7 @@ project_and_field_input! {
     UpdateProjectDescription {
         /// The new description; empty clears it.
         description: String
-    } checked by |_, _| Ok(())
+    } checked by |_: &str, _: &String| Ok(())
 }
 
 project_and_field_input! {
@@ -184,7 +186,7 @@ project_and_field_input! {
     UpdateDomain {
         /// The domain, such as `app.example.com`.
         domain: String
-    } checked by |field, domain| validate::domain_name(field, domain).map(drop)
+    } checked by |field, domain: &String| validate::domain_name(field, domain).map(drop)
 }
 
 project_and_field_input! {
@@ -192,7 +194,7 @@ project_and_field_input! {
     UpdateInstances {
         /// How many instances to run, from 1 (stop the project to run none).
         count: u32
-    } checked by |field, count| validate::in_range(field, *count, 1..=u32::MAX)
+    } checked by |field, count: &u32| validate::in_range(field, *count, 1..=u32::MAX)
 }
 
 project_and_field_input! {
@@ -200,7 +202,7 @@ project_and_field_input! {
     ChangePlan {
         /// The plan to move to.
         plan: Plan
-    } checked by |field, plan| validate::non_empty(field, plan.as_str())
+    } checked by |field, plan: &Plan| validate::non_empty(field, plan.as_str())
 }
 
 project_and_field_input! {
@@ -208,11 +210,11 @@ project_and_field_input! {
     UpdateStorageSize {
         /// The new size in GB, from 1.
         size_gb: u32
-    } checked by |field, size| validate::in_range(field, *size, 1..=u32::MAX)
+    } checked by |field, size: &u32| validate::in_range(field, *size, 1..=u32::MAX)
 }
 
 /// An image reference: not empty, no whitespace.
-fn image_reference(field: &str, image: &String) -> Result<()> {
+fn image_reference(field: &str, image: &str) -> Result<()> {
     validate::non_empty(field, image)?;
     if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid_input(field, "must not contain whitespace"));
@@ -221,7 +223,7 @@ fn image_reference(field: &str, image: &String) -> Result<()> {
 }
 
 /// A git branch name: not empty, no whitespace, no `..`, not starting with `-` or `/`.
-fn branch_name(field: &str, branch: &String) -> Result<()> {
+fn branch_name(field: &str, branch: &str) -> Result<()> {
     validate::non_empty(field, branch)?;
     let bad_char = branch.chars().any(|c| c.is_whitespace() || c.is_control() || "~^:?*[\\".contains(c));
     if bad_char || branch.contains("..") || branch.starts_with(['-', '/']) || branch.ends_with('/') {

@@ -88,7 +88,7 @@ macro_rules! zenifra_operations {
             api: $crate::zenifra::Zenifra,
             operations: [
                 /// Lists the organization's projects, a page at a time (as the CLI's `projects` does).
-                list_projects($crate::zenifra::ListProjects = default) -> $crate::zenifra::ProjectPage {
+                list_projects($crate::zenifra::ListProjects) -> $crate::zenifra::ProjectPage {
                     GET "/project", idempotent: true, rate: Read
                 },
                 /// Fetches a project: its state, image, domain, plan, instances and storage.

@@ -32,6 +32,16 @@ impl Env {
             .bearer_auth(credentials::ZEROKIE_API_KEY)
     }
 
+    /// A request to `path` under Zenifra's base URL, with the organization key as Bearer.
+    pub fn zenifra(&self, method: Method, path: &str) -> RequestBuilder {
+        self.zenifra_without_key(method, path).bearer_auth(credentials::ZENIFRA_ORG_KEY)
+    }
+
+    /// A request to `path` under Zenifra's base URL, without credentials.
+    pub fn zenifra_without_key(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.sandbox.base_url("zenifra")))
+    }
+
     /// Creates a static app and checks it was created.
     pub async fn create_static(&self, name: &str) {
         let response = self

@@ -600,6 +600,986 @@ fileprivate struct FfiConverterString: FfiConverter {
 
 
 /**
+ * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
+ */
+public protocol ZenifraProtocol: AnyObject, Sendable {
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
+    
+    /**
+     * Moves the project to another plan.
+     */
+    func changePlan(input: ChangePlan, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Deploys a branch of the project's repository (as the CLI's `deploy --branch` does).
+     */
+    func deployBranch(input: DeployBranch, call: CallSettings?) async throws  -> Deployment
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    func describe()  -> String
+    
+    /**
+     * Reads a project's environment variables.
+     */
+    func getEnvs(input: GetEnvs, call: CallSettings?) async throws  -> EnvVars
+    
+    /**
+     * Reads how many instances the project runs, and its plan's ceiling.
+     */
+    func getInstances(input: GetInstances, call: CallSettings?) async throws  -> Instances
+    
+    /**
+     * Reads the project's most recent log lines, oldest first.
+     */
+    func getLogs(input: GetLogs, call: CallSettings?) async throws  -> [LogEntry]
+    
+    /**
+     * Reads CPU, memory and request figures over a period.
+     */
+    func getMetrics(input: GetMetrics, call: CallSettings?) async throws  -> Metrics
+    
+    /**
+     * Reads response-time percentiles over a period.
+     */
+    func getNetworkLatency(input: GetNetworkLatency, call: CallSettings?) async throws  -> LatencyMetrics
+    
+    /**
+     * Counts HTTP requests over a period, with a time series.
+     */
+    func getNetworkRequests(input: GetNetworkRequests, call: CallSettings?) async throws  -> RequestMetrics
+    
+    /**
+     * Counts responses by HTTP status over a period.
+     */
+    func getNetworkStatusCodes(input: GetNetworkStatusCodes, call: CallSettings?) async throws  -> StatusCodeMetrics
+    
+    /**
+     * Lists the most requested paths over a period.
+     */
+    func getNetworkTopPaths(input: GetNetworkTopPaths, call: CallSettings?) async throws  -> TopPaths
+    
+    /**
+     * Fetches a project: its state, image, domain, plan, instances and storage.
+     */
+    func getProject(input: GetProject, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Reads the storage size and how much of it is used.
+     */
+    func getStorageUsage(input: GetStorageUsage, call: CallSettings?) async throws  -> Storage
+    
+    /**
+     * Lists the project's deployments, newest first.
+     */
+    func listDeployments(input: ListDeployments, call: CallSettings?) async throws  -> [Deployment]
+    
+    /**
+     * Lists the organization's projects, a page at a time (as the CLI's `projects` does).
+     */
+    func listProjects(input: ListProjects, call: CallSettings?) async throws  -> ProjectPage
+    
+    /**
+     * Resumes a stopped project (a conflict if it is running).
+     */
+    func resumeProject(input: ResumeProject, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Stops a running project (a conflict if it is stopped already).
+     */
+    func stopProject(input: StopProject, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Changes the project's domain.
+     */
+    func updateDomain(input: UpdateDomain, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Sets and removes environment variables; the others stay as they are.
+     */
+    func updateEnvs(input: UpdateEnvs, call: CallSettings?) async throws  -> EnvVars
+    
+    /**
+     * Deploys a new image; the deployment is recorded in the project's history.
+     */
+    func updateImage(input: UpdateImage, call: CallSettings?) async throws  -> Deployment
+    
+    /**
+     * Scales the project (payment required past the plan's ceiling).
+     */
+    func updateInstances(input: UpdateInstances, call: CallSettings?) async throws  -> Instances
+    
+    /**
+     * Changes a project's description.
+     */
+    func updateProjectDescription(input: UpdateProjectDescription, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Renames a project.
+     */
+    func updateProjectName(input: UpdateProjectName, call: CallSettings?) async throws  -> Project
+    
+    /**
+     * Resizes the project's storage (payment required past the plan's ceiling).
+     */
+    func updateStorageSize(input: UpdateStorageSize, call: CallSettings?) async throws  -> Storage
+    
+}
+/**
+ * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
+ */
+open class Zenifra: ZenifraProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_zenifra(self.handle, $0) }
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     */
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeZkitError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_constructor_zenifra_new(
+        FfiConverterOptionString.lower(apiKey),
+        FfiConverterOptionTypeClientSettings.lower(settings),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_zenifra(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+open func callJson(operation: String, input: String, call: CallSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_call_json(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Moves the project to another plan.
+     */
+open func changePlan(input: ChangePlan, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_change_plan(
+                        self.uniffiCloneHandle(),FfiConverterTypeChangePlan_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Deploys a branch of the project's repository (as the CLI's `deploy --branch` does).
+     */
+open func deployBranch(input: DeployBranch, call: CallSettings? = nil)async throws  -> Deployment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_deploy_branch(
+                        self.uniffiCloneHandle(),FfiConverterTypeDeployBranch_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeployment_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+open func describe() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenifra_describe(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a project's environment variables.
+     */
+open func getEnvs(input: GetEnvs, call: CallSettings? = nil)async throws  -> EnvVars  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_envs(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetEnvs_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeEnvVars_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads how many instances the project runs, and its plan's ceiling.
+     */
+open func getInstances(input: GetInstances, call: CallSettings? = nil)async throws  -> Instances  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_instances(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetInstances_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInstances_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads the project's most recent log lines, oldest first.
+     */
+open func getLogs(input: GetLogs, call: CallSettings? = nil)async throws  -> [LogEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_logs(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetLogs_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeLogEntry.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads CPU, memory and request figures over a period.
+     */
+open func getMetrics(input: GetMetrics, call: CallSettings? = nil)async throws  -> Metrics  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_metrics(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetMetrics_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMetrics_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads response-time percentiles over a period.
+     */
+open func getNetworkLatency(input: GetNetworkLatency, call: CallSettings? = nil)async throws  -> LatencyMetrics  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_network_latency(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetNetworkLatency_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeLatencyMetrics_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Counts HTTP requests over a period, with a time series.
+     */
+open func getNetworkRequests(input: GetNetworkRequests, call: CallSettings? = nil)async throws  -> RequestMetrics  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_network_requests(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetNetworkRequests_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRequestMetrics_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Counts responses by HTTP status over a period.
+     */
+open func getNetworkStatusCodes(input: GetNetworkStatusCodes, call: CallSettings? = nil)async throws  -> StatusCodeMetrics  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_network_status_codes(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetNetworkStatusCodes_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStatusCodeMetrics_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the most requested paths over a period.
+     */
+open func getNetworkTopPaths(input: GetNetworkTopPaths, call: CallSettings? = nil)async throws  -> TopPaths  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_network_top_paths(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetNetworkTopPaths_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTopPaths_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches a project: its state, image, domain, plan, instances and storage.
+     */
+open func getProject(input: GetProject, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_project(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetProject_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads the storage size and how much of it is used.
+     */
+open func getStorageUsage(input: GetStorageUsage, call: CallSettings? = nil)async throws  -> Storage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_get_storage_usage(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetStorageUsage_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStorage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the project's deployments, newest first.
+     */
+open func listDeployments(input: ListDeployments, call: CallSettings? = nil)async throws  -> [Deployment]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_list_deployments(
+                        self.uniffiCloneHandle(),FfiConverterTypeListDeployments_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeDeployment.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the organization's projects, a page at a time (as the CLI's `projects` does).
+     */
+open func listProjects(input: ListProjects, call: CallSettings? = nil)async throws  -> ProjectPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_list_projects(
+                        self.uniffiCloneHandle(),FfiConverterTypeListProjects_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProjectPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Resumes a stopped project (a conflict if it is running).
+     */
+open func resumeProject(input: ResumeProject, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_resume_project(
+                        self.uniffiCloneHandle(),FfiConverterTypeResumeProject_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Stops a running project (a conflict if it is stopped already).
+     */
+open func stopProject(input: StopProject, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_stop_project(
+                        self.uniffiCloneHandle(),FfiConverterTypeStopProject_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes the project's domain.
+     */
+open func updateDomain(input: UpdateDomain, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_domain(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateDomain_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Sets and removes environment variables; the others stay as they are.
+     */
+open func updateEnvs(input: UpdateEnvs, call: CallSettings? = nil)async throws  -> EnvVars  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_envs(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateEnvs_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeEnvVars_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Deploys a new image; the deployment is recorded in the project's history.
+     */
+open func updateImage(input: UpdateImage, call: CallSettings? = nil)async throws  -> Deployment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_image(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateImage_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeployment_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Scales the project (payment required past the plan's ceiling).
+     */
+open func updateInstances(input: UpdateInstances, call: CallSettings? = nil)async throws  -> Instances  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_instances(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateInstances_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInstances_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes a project's description.
+     */
+open func updateProjectDescription(input: UpdateProjectDescription, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_project_description(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateProjectDescription_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Renames a project.
+     */
+open func updateProjectName(input: UpdateProjectName, call: CallSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_project_name(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateProjectName_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Resizes the project's storage (payment required past the plan's ceiling).
+     */
+open func updateStorageSize(input: UpdateStorageSize, call: CallSettings? = nil)async throws  -> Storage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_update_storage_size(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateStorageSize_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeStorage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeZenifra: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Zenifra
+
+    public static func lift(_ handle: UInt64) throws -> Zenifra {
+        return Zenifra(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Zenifra) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Zenifra {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Zenifra, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZenifra_lift(_ handle: UInt64) throws -> Zenifra {
+    return try FfiConverterTypeZenifra.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZenifra_lower(_ value: Zenifra) -> UInt64 {
+    return FfiConverterTypeZenifra.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A Zenovay client: websites, their settings and analytics.
+ */
+public protocol ZenovayProtocol: AnyObject, Sendable {
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    func describe()  -> String
+    
+    /**
+     * Reads a website's analytics summary over a date range (the last 30 days by default).
+     */
+    func getAnalytics(input: GetAnalytics, call: CallSettings?) async throws  -> AnalyticsSummary
+    
+    /**
+     * Fetches one website and its settings.
+     */
+    func getWebsite(input: GetWebsite, call: CallSettings?) async throws  -> Website
+    
+    /**
+     * Lists the websites the credential can see.
+     */
+    func listWebsites(call: CallSettings?) async throws  -> [Website]
+    
+    /**
+     * Changes a website's settings (a `write`, `admin` or `full_access` credential).
+     */
+    func updateWebsite(input: UpdateWebsite, call: CallSettings?) async throws  -> Website
+    
+}
+/**
+ * A Zenovay client: websites, their settings and analytics.
+ */
+open class Zenovay: ZenovayProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_zenovay(self.handle, $0) }
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     */
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeZkitError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_constructor_zenovay_new(
+        FfiConverterOptionString.lower(apiKey),
+        FfiConverterOptionTypeClientSettings.lower(settings),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_zenovay(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+open func callJson(operation: String, input: String, call: CallSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_call_json(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+open func describe() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenovay_describe(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a website's analytics summary over a date range (the last 30 days by default).
+     */
+open func getAnalytics(input: GetAnalytics, call: CallSettings? = nil)async throws  -> AnalyticsSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_get_analytics(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetAnalytics_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAnalyticsSummary_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches one website and its settings.
+     */
+open func getWebsite(input: GetWebsite, call: CallSettings? = nil)async throws  -> Website  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_get_website(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetWebsite_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebsite_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the websites the credential can see.
+     */
+open func listWebsites(call: CallSettings? = nil)async throws  -> [Website]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_list_websites(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeWebsite.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes a website's settings (a `write`, `admin` or `full_access` credential).
+     */
+open func updateWebsite(input: UpdateWebsite, call: CallSettings? = nil)async throws  -> Website  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_update_website(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateWebsite_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebsite_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeZenovay: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Zenovay
+
+    public static func lift(_ handle: UInt64) throws -> Zenovay {
+        return Zenovay(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Zenovay) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Zenovay {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Zenovay, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZenovay_lift(_ handle: UInt64) throws -> Zenovay {
+    return try FfiConverterTypeZenovay.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZenovay_lower(_ value: Zenovay) -> UInt64 {
+    return FfiConverterTypeZenovay.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
  */
 public protocol ZerokieProtocol: AnyObject, Sendable {
@@ -723,7 +1703,7 @@ open class Zerokie: ZerokieProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zerokie(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else `ZEROKIE_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
      */
 public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
     let handle =
@@ -1197,6 +2177,16 @@ public struct ClientSettings: Equatable, Hashable {
      * Fixes the backoff jitter, for tests.
      */
     public var jitterSeed: UInt64?
+    /**
+     * The header that carries the key, where the API accepts more than one: `x-api-key` or
+     * `authorization` (as `Authorization: Bearer`).
+     */
+    public var authHeader: String?
+    /**
+     * The API's own settings by their snake_case names, such as Zenifra's `organization_id`
+     * (sent as `x-organization-id`); a name the API does not know is refused.
+     */
+    public var apiSettings: [String: String]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1221,7 +2211,15 @@ public struct ClientSettings: Equatable, Hashable {
          */rateLimit: Bool? = nil, 
         /**
          * Fixes the backoff jitter, for tests.
-         */jitterSeed: UInt64? = nil) {
+         */jitterSeed: UInt64? = nil, 
+        /**
+         * The header that carries the key, where the API accepts more than one: `x-api-key` or
+         * `authorization` (as `Authorization: Bearer`).
+         */authHeader: String? = nil, 
+        /**
+         * The API's own settings by their snake_case names, such as Zenifra's `organization_id`
+         * (sent as `x-organization-id`); a name the API does not know is refused.
+         */apiSettings: [String: String]? = nil) {
         self.baseUrl = baseUrl
         self.maxRetries = maxRetries
         self.timeoutMs = timeoutMs
@@ -1229,6 +2227,8 @@ public struct ClientSettings: Equatable, Hashable {
         self.noTimeLimits = noTimeLimits
         self.rateLimit = rateLimit
         self.jitterSeed = jitterSeed
+        self.authHeader = authHeader
+        self.apiSettings = apiSettings
     }
 
     
@@ -1253,7 +2253,9 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
                 deadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
                 noTimeLimits: FfiConverterBool.read(from: &buf), 
                 rateLimit: FfiConverterOptionBool.read(from: &buf), 
-                jitterSeed: FfiConverterOptionUInt64.read(from: &buf)
+                jitterSeed: FfiConverterOptionUInt64.read(from: &buf), 
+                authHeader: FfiConverterOptionString.read(from: &buf), 
+                apiSettings: FfiConverterOptionDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -1265,6 +2267,8 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
         FfiConverterBool.write(value.noTimeLimits, into: &buf)
         FfiConverterOptionBool.write(value.rateLimit, into: &buf)
         FfiConverterOptionUInt64.write(value.jitterSeed, into: &buf)
+        FfiConverterOptionString.write(value.authHeader, into: &buf)
+        FfiConverterOptionDictionaryStringString.write(value.apiSettings, into: &buf)
     }
 }
 
@@ -2260,6 +3264,30 @@ fileprivate struct FfiConverterOptionTypeClientSettings: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeApp: FfiConverterRustBuffer {
     typealias SwiftType = [App]
 
@@ -2277,6 +3305,31 @@ fileprivate struct FfiConverterSequenceTypeApp: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeApp.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDeployment: FfiConverterRustBuffer {
+    typealias SwiftType = [Deployment]
+
+    public static func write(_ value: [Deployment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDeployment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Deployment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Deployment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDeployment.read(from: &buf))
         }
         return seq
     }
@@ -2304,6 +3357,82 @@ fileprivate struct FfiConverterSequenceTypeFileEntry: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeFileEntry.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLogEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [LogEntry]
+
+    public static func write(_ value: [LogEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWebsite: FfiConverterRustBuffer {
+    typealias SwiftType = [Website]
+
+    public static func write(_ value: [Website], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWebsite.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Website] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Website]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWebsite.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -2383,6 +3512,99 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_func_new_deploy_session_id() != 60588) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_call_json() != 15540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_change_plan() != 8257) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_deploy_branch() != 54348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_describe() != 15488) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_envs() != 6150) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_instances() != 37392) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_logs() != 20268) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_metrics() != 44640) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_network_latency() != 383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_network_requests() != 2979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_network_status_codes() != 24166) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_network_top_paths() != 31068) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_project() != 52651) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_get_storage_usage() != 30928) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_list_deployments() != 56322) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_list_projects() != 49554) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_resume_project() != 22751) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_stop_project() != 65437) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_domain() != 8311) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_envs() != 50308) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_image() != 57138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_instances() != 28106) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_project_description() != 46064) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_project_name() != 14823) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size() != 12860) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_call_json() != 59169) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_describe() != 43926) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_get_analytics() != 59480) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_get_website() != 51378) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_list_websites() != 39452) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_update_website() != 36030) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock() != 45946) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2428,7 +3650,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zerokie_upload_file() != 62441) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 34697) {
+    if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 47900) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zenovay_new() != 26714) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 37593) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -738,6 +754,165 @@ public func FfiConverterTypeAddDomain_lower(_ value: AddDomain) -> RustBuffer {
 
 
 /**
+ * A website's traffic over a date range.
+ */
+public struct AnalyticsSummary: Equatable, Hashable {
+    /**
+     * The website.
+     */
+    public var websiteId: String
+    /**
+     * The first day (YYYY-MM-DD).
+     */
+    public var from: String
+    /**
+     * The last day (YYYY-MM-DD).
+     */
+    public var to: String
+    /**
+     * Unique visitors.
+     */
+    public var visitors: UInt64
+    /**
+     * Page views.
+     */
+    public var pageviews: UInt64
+    /**
+     * Sessions.
+     */
+    public var sessions: UInt64
+    /**
+     * Share of one-page sessions, from 0 to 1.
+     */
+    public var bounceRate: Double
+    /**
+     * Mean session length in seconds.
+     */
+    public var avgSessionSeconds: Double
+    /**
+     * The most viewed pages, most first.
+     */
+    public var topPages: [PageViews]
+    /**
+     * The referrers sending most visitors, most first.
+     */
+    public var topReferrers: [ReferrerVisitors]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The website.
+         */websiteId: String, 
+        /**
+         * The first day (YYYY-MM-DD).
+         */from: String, 
+        /**
+         * The last day (YYYY-MM-DD).
+         */to: String, 
+        /**
+         * Unique visitors.
+         */visitors: UInt64, 
+        /**
+         * Page views.
+         */pageviews: UInt64, 
+        /**
+         * Sessions.
+         */sessions: UInt64, 
+        /**
+         * Share of one-page sessions, from 0 to 1.
+         */bounceRate: Double, 
+        /**
+         * Mean session length in seconds.
+         */avgSessionSeconds: Double, 
+        /**
+         * The most viewed pages, most first.
+         */topPages: [PageViews], 
+        /**
+         * The referrers sending most visitors, most first.
+         */topReferrers: [ReferrerVisitors], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.websiteId = websiteId
+        self.from = from
+        self.to = to
+        self.visitors = visitors
+        self.pageviews = pageviews
+        self.sessions = sessions
+        self.bounceRate = bounceRate
+        self.avgSessionSeconds = avgSessionSeconds
+        self.topPages = topPages
+        self.topReferrers = topReferrers
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AnalyticsSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnalyticsSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnalyticsSummary {
+        return
+            try AnalyticsSummary(
+                websiteId: FfiConverterString.read(from: &buf), 
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                visitors: FfiConverterUInt64.read(from: &buf), 
+                pageviews: FfiConverterUInt64.read(from: &buf), 
+                sessions: FfiConverterUInt64.read(from: &buf), 
+                bounceRate: FfiConverterDouble.read(from: &buf), 
+                avgSessionSeconds: FfiConverterDouble.read(from: &buf), 
+                topPages: FfiConverterSequenceTypePageViews.read(from: &buf), 
+                topReferrers: FfiConverterSequenceTypeReferrerVisitors.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AnalyticsSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.websiteId, into: &buf)
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.visitors, into: &buf)
+        FfiConverterUInt64.write(value.pageviews, into: &buf)
+        FfiConverterUInt64.write(value.sessions, into: &buf)
+        FfiConverterDouble.write(value.bounceRate, into: &buf)
+        FfiConverterDouble.write(value.avgSessionSeconds, into: &buf)
+        FfiConverterSequenceTypePageViews.write(value.topPages, into: &buf)
+        FfiConverterSequenceTypeReferrerVisitors.write(value.topReferrers, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnalyticsSummary_lift(_ buf: RustBuffer) throws -> AnalyticsSummary {
+    return try FfiConverterTypeAnalyticsSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnalyticsSummary_lower(_ value: AnalyticsSummary) -> RustBuffer {
+    return FfiConverterTypeAnalyticsSummary.lower(value)
+}
+
+
+/**
  * An app, as created, listed or fetched. Fields the listing leaves out are `None`.
  */
 public struct App: Equatable, Hashable {
@@ -903,6 +1078,75 @@ public func FfiConverterTypeApp_lift(_ buf: RustBuffer) throws -> App {
 #endif
 public func FfiConverterTypeApp_lower(_ value: App) -> RustBuffer {
     return FfiConverterTypeApp.lower(value)
+}
+
+
+/**
+ * Input of `change_plan`.
+ */
+public struct ChangePlan: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The plan to move to.
+     */
+    public var plan: Plan
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The plan to move to.
+         */plan: Plan) {
+        self.id = id
+        self.plan = plan
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChangePlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangePlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangePlan {
+        return
+            try ChangePlan(
+                id: FfiConverterString.read(from: &buf), 
+                plan: FfiConverterTypePlan.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChangePlan, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypePlan.write(value.plan, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangePlan_lift(_ buf: RustBuffer) throws -> ChangePlan {
+    return try FfiConverterTypeChangePlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangePlan_lower(_ value: ChangePlan) -> RustBuffer {
+    return FfiConverterTypeChangePlan.lower(value)
 }
 
 
@@ -1332,6 +1576,75 @@ public func FfiConverterTypeDeployApp_lower(_ value: DeployApp) -> RustBuffer {
 
 
 /**
+ * Input of `deploy_branch`.
+ */
+public struct DeployBranch: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The branch to deploy, such as `main`.
+     */
+    public var branch: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The branch to deploy, such as `main`.
+         */branch: String) {
+        self.id = id
+        self.branch = branch
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeployBranch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeployBranch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeployBranch {
+        return
+            try DeployBranch(
+                id: FfiConverterString.read(from: &buf), 
+                branch: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeployBranch, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.branch, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployBranch_lift(_ buf: RustBuffer) throws -> DeployBranch {
+    return try FfiConverterTypeDeployBranch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployBranch_lower(_ value: DeployBranch) -> RustBuffer {
+    return FfiConverterTypeDeployBranch.lower(value)
+}
+
+
+/**
  * A held deploy lock.
  */
 public struct DeployLock: Equatable, Hashable {
@@ -1490,6 +1803,115 @@ public func FfiConverterTypeDeploySummary_lower(_ value: DeploySummary) -> RustB
 
 
 /**
+ * A deployment: an image update or a branch deploy.
+ */
+public struct Deployment: Equatable, Hashable {
+    /**
+     * The deployment's id.
+     */
+    public var id: String
+    /**
+     * Building, live, …
+     */
+    public var status: DeploymentStatus
+    /**
+     * The image deployed.
+     */
+    public var image: String?
+    /**
+     * The branch deployed.
+     */
+    public var branch: String?
+    /**
+     * When it started (RFC 3339).
+     */
+    public var createdAt: String
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The deployment's id.
+         */id: String, 
+        /**
+         * Building, live, …
+         */status: DeploymentStatus, 
+        /**
+         * The image deployed.
+         */image: String? = nil, 
+        /**
+         * The branch deployed.
+         */branch: String? = nil, 
+        /**
+         * When it started (RFC 3339).
+         */createdAt: String, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.status = status
+        self.image = image
+        self.branch = branch
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Deployment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeployment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Deployment {
+        return
+            try Deployment(
+                id: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeDeploymentStatus.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                branch: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Deployment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeDeploymentStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.branch, into: &buf)
+        FfiConverterString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployment_lift(_ buf: RustBuffer) throws -> Deployment {
+    return try FfiConverterTypeDeployment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployment_lower(_ value: Deployment) -> RustBuffer {
+    return FfiConverterTypeDeployment.lower(value)
+}
+
+
+/**
  * A custom domain of a static app.
  */
 public struct Domain: Equatable, Hashable {
@@ -1575,6 +1997,75 @@ public func FfiConverterTypeDomain_lift(_ buf: RustBuffer) throws -> Domain {
 #endif
 public func FfiConverterTypeDomain_lower(_ value: Domain) -> RustBuffer {
     return FfiConverterTypeDomain.lower(value)
+}
+
+
+/**
+ * A project's environment variables.
+ */
+public struct EnvVars: Equatable, Hashable {
+    /**
+     * Name to value.
+     */
+    public var envs: StringMap
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name to value.
+         */envs: StringMap, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.envs = envs
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EnvVars: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEnvVars: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EnvVars {
+        return
+            try EnvVars(
+                envs: FfiConverterTypeStringMap.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EnvVars, into buf: inout [UInt8]) {
+        FfiConverterTypeStringMap.write(value.envs, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEnvVars_lift(_ buf: RustBuffer) throws -> EnvVars {
+    return try FfiConverterTypeEnvVars.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEnvVars_lower(_ value: EnvVars) -> RustBuffer {
+    return FfiConverterTypeEnvVars.lower(value)
 }
 
 
@@ -1866,6 +2357,85 @@ public func FfiConverterTypeFinalizedDeploy_lower(_ value: FinalizedDeploy) -> R
 
 
 /**
+ * Input of `get_analytics`: a website and an optional date range (both days included).
+ */
+public struct GetAnalytics: Equatable, Hashable {
+    /**
+     * The website's id.
+     */
+    public var id: String
+    /**
+     * The first day, `YYYY-MM-DD` (default 30 days before `to`).
+     */
+    public var from: String?
+    /**
+     * The last day, `YYYY-MM-DD` (default today).
+     */
+    public var to: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The website's id.
+         */id: String, 
+        /**
+         * The first day, `YYYY-MM-DD` (default 30 days before `to`).
+         */from: String? = nil, 
+        /**
+         * The last day, `YYYY-MM-DD` (default today).
+         */to: String? = nil) {
+        self.id = id
+        self.from = from
+        self.to = to
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetAnalytics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetAnalytics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetAnalytics {
+        return
+            try GetAnalytics(
+                id: FfiConverterString.read(from: &buf), 
+                from: FfiConverterOptionString.read(from: &buf), 
+                to: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetAnalytics, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.from, into: &buf)
+        FfiConverterOptionString.write(value.to, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetAnalytics_lift(_ buf: RustBuffer) throws -> GetAnalytics {
+    return try FfiConverterTypeGetAnalytics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetAnalytics_lower(_ value: GetAnalytics) -> RustBuffer {
+    return FfiConverterTypeGetAnalytics.lower(value)
+}
+
+
+/**
  * Input of `get_app`.
  */
 public struct GetApp: Equatable, Hashable {
@@ -1925,6 +2495,903 @@ public func FfiConverterTypeGetApp_lower(_ value: GetApp) -> RustBuffer {
 
 
 /**
+ * Input of `get_envs`.
+ */
+public struct GetEnvs: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetEnvs: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetEnvs: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetEnvs {
+        return
+            try GetEnvs(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetEnvs, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetEnvs_lift(_ buf: RustBuffer) throws -> GetEnvs {
+    return try FfiConverterTypeGetEnvs.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetEnvs_lower(_ value: GetEnvs) -> RustBuffer {
+    return FfiConverterTypeGetEnvs.lower(value)
+}
+
+
+/**
+ * Input of `get_instances`.
+ */
+public struct GetInstances: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetInstances: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetInstances: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetInstances {
+        return
+            try GetInstances(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetInstances, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInstances_lift(_ buf: RustBuffer) throws -> GetInstances {
+    return try FfiConverterTypeGetInstances.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInstances_lower(_ value: GetInstances) -> RustBuffer {
+    return FfiConverterTypeGetInstances.lower(value)
+}
+
+
+/**
+ * Input of `get_logs`.
+ */
+public struct GetLogs: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * How many of the latest lines, 1 to 1000 (default 100).
+     */
+    public var limit: UInt32?
+    /**
+     * Only lines of this level: `info`, `warn` or `error`.
+     */
+    public var level: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * How many of the latest lines, 1 to 1000 (default 100).
+         */limit: UInt32? = nil, 
+        /**
+         * Only lines of this level: `info`, `warn` or `error`.
+         */level: String? = nil) {
+        self.id = id
+        self.limit = limit
+        self.level = level
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetLogs: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetLogs: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetLogs {
+        return
+            try GetLogs(
+                id: FfiConverterString.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf), 
+                level: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetLogs, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+        FfiConverterOptionString.write(value.level, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetLogs_lift(_ buf: RustBuffer) throws -> GetLogs {
+    return try FfiConverterTypeGetLogs.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetLogs_lower(_ value: GetLogs) -> RustBuffer {
+    return FfiConverterTypeGetLogs.lower(value)
+}
+
+
+/**
+ * Input of `get_metrics`.
+ */
+public struct GetMetrics: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    public var period: Period?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The window: `1h` (default), `24h`, `7d` or `30d`.
+         */period: Period? = nil) {
+        self.id = id
+        self.period = period
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetMetrics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetMetrics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetMetrics {
+        return
+            try GetMetrics(
+                id: FfiConverterString.read(from: &buf), 
+                period: FfiConverterOptionTypePeriod.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetMetrics, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetMetrics_lift(_ buf: RustBuffer) throws -> GetMetrics {
+    return try FfiConverterTypeGetMetrics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetMetrics_lower(_ value: GetMetrics) -> RustBuffer {
+    return FfiConverterTypeGetMetrics.lower(value)
+}
+
+
+/**
+ * Input of `get_network_latency`.
+ */
+public struct GetNetworkLatency: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    public var period: Period?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The window: `1h` (default), `24h`, `7d` or `30d`.
+         */period: Period? = nil) {
+        self.id = id
+        self.period = period
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetNetworkLatency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetNetworkLatency: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetNetworkLatency {
+        return
+            try GetNetworkLatency(
+                id: FfiConverterString.read(from: &buf), 
+                period: FfiConverterOptionTypePeriod.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetNetworkLatency, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkLatency_lift(_ buf: RustBuffer) throws -> GetNetworkLatency {
+    return try FfiConverterTypeGetNetworkLatency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkLatency_lower(_ value: GetNetworkLatency) -> RustBuffer {
+    return FfiConverterTypeGetNetworkLatency.lower(value)
+}
+
+
+/**
+ * Input of `get_network_requests`.
+ */
+public struct GetNetworkRequests: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    public var period: Period?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The window: `1h` (default), `24h`, `7d` or `30d`.
+         */period: Period? = nil) {
+        self.id = id
+        self.period = period
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetNetworkRequests: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetNetworkRequests: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetNetworkRequests {
+        return
+            try GetNetworkRequests(
+                id: FfiConverterString.read(from: &buf), 
+                period: FfiConverterOptionTypePeriod.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetNetworkRequests, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkRequests_lift(_ buf: RustBuffer) throws -> GetNetworkRequests {
+    return try FfiConverterTypeGetNetworkRequests.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkRequests_lower(_ value: GetNetworkRequests) -> RustBuffer {
+    return FfiConverterTypeGetNetworkRequests.lower(value)
+}
+
+
+/**
+ * Input of `get_network_status_codes`.
+ */
+public struct GetNetworkStatusCodes: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    public var period: Period?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The window: `1h` (default), `24h`, `7d` or `30d`.
+         */period: Period? = nil) {
+        self.id = id
+        self.period = period
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetNetworkStatusCodes: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetNetworkStatusCodes: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetNetworkStatusCodes {
+        return
+            try GetNetworkStatusCodes(
+                id: FfiConverterString.read(from: &buf), 
+                period: FfiConverterOptionTypePeriod.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetNetworkStatusCodes, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkStatusCodes_lift(_ buf: RustBuffer) throws -> GetNetworkStatusCodes {
+    return try FfiConverterTypeGetNetworkStatusCodes.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkStatusCodes_lower(_ value: GetNetworkStatusCodes) -> RustBuffer {
+    return FfiConverterTypeGetNetworkStatusCodes.lower(value)
+}
+
+
+/**
+ * Input of `get_network_top_paths`.
+ */
+public struct GetNetworkTopPaths: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    public var period: Period?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The window: `1h` (default), `24h`, `7d` or `30d`.
+         */period: Period? = nil) {
+        self.id = id
+        self.period = period
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetNetworkTopPaths: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetNetworkTopPaths: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetNetworkTopPaths {
+        return
+            try GetNetworkTopPaths(
+                id: FfiConverterString.read(from: &buf), 
+                period: FfiConverterOptionTypePeriod.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetNetworkTopPaths, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypePeriod.write(value.period, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkTopPaths_lift(_ buf: RustBuffer) throws -> GetNetworkTopPaths {
+    return try FfiConverterTypeGetNetworkTopPaths.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetNetworkTopPaths_lower(_ value: GetNetworkTopPaths) -> RustBuffer {
+    return FfiConverterTypeGetNetworkTopPaths.lower(value)
+}
+
+
+/**
+ * Input of `get_project`.
+ */
+public struct GetProject: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetProject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetProject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetProject {
+        return
+            try GetProject(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetProject, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetProject_lift(_ buf: RustBuffer) throws -> GetProject {
+    return try FfiConverterTypeGetProject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetProject_lower(_ value: GetProject) -> RustBuffer {
+    return FfiConverterTypeGetProject.lower(value)
+}
+
+
+/**
+ * Input of `get_storage_usage`.
+ */
+public struct GetStorageUsage: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetStorageUsage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetStorageUsage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetStorageUsage {
+        return
+            try GetStorageUsage(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetStorageUsage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetStorageUsage_lift(_ buf: RustBuffer) throws -> GetStorageUsage {
+    return try FfiConverterTypeGetStorageUsage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetStorageUsage_lower(_ value: GetStorageUsage) -> RustBuffer {
+    return FfiConverterTypeGetStorageUsage.lower(value)
+}
+
+
+/**
+ * Input of `get_website`.
+ */
+public struct GetWebsite: Equatable, Hashable {
+    /**
+     * The website's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The website's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetWebsite: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetWebsite: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetWebsite {
+        return
+            try GetWebsite(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetWebsite, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetWebsite_lift(_ buf: RustBuffer) throws -> GetWebsite {
+    return try FfiConverterTypeGetWebsite.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetWebsite_lower(_ value: GetWebsite) -> RustBuffer {
+    return FfiConverterTypeGetWebsite.lower(value)
+}
+
+
+/**
+ * How many instances a project runs.
+ */
+public struct Instances: Equatable, Hashable {
+    /**
+     * Instances running (or to run, once resumed).
+     */
+    public var count: UInt32
+    /**
+     * The most the plan allows.
+     */
+    public var max: UInt32?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Instances running (or to run, once resumed).
+         */count: UInt32, 
+        /**
+         * The most the plan allows.
+         */max: UInt32? = nil, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.count = count
+        self.max = max
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Instances: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInstances: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Instances {
+        return
+            try Instances(
+                count: FfiConverterUInt32.read(from: &buf), 
+                max: FfiConverterOptionUInt32.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Instances, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.count, into: &buf)
+        FfiConverterOptionUInt32.write(value.max, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInstances_lift(_ buf: RustBuffer) throws -> Instances {
+    return try FfiConverterTypeInstances.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInstances_lower(_ value: Instances) -> RustBuffer {
+    return FfiConverterTypeInstances.lower(value)
+}
+
+
+/**
+ * Response-time percentiles over a period, in milliseconds.
+ */
+public struct LatencyMetrics: Equatable, Hashable {
+    /**
+     * The window.
+     */
+    public var period: Period
+    /**
+     * The median.
+     */
+    public var p50Ms: Double
+    /**
+     * The 90th percentile.
+     */
+    public var p90Ms: Double
+    /**
+     * The 99th percentile.
+     */
+    public var p99Ms: Double
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The window.
+         */period: Period, 
+        /**
+         * The median.
+         */p50Ms: Double, 
+        /**
+         * The 90th percentile.
+         */p90Ms: Double, 
+        /**
+         * The 99th percentile.
+         */p99Ms: Double, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.period = period
+        self.p50Ms = p50Ms
+        self.p90Ms = p90Ms
+        self.p99Ms = p99Ms
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LatencyMetrics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLatencyMetrics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LatencyMetrics {
+        return
+            try LatencyMetrics(
+                period: FfiConverterTypePeriod.read(from: &buf), 
+                p50Ms: FfiConverterDouble.read(from: &buf), 
+                p90Ms: FfiConverterDouble.read(from: &buf), 
+                p99Ms: FfiConverterDouble.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LatencyMetrics, into buf: inout [UInt8]) {
+        FfiConverterTypePeriod.write(value.period, into: &buf)
+        FfiConverterDouble.write(value.p50Ms, into: &buf)
+        FfiConverterDouble.write(value.p90Ms, into: &buf)
+        FfiConverterDouble.write(value.p99Ms, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLatencyMetrics_lift(_ buf: RustBuffer) throws -> LatencyMetrics {
+    return try FfiConverterTypeLatencyMetrics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLatencyMetrics_lower(_ value: LatencyMetrics) -> RustBuffer {
+    return FfiConverterTypeLatencyMetrics.lower(value)
+}
+
+
+/**
  * Input of `list_apps`: none.
  */
 public struct ListApps: Equatable, Hashable {
@@ -1969,6 +3436,65 @@ public func FfiConverterTypeListApps_lift(_ buf: RustBuffer) throws -> ListApps 
 #endif
 public func FfiConverterTypeListApps_lower(_ value: ListApps) -> RustBuffer {
     return FfiConverterTypeListApps.lower(value)
+}
+
+
+/**
+ * Input of `list_deployments`.
+ */
+public struct ListDeployments: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListDeployments: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListDeployments: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListDeployments {
+        return
+            try ListDeployments(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListDeployments, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDeployments_lift(_ buf: RustBuffer) throws -> ListDeployments {
+    return try FfiConverterTypeListDeployments.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDeployments_lower(_ value: ListDeployments) -> RustBuffer {
+    return FfiConverterTypeListDeployments.lower(value)
 }
 
 
@@ -2028,6 +3554,856 @@ public func FfiConverterTypeListFiles_lift(_ buf: RustBuffer) throws -> ListFile
 #endif
 public func FfiConverterTypeListFiles_lower(_ value: ListFiles) -> RustBuffer {
     return FfiConverterTypeListFiles.lower(value)
+}
+
+
+/**
+ * Input of `list_projects`: an optional type filter and page.
+ */
+public struct ListProjects: Equatable, Hashable {
+    /**
+     * Only projects of this type.
+     */
+    public var kind: ProjectType?
+    /**
+     * The page, from 1 (default 1).
+     */
+    public var page: UInt32?
+    /**
+     * Projects per page, 1 to 100 (the server's default when unset).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only projects of this type.
+         */kind: ProjectType? = nil, 
+        /**
+         * The page, from 1 (default 1).
+         */page: UInt32? = nil, 
+        /**
+         * Projects per page, 1 to 100 (the server's default when unset).
+         */limit: UInt32? = nil) {
+        self.kind = kind
+        self.page = page
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListProjects: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListProjects: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListProjects {
+        return
+            try ListProjects(
+                kind: FfiConverterOptionTypeProjectType.read(from: &buf), 
+                page: FfiConverterOptionUInt32.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListProjects, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeProjectType.write(value.kind, into: &buf)
+        FfiConverterOptionUInt32.write(value.page, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListProjects_lift(_ buf: RustBuffer) throws -> ListProjects {
+    return try FfiConverterTypeListProjects.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListProjects_lower(_ value: ListProjects) -> RustBuffer {
+    return FfiConverterTypeListProjects.lower(value)
+}
+
+
+/**
+ * Input of `list_websites`: none.
+ */
+public struct ListWebsites: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListWebsites: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListWebsites: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListWebsites {
+        return
+            ListWebsites()
+    }
+
+    public static func write(_ value: ListWebsites, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebsites_lift(_ buf: RustBuffer) throws -> ListWebsites {
+    return try FfiConverterTypeListWebsites.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebsites_lower(_ value: ListWebsites) -> RustBuffer {
+    return FfiConverterTypeListWebsites.lower(value)
+}
+
+
+/**
+ * A log line.
+ */
+public struct LogEntry: Equatable, Hashable {
+    /**
+     * When it was written (RFC 3339).
+     */
+    public var timestamp: String
+    /**
+     * `info`, `warn`, `error`, …
+     */
+    public var level: String
+    /**
+     * The line.
+     */
+    public var message: String
+    /**
+     * The instance that wrote it.
+     */
+    public var instance: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it was written (RFC 3339).
+         */timestamp: String, 
+        /**
+         * `info`, `warn`, `error`, …
+         */level: String, 
+        /**
+         * The line.
+         */message: String, 
+        /**
+         * The instance that wrote it.
+         */instance: String? = nil, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.timestamp = timestamp
+        self.level = level
+        self.message = message
+        self.instance = instance
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogEntry {
+        return
+            try LogEntry(
+                timestamp: FfiConverterString.read(from: &buf), 
+                level: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                instance: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.timestamp, into: &buf)
+        FfiConverterString.write(value.level, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterOptionString.write(value.instance, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogEntry_lift(_ buf: RustBuffer) throws -> LogEntry {
+    return try FfiConverterTypeLogEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogEntry_lower(_ value: LogEntry) -> RustBuffer {
+    return FfiConverterTypeLogEntry.lower(value)
+}
+
+
+/**
+ * Resource and traffic figures of a project over a period.
+ */
+public struct Metrics: Equatable, Hashable {
+    /**
+     * The window, such as `1h`.
+     */
+    public var period: Period
+    /**
+     * Average CPU use, in percent of what the instances have.
+     */
+    public var cpuPercent: Double
+    /**
+     * Average memory in use, in MB.
+     */
+    public var memoryMb: Double
+    /**
+     * Requests served.
+     */
+    public var requests: UInt64
+    /**
+     * Instances running.
+     */
+    public var instances: UInt32
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The window, such as `1h`.
+         */period: Period, 
+        /**
+         * Average CPU use, in percent of what the instances have.
+         */cpuPercent: Double, 
+        /**
+         * Average memory in use, in MB.
+         */memoryMb: Double, 
+        /**
+         * Requests served.
+         */requests: UInt64, 
+        /**
+         * Instances running.
+         */instances: UInt32, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.period = period
+        self.cpuPercent = cpuPercent
+        self.memoryMb = memoryMb
+        self.requests = requests
+        self.instances = instances
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Metrics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMetrics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Metrics {
+        return
+            try Metrics(
+                period: FfiConverterTypePeriod.read(from: &buf), 
+                cpuPercent: FfiConverterDouble.read(from: &buf), 
+                memoryMb: FfiConverterDouble.read(from: &buf), 
+                requests: FfiConverterUInt64.read(from: &buf), 
+                instances: FfiConverterUInt32.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Metrics, into buf: inout [UInt8]) {
+        FfiConverterTypePeriod.write(value.period, into: &buf)
+        FfiConverterDouble.write(value.cpuPercent, into: &buf)
+        FfiConverterDouble.write(value.memoryMb, into: &buf)
+        FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterUInt32.write(value.instances, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetrics_lift(_ buf: RustBuffer) throws -> Metrics {
+    return try FfiConverterTypeMetrics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetrics_lower(_ value: Metrics) -> RustBuffer {
+    return FfiConverterTypeMetrics.lower(value)
+}
+
+
+/**
+ * Views of one page.
+ */
+public struct PageViews: Equatable, Hashable {
+    /**
+     * The page's path.
+     */
+    public var path: String
+    /**
+     * Views in the range.
+     */
+    public var pageviews: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The page's path.
+         */path: String, 
+        /**
+         * Views in the range.
+         */pageviews: UInt64) {
+        self.path = path
+        self.pageviews = pageviews
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PageViews: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePageViews: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PageViews {
+        return
+            try PageViews(
+                path: FfiConverterString.read(from: &buf), 
+                pageviews: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PageViews, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt64.write(value.pageviews, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePageViews_lift(_ buf: RustBuffer) throws -> PageViews {
+    return try FfiConverterTypePageViews.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePageViews_lower(_ value: PageViews) -> RustBuffer {
+    return FfiConverterTypePageViews.lower(value)
+}
+
+
+/**
+ * One path's traffic.
+ */
+public struct PathTraffic: Equatable, Hashable {
+    /**
+     * The request path, such as `/api/orders`.
+     */
+    public var path: String
+    /**
+     * Requests to it.
+     */
+    public var requests: UInt64
+    /**
+     * Its median response time, in milliseconds.
+     */
+    public var p50Ms: Double?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The request path, such as `/api/orders`.
+         */path: String, 
+        /**
+         * Requests to it.
+         */requests: UInt64, 
+        /**
+         * Its median response time, in milliseconds.
+         */p50Ms: Double? = nil) {
+        self.path = path
+        self.requests = requests
+        self.p50Ms = p50Ms
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PathTraffic: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePathTraffic: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PathTraffic {
+        return
+            try PathTraffic(
+                path: FfiConverterString.read(from: &buf), 
+                requests: FfiConverterUInt64.read(from: &buf), 
+                p50Ms: FfiConverterOptionDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PathTraffic, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterOptionDouble.write(value.p50Ms, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePathTraffic_lift(_ buf: RustBuffer) throws -> PathTraffic {
+    return try FfiConverterTypePathTraffic.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePathTraffic_lower(_ value: PathTraffic) -> RustBuffer {
+    return FfiConverterTypePathTraffic.lower(value)
+}
+
+
+/**
+ * A project.
+ */
+public struct Project: Equatable, Hashable {
+    /**
+     * The project's id, as in `/project/:id`.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its description.
+     */
+    public var description: String?
+    /**
+     * HTTP service or worker.
+     */
+    public var kind: ProjectType?
+    /**
+     * Running, stopped, …
+     */
+    public var state: ProjectState
+    /**
+     * The image it runs.
+     */
+    public var image: String?
+    /**
+     * The branch it was last deployed from.
+     */
+    public var branch: String?
+    /**
+     * Its domain.
+     */
+    public var domain: String?
+    /**
+     * Its plan.
+     */
+    public var plan: Plan?
+    /**
+     * Instances it runs.
+     */
+    public var instances: UInt32?
+    /**
+     * Storage size in GB.
+     */
+    public var storageGb: UInt32?
+    /**
+     * The organization it belongs to.
+     */
+    public var organizationId: String?
+    /**
+     * When it was created (RFC 3339).
+     */
+    public var createdAt: String?
+    /**
+     * When it last changed (RFC 3339).
+     */
+    public var updatedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id, as in `/project/:id`.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its description.
+         */description: String? = nil, 
+        /**
+         * HTTP service or worker.
+         */kind: ProjectType? = nil, 
+        /**
+         * Running, stopped, …
+         */state: ProjectState, 
+        /**
+         * The image it runs.
+         */image: String? = nil, 
+        /**
+         * The branch it was last deployed from.
+         */branch: String? = nil, 
+        /**
+         * Its domain.
+         */domain: String? = nil, 
+        /**
+         * Its plan.
+         */plan: Plan? = nil, 
+        /**
+         * Instances it runs.
+         */instances: UInt32? = nil, 
+        /**
+         * Storage size in GB.
+         */storageGb: UInt32? = nil, 
+        /**
+         * The organization it belongs to.
+         */organizationId: String? = nil, 
+        /**
+         * When it was created (RFC 3339).
+         */createdAt: String? = nil, 
+        /**
+         * When it last changed (RFC 3339).
+         */updatedAt: String? = nil, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.kind = kind
+        self.state = state
+        self.image = image
+        self.branch = branch
+        self.domain = domain
+        self.plan = plan
+        self.instances = instances
+        self.storageGb = storageGb
+        self.organizationId = organizationId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Project: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Project {
+        return
+            try Project(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionTypeProjectType.read(from: &buf), 
+                state: FfiConverterTypeProjectState.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                branch: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                plan: FfiConverterOptionTypePlan.read(from: &buf), 
+                instances: FfiConverterOptionUInt32.read(from: &buf), 
+                storageGb: FfiConverterOptionUInt32.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Project, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionTypeProjectType.write(value.kind, into: &buf)
+        FfiConverterTypeProjectState.write(value.state, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.branch, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionTypePlan.write(value.plan, into: &buf)
+        FfiConverterOptionUInt32.write(value.instances, into: &buf)
+        FfiConverterOptionUInt32.write(value.storageGb, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProject_lift(_ buf: RustBuffer) throws -> Project {
+    return try FfiConverterTypeProject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProject_lower(_ value: Project) -> RustBuffer {
+    return FfiConverterTypeProject.lower(value)
+}
+
+
+/**
+ * One page of the project list.
+ */
+public struct ProjectPage: Equatable, Hashable {
+    /**
+     * The projects on this page.
+     */
+    public var data: [Project]
+    /**
+     * The page number, from 1.
+     */
+    public var page: UInt32
+    /**
+     * Projects per page.
+     */
+    public var limit: UInt32
+    /**
+     * Projects in all pages.
+     */
+    public var total: UInt64
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The projects on this page.
+         */data: [Project], 
+        /**
+         * The page number, from 1.
+         */page: UInt32, 
+        /**
+         * Projects per page.
+         */limit: UInt32, 
+        /**
+         * Projects in all pages.
+         */total: UInt64, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.data = data
+        self.page = page
+        self.limit = limit
+        self.total = total
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProjectPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectPage {
+        return
+            try ProjectPage(
+                data: FfiConverterSequenceTypeProject.read(from: &buf), 
+                page: FfiConverterUInt32.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProjectPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeProject.write(value.data, into: &buf)
+        FfiConverterUInt32.write(value.page, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectPage_lift(_ buf: RustBuffer) throws -> ProjectPage {
+    return try FfiConverterTypeProjectPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectPage_lower(_ value: ProjectPage) -> RustBuffer {
+    return FfiConverterTypeProjectPage.lower(value)
+}
+
+
+/**
+ * Visitors from one referrer.
+ */
+public struct ReferrerVisitors: Equatable, Hashable {
+    /**
+     * The referring host, or `direct`.
+     */
+    public var referrer: String
+    /**
+     * Visitors it sent.
+     */
+    public var visitors: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The referring host, or `direct`.
+         */referrer: String, 
+        /**
+         * Visitors it sent.
+         */visitors: UInt64) {
+        self.referrer = referrer
+        self.visitors = visitors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReferrerVisitors: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReferrerVisitors: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReferrerVisitors {
+        return
+            try ReferrerVisitors(
+                referrer: FfiConverterString.read(from: &buf), 
+                visitors: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReferrerVisitors, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.referrer, into: &buf)
+        FfiConverterUInt64.write(value.visitors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferrerVisitors_lift(_ buf: RustBuffer) throws -> ReferrerVisitors {
+    return try FfiConverterTypeReferrerVisitors.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReferrerVisitors_lower(_ value: ReferrerVisitors) -> RustBuffer {
+    return FfiConverterTypeReferrerVisitors.lower(value)
 }
 
 
@@ -2249,6 +4625,1180 @@ public func FfiConverterTypeRenewDeployLock_lower(_ value: RenewDeployLock) -> R
 
 
 /**
+ * HTTP requests over a period.
+ */
+public struct RequestMetrics: Equatable, Hashable {
+    /**
+     * The window.
+     */
+    public var period: Period
+    /**
+     * Requests in the window.
+     */
+    public var total: UInt64
+    /**
+     * The window in equal slots, oldest first.
+     */
+    public var series: [RequestPoint]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The window.
+         */period: Period, 
+        /**
+         * Requests in the window.
+         */total: UInt64, 
+        /**
+         * The window in equal slots, oldest first.
+         */series: [RequestPoint], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.period = period
+        self.total = total
+        self.series = series
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequestMetrics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestMetrics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestMetrics {
+        return
+            try RequestMetrics(
+                period: FfiConverterTypePeriod.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                series: FfiConverterSequenceTypeRequestPoint.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestMetrics, into buf: inout [UInt8]) {
+        FfiConverterTypePeriod.write(value.period, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterSequenceTypeRequestPoint.write(value.series, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestMetrics_lift(_ buf: RustBuffer) throws -> RequestMetrics {
+    return try FfiConverterTypeRequestMetrics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestMetrics_lower(_ value: RequestMetrics) -> RustBuffer {
+    return FfiConverterTypeRequestMetrics.lower(value)
+}
+
+
+/**
+ * Requests in one slot of a time series.
+ */
+public struct RequestPoint: Equatable, Hashable {
+    /**
+     * The slot's start (RFC 3339).
+     */
+    public var timestamp: String
+    /**
+     * Requests in the slot.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The slot's start (RFC 3339).
+         */timestamp: String, 
+        /**
+         * Requests in the slot.
+         */count: UInt64) {
+        self.timestamp = timestamp
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequestPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestPoint {
+        return
+            try RequestPoint(
+                timestamp: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestPoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.timestamp, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPoint_lift(_ buf: RustBuffer) throws -> RequestPoint {
+    return try FfiConverterTypeRequestPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPoint_lower(_ value: RequestPoint) -> RustBuffer {
+    return FfiConverterTypeRequestPoint.lower(value)
+}
+
+
+/**
+ * Input of `resume_project`.
+ */
+public struct ResumeProject: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResumeProject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResumeProject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResumeProject {
+        return
+            try ResumeProject(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResumeProject, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResumeProject_lift(_ buf: RustBuffer) throws -> ResumeProject {
+    return try FfiConverterTypeResumeProject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResumeProject_lower(_ value: ResumeProject) -> RustBuffer {
+    return FfiConverterTypeResumeProject.lower(value)
+}
+
+
+/**
+ * Responses by HTTP status over a period.
+ */
+public struct StatusCodeMetrics: Equatable, Hashable {
+    /**
+     * The window.
+     */
+    public var period: Period
+    /**
+     * One entry per status seen, most frequent first.
+     */
+    public var codes: [StatusCount]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The window.
+         */period: Period, 
+        /**
+         * One entry per status seen, most frequent first.
+         */codes: [StatusCount], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.period = period
+        self.codes = codes
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusCodeMetrics: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusCodeMetrics: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusCodeMetrics {
+        return
+            try StatusCodeMetrics(
+                period: FfiConverterTypePeriod.read(from: &buf), 
+                codes: FfiConverterSequenceTypeStatusCount.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusCodeMetrics, into buf: inout [UInt8]) {
+        FfiConverterTypePeriod.write(value.period, into: &buf)
+        FfiConverterSequenceTypeStatusCount.write(value.codes, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCodeMetrics_lift(_ buf: RustBuffer) throws -> StatusCodeMetrics {
+    return try FfiConverterTypeStatusCodeMetrics.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCodeMetrics_lower(_ value: StatusCodeMetrics) -> RustBuffer {
+    return FfiConverterTypeStatusCodeMetrics.lower(value)
+}
+
+
+/**
+ * Responses with one status.
+ */
+public struct StatusCount: Equatable, Hashable {
+    /**
+     * The HTTP status.
+     */
+    public var status: UInt16
+    /**
+     * Responses with it.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status.
+         */status: UInt16, 
+        /**
+         * Responses with it.
+         */count: UInt64) {
+        self.status = status
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusCount {
+        return
+            try StatusCount(
+                status: FfiConverterUInt16.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusCount, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCount_lift(_ buf: RustBuffer) throws -> StatusCount {
+    return try FfiConverterTypeStatusCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusCount_lower(_ value: StatusCount) -> RustBuffer {
+    return FfiConverterTypeStatusCount.lower(value)
+}
+
+
+/**
+ * Input of `stop_project`.
+ */
+public struct StopProject: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StopProject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStopProject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StopProject {
+        return
+            try StopProject(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StopProject, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopProject_lift(_ buf: RustBuffer) throws -> StopProject {
+    return try FfiConverterTypeStopProject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopProject_lower(_ value: StopProject) -> RustBuffer {
+    return FfiConverterTypeStopProject.lower(value)
+}
+
+
+/**
+ * A project's storage: its size and how much is used.
+ */
+public struct Storage: Equatable, Hashable {
+    /**
+     * The size, in GB.
+     */
+    public var sizeGb: UInt32
+    /**
+     * In use, in GB.
+     */
+    public var usedGb: Double
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The size, in GB.
+         */sizeGb: UInt32, 
+        /**
+         * In use, in GB.
+         */usedGb: Double, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.sizeGb = sizeGb
+        self.usedGb = usedGb
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Storage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStorage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Storage {
+        return
+            try Storage(
+                sizeGb: FfiConverterUInt32.read(from: &buf), 
+                usedGb: FfiConverterDouble.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Storage, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.sizeGb, into: &buf)
+        FfiConverterDouble.write(value.usedGb, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStorage_lift(_ buf: RustBuffer) throws -> Storage {
+    return try FfiConverterTypeStorage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStorage_lower(_ value: Storage) -> RustBuffer {
+    return FfiConverterTypeStorage.lower(value)
+}
+
+
+/**
+ * The most requested paths over a period.
+ */
+public struct TopPaths: Equatable, Hashable {
+    /**
+     * The window.
+     */
+    public var period: Period
+    /**
+     * The paths, most requested first.
+     */
+    public var paths: [PathTraffic]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The window.
+         */period: Period, 
+        /**
+         * The paths, most requested first.
+         */paths: [PathTraffic], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.period = period
+        self.paths = paths
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TopPaths: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTopPaths: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TopPaths {
+        return
+            try TopPaths(
+                period: FfiConverterTypePeriod.read(from: &buf), 
+                paths: FfiConverterSequenceTypePathTraffic.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TopPaths, into buf: inout [UInt8]) {
+        FfiConverterTypePeriod.write(value.period, into: &buf)
+        FfiConverterSequenceTypePathTraffic.write(value.paths, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTopPaths_lift(_ buf: RustBuffer) throws -> TopPaths {
+    return try FfiConverterTypeTopPaths.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTopPaths_lower(_ value: TopPaths) -> RustBuffer {
+    return FfiConverterTypeTopPaths.lower(value)
+}
+
+
+/**
+ * Input of `update_domain`.
+ */
+public struct UpdateDomain: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The domain, such as `app.example.com`.
+     */
+    public var domain: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The domain, such as `app.example.com`.
+         */domain: String) {
+        self.id = id
+        self.domain = domain
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateDomain: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateDomain: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateDomain {
+        return
+            try UpdateDomain(
+                id: FfiConverterString.read(from: &buf), 
+                domain: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateDomain, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.domain, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateDomain_lift(_ buf: RustBuffer) throws -> UpdateDomain {
+    return try FfiConverterTypeUpdateDomain.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateDomain_lower(_ value: UpdateDomain) -> RustBuffer {
+    return FfiConverterTypeUpdateDomain.lower(value)
+}
+
+
+/**
+ * Input of `update_envs`: variables to set and names to remove; the others stay.
+ */
+public struct UpdateEnvs: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * Name to value, added or replaced.
+     */
+    public var envs: StringMap
+    /**
+     * Names to remove.
+     */
+    public var unset: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * Name to value, added or replaced.
+         */envs: StringMap, 
+        /**
+         * Names to remove.
+         */unset: [String]) {
+        self.id = id
+        self.envs = envs
+        self.unset = unset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateEnvs: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateEnvs: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateEnvs {
+        return
+            try UpdateEnvs(
+                id: FfiConverterString.read(from: &buf), 
+                envs: FfiConverterTypeStringMap.read(from: &buf), 
+                unset: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateEnvs, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeStringMap.write(value.envs, into: &buf)
+        FfiConverterSequenceString.write(value.unset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateEnvs_lift(_ buf: RustBuffer) throws -> UpdateEnvs {
+    return try FfiConverterTypeUpdateEnvs.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateEnvs_lower(_ value: UpdateEnvs) -> RustBuffer {
+    return FfiConverterTypeUpdateEnvs.lower(value)
+}
+
+
+/**
+ * Input of `update_image`: deploys the image.
+ */
+public struct UpdateImage: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The image, such as `registry.example.com/web:1.4.2`.
+     */
+    public var image: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The image, such as `registry.example.com/web:1.4.2`.
+         */image: String) {
+        self.id = id
+        self.image = image
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateImage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateImage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateImage {
+        return
+            try UpdateImage(
+                id: FfiConverterString.read(from: &buf), 
+                image: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateImage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.image, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateImage_lift(_ buf: RustBuffer) throws -> UpdateImage {
+    return try FfiConverterTypeUpdateImage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateImage_lower(_ value: UpdateImage) -> RustBuffer {
+    return FfiConverterTypeUpdateImage.lower(value)
+}
+
+
+/**
+ * Input of `update_instances`.
+ */
+public struct UpdateInstances: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * How many instances to run, from 1 (stop the project to run none).
+     */
+    public var count: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * How many instances to run, from 1 (stop the project to run none).
+         */count: UInt32) {
+        self.id = id
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateInstances: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateInstances: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateInstances {
+        return
+            try UpdateInstances(
+                id: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateInstances, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt32.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateInstances_lift(_ buf: RustBuffer) throws -> UpdateInstances {
+    return try FfiConverterTypeUpdateInstances.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateInstances_lower(_ value: UpdateInstances) -> RustBuffer {
+    return FfiConverterTypeUpdateInstances.lower(value)
+}
+
+
+/**
+ * Input of `update_project_description`.
+ */
+public struct UpdateProjectDescription: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The new description; empty clears it.
+     */
+    public var description: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The new description; empty clears it.
+         */description: String) {
+        self.id = id
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateProjectDescription: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateProjectDescription: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateProjectDescription {
+        return
+            try UpdateProjectDescription(
+                id: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateProjectDescription, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateProjectDescription_lift(_ buf: RustBuffer) throws -> UpdateProjectDescription {
+    return try FfiConverterTypeUpdateProjectDescription.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateProjectDescription_lower(_ value: UpdateProjectDescription) -> RustBuffer {
+    return FfiConverterTypeUpdateProjectDescription.lower(value)
+}
+
+
+/**
+ * Input of `update_project_name`.
+ */
+public struct UpdateProjectName: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The new name.
+     */
+    public var name: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The new name.
+         */name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateProjectName: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateProjectName: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateProjectName {
+        return
+            try UpdateProjectName(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateProjectName, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateProjectName_lift(_ buf: RustBuffer) throws -> UpdateProjectName {
+    return try FfiConverterTypeUpdateProjectName.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateProjectName_lower(_ value: UpdateProjectName) -> RustBuffer {
+    return FfiConverterTypeUpdateProjectName.lower(value)
+}
+
+
+/**
+ * Input of `update_storage_size`.
+ */
+public struct UpdateStorageSize: Equatable, Hashable {
+    /**
+     * The project's id.
+     */
+    public var id: String
+    /**
+     * The new size in GB, from 1.
+     */
+    public var sizeGb: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project's id.
+         */id: String, 
+        /**
+         * The new size in GB, from 1.
+         */sizeGb: UInt32) {
+        self.id = id
+        self.sizeGb = sizeGb
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateStorageSize: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateStorageSize: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateStorageSize {
+        return
+            try UpdateStorageSize(
+                id: FfiConverterString.read(from: &buf), 
+                sizeGb: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateStorageSize, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt32.write(value.sizeGb, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateStorageSize_lift(_ buf: RustBuffer) throws -> UpdateStorageSize {
+    return try FfiConverterTypeUpdateStorageSize.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateStorageSize_lower(_ value: UpdateStorageSize) -> RustBuffer {
+    return FfiConverterTypeUpdateStorageSize.lower(value)
+}
+
+
+/**
+ * Input of `update_website`: the settings to change; the others stay.
+ */
+public struct UpdateWebsite: Equatable, Hashable {
+    /**
+     * The website's id.
+     */
+    public var id: String
+    /**
+     * A new display name.
+     */
+    public var name: String?
+    /**
+     * A new domain.
+     */
+    public var domain: String?
+    /**
+     * A new time zone, such as `Europe/Lisbon`.
+     */
+    public var timezone: String?
+    /**
+     * Whether the dashboard is public.
+     */
+    public var `public`: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The website's id.
+         */id: String, 
+        /**
+         * A new display name.
+         */name: String? = nil, 
+        /**
+         * A new domain.
+         */domain: String? = nil, 
+        /**
+         * A new time zone, such as `Europe/Lisbon`.
+         */timezone: String? = nil, 
+        /**
+         * Whether the dashboard is public.
+         */`public`: Bool? = nil) {
+        self.id = id
+        self.name = name
+        self.domain = domain
+        self.timezone = timezone
+        self.`public` = `public`
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateWebsite: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateWebsite: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateWebsite {
+        return
+            try UpdateWebsite(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                timezone: FfiConverterOptionString.read(from: &buf), 
+                public: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateWebsite, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterOptionString.write(value.timezone, into: &buf)
+        FfiConverterOptionBool.write(value.`public`, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateWebsite_lift(_ buf: RustBuffer) throws -> UpdateWebsite {
+    return try FfiConverterTypeUpdateWebsite.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateWebsite_lower(_ value: UpdateWebsite) -> RustBuffer {
+    return FfiConverterTypeUpdateWebsite.lower(value)
+}
+
+
+/**
  * Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
  * unless one is given.
  */
@@ -2335,6 +5885,125 @@ public func FfiConverterTypeUploadFile_lift(_ buf: RustBuffer) throws -> UploadF
 #endif
 public func FfiConverterTypeUploadFile_lower(_ value: UploadFile) -> RustBuffer {
     return FfiConverterTypeUploadFile.lower(value)
+}
+
+
+/**
+ * A tracked website.
+ */
+public struct Website: Equatable, Hashable {
+    /**
+     * The website's id.
+     */
+    public var id: String
+    /**
+     * Its display name.
+     */
+    public var name: String
+    /**
+     * The domain it tracks, such as `shop.example.com`.
+     */
+    public var domain: String
+    /**
+     * The time zone its reports use, such as `Europe/Lisbon`.
+     */
+    public var timezone: String?
+    /**
+     * Whether its dashboard is public.
+     */
+    public var `public`: Bool?
+    /**
+     * When it was added (RFC 3339).
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The website's id.
+         */id: String, 
+        /**
+         * Its display name.
+         */name: String, 
+        /**
+         * The domain it tracks, such as `shop.example.com`.
+         */domain: String, 
+        /**
+         * The time zone its reports use, such as `Europe/Lisbon`.
+         */timezone: String? = nil, 
+        /**
+         * Whether its dashboard is public.
+         */`public`: Bool? = nil, 
+        /**
+         * When it was added (RFC 3339).
+         */createdAt: String? = nil, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.domain = domain
+        self.timezone = timezone
+        self.`public` = `public`
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Website: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebsite: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Website {
+        return
+            try Website(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                domain: FfiConverterString.read(from: &buf), 
+                timezone: FfiConverterOptionString.read(from: &buf), 
+                public: FfiConverterOptionBool.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Website, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.domain, into: &buf)
+        FfiConverterOptionString.write(value.timezone, into: &buf)
+        FfiConverterOptionBool.write(value.`public`, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebsite_lift(_ buf: RustBuffer) throws -> Website {
+    return try FfiConverterTypeWebsite.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebsite_lower(_ value: Website) -> RustBuffer {
+    return FfiConverterTypeWebsite.lower(value)
 }
 
 
@@ -2535,6 +6204,526 @@ public func FfiConverterTypeAppType_lower(_ value: AppType) -> RustBuffer {
 
 
 /**
+ * Where a deployment is.
+ */
+
+public enum DeploymentStatus: Equatable, Hashable {
+    
+    /**
+     * Building or rolling out.
+     */
+    case building
+    /**
+     * Serving now.
+     */
+    case live
+    /**
+     * Replaced by a later deployment.
+     */
+    case superseded
+    /**
+     * Did not go live.
+     */
+    case failed
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeploymentStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeploymentStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DeploymentStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeploymentStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .building
+        
+        case 2: return .live
+        
+        case 3: return .superseded
+        
+        case 4: return .failed
+        
+        case 5: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeploymentStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .building:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .live:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .superseded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploymentStatus_lift(_ buf: RustBuffer) throws -> DeploymentStatus {
+    return try FfiConverterTypeDeploymentStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploymentStatus_lower(_ value: DeploymentStatus) -> RustBuffer {
+    return FfiConverterTypeDeploymentStatus.lower(value)
+}
+
+
+
+/**
+ * The window a metric covers.
+ */
+
+public enum Period: Equatable, Hashable {
+    
+    /**
+     * The last hour.
+     */
+    case hour
+    /**
+     * The last 24 hours.
+     */
+    case day
+    /**
+     * The last 7 days.
+     */
+    case week
+    /**
+     * The last 30 days.
+     */
+    case month
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Period: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = Period
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Period {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .hour
+        
+        case 2: return .day
+        
+        case 3: return .week
+        
+        case 4: return .month
+        
+        case 5: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Period, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .hour:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .day:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .week:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .month:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lift(_ buf: RustBuffer) throws -> Period {
+    return try FfiConverterTypePeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
+    return FfiConverterTypePeriod.lower(value)
+}
+
+
+
+/**
+ * A billing plan; it caps instances and storage.
+ */
+
+public enum Plan: Equatable, Hashable {
+    
+    /**
+     * One instance, 1 GB of storage.
+     */
+    case free
+    /**
+     * Up to 3 instances and 10 GB.
+     */
+    case starter
+    /**
+     * Up to 10 instances and 100 GB.
+     */
+    case pro
+    /**
+     * Up to 50 instances and 1000 GB.
+     */
+    case business
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Plan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlan: FfiConverterRustBuffer {
+    typealias SwiftType = Plan
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Plan {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .free
+        
+        case 2: return .starter
+        
+        case 3: return .pro
+        
+        case 4: return .business
+        
+        case 5: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Plan, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .free:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .starter:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .pro:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .business:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lift(_ buf: RustBuffer) throws -> Plan {
+    return try FfiConverterTypePlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlan_lower(_ value: Plan) -> RustBuffer {
+    return FfiConverterTypePlan.lower(value)
+}
+
+
+
+/**
+ * Whether a project serves.
+ */
+
+public enum ProjectState: Equatable, Hashable {
+    
+    /**
+     * Serving.
+     */
+    case running
+    /**
+     * Stopped; resume it to serve again.
+     */
+    case stopped
+    /**
+     * A deploy is rolling out.
+     */
+    case deploying
+    /**
+     * The last deploy failed.
+     */
+    case failed
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ProjectState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectState: FfiConverterRustBuffer {
+    typealias SwiftType = ProjectState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .running
+        
+        case 2: return .stopped
+        
+        case 3: return .deploying
+        
+        case 4: return .failed
+        
+        case 5: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProjectState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .running:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .stopped:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .deploying:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectState_lift(_ buf: RustBuffer) throws -> ProjectState {
+    return try FfiConverterTypeProjectState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectState_lower(_ value: ProjectState) -> RustBuffer {
+    return FfiConverterTypeProjectState.lower(value)
+}
+
+
+
+/**
+ * What a project runs, as the CLI's `--type` names it.
+ */
+
+public enum ProjectType: Equatable, Hashable {
+    
+    /**
+     * A service answering HTTP.
+     */
+    case http
+    /**
+     * A background worker.
+     */
+    case worker
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ProjectType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectType: FfiConverterRustBuffer {
+    typealias SwiftType = ProjectType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .http
+        
+        case 2: return .worker
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProjectType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .http:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .worker:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectType_lift(_ buf: RustBuffer) throws -> ProjectType {
+    return try FfiConverterTypeProjectType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectType_lower(_ value: ProjectType) -> RustBuffer {
+    return FfiConverterTypeProjectType.lower(value)
+}
+
+
+
+/**
  * The certificate state of a custom domain.
  */
 
@@ -2682,6 +6871,54 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -2754,6 +6991,78 @@ fileprivate struct FfiConverterOptionTypeAppType: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePeriod: FfiConverterRustBuffer {
+    typealias SwiftType = Period?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePeriod.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePeriod.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePlan: FfiConverterRustBuffer {
+    typealias SwiftType = Plan?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePlan.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePlan.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProjectType: FfiConverterRustBuffer {
+    typealias SwiftType = ProjectType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProjectType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProjectType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSecret: FfiConverterRustBuffer {
     typealias SwiftType = Secret?
 
@@ -2796,6 +7105,181 @@ fileprivate struct FfiConverterOptionTypeStringMap: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeStringMap.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePageViews: FfiConverterRustBuffer {
+    typealias SwiftType = [PageViews]
+
+    public static func write(_ value: [PageViews], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePageViews.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PageViews] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PageViews]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePageViews.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePathTraffic: FfiConverterRustBuffer {
+    typealias SwiftType = [PathTraffic]
+
+    public static func write(_ value: [PathTraffic], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePathTraffic.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PathTraffic] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PathTraffic]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePathTraffic.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProject: FfiConverterRustBuffer {
+    typealias SwiftType = [Project]
+
+    public static func write(_ value: [Project], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProject.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Project] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Project]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProject.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReferrerVisitors: FfiConverterRustBuffer {
+    typealias SwiftType = [ReferrerVisitors]
+
+    public static func write(_ value: [ReferrerVisitors], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReferrerVisitors.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReferrerVisitors] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReferrerVisitors]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReferrerVisitors.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRequestPoint: FfiConverterRustBuffer {
+    typealias SwiftType = [RequestPoint]
+
+    public static func write(_ value: [RequestPoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRequestPoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RequestPoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RequestPoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRequestPoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer {
+    typealias SwiftType = [StatusCount]
+
+    public static func write(_ value: [StatusCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStatusCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StatusCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StatusCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStatusCount.read(from: &buf))
+        }
+        return seq
     }
 }
 

@@ -32,40 +32,120 @@ import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
 import dev.zkit.model.AcquireDeployLock
 import dev.zkit.model.AddDomain
+import dev.zkit.model.AnalyticsSummary
 import dev.zkit.model.App
+import dev.zkit.model.ChangePlan
 import dev.zkit.model.CreateApp
 import dev.zkit.model.DeleteApp
 import dev.zkit.model.DeleteFile
 import dev.zkit.model.Deploy
 import dev.zkit.model.DeployApp
+import dev.zkit.model.DeployBranch
 import dev.zkit.model.DeployLock
+import dev.zkit.model.Deployment
 import dev.zkit.model.Domain
+import dev.zkit.model.EnvVars
 import dev.zkit.model.FfiConverterTypeAcquireDeployLock
 import dev.zkit.model.FfiConverterTypeAddDomain
+import dev.zkit.model.FfiConverterTypeAnalyticsSummary
 import dev.zkit.model.FfiConverterTypeApp
+import dev.zkit.model.FfiConverterTypeChangePlan
 import dev.zkit.model.FfiConverterTypeCreateApp
 import dev.zkit.model.FfiConverterTypeDeleteApp
 import dev.zkit.model.FfiConverterTypeDeleteFile
 import dev.zkit.model.FfiConverterTypeDeploy
 import dev.zkit.model.FfiConverterTypeDeployApp
+import dev.zkit.model.FfiConverterTypeDeployBranch
 import dev.zkit.model.FfiConverterTypeDeployLock
+import dev.zkit.model.FfiConverterTypeDeployment
 import dev.zkit.model.FfiConverterTypeDomain
+import dev.zkit.model.FfiConverterTypeEnvVars
 import dev.zkit.model.FfiConverterTypeFileEntry
 import dev.zkit.model.FfiConverterTypeFinalizeDeploy
 import dev.zkit.model.FfiConverterTypeFinalizedDeploy
+import dev.zkit.model.FfiConverterTypeGetAnalytics
 import dev.zkit.model.FfiConverterTypeGetApp
+import dev.zkit.model.FfiConverterTypeGetEnvs
+import dev.zkit.model.FfiConverterTypeGetInstances
+import dev.zkit.model.FfiConverterTypeGetLogs
+import dev.zkit.model.FfiConverterTypeGetMetrics
+import dev.zkit.model.FfiConverterTypeGetNetworkLatency
+import dev.zkit.model.FfiConverterTypeGetNetworkRequests
+import dev.zkit.model.FfiConverterTypeGetNetworkStatusCodes
+import dev.zkit.model.FfiConverterTypeGetNetworkTopPaths
+import dev.zkit.model.FfiConverterTypeGetProject
+import dev.zkit.model.FfiConverterTypeGetStorageUsage
+import dev.zkit.model.FfiConverterTypeGetWebsite
+import dev.zkit.model.FfiConverterTypeInstances
+import dev.zkit.model.FfiConverterTypeLatencyMetrics
+import dev.zkit.model.FfiConverterTypeListDeployments
 import dev.zkit.model.FfiConverterTypeListFiles
+import dev.zkit.model.FfiConverterTypeListProjects
+import dev.zkit.model.FfiConverterTypeLogEntry
+import dev.zkit.model.FfiConverterTypeMetrics
+import dev.zkit.model.FfiConverterTypeProject
+import dev.zkit.model.FfiConverterTypeProjectPage
 import dev.zkit.model.FfiConverterTypeRemoveDomain
 import dev.zkit.model.FfiConverterTypeRenewDeployLock
+import dev.zkit.model.FfiConverterTypeRequestMetrics
+import dev.zkit.model.FfiConverterTypeResumeProject
+import dev.zkit.model.FfiConverterTypeStatusCodeMetrics
+import dev.zkit.model.FfiConverterTypeStopProject
+import dev.zkit.model.FfiConverterTypeStorage
+import dev.zkit.model.FfiConverterTypeTopPaths
+import dev.zkit.model.FfiConverterTypeUpdateDomain
+import dev.zkit.model.FfiConverterTypeUpdateEnvs
+import dev.zkit.model.FfiConverterTypeUpdateImage
+import dev.zkit.model.FfiConverterTypeUpdateInstances
+import dev.zkit.model.FfiConverterTypeUpdateProjectDescription
+import dev.zkit.model.FfiConverterTypeUpdateProjectName
+import dev.zkit.model.FfiConverterTypeUpdateStorageSize
+import dev.zkit.model.FfiConverterTypeUpdateWebsite
 import dev.zkit.model.FfiConverterTypeUploadFile
+import dev.zkit.model.FfiConverterTypeWebsite
 import dev.zkit.model.FileEntry
 import dev.zkit.model.FinalizeDeploy
 import dev.zkit.model.FinalizedDeploy
+import dev.zkit.model.GetAnalytics
 import dev.zkit.model.GetApp
+import dev.zkit.model.GetEnvs
+import dev.zkit.model.GetInstances
+import dev.zkit.model.GetLogs
+import dev.zkit.model.GetMetrics
+import dev.zkit.model.GetNetworkLatency
+import dev.zkit.model.GetNetworkRequests
+import dev.zkit.model.GetNetworkStatusCodes
+import dev.zkit.model.GetNetworkTopPaths
+import dev.zkit.model.GetProject
+import dev.zkit.model.GetStorageUsage
+import dev.zkit.model.GetWebsite
+import dev.zkit.model.Instances
+import dev.zkit.model.LatencyMetrics
+import dev.zkit.model.ListDeployments
 import dev.zkit.model.ListFiles
+import dev.zkit.model.ListProjects
+import dev.zkit.model.LogEntry
+import dev.zkit.model.Metrics
+import dev.zkit.model.Project
+import dev.zkit.model.ProjectPage
 import dev.zkit.model.RemoveDomain
 import dev.zkit.model.RenewDeployLock
+import dev.zkit.model.RequestMetrics
+import dev.zkit.model.ResumeProject
+import dev.zkit.model.StatusCodeMetrics
+import dev.zkit.model.StopProject
+import dev.zkit.model.Storage
+import dev.zkit.model.TopPaths
+import dev.zkit.model.UpdateDomain
+import dev.zkit.model.UpdateEnvs
+import dev.zkit.model.UpdateImage
+import dev.zkit.model.UpdateInstances
+import dev.zkit.model.UpdateProjectDescription
+import dev.zkit.model.UpdateProjectName
+import dev.zkit.model.UpdateStorageSize
+import dev.zkit.model.UpdateWebsite
 import dev.zkit.model.UploadFile
+import dev.zkit.model.Website
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -76,22 +156,62 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
 import dev.zkit.model.RustBuffer as RustBufferAcquireDeployLock
 import dev.zkit.model.RustBuffer as RustBufferAddDomain
+import dev.zkit.model.RustBuffer as RustBufferAnalyticsSummary
 import dev.zkit.model.RustBuffer as RustBufferApp
+import dev.zkit.model.RustBuffer as RustBufferChangePlan
 import dev.zkit.model.RustBuffer as RustBufferCreateApp
 import dev.zkit.model.RustBuffer as RustBufferDeleteApp
 import dev.zkit.model.RustBuffer as RustBufferDeleteFile
 import dev.zkit.model.RustBuffer as RustBufferDeploy
 import dev.zkit.model.RustBuffer as RustBufferDeployApp
+import dev.zkit.model.RustBuffer as RustBufferDeployBranch
 import dev.zkit.model.RustBuffer as RustBufferDeployLock
+import dev.zkit.model.RustBuffer as RustBufferDeployment
 import dev.zkit.model.RustBuffer as RustBufferDomain
+import dev.zkit.model.RustBuffer as RustBufferEnvVars
 import dev.zkit.model.RustBuffer as RustBufferFileEntry
 import dev.zkit.model.RustBuffer as RustBufferFinalizeDeploy
 import dev.zkit.model.RustBuffer as RustBufferFinalizedDeploy
+import dev.zkit.model.RustBuffer as RustBufferGetAnalytics
 import dev.zkit.model.RustBuffer as RustBufferGetApp
+import dev.zkit.model.RustBuffer as RustBufferGetEnvs
+import dev.zkit.model.RustBuffer as RustBufferGetInstances
+import dev.zkit.model.RustBuffer as RustBufferGetLogs
+import dev.zkit.model.RustBuffer as RustBufferGetMetrics
+import dev.zkit.model.RustBuffer as RustBufferGetNetworkLatency
+import dev.zkit.model.RustBuffer as RustBufferGetNetworkRequests
+import dev.zkit.model.RustBuffer as RustBufferGetNetworkStatusCodes
+import dev.zkit.model.RustBuffer as RustBufferGetNetworkTopPaths
+import dev.zkit.model.RustBuffer as RustBufferGetProject
+import dev.zkit.model.RustBuffer as RustBufferGetStorageUsage
+import dev.zkit.model.RustBuffer as RustBufferGetWebsite
+import dev.zkit.model.RustBuffer as RustBufferInstances
+import dev.zkit.model.RustBuffer as RustBufferLatencyMetrics
+import dev.zkit.model.RustBuffer as RustBufferListDeployments
 import dev.zkit.model.RustBuffer as RustBufferListFiles
+import dev.zkit.model.RustBuffer as RustBufferListProjects
+import dev.zkit.model.RustBuffer as RustBufferLogEntry
+import dev.zkit.model.RustBuffer as RustBufferMetrics
+import dev.zkit.model.RustBuffer as RustBufferProject
+import dev.zkit.model.RustBuffer as RustBufferProjectPage
 import dev.zkit.model.RustBuffer as RustBufferRemoveDomain
 import dev.zkit.model.RustBuffer as RustBufferRenewDeployLock
+import dev.zkit.model.RustBuffer as RustBufferRequestMetrics
+import dev.zkit.model.RustBuffer as RustBufferResumeProject
+import dev.zkit.model.RustBuffer as RustBufferStatusCodeMetrics
+import dev.zkit.model.RustBuffer as RustBufferStopProject
+import dev.zkit.model.RustBuffer as RustBufferStorage
+import dev.zkit.model.RustBuffer as RustBufferTopPaths
+import dev.zkit.model.RustBuffer as RustBufferUpdateDomain
+import dev.zkit.model.RustBuffer as RustBufferUpdateEnvs
+import dev.zkit.model.RustBuffer as RustBufferUpdateImage
+import dev.zkit.model.RustBuffer as RustBufferUpdateInstances
+import dev.zkit.model.RustBuffer as RustBufferUpdateProjectDescription
+import dev.zkit.model.RustBuffer as RustBufferUpdateProjectName
+import dev.zkit.model.RustBuffer as RustBufferUpdateStorageSize
+import dev.zkit.model.RustBuffer as RustBufferUpdateWebsite
 import dev.zkit.model.RustBuffer as RustBufferUploadFile
+import dev.zkit.model.RustBuffer as RustBufferWebsite
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -738,6 +858,68 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_zkit_mobile_checksum_func_new_deploy_session_id(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_call_json(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_change_plan(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_deploy_branch(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_describe(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_envs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_instances(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_logs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_metrics(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_network_latency(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_network_requests(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_network_status_codes(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_network_top_paths(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_project(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_get_storage_usage(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_list_deployments(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_list_projects(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_resume_project(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_stop_project(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_domain(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_envs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_image(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_instances(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_project_description(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_project_name(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_call_json(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_describe(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_get_analytics(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_get_website(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_list_websites(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_update_website(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_add_domain(
@@ -768,6 +950,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_upload_file(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_constructor_zenifra_new(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_constructor_zenovay_new(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zerokie_new(
     ): Int
     external fun ffi_zkit_mobile_uniffi_contract_version(
@@ -791,6 +977,80 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_zkit_mobile_fn_clone_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_constructor_zenifra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_change_plan(`ptr`: Long,`input`: RustBufferChangePlan.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_deploy_branch(`ptr`: Long,`input`: RustBufferDeployBranch.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_describe(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_envs(`ptr`: Long,`input`: RustBufferGetEnvs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_instances(`ptr`: Long,`input`: RustBufferGetInstances.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_logs(`ptr`: Long,`input`: RustBufferGetLogs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_metrics(`ptr`: Long,`input`: RustBufferGetMetrics.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_network_latency(`ptr`: Long,`input`: RustBufferGetNetworkLatency.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_network_requests(`ptr`: Long,`input`: RustBufferGetNetworkRequests.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_network_status_codes(`ptr`: Long,`input`: RustBufferGetNetworkStatusCodes.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_network_top_paths(`ptr`: Long,`input`: RustBufferGetNetworkTopPaths.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_project(`ptr`: Long,`input`: RustBufferGetProject.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_get_storage_usage(`ptr`: Long,`input`: RustBufferGetStorageUsage.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_list_deployments(`ptr`: Long,`input`: RustBufferListDeployments.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_list_projects(`ptr`: Long,`input`: RustBufferListProjects.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_resume_project(`ptr`: Long,`input`: RustBufferResumeProject.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_stop_project(`ptr`: Long,`input`: RustBufferStopProject.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_domain(`ptr`: Long,`input`: RustBufferUpdateDomain.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_envs(`ptr`: Long,`input`: RustBufferUpdateEnvs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_image(`ptr`: Long,`input`: RustBufferUpdateImage.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_instances(`ptr`: Long,`input`: RustBufferUpdateInstances.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_project_description(`ptr`: Long,`input`: RustBufferUpdateProjectDescription.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_project_name(`ptr`: Long,`input`: RustBufferUpdateProjectName.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_update_storage_size(`ptr`: Long,`input`: RustBufferUpdateStorageSize.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_constructor_zenovay_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_describe(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zenovay_get_analytics(`ptr`: Long,`input`: RustBufferGetAnalytics.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_get_website(`ptr`: Long,`input`: RustBufferGetWebsite.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_list_websites(`ptr`: Long,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_update_website(`ptr`: Long,`input`: RustBufferUpdateWebsite.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_clone_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -951,6 +1211,99 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_func_new_deploy_session_id() and 0xFFFF) != 60588) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_call_json() and 0xFFFF) != 15540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_change_plan() and 0xFFFF) != 8257) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_deploy_branch() and 0xFFFF) != 54348) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_describe() and 0xFFFF) != 15488) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_envs() and 0xFFFF) != 6150) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_instances() and 0xFFFF) != 37392) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_logs() and 0xFFFF) != 20268) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_metrics() and 0xFFFF) != 44640) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_network_latency() and 0xFFFF) != 383) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_network_requests() and 0xFFFF) != 2979) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_network_status_codes() and 0xFFFF) != 24166) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_network_top_paths() and 0xFFFF) != 31068) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_project() and 0xFFFF) != 52651) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_get_storage_usage() and 0xFFFF) != 30928) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_list_deployments() and 0xFFFF) != 56322) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_list_projects() and 0xFFFF) != 49554) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_resume_project() and 0xFFFF) != 22751) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_stop_project() and 0xFFFF) != 65437) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_domain() and 0xFFFF) != 8311) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_envs() and 0xFFFF) != 50308) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_image() and 0xFFFF) != 57138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_instances() and 0xFFFF) != 28106) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_project_description() and 0xFFFF) != 46064) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_project_name() and 0xFFFF) != 14823) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size() and 0xFFFF) != 12860) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_call_json() and 0xFFFF) != 59169) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_describe() and 0xFFFF) != 43926) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_get_analytics() and 0xFFFF) != 59480) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_get_website() and 0xFFFF) != 51378) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_list_websites() and 0xFFFF) != 39452) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_update_website() and 0xFFFF) != 36030) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock() and 0xFFFF) != 45946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -996,7 +1349,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_upload_file() and 0xFFFF) != 62441) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 34697) {
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 47900) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenovay_new() and 0xFFFF) != 26714) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 37593) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1469,6 +1828,1466 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 
 
 /**
+ * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
+ */
+public interface ZenifraInterface {
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
+    
+    /**
+     * Moves the project to another plan.
+     */
+    suspend fun `changePlan`(`input`: ChangePlan, `call`: CallSettings? = null): Project
+    
+    /**
+     * Deploys a branch of the project's repository (as the CLI's `deploy --branch` does).
+     */
+    suspend fun `deployBranch`(`input`: DeployBranch, `call`: CallSettings? = null): Deployment
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    fun `describe`(): kotlin.String
+    
+    /**
+     * Reads a project's environment variables.
+     */
+    suspend fun `getEnvs`(`input`: GetEnvs, `call`: CallSettings? = null): EnvVars
+    
+    /**
+     * Reads how many instances the project runs, and its plan's ceiling.
+     */
+    suspend fun `getInstances`(`input`: GetInstances, `call`: CallSettings? = null): Instances
+    
+    /**
+     * Reads the project's most recent log lines, oldest first.
+     */
+    suspend fun `getLogs`(`input`: GetLogs, `call`: CallSettings? = null): List<LogEntry>
+    
+    /**
+     * Reads CPU, memory and request figures over a period.
+     */
+    suspend fun `getMetrics`(`input`: GetMetrics, `call`: CallSettings? = null): Metrics
+    
+    /**
+     * Reads response-time percentiles over a period.
+     */
+    suspend fun `getNetworkLatency`(`input`: GetNetworkLatency, `call`: CallSettings? = null): LatencyMetrics
+    
+    /**
+     * Counts HTTP requests over a period, with a time series.
+     */
+    suspend fun `getNetworkRequests`(`input`: GetNetworkRequests, `call`: CallSettings? = null): RequestMetrics
+    
+    /**
+     * Counts responses by HTTP status over a period.
+     */
+    suspend fun `getNetworkStatusCodes`(`input`: GetNetworkStatusCodes, `call`: CallSettings? = null): StatusCodeMetrics
+    
+    /**
+     * Lists the most requested paths over a period.
+     */
+    suspend fun `getNetworkTopPaths`(`input`: GetNetworkTopPaths, `call`: CallSettings? = null): TopPaths
+    
+    /**
+     * Fetches a project: its state, image, domain, plan, instances and storage.
+     */
+    suspend fun `getProject`(`input`: GetProject, `call`: CallSettings? = null): Project
+    
+    /**
+     * Reads the storage size and how much of it is used.
+     */
+    suspend fun `getStorageUsage`(`input`: GetStorageUsage, `call`: CallSettings? = null): Storage
+    
+    /**
+     * Lists the project's deployments, newest first.
+     */
+    suspend fun `listDeployments`(`input`: ListDeployments, `call`: CallSettings? = null): List<Deployment>
+    
+    /**
+     * Lists the organization's projects, a page at a time (as the CLI's `projects` does).
+     */
+    suspend fun `listProjects`(`input`: ListProjects, `call`: CallSettings? = null): ProjectPage
+    
+    /**
+     * Resumes a stopped project (a conflict if it is running).
+     */
+    suspend fun `resumeProject`(`input`: ResumeProject, `call`: CallSettings? = null): Project
+    
+    /**
+     * Stops a running project (a conflict if it is stopped already).
+     */
+    suspend fun `stopProject`(`input`: StopProject, `call`: CallSettings? = null): Project
+    
+    /**
+     * Changes the project's domain.
+     */
+    suspend fun `updateDomain`(`input`: UpdateDomain, `call`: CallSettings? = null): Project
+    
+    /**
+     * Sets and removes environment variables; the others stay as they are.
+     */
+    suspend fun `updateEnvs`(`input`: UpdateEnvs, `call`: CallSettings? = null): EnvVars
+    
+    /**
+     * Deploys a new image; the deployment is recorded in the project's history.
+     */
+    suspend fun `updateImage`(`input`: UpdateImage, `call`: CallSettings? = null): Deployment
+    
+    /**
+     * Scales the project (payment required past the plan's ceiling).
+     */
+    suspend fun `updateInstances`(`input`: UpdateInstances, `call`: CallSettings? = null): Instances
+    
+    /**
+     * Changes a project's description.
+     */
+    suspend fun `updateProjectDescription`(`input`: UpdateProjectDescription, `call`: CallSettings? = null): Project
+    
+    /**
+     * Renames a project.
+     */
+    suspend fun `updateProjectName`(`input`: UpdateProjectName, `call`: CallSettings? = null): Project
+    
+    /**
+     * Resizes the project's storage (payment required past the plan's ceiling).
+     */
+    suspend fun `updateStorageSize`(`input`: UpdateStorageSize, `call`: CallSettings? = null): Storage
+    
+    companion object
+}
+
+/**
+ * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
+ */
+open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     */
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ZkitException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_constructor_zenifra_new(
+    
+        
+        FfiConverterOptionalString.lower(`apiKey`),
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_zenifra(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_zenifra(handle, status)
+        }
+    }
+
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_call_json(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Moves the project to another plan.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `changePlan`(`input`: ChangePlan, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_change_plan(
+                uniffiHandle,
+                
+        FfiConverterTypeChangePlan.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deploys a branch of the project's repository (as the CLI's `deploy --branch` does).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deployBranch`(`input`: DeployBranch, `call`: CallSettings?) : Deployment {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_deploy_branch(
+                uniffiHandle,
+                
+        FfiConverterTypeDeployBranch.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDeployment.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDeployment.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */override fun `describe`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_describe(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reads a project's environment variables.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getEnvs`(`input`: GetEnvs, `call`: CallSettings?) : EnvVars {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_envs(
+                uniffiHandle,
+                
+        FfiConverterTypeGetEnvs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferEnvVars.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeEnvVars.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads how many instances the project runs, and its plan's ceiling.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getInstances`(`input`: GetInstances, `call`: CallSettings?) : Instances {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_instances(
+                uniffiHandle,
+                
+        FfiConverterTypeGetInstances.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInstances.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInstances.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads the project's most recent log lines, oldest first.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getLogs`(`input`: GetLogs, `call`: CallSettings?) : List<LogEntry> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_logs(
+                uniffiHandle,
+                
+        FfiConverterTypeGetLogs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeLogEntry.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads CPU, memory and request figures over a period.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getMetrics`(`input`: GetMetrics, `call`: CallSettings?) : Metrics {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_metrics(
+                uniffiHandle,
+                
+        FfiConverterTypeGetMetrics.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMetrics.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMetrics.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads response-time percentiles over a period.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getNetworkLatency`(`input`: GetNetworkLatency, `call`: CallSettings?) : LatencyMetrics {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_network_latency(
+                uniffiHandle,
+                
+        FfiConverterTypeGetNetworkLatency.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferLatencyMetrics.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeLatencyMetrics.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Counts HTTP requests over a period, with a time series.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getNetworkRequests`(`input`: GetNetworkRequests, `call`: CallSettings?) : RequestMetrics {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_network_requests(
+                uniffiHandle,
+                
+        FfiConverterTypeGetNetworkRequests.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferRequestMetrics.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeRequestMetrics.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Counts responses by HTTP status over a period.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getNetworkStatusCodes`(`input`: GetNetworkStatusCodes, `call`: CallSettings?) : StatusCodeMetrics {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_network_status_codes(
+                uniffiHandle,
+                
+        FfiConverterTypeGetNetworkStatusCodes.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferStatusCodeMetrics.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeStatusCodeMetrics.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the most requested paths over a period.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getNetworkTopPaths`(`input`: GetNetworkTopPaths, `call`: CallSettings?) : TopPaths {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_network_top_paths(
+                uniffiHandle,
+                
+        FfiConverterTypeGetNetworkTopPaths.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferTopPaths.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeTopPaths.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches a project: its state, image, domain, plan, instances and storage.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getProject`(`input`: GetProject, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_project(
+                uniffiHandle,
+                
+        FfiConverterTypeGetProject.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads the storage size and how much of it is used.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getStorageUsage`(`input`: GetStorageUsage, `call`: CallSettings?) : Storage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_get_storage_usage(
+                uniffiHandle,
+                
+        FfiConverterTypeGetStorageUsage.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferStorage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeStorage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the project's deployments, newest first.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listDeployments`(`input`: ListDeployments, `call`: CallSettings?) : List<Deployment> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_list_deployments(
+                uniffiHandle,
+                
+        FfiConverterTypeListDeployments.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeDeployment.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the organization's projects, a page at a time (as the CLI's `projects` does).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listProjects`(`input`: ListProjects, `call`: CallSettings?) : ProjectPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_list_projects(
+                uniffiHandle,
+                
+        FfiConverterTypeListProjects.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProjectPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProjectPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Resumes a stopped project (a conflict if it is running).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resumeProject`(`input`: ResumeProject, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_resume_project(
+                uniffiHandle,
+                
+        FfiConverterTypeResumeProject.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Stops a running project (a conflict if it is stopped already).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `stopProject`(`input`: StopProject, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_stop_project(
+                uniffiHandle,
+                
+        FfiConverterTypeStopProject.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes the project's domain.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateDomain`(`input`: UpdateDomain, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_domain(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateDomain.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets and removes environment variables; the others stay as they are.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateEnvs`(`input`: UpdateEnvs, `call`: CallSettings?) : EnvVars {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_envs(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateEnvs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferEnvVars.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeEnvVars.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deploys a new image; the deployment is recorded in the project's history.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateImage`(`input`: UpdateImage, `call`: CallSettings?) : Deployment {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_image(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateImage.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDeployment.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDeployment.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Scales the project (payment required past the plan's ceiling).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateInstances`(`input`: UpdateInstances, `call`: CallSettings?) : Instances {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_instances(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateInstances.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInstances.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInstances.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes a project's description.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateProjectDescription`(`input`: UpdateProjectDescription, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_project_description(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateProjectDescription.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Renames a project.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateProjectName`(`input`: UpdateProjectName, `call`: CallSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_project_name(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateProjectName.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Resizes the project's storage (payment required past the plan's ceiling).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateStorageSize`(`input`: UpdateStorageSize, `call`: CallSettings?) : Storage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_update_storage_size(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateStorageSize.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferStorage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeStorage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeZenifra: FfiConverter<Zenifra, Long> {
+    override fun lower(value: Zenifra): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Zenifra {
+        return Zenifra(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Zenifra {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Zenifra) = 8UL
+
+    override fun write(value: Zenifra, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A Zenovay client: websites, their settings and analytics.
+ */
+public interface ZenovayInterface {
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    fun `describe`(): kotlin.String
+    
+    /**
+     * Reads a website's analytics summary over a date range (the last 30 days by default).
+     */
+    suspend fun `getAnalytics`(`input`: GetAnalytics, `call`: CallSettings? = null): AnalyticsSummary
+    
+    /**
+     * Fetches one website and its settings.
+     */
+    suspend fun `getWebsite`(`input`: GetWebsite, `call`: CallSettings? = null): Website
+    
+    /**
+     * Lists the websites the credential can see.
+     */
+    suspend fun `listWebsites`(`call`: CallSettings? = null): List<Website>
+    
+    /**
+     * Changes a website's settings (a `write`, `admin` or `full_access` credential).
+     */
+    suspend fun `updateWebsite`(`input`: UpdateWebsite, `call`: CallSettings? = null): Website
+    
+    companion object
+}
+
+/**
+ * A Zenovay client: websites, their settings and analytics.
+ */
+open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     */
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ZkitException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_constructor_zenovay_new(
+    
+        
+        FfiConverterOptionalString.lower(`apiKey`),
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_zenovay(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_zenovay(handle, status)
+        }
+    }
+
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_call_json(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */override fun `describe`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_describe(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reads a website's analytics summary over a date range (the last 30 days by default).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getAnalytics`(`input`: GetAnalytics, `call`: CallSettings?) : AnalyticsSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_get_analytics(
+                uniffiHandle,
+                
+        FfiConverterTypeGetAnalytics.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAnalyticsSummary.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeAnalyticsSummary.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches one website and its settings.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getWebsite`(`input`: GetWebsite, `call`: CallSettings?) : Website {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_get_website(
+                uniffiHandle,
+                
+        FfiConverterTypeGetWebsite.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebsite.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebsite.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the websites the credential can see.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listWebsites`(`call`: CallSettings?) : List<Website> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_list_websites(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeWebsite.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes a website's settings (a `write`, `admin` or `full_access` credential).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateWebsite`(`input`: UpdateWebsite, `call`: CallSettings?) : Website {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_update_website(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateWebsite.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebsite.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebsite.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeZenovay: FfiConverter<Zenovay, Long> {
+    override fun lower(value: Zenovay): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Zenovay {
+        return Zenovay(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Zenovay {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Zenovay) = 8UL
+
+    override fun write(value: Zenovay, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
  */
 public interface ZerokieInterface {
@@ -1579,7 +3398,7 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else `ZEROKIE_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
      */
     constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
         this(UniffiWithHandle, 
@@ -2194,6 +4013,18 @@ data class ClientSettings (
      * Fixes the backoff jitter, for tests.
      */
     var `jitterSeed`: kotlin.ULong? = null 
+    , 
+    /**
+     * The header that carries the key, where the API accepts more than one: `x-api-key` or
+     * `authorization` (as `Authorization: Bearer`).
+     */
+    var `authHeader`: kotlin.String? = null 
+    , 
+    /**
+     * The API's own settings by their snake_case names, such as Zenifra's `organization_id`
+     * (sent as `x-organization-id`); a name the API does not know is refused.
+     */
+    var `apiSettings`: Map<kotlin.String, kotlin.String>? = null 
     
 ){
     
@@ -2217,6 +4048,8 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalMapStringString.read(buf),
         )
     }
 
@@ -2227,7 +4060,9 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.allocationSize(value.`deadlineMs`) +
             FfiConverterBoolean.allocationSize(value.`noTimeLimits`) +
             FfiConverterOptionalBoolean.allocationSize(value.`rateLimit`) +
-            FfiConverterOptionalULong.allocationSize(value.`jitterSeed`)
+            FfiConverterOptionalULong.allocationSize(value.`jitterSeed`) +
+            FfiConverterOptionalString.allocationSize(value.`authHeader`) +
+            FfiConverterOptionalMapStringString.allocationSize(value.`apiSettings`)
     )
 
     override fun write(value: ClientSettings, buf: ByteBuffer) {
@@ -2238,6 +4073,8 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterBoolean.write(value.`noTimeLimits`, buf)
             FfiConverterOptionalBoolean.write(value.`rateLimit`, buf)
             FfiConverterOptionalULong.write(value.`jitterSeed`, buf)
+            FfiConverterOptionalString.write(value.`authHeader`, buf)
+            FfiConverterOptionalMapStringString.write(value.`apiSettings`, buf)
     }
 }
 
@@ -3709,6 +5546,38 @@ public object FfiConverterOptionalTypeClientSettings: FfiConverterRustBuffer<Cli
 /**
  * @suppress
  */
+public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringString.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeApp: FfiConverterRustBuffer<List<App>> {
     override fun read(buf: ByteBuffer): List<App> {
         val len = buf.getInt()
@@ -3727,6 +5596,34 @@ public object FfiConverterSequenceTypeApp: FfiConverterRustBuffer<List<App>> {
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeApp.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDeployment: FfiConverterRustBuffer<List<Deployment>> {
+    override fun read(buf: ByteBuffer): List<Deployment> {
+        val len = buf.getInt()
+        return List<Deployment>(len) {
+            FfiConverterTypeDeployment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Deployment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDeployment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Deployment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDeployment.write(it, buf)
         }
     }
 }
@@ -3758,6 +5655,181 @@ public object FfiConverterSequenceTypeFileEntry: FfiConverterRustBuffer<List<Fil
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLogEntry: FfiConverterRustBuffer<List<LogEntry>> {
+    override fun read(buf: ByteBuffer): List<LogEntry> {
+        val len = buf.getInt()
+        return List<LogEntry>(len) {
+            FfiConverterTypeLogEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LogEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLogEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LogEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLogEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWebsite: FfiConverterRustBuffer<List<Website>> {
+    override fun read(buf: ByteBuffer): List<Website> {
+        val len = buf.getInt()
+        return List<Website>(len) {
+            FfiConverterTypeWebsite.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Website>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWebsite.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Website>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWebsite.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

@@ -977,6 +977,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 /**
  * @suppress
  */
+public object FfiConverterDouble: FfiConverter<Double, Double> {
+    override fun lift(value: Double): Double {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Double {
+        return buf.getDouble()
+    }
+
+    override fun lower(value: Double): Double {
+        return value
+    }
+
+    override fun allocationSize(value: Double) = 8UL
+
+    override fun write(value: Double, buf: ByteBuffer) {
+        buf.putDouble(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -1170,6 +1193,125 @@ public object FfiConverterTypeAddDomain: FfiConverterRustBuffer<AddDomain> {
 
 
 /**
+ * A website's traffic over a date range.
+ */
+data class AnalyticsSummary (
+    /**
+     * The website.
+     */
+    var `websiteId`: kotlin.String
+    , 
+    /**
+     * The first day (YYYY-MM-DD).
+     */
+    var `from`: kotlin.String
+    , 
+    /**
+     * The last day (YYYY-MM-DD).
+     */
+    var `to`: kotlin.String
+    , 
+    /**
+     * Unique visitors.
+     */
+    var `visitors`: kotlin.ULong
+    , 
+    /**
+     * Page views.
+     */
+    var `pageviews`: kotlin.ULong
+    , 
+    /**
+     * Sessions.
+     */
+    var `sessions`: kotlin.ULong
+    , 
+    /**
+     * Share of one-page sessions, from 0 to 1.
+     */
+    var `bounceRate`: kotlin.Double
+    , 
+    /**
+     * Mean session length in seconds.
+     */
+    var `avgSessionSeconds`: kotlin.Double
+    , 
+    /**
+     * The most viewed pages, most first.
+     */
+    var `topPages`: List<PageViews>
+    , 
+    /**
+     * The referrers sending most visitors, most first.
+     */
+    var `topReferrers`: List<ReferrerVisitors>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAnalyticsSummary: FfiConverterRustBuffer<AnalyticsSummary> {
+    override fun read(buf: ByteBuffer): AnalyticsSummary {
+        return AnalyticsSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterSequenceTypePageViews.read(buf),
+            FfiConverterSequenceTypeReferrerVisitors.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AnalyticsSummary) = (
+            FfiConverterString.allocationSize(value.`websiteId`) +
+            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterULong.allocationSize(value.`visitors`) +
+            FfiConverterULong.allocationSize(value.`pageviews`) +
+            FfiConverterULong.allocationSize(value.`sessions`) +
+            FfiConverterDouble.allocationSize(value.`bounceRate`) +
+            FfiConverterDouble.allocationSize(value.`avgSessionSeconds`) +
+            FfiConverterSequenceTypePageViews.allocationSize(value.`topPages`) +
+            FfiConverterSequenceTypeReferrerVisitors.allocationSize(value.`topReferrers`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: AnalyticsSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`websiteId`, buf)
+            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterULong.write(value.`visitors`, buf)
+            FfiConverterULong.write(value.`pageviews`, buf)
+            FfiConverterULong.write(value.`sessions`, buf)
+            FfiConverterDouble.write(value.`bounceRate`, buf)
+            FfiConverterDouble.write(value.`avgSessionSeconds`, buf)
+            FfiConverterSequenceTypePageViews.write(value.`topPages`, buf)
+            FfiConverterSequenceTypeReferrerVisitors.write(value.`topReferrers`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * An app, as created, listed or fetched. Fields the listing leaves out are `None`.
  */
 data class App (
@@ -1291,6 +1433,53 @@ public object FfiConverterTypeApp: FfiConverterRustBuffer<App> {
             FfiConverterOptionalString.write(value.`createdAt`, buf)
             FfiConverterOptionalString.write(value.`updatedAt`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `change_plan`.
+ */
+data class ChangePlan (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The plan to move to.
+     */
+    var `plan`: Plan
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChangePlan: FfiConverterRustBuffer<ChangePlan> {
+    override fun read(buf: ByteBuffer): ChangePlan {
+        return ChangePlan(
+            FfiConverterString.read(buf),
+            FfiConverterTypePlan.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChangePlan) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypePlan.allocationSize(value.`plan`)
+    )
+
+    override fun write(value: ChangePlan, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypePlan.write(value.`plan`, buf)
     }
 }
 
@@ -1596,6 +1785,53 @@ public object FfiConverterTypeDeployApp: FfiConverterRustBuffer<DeployApp> {
 
 
 /**
+ * Input of `deploy_branch`.
+ */
+data class DeployBranch (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The branch to deploy, such as `main`.
+     */
+    var `branch`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeployBranch: FfiConverterRustBuffer<DeployBranch> {
+    override fun read(buf: ByteBuffer): DeployBranch {
+        return DeployBranch(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeployBranch) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`branch`)
+    )
+
+    override fun write(value: DeployBranch, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`branch`, buf)
+    }
+}
+
+
+
+/**
  * A held deploy lock.
  */
 data class DeployLock (
@@ -1706,6 +1942,85 @@ public object FfiConverterTypeDeploySummary: FfiConverterRustBuffer<DeploySummar
 
 
 /**
+ * A deployment: an image update or a branch deploy.
+ */
+data class Deployment (
+    /**
+     * The deployment's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Building, live, …
+     */
+    var `status`: DeploymentStatus
+    , 
+    /**
+     * The image deployed.
+     */
+    var `image`: kotlin.String? = null 
+    , 
+    /**
+     * The branch deployed.
+     */
+    var `branch`: kotlin.String? = null 
+    , 
+    /**
+     * When it started (RFC 3339).
+     */
+    var `createdAt`: kotlin.String
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeployment: FfiConverterRustBuffer<Deployment> {
+    override fun read(buf: ByteBuffer): Deployment {
+        return Deployment(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDeploymentStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Deployment) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeDeploymentStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`branch`) +
+            FfiConverterString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Deployment, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeDeploymentStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`branch`, buf)
+            FfiConverterString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * A custom domain of a static app.
  */
 data class Domain (
@@ -1762,6 +2077,53 @@ public object FfiConverterTypeDomain: FfiConverterRustBuffer<Domain> {
             FfiConverterString.write(value.`domain`, buf)
             FfiConverterString.write(value.`cnameTarget`, buf)
             FfiConverterTypeTlsStatus.write(value.`tlsStatus`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A project's environment variables.
+ */
+data class EnvVars (
+    /**
+     * Name to value.
+     */
+    var `envs`: StringMap
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEnvVars: FfiConverterRustBuffer<EnvVars> {
+    override fun read(buf: ByteBuffer): EnvVars {
+        return EnvVars(
+            FfiConverterTypeStringMap.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EnvVars) = (
+            FfiConverterTypeStringMap.allocationSize(value.`envs`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: EnvVars, buf: ByteBuffer) {
+            FfiConverterTypeStringMap.write(value.`envs`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
     }
 }
@@ -1974,6 +2336,61 @@ public object FfiConverterTypeFinalizedDeploy: FfiConverterRustBuffer<FinalizedD
 
 
 /**
+ * Input of `get_analytics`: a website and an optional date range (both days included).
+ */
+data class GetAnalytics (
+    /**
+     * The website's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The first day, `YYYY-MM-DD` (default 30 days before `to`).
+     */
+    var `from`: kotlin.String? = null 
+    , 
+    /**
+     * The last day, `YYYY-MM-DD` (default today).
+     */
+    var `to`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetAnalytics: FfiConverterRustBuffer<GetAnalytics> {
+    override fun read(buf: ByteBuffer): GetAnalytics {
+        return GetAnalytics(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetAnalytics) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`from`) +
+            FfiConverterOptionalString.allocationSize(value.`to`)
+    )
+
+    override fun write(value: GetAnalytics, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`from`, buf)
+            FfiConverterOptionalString.write(value.`to`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_app`.
  */
 data class GetApp (
@@ -2013,6 +2430,617 @@ public object FfiConverterTypeGetApp: FfiConverterRustBuffer<GetApp> {
 
 
 /**
+ * Input of `get_envs`.
+ */
+data class GetEnvs (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetEnvs: FfiConverterRustBuffer<GetEnvs> {
+    override fun read(buf: ByteBuffer): GetEnvs {
+        return GetEnvs(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetEnvs) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetEnvs, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_instances`.
+ */
+data class GetInstances (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetInstances: FfiConverterRustBuffer<GetInstances> {
+    override fun read(buf: ByteBuffer): GetInstances {
+        return GetInstances(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetInstances) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetInstances, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_logs`.
+ */
+data class GetLogs (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * How many of the latest lines, 1 to 1000 (default 100).
+     */
+    var `limit`: kotlin.UInt? = null 
+    , 
+    /**
+     * Only lines of this level: `info`, `warn` or `error`.
+     */
+    var `level`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetLogs: FfiConverterRustBuffer<GetLogs> {
+    override fun read(buf: ByteBuffer): GetLogs {
+        return GetLogs(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetLogs) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`) +
+            FfiConverterOptionalString.allocationSize(value.`level`)
+    )
+
+    override fun write(value: GetLogs, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+            FfiConverterOptionalString.write(value.`level`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_metrics`.
+ */
+data class GetMetrics (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    var `period`: Period? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetMetrics: FfiConverterRustBuffer<GetMetrics> {
+    override fun read(buf: ByteBuffer): GetMetrics {
+        return GetMetrics(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypePeriod.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetMetrics) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalTypePeriod.allocationSize(value.`period`)
+    )
+
+    override fun write(value: GetMetrics, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_network_latency`.
+ */
+data class GetNetworkLatency (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    var `period`: Period? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetNetworkLatency: FfiConverterRustBuffer<GetNetworkLatency> {
+    override fun read(buf: ByteBuffer): GetNetworkLatency {
+        return GetNetworkLatency(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypePeriod.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetNetworkLatency) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalTypePeriod.allocationSize(value.`period`)
+    )
+
+    override fun write(value: GetNetworkLatency, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_network_requests`.
+ */
+data class GetNetworkRequests (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    var `period`: Period? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetNetworkRequests: FfiConverterRustBuffer<GetNetworkRequests> {
+    override fun read(buf: ByteBuffer): GetNetworkRequests {
+        return GetNetworkRequests(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypePeriod.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetNetworkRequests) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalTypePeriod.allocationSize(value.`period`)
+    )
+
+    override fun write(value: GetNetworkRequests, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_network_status_codes`.
+ */
+data class GetNetworkStatusCodes (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    var `period`: Period? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetNetworkStatusCodes: FfiConverterRustBuffer<GetNetworkStatusCodes> {
+    override fun read(buf: ByteBuffer): GetNetworkStatusCodes {
+        return GetNetworkStatusCodes(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypePeriod.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetNetworkStatusCodes) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalTypePeriod.allocationSize(value.`period`)
+    )
+
+    override fun write(value: GetNetworkStatusCodes, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_network_top_paths`.
+ */
+data class GetNetworkTopPaths (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The window: `1h` (default), `24h`, `7d` or `30d`.
+     */
+    var `period`: Period? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetNetworkTopPaths: FfiConverterRustBuffer<GetNetworkTopPaths> {
+    override fun read(buf: ByteBuffer): GetNetworkTopPaths {
+        return GetNetworkTopPaths(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypePeriod.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetNetworkTopPaths) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalTypePeriod.allocationSize(value.`period`)
+    )
+
+    override fun write(value: GetNetworkTopPaths, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_project`.
+ */
+data class GetProject (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetProject: FfiConverterRustBuffer<GetProject> {
+    override fun read(buf: ByteBuffer): GetProject {
+        return GetProject(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetProject) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetProject, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_storage_usage`.
+ */
+data class GetStorageUsage (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetStorageUsage: FfiConverterRustBuffer<GetStorageUsage> {
+    override fun read(buf: ByteBuffer): GetStorageUsage {
+        return GetStorageUsage(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetStorageUsage) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetStorageUsage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_website`.
+ */
+data class GetWebsite (
+    /**
+     * The website's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetWebsite: FfiConverterRustBuffer<GetWebsite> {
+    override fun read(buf: ByteBuffer): GetWebsite {
+        return GetWebsite(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetWebsite) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetWebsite, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * How many instances a project runs.
+ */
+data class Instances (
+    /**
+     * Instances running (or to run, once resumed).
+     */
+    var `count`: kotlin.UInt
+    , 
+    /**
+     * The most the plan allows.
+     */
+    var `max`: kotlin.UInt? = null 
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInstances: FfiConverterRustBuffer<Instances> {
+    override fun read(buf: ByteBuffer): Instances {
+        return Instances(
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Instances) = (
+            FfiConverterUInt.allocationSize(value.`count`) +
+            FfiConverterOptionalUInt.allocationSize(value.`max`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Instances, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`count`, buf)
+            FfiConverterOptionalUInt.write(value.`max`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Response-time percentiles over a period, in milliseconds.
+ */
+data class LatencyMetrics (
+    /**
+     * The window.
+     */
+    var `period`: Period
+    , 
+    /**
+     * The median.
+     */
+    var `p50Ms`: kotlin.Double
+    , 
+    /**
+     * The 90th percentile.
+     */
+    var `p90Ms`: kotlin.Double
+    , 
+    /**
+     * The 99th percentile.
+     */
+    var `p99Ms`: kotlin.Double
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLatencyMetrics: FfiConverterRustBuffer<LatencyMetrics> {
+    override fun read(buf: ByteBuffer): LatencyMetrics {
+        return LatencyMetrics(
+            FfiConverterTypePeriod.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LatencyMetrics) = (
+            FfiConverterTypePeriod.allocationSize(value.`period`) +
+            FfiConverterDouble.allocationSize(value.`p50Ms`) +
+            FfiConverterDouble.allocationSize(value.`p90Ms`) +
+            FfiConverterDouble.allocationSize(value.`p99Ms`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: LatencyMetrics, buf: ByteBuffer) {
+            FfiConverterTypePeriod.write(value.`period`, buf)
+            FfiConverterDouble.write(value.`p50Ms`, buf)
+            FfiConverterDouble.write(value.`p90Ms`, buf)
+            FfiConverterDouble.write(value.`p99Ms`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * Input of `list_apps`: none.
  */
 class ListApps {
@@ -2038,6 +3066,45 @@ public object FfiConverterTypeListApps: FfiConverterRustBuffer<ListApps> {
     override fun allocationSize(value: ListApps) = 0UL
 
     override fun write(value: ListApps, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
+ * Input of `list_deployments`.
+ */
+data class ListDeployments (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListDeployments: FfiConverterRustBuffer<ListDeployments> {
+    override fun read(buf: ByteBuffer): ListDeployments {
+        return ListDeployments(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListDeployments) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: ListDeployments, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -2077,6 +3144,613 @@ public object FfiConverterTypeListFiles: FfiConverterRustBuffer<ListFiles> {
 
     override fun write(value: ListFiles, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_projects`: an optional type filter and page.
+ */
+data class ListProjects (
+    /**
+     * Only projects of this type.
+     */
+    var `kind`: ProjectType? = null 
+    , 
+    /**
+     * The page, from 1 (default 1).
+     */
+    var `page`: kotlin.UInt? = null 
+    , 
+    /**
+     * Projects per page, 1 to 100 (the server's default when unset).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListProjects: FfiConverterRustBuffer<ListProjects> {
+    override fun read(buf: ByteBuffer): ListProjects {
+        return ListProjects(
+            FfiConverterOptionalTypeProjectType.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListProjects) = (
+            FfiConverterOptionalTypeProjectType.allocationSize(value.`kind`) +
+            FfiConverterOptionalUInt.allocationSize(value.`page`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListProjects, buf: ByteBuffer) {
+            FfiConverterOptionalTypeProjectType.write(value.`kind`, buf)
+            FfiConverterOptionalUInt.write(value.`page`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_websites`: none.
+ */
+class ListWebsites {
+    override fun equals(other: Any?): Boolean {
+        return other is ListWebsites
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListWebsites: FfiConverterRustBuffer<ListWebsites> {
+    override fun read(buf: ByteBuffer): ListWebsites {
+        return ListWebsites()
+    }
+
+    override fun allocationSize(value: ListWebsites) = 0UL
+
+    override fun write(value: ListWebsites, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
+ * A log line.
+ */
+data class LogEntry (
+    /**
+     * When it was written (RFC 3339).
+     */
+    var `timestamp`: kotlin.String
+    , 
+    /**
+     * `info`, `warn`, `error`, …
+     */
+    var `level`: kotlin.String
+    , 
+    /**
+     * The line.
+     */
+    var `message`: kotlin.String
+    , 
+    /**
+     * The instance that wrote it.
+     */
+    var `instance`: kotlin.String? = null 
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogEntry: FfiConverterRustBuffer<LogEntry> {
+    override fun read(buf: ByteBuffer): LogEntry {
+        return LogEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LogEntry) = (
+            FfiConverterString.allocationSize(value.`timestamp`) +
+            FfiConverterString.allocationSize(value.`level`) +
+            FfiConverterString.allocationSize(value.`message`) +
+            FfiConverterOptionalString.allocationSize(value.`instance`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: LogEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`timestamp`, buf)
+            FfiConverterString.write(value.`level`, buf)
+            FfiConverterString.write(value.`message`, buf)
+            FfiConverterOptionalString.write(value.`instance`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Resource and traffic figures of a project over a period.
+ */
+data class Metrics (
+    /**
+     * The window, such as `1h`.
+     */
+    var `period`: Period
+    , 
+    /**
+     * Average CPU use, in percent of what the instances have.
+     */
+    var `cpuPercent`: kotlin.Double
+    , 
+    /**
+     * Average memory in use, in MB.
+     */
+    var `memoryMb`: kotlin.Double
+    , 
+    /**
+     * Requests served.
+     */
+    var `requests`: kotlin.ULong
+    , 
+    /**
+     * Instances running.
+     */
+    var `instances`: kotlin.UInt
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMetrics: FfiConverterRustBuffer<Metrics> {
+    override fun read(buf: ByteBuffer): Metrics {
+        return Metrics(
+            FfiConverterTypePeriod.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Metrics) = (
+            FfiConverterTypePeriod.allocationSize(value.`period`) +
+            FfiConverterDouble.allocationSize(value.`cpuPercent`) +
+            FfiConverterDouble.allocationSize(value.`memoryMb`) +
+            FfiConverterULong.allocationSize(value.`requests`) +
+            FfiConverterUInt.allocationSize(value.`instances`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Metrics, buf: ByteBuffer) {
+            FfiConverterTypePeriod.write(value.`period`, buf)
+            FfiConverterDouble.write(value.`cpuPercent`, buf)
+            FfiConverterDouble.write(value.`memoryMb`, buf)
+            FfiConverterULong.write(value.`requests`, buf)
+            FfiConverterUInt.write(value.`instances`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Views of one page.
+ */
+data class PageViews (
+    /**
+     * The page's path.
+     */
+    var `path`: kotlin.String
+    , 
+    /**
+     * Views in the range.
+     */
+    var `pageviews`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePageViews: FfiConverterRustBuffer<PageViews> {
+    override fun read(buf: ByteBuffer): PageViews {
+        return PageViews(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PageViews) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterULong.allocationSize(value.`pageviews`)
+    )
+
+    override fun write(value: PageViews, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterULong.write(value.`pageviews`, buf)
+    }
+}
+
+
+
+/**
+ * One path's traffic.
+ */
+data class PathTraffic (
+    /**
+     * The request path, such as `/api/orders`.
+     */
+    var `path`: kotlin.String
+    , 
+    /**
+     * Requests to it.
+     */
+    var `requests`: kotlin.ULong
+    , 
+    /**
+     * Its median response time, in milliseconds.
+     */
+    var `p50Ms`: kotlin.Double? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePathTraffic: FfiConverterRustBuffer<PathTraffic> {
+    override fun read(buf: ByteBuffer): PathTraffic {
+        return PathTraffic(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PathTraffic) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterULong.allocationSize(value.`requests`) +
+            FfiConverterOptionalDouble.allocationSize(value.`p50Ms`)
+    )
+
+    override fun write(value: PathTraffic, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterULong.write(value.`requests`, buf)
+            FfiConverterOptionalDouble.write(value.`p50Ms`, buf)
+    }
+}
+
+
+
+/**
+ * A project.
+ */
+data class Project (
+    /**
+     * The project's id, as in `/project/:id`.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its description.
+     */
+    var `description`: kotlin.String? = null 
+    , 
+    /**
+     * HTTP service or worker.
+     */
+    var `kind`: ProjectType? = null 
+    , 
+    /**
+     * Running, stopped, …
+     */
+    var `state`: ProjectState
+    , 
+    /**
+     * The image it runs.
+     */
+    var `image`: kotlin.String? = null 
+    , 
+    /**
+     * The branch it was last deployed from.
+     */
+    var `branch`: kotlin.String? = null 
+    , 
+    /**
+     * Its domain.
+     */
+    var `domain`: kotlin.String? = null 
+    , 
+    /**
+     * Its plan.
+     */
+    var `plan`: Plan? = null 
+    , 
+    /**
+     * Instances it runs.
+     */
+    var `instances`: kotlin.UInt? = null 
+    , 
+    /**
+     * Storage size in GB.
+     */
+    var `storageGb`: kotlin.UInt? = null 
+    , 
+    /**
+     * The organization it belongs to.
+     */
+    var `organizationId`: kotlin.String? = null 
+    , 
+    /**
+     * When it was created (RFC 3339).
+     */
+    var `createdAt`: kotlin.String? = null 
+    , 
+    /**
+     * When it last changed (RFC 3339).
+     */
+    var `updatedAt`: kotlin.String? = null 
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProject: FfiConverterRustBuffer<Project> {
+    override fun read(buf: ByteBuffer): Project {
+        return Project(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeProjectType.read(buf),
+            FfiConverterTypeProjectState.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypePlan.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Project) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalTypeProjectType.allocationSize(value.`kind`) +
+            FfiConverterTypeProjectState.allocationSize(value.`state`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`branch`) +
+            FfiConverterOptionalString.allocationSize(value.`domain`) +
+            FfiConverterOptionalTypePlan.allocationSize(value.`plan`) +
+            FfiConverterOptionalUInt.allocationSize(value.`instances`) +
+            FfiConverterOptionalUInt.allocationSize(value.`storageGb`) +
+            FfiConverterOptionalString.allocationSize(value.`organizationId`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalString.allocationSize(value.`updatedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Project, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalTypeProjectType.write(value.`kind`, buf)
+            FfiConverterTypeProjectState.write(value.`state`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`branch`, buf)
+            FfiConverterOptionalString.write(value.`domain`, buf)
+            FfiConverterOptionalTypePlan.write(value.`plan`, buf)
+            FfiConverterOptionalUInt.write(value.`instances`, buf)
+            FfiConverterOptionalUInt.write(value.`storageGb`, buf)
+            FfiConverterOptionalString.write(value.`organizationId`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterOptionalString.write(value.`updatedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * One page of the project list.
+ */
+data class ProjectPage (
+    /**
+     * The projects on this page.
+     */
+    var `data`: List<Project>
+    , 
+    /**
+     * The page number, from 1.
+     */
+    var `page`: kotlin.UInt
+    , 
+    /**
+     * Projects per page.
+     */
+    var `limit`: kotlin.UInt
+    , 
+    /**
+     * Projects in all pages.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProjectPage: FfiConverterRustBuffer<ProjectPage> {
+    override fun read(buf: ByteBuffer): ProjectPage {
+        return ProjectPage(
+            FfiConverterSequenceTypeProject.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProjectPage) = (
+            FfiConverterSequenceTypeProject.allocationSize(value.`data`) +
+            FfiConverterUInt.allocationSize(value.`page`) +
+            FfiConverterUInt.allocationSize(value.`limit`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ProjectPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeProject.write(value.`data`, buf)
+            FfiConverterUInt.write(value.`page`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Visitors from one referrer.
+ */
+data class ReferrerVisitors (
+    /**
+     * The referring host, or `direct`.
+     */
+    var `referrer`: kotlin.String
+    , 
+    /**
+     * Visitors it sent.
+     */
+    var `visitors`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReferrerVisitors: FfiConverterRustBuffer<ReferrerVisitors> {
+    override fun read(buf: ByteBuffer): ReferrerVisitors {
+        return ReferrerVisitors(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReferrerVisitors) = (
+            FfiConverterString.allocationSize(value.`referrer`) +
+            FfiConverterULong.allocationSize(value.`visitors`)
+    )
+
+    override fun write(value: ReferrerVisitors, buf: ByteBuffer) {
+            FfiConverterString.write(value.`referrer`, buf)
+            FfiConverterULong.write(value.`visitors`, buf)
     }
 }
 
@@ -2232,6 +3906,814 @@ public object FfiConverterTypeRenewDeployLock: FfiConverterRustBuffer<RenewDeplo
 
 
 /**
+ * HTTP requests over a period.
+ */
+data class RequestMetrics (
+    /**
+     * The window.
+     */
+    var `period`: Period
+    , 
+    /**
+     * Requests in the window.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The window in equal slots, oldest first.
+     */
+    var `series`: List<RequestPoint>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestMetrics: FfiConverterRustBuffer<RequestMetrics> {
+    override fun read(buf: ByteBuffer): RequestMetrics {
+        return RequestMetrics(
+            FfiConverterTypePeriod.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeRequestPoint.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RequestMetrics) = (
+            FfiConverterTypePeriod.allocationSize(value.`period`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterSequenceTypeRequestPoint.allocationSize(value.`series`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: RequestMetrics, buf: ByteBuffer) {
+            FfiConverterTypePeriod.write(value.`period`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterSequenceTypeRequestPoint.write(value.`series`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Requests in one slot of a time series.
+ */
+data class RequestPoint (
+    /**
+     * The slot's start (RFC 3339).
+     */
+    var `timestamp`: kotlin.String
+    , 
+    /**
+     * Requests in the slot.
+     */
+    var `count`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestPoint: FfiConverterRustBuffer<RequestPoint> {
+    override fun read(buf: ByteBuffer): RequestPoint {
+        return RequestPoint(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RequestPoint) = (
+            FfiConverterString.allocationSize(value.`timestamp`) +
+            FfiConverterULong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: RequestPoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`timestamp`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `resume_project`.
+ */
+data class ResumeProject (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResumeProject: FfiConverterRustBuffer<ResumeProject> {
+    override fun read(buf: ByteBuffer): ResumeProject {
+        return ResumeProject(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResumeProject) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: ResumeProject, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Responses by HTTP status over a period.
+ */
+data class StatusCodeMetrics (
+    /**
+     * The window.
+     */
+    var `period`: Period
+    , 
+    /**
+     * One entry per status seen, most frequent first.
+     */
+    var `codes`: List<StatusCount>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusCodeMetrics: FfiConverterRustBuffer<StatusCodeMetrics> {
+    override fun read(buf: ByteBuffer): StatusCodeMetrics {
+        return StatusCodeMetrics(
+            FfiConverterTypePeriod.read(buf),
+            FfiConverterSequenceTypeStatusCount.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusCodeMetrics) = (
+            FfiConverterTypePeriod.allocationSize(value.`period`) +
+            FfiConverterSequenceTypeStatusCount.allocationSize(value.`codes`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: StatusCodeMetrics, buf: ByteBuffer) {
+            FfiConverterTypePeriod.write(value.`period`, buf)
+            FfiConverterSequenceTypeStatusCount.write(value.`codes`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Responses with one status.
+ */
+data class StatusCount (
+    /**
+     * The HTTP status.
+     */
+    var `status`: kotlin.UShort
+    , 
+    /**
+     * Responses with it.
+     */
+    var `count`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusCount: FfiConverterRustBuffer<StatusCount> {
+    override fun read(buf: ByteBuffer): StatusCount {
+        return StatusCount(
+            FfiConverterUShort.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusCount) = (
+            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterULong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: StatusCount, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `stop_project`.
+ */
+data class StopProject (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStopProject: FfiConverterRustBuffer<StopProject> {
+    override fun read(buf: ByteBuffer): StopProject {
+        return StopProject(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StopProject) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: StopProject, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * A project's storage: its size and how much is used.
+ */
+data class Storage (
+    /**
+     * The size, in GB.
+     */
+    var `sizeGb`: kotlin.UInt
+    , 
+    /**
+     * In use, in GB.
+     */
+    var `usedGb`: kotlin.Double
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStorage: FfiConverterRustBuffer<Storage> {
+    override fun read(buf: ByteBuffer): Storage {
+        return Storage(
+            FfiConverterUInt.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Storage) = (
+            FfiConverterUInt.allocationSize(value.`sizeGb`) +
+            FfiConverterDouble.allocationSize(value.`usedGb`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Storage, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`sizeGb`, buf)
+            FfiConverterDouble.write(value.`usedGb`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The most requested paths over a period.
+ */
+data class TopPaths (
+    /**
+     * The window.
+     */
+    var `period`: Period
+    , 
+    /**
+     * The paths, most requested first.
+     */
+    var `paths`: List<PathTraffic>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTopPaths: FfiConverterRustBuffer<TopPaths> {
+    override fun read(buf: ByteBuffer): TopPaths {
+        return TopPaths(
+            FfiConverterTypePeriod.read(buf),
+            FfiConverterSequenceTypePathTraffic.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TopPaths) = (
+            FfiConverterTypePeriod.allocationSize(value.`period`) +
+            FfiConverterSequenceTypePathTraffic.allocationSize(value.`paths`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: TopPaths, buf: ByteBuffer) {
+            FfiConverterTypePeriod.write(value.`period`, buf)
+            FfiConverterSequenceTypePathTraffic.write(value.`paths`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_domain`.
+ */
+data class UpdateDomain (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The domain, such as `app.example.com`.
+     */
+    var `domain`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateDomain: FfiConverterRustBuffer<UpdateDomain> {
+    override fun read(buf: ByteBuffer): UpdateDomain {
+        return UpdateDomain(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateDomain) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`domain`)
+    )
+
+    override fun write(value: UpdateDomain, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`domain`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_envs`: variables to set and names to remove; the others stay.
+ */
+data class UpdateEnvs (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Name to value, added or replaced.
+     */
+    var `envs`: StringMap
+    , 
+    /**
+     * Names to remove.
+     */
+    var `unset`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateEnvs: FfiConverterRustBuffer<UpdateEnvs> {
+    override fun read(buf: ByteBuffer): UpdateEnvs {
+        return UpdateEnvs(
+            FfiConverterString.read(buf),
+            FfiConverterTypeStringMap.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateEnvs) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeStringMap.allocationSize(value.`envs`) +
+            FfiConverterSequenceString.allocationSize(value.`unset`)
+    )
+
+    override fun write(value: UpdateEnvs, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeStringMap.write(value.`envs`, buf)
+            FfiConverterSequenceString.write(value.`unset`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_image`: deploys the image.
+ */
+data class UpdateImage (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The image, such as `registry.example.com/web:1.4.2`.
+     */
+    var `image`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateImage: FfiConverterRustBuffer<UpdateImage> {
+    override fun read(buf: ByteBuffer): UpdateImage {
+        return UpdateImage(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateImage) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`image`)
+    )
+
+    override fun write(value: UpdateImage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`image`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_instances`.
+ */
+data class UpdateInstances (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * How many instances to run, from 1 (stop the project to run none).
+     */
+    var `count`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateInstances: FfiConverterRustBuffer<UpdateInstances> {
+    override fun read(buf: ByteBuffer): UpdateInstances {
+        return UpdateInstances(
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateInstances) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterUInt.allocationSize(value.`count`)
+    )
+
+    override fun write(value: UpdateInstances, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterUInt.write(value.`count`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_project_description`.
+ */
+data class UpdateProjectDescription (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The new description; empty clears it.
+     */
+    var `description`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateProjectDescription: FfiConverterRustBuffer<UpdateProjectDescription> {
+    override fun read(buf: ByteBuffer): UpdateProjectDescription {
+        return UpdateProjectDescription(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateProjectDescription) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`description`)
+    )
+
+    override fun write(value: UpdateProjectDescription, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`description`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_project_name`.
+ */
+data class UpdateProjectName (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The new name.
+     */
+    var `name`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateProjectName: FfiConverterRustBuffer<UpdateProjectName> {
+    override fun read(buf: ByteBuffer): UpdateProjectName {
+        return UpdateProjectName(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateProjectName) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`)
+    )
+
+    override fun write(value: UpdateProjectName, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_storage_size`.
+ */
+data class UpdateStorageSize (
+    /**
+     * The project's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The new size in GB, from 1.
+     */
+    var `sizeGb`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateStorageSize: FfiConverterRustBuffer<UpdateStorageSize> {
+    override fun read(buf: ByteBuffer): UpdateStorageSize {
+        return UpdateStorageSize(
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateStorageSize) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterUInt.allocationSize(value.`sizeGb`)
+    )
+
+    override fun write(value: UpdateStorageSize, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterUInt.write(value.`sizeGb`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_website`: the settings to change; the others stay.
+ */
+data class UpdateWebsite (
+    /**
+     * The website's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * A new display name.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * A new domain.
+     */
+    var `domain`: kotlin.String? = null 
+    , 
+    /**
+     * A new time zone, such as `Europe/Lisbon`.
+     */
+    var `timezone`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the dashboard is public.
+     */
+    var `public`: kotlin.Boolean? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateWebsite: FfiConverterRustBuffer<UpdateWebsite> {
+    override fun read(buf: ByteBuffer): UpdateWebsite {
+        return UpdateWebsite(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateWebsite) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`domain`) +
+            FfiConverterOptionalString.allocationSize(value.`timezone`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`public`)
+    )
+
+    override fun write(value: UpdateWebsite, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`domain`, buf)
+            FfiConverterOptionalString.write(value.`timezone`, buf)
+            FfiConverterOptionalBoolean.write(value.`public`, buf)
+    }
+}
+
+
+
+/**
  * Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
  * unless one is given.
  */
@@ -2290,6 +4772,93 @@ public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterTypeBytes.write(value.`content`, buf)
             FfiConverterOptionalString.write(value.`contentType`, buf)
+    }
+}
+
+
+
+/**
+ * A tracked website.
+ */
+data class Website (
+    /**
+     * The website's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its display name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The domain it tracks, such as `shop.example.com`.
+     */
+    var `domain`: kotlin.String
+    , 
+    /**
+     * The time zone its reports use, such as `Europe/Lisbon`.
+     */
+    var `timezone`: kotlin.String? = null 
+    , 
+    /**
+     * Whether its dashboard is public.
+     */
+    var `public`: kotlin.Boolean? = null 
+    , 
+    /**
+     * When it was added (RFC 3339).
+     */
+    var `createdAt`: kotlin.String? = null 
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWebsite: FfiConverterRustBuffer<Website> {
+    override fun read(buf: ByteBuffer): Website {
+        return Website(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Website) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`domain`) +
+            FfiConverterOptionalString.allocationSize(value.`timezone`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`public`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Website, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`domain`, buf)
+            FfiConverterOptionalString.write(value.`timezone`, buf)
+            FfiConverterOptionalBoolean.write(value.`public`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
     }
 }
 
@@ -2528,6 +5097,637 @@ public object FfiConverterTypeAppType : FfiConverterRustBuffer<AppType>{
 
 
 /**
+ * Where a deployment is.
+ */
+sealed class DeploymentStatus {
+    
+    /**
+     * Building or rolling out.
+     */
+    object Building : DeploymentStatus()
+    
+    
+    /**
+     * Serving now.
+     */
+    object Live : DeploymentStatus()
+    
+    
+    /**
+     * Replaced by a later deployment.
+     */
+    object Superseded : DeploymentStatus()
+    
+    
+    /**
+     * Did not go live.
+     */
+    object Failed : DeploymentStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : DeploymentStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeploymentStatus : FfiConverterRustBuffer<DeploymentStatus>{
+    override fun read(buf: ByteBuffer): DeploymentStatus {
+        return when(buf.getInt()) {
+            1 -> DeploymentStatus.Building
+            2 -> DeploymentStatus.Live
+            3 -> DeploymentStatus.Superseded
+            4 -> DeploymentStatus.Failed
+            5 -> DeploymentStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DeploymentStatus): ULong = when(value) {
+        is DeploymentStatus.Building -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeploymentStatus.Live -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeploymentStatus.Superseded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeploymentStatus.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeploymentStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: DeploymentStatus, buf: ByteBuffer) {
+        when(value) {
+            is DeploymentStatus.Building -> {
+                buf.putInt(1)
+                Unit
+            }
+            is DeploymentStatus.Live -> {
+                buf.putInt(2)
+                Unit
+            }
+            is DeploymentStatus.Superseded -> {
+                buf.putInt(3)
+                Unit
+            }
+            is DeploymentStatus.Failed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is DeploymentStatus.Unknown -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The window a metric covers.
+ */
+sealed class Period {
+    
+    /**
+     * The last hour.
+     */
+    object Hour : Period()
+    
+    
+    /**
+     * The last 24 hours.
+     */
+    object Day : Period()
+    
+    
+    /**
+     * The last 7 days.
+     */
+    object Week : Period()
+    
+    
+    /**
+     * The last 30 days.
+     */
+    object Month : Period()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : Period()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePeriod : FfiConverterRustBuffer<Period>{
+    override fun read(buf: ByteBuffer): Period {
+        return when(buf.getInt()) {
+            1 -> Period.Hour
+            2 -> Period.Day
+            3 -> Period.Week
+            4 -> Period.Month
+            5 -> Period.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Period): ULong = when(value) {
+        is Period.Hour -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Period.Day -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Period.Week -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Period.Month -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Period.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: Period, buf: ByteBuffer) {
+        when(value) {
+            is Period.Hour -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Period.Day -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Period.Week -> {
+                buf.putInt(3)
+                Unit
+            }
+            is Period.Month -> {
+                buf.putInt(4)
+                Unit
+            }
+            is Period.Unknown -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A billing plan; it caps instances and storage.
+ */
+sealed class Plan {
+    
+    /**
+     * One instance, 1 GB of storage.
+     */
+    object Free : Plan()
+    
+    
+    /**
+     * Up to 3 instances and 10 GB.
+     */
+    object Starter : Plan()
+    
+    
+    /**
+     * Up to 10 instances and 100 GB.
+     */
+    object Pro : Plan()
+    
+    
+    /**
+     * Up to 50 instances and 1000 GB.
+     */
+    object Business : Plan()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : Plan()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlan : FfiConverterRustBuffer<Plan>{
+    override fun read(buf: ByteBuffer): Plan {
+        return when(buf.getInt()) {
+            1 -> Plan.Free
+            2 -> Plan.Starter
+            3 -> Plan.Pro
+            4 -> Plan.Business
+            5 -> Plan.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Plan): ULong = when(value) {
+        is Plan.Free -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Plan.Starter -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Plan.Pro -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Plan.Business -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Plan.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: Plan, buf: ByteBuffer) {
+        when(value) {
+            is Plan.Free -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Plan.Starter -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Plan.Pro -> {
+                buf.putInt(3)
+                Unit
+            }
+            is Plan.Business -> {
+                buf.putInt(4)
+                Unit
+            }
+            is Plan.Unknown -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Whether a project serves.
+ */
+sealed class ProjectState {
+    
+    /**
+     * Serving.
+     */
+    object Running : ProjectState()
+    
+    
+    /**
+     * Stopped; resume it to serve again.
+     */
+    object Stopped : ProjectState()
+    
+    
+    /**
+     * A deploy is rolling out.
+     */
+    object Deploying : ProjectState()
+    
+    
+    /**
+     * The last deploy failed.
+     */
+    object Failed : ProjectState()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : ProjectState()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProjectState : FfiConverterRustBuffer<ProjectState>{
+    override fun read(buf: ByteBuffer): ProjectState {
+        return when(buf.getInt()) {
+            1 -> ProjectState.Running
+            2 -> ProjectState.Stopped
+            3 -> ProjectState.Deploying
+            4 -> ProjectState.Failed
+            5 -> ProjectState.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ProjectState): ULong = when(value) {
+        is ProjectState.Running -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectState.Stopped -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectState.Deploying -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectState.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectState.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: ProjectState, buf: ByteBuffer) {
+        when(value) {
+            is ProjectState.Running -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ProjectState.Stopped -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ProjectState.Deploying -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ProjectState.Failed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is ProjectState.Unknown -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What a project runs, as the CLI's `--type` names it.
+ */
+sealed class ProjectType {
+    
+    /**
+     * A service answering HTTP.
+     */
+    object Http : ProjectType()
+    
+    
+    /**
+     * A background worker.
+     */
+    object Worker : ProjectType()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : ProjectType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProjectType : FfiConverterRustBuffer<ProjectType>{
+    override fun read(buf: ByteBuffer): ProjectType {
+        return when(buf.getInt()) {
+            1 -> ProjectType.Http
+            2 -> ProjectType.Worker
+            3 -> ProjectType.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ProjectType): ULong = when(value) {
+        is ProjectType.Http -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectType.Worker -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ProjectType.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: ProjectType, buf: ByteBuffer) {
+        when(value) {
+            is ProjectType.Http -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ProjectType.Worker -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ProjectType.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The certificate state of a custom domain.
  */
 sealed class TlsStatus {
@@ -2711,6 +5911,70 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
+    override fun read(buf: ByteBuffer): kotlin.Double? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterDouble.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Double?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterDouble.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Double?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterDouble.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -2807,6 +6071,102 @@ public object FfiConverterOptionalTypeAppType: FfiConverterRustBuffer<AppType?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypePeriod: FfiConverterRustBuffer<Period?> {
+    override fun read(buf: ByteBuffer): Period? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePeriod.read(buf)
+    }
+
+    override fun allocationSize(value: Period?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePeriod.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Period?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePeriod.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePlan: FfiConverterRustBuffer<Plan?> {
+    override fun read(buf: ByteBuffer): Plan? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePlan.read(buf)
+    }
+
+    override fun allocationSize(value: Plan?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePlan.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Plan?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePlan.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeProjectType: FfiConverterRustBuffer<ProjectType?> {
+    override fun read(buf: ByteBuffer): ProjectType? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeProjectType.read(buf)
+    }
+
+    override fun allocationSize(value: ProjectType?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeProjectType.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ProjectType?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeProjectType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSecret: FfiConverterRustBuffer<Secret?> {
     override fun read(buf: ByteBuffer): Secret? {
         if (buf.get().toInt() == 0) {
@@ -2861,6 +6221,202 @@ public object FfiConverterOptionalTypeStringMap: FfiConverterRustBuffer<StringMa
         } else {
             buf.put(1)
             FfiConverterTypeStringMap.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePageViews: FfiConverterRustBuffer<List<PageViews>> {
+    override fun read(buf: ByteBuffer): List<PageViews> {
+        val len = buf.getInt()
+        return List<PageViews>(len) {
+            FfiConverterTypePageViews.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PageViews>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePageViews.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PageViews>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePageViews.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePathTraffic: FfiConverterRustBuffer<List<PathTraffic>> {
+    override fun read(buf: ByteBuffer): List<PathTraffic> {
+        val len = buf.getInt()
+        return List<PathTraffic>(len) {
+            FfiConverterTypePathTraffic.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PathTraffic>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePathTraffic.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PathTraffic>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePathTraffic.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProject: FfiConverterRustBuffer<List<Project>> {
+    override fun read(buf: ByteBuffer): List<Project> {
+        val len = buf.getInt()
+        return List<Project>(len) {
+            FfiConverterTypeProject.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Project>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProject.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Project>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProject.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReferrerVisitors: FfiConverterRustBuffer<List<ReferrerVisitors>> {
+    override fun read(buf: ByteBuffer): List<ReferrerVisitors> {
+        val len = buf.getInt()
+        return List<ReferrerVisitors>(len) {
+            FfiConverterTypeReferrerVisitors.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReferrerVisitors>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReferrerVisitors.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReferrerVisitors>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReferrerVisitors.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeRequestPoint: FfiConverterRustBuffer<List<RequestPoint>> {
+    override fun read(buf: ByteBuffer): List<RequestPoint> {
+        val len = buf.getInt()
+        return List<RequestPoint>(len) {
+            FfiConverterTypeRequestPoint.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RequestPoint>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRequestPoint.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RequestPoint>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRequestPoint.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer<List<StatusCount>> {
+    override fun read(buf: ByteBuffer): List<StatusCount> {
+        val len = buf.getInt()
+        return List<StatusCount>(len) {
+            FfiConverterTypeStatusCount.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StatusCount>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStatusCount.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StatusCount>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStatusCount.write(it, buf)
         }
     }
 }
