@@ -80,6 +80,7 @@ def test_a_project_from_settings_to_deploys_metrics_and_storage(zenifra: Any, sa
         usage = await zenifra.get_storage_usage(id=WEB)
         assert isinstance(usage, zkit.Storage) and usage.size_gb == 50 and 0 <= usage.used_gb <= 50
 
+        sandbox.advance_clock(60)  # the branch deploy goes live
         assert (await zenifra.stop_project(id=WEB)).state == "stopped"
         with pytest.raises(zkit.ConflictError) as stopped:
             await zenifra.stop_project(id=WEB)

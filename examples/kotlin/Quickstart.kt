@@ -1,4 +1,6 @@
-// zkit quickstart for Kotlin: put a static site on Zerokie, look at it, take it down.
+// zkit quickstart for Kotlin: put a static site on Zerokie, look at it, take it down; then scale a
+// Zenifra project and read a Zenovay website's analytics (when ZENIFRA_API_KEY and ZENOVAY_API_KEY are
+// set; ZENIFRA_PROJECT_ID names the project, the sandbox's web project by default).
 //
 //     scripts/build-mobile                # builds target/mobile/zkit.jar (the library and its native code)
 //     cargo run -p zkit-sandbox           # prints ZEROKIE_BASE_URL and ZEROKIE_API_KEY for the sandbox
@@ -8,6 +10,8 @@
 // Without ZEROKIE_BASE_URL it talks to the real API, with the key in ZEROKIE_API_KEY. On Android, call
 // the same suspend functions from a coroutine scope (viewModelScope, lifecycleScope) instead of runBlocking.
 
+import dev.zkit.Zenifra
+import dev.zkit.Zenovay
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
 import dev.zkit.model.AcquireDeployLock
@@ -17,8 +21,14 @@ import dev.zkit.model.AppType
 import dev.zkit.model.CreateApp
 import dev.zkit.model.DeleteApp
 import dev.zkit.model.FinalizeDeploy
+import dev.zkit.model.GetAnalytics
 import dev.zkit.model.GetApp
+import dev.zkit.model.GetInstances
+import dev.zkit.model.GetNetworkLatency
+import dev.zkit.model.GetProject
 import dev.zkit.model.ListFiles
+import dev.zkit.model.Period
+import dev.zkit.model.UpdateInstances
 import dev.zkit.model.UploadFile
 import dev.zkit.newDeploySessionId
 import kotlinx.coroutines.runBlocking
@@ -73,6 +83,33 @@ fun main(): Unit = runBlocking {
             zerokie.getApp(GetApp(SITE))
         } catch (error: ZkitException.NotFound) {
             println("cleaned up: ${error.reason} (status ${error.status}, request ${error.requestId})")
+        }
+    }
+    if (System.getenv("ZENIFRA_API_KEY") != null) zenifra()
+    if (System.getenv("ZENOVAY_API_KEY") != null) zenovay()
+}
+
+suspend fun zenifra() {
+    val id = System.getenv("ZENIFRA_PROJECT_ID") ?: "507f1f77bcf86cd799439011"
+    Zenifra().use { zenifra -> // ZENIFRA_API_KEY, ZENIFRA_ORGANIZATION_ID (sent as x-organization-id)
+        val project = zenifra.getProject(GetProject(id))
+        println("zenifra: ${project.name} (${project.id})")
+        val instances = zenifra.getInstances(GetInstances(id))
+        try {
+            zenifra.updateInstances(UpdateInstances(id, (instances.max ?: 1u) + 1u))
+        } catch (error: ZkitException.PaymentRequired) {
+            println("zenifra: the plan stops at ${instances.max} instances (${error.code})")
+        }
+        val latency = zenifra.getNetworkLatency(GetNetworkLatency(id, Period.Day))
+        println("zenifra: p50 %.0f ms, p99 %.0f ms over 24h".format(latency.p50Ms, latency.p99Ms))
+    }
+}
+
+suspend fun zenovay() {
+    Zenovay().use { zenovay -> // ZENOVAY_API_KEY, sent as X-API-Key
+        for (website in zenovay.listWebsites()) {
+            val summary = zenovay.getAnalytics(GetAnalytics(website.id))
+            println("zenovay: ${website.domain}: ${summary.visitors} visitors from ${summary.from} to ${summary.to}")
         }
     }
 }

@@ -1,12 +1,15 @@
-// zkit quickstart for Node: put a static site on Zerokie, look at it, take it down.
+// zkit quickstart for Node: put a static site on Zerokie, look at it, take it down; then scale a
+// Zenifra project and read a Zenovay website's analytics.
 //
 //   scripts/build-npm && npm install ./bindings-wasm/pkg     # or the published package: npm install zkit
-//   cargo run -p zkit-sandbox                                # prints ZEROKIE_BASE_URL and ZEROKIE_API_KEY for the sandbox
+//   cargo run -p zkit-sandbox                                # prints the <API>_BASE_URL and <API>_API_KEY lines
 //   ZEROKIE_BASE_URL=... ZEROKIE_API_KEY=... node examples/node/quickstart.mjs
 //
-// Without ZEROKIE_BASE_URL it talks to the real API, with the key in ZEROKIE_API_KEY.
+// Without <API>_BASE_URL it talks to the real APIs, with the keys in <API>_API_KEY. The Zenifra part runs
+// when ZENIFRA_API_KEY is set (with ZENIFRA_PROJECT_ID, the project to work on), the Zenovay part when
+// ZENOVAY_API_KEY is set.
 
-import { InvalidInputError, NotFoundError, Zerokie, newDeploySessionId } from 'zkit';
+import { InvalidInputError, NotFoundError, PaymentRequiredError, Zenifra, Zenovay, Zerokie, newDeploySessionId } from 'zkit';
 
 const SITE = 'zkit-quickstart';
 
@@ -66,4 +69,28 @@ try {
 } catch (error) {
   if (!(error instanceof NotFoundError)) throw error;
   console.log(`cleaned up: ${error.message} (status ${error.status}, request ${error.requestId})`);
+}
+
+if (process.env.ZENIFRA_API_KEY) {
+  const id = process.env.ZENIFRA_PROJECT_ID ?? '507f1f77bcf86cd799439011'; // the sandbox's web project
+  const zenifra = new Zenifra(); // ZENIFRA_API_KEY, ZENIFRA_ORGANIZATION_ID (sent as x-organization-id)
+  const project = await zenifra.getProject({ id });
+  console.log(`zenifra: ${project.name} is ${project.state} on the ${project.plan} plan`);
+  const instances = await zenifra.getInstances({ id });
+  try {
+    await zenifra.updateInstances({ id, count: (instances.max ?? 1) + 1 });
+  } catch (error) {
+    if (!(error instanceof PaymentRequiredError)) throw error;
+    console.log(`zenifra: the plan stops at ${instances.max} instances (${error.code})`);
+  }
+  const latency = await zenifra.getNetworkLatency({ id, period: '24h' });
+  console.log(`zenifra: p50 ${latency.p50_ms.toFixed(0)} ms, p99 ${latency.p99_ms.toFixed(0)} ms over 24h`);
+}
+
+if (process.env.ZENOVAY_API_KEY) {
+  const zenovay = new Zenovay(); // ZENOVAY_API_KEY, sent as X-API-Key
+  for (const website of await zenovay.listWebsites()) {
+    const summary = await zenovay.getAnalytics({ id: website.id });
+    console.log(`zenovay: ${website.domain}: ${summary.visitors} visitors from ${summary.from} to ${summary.to}`);
+  }
 }

@@ -1,11 +1,16 @@
-"""zkit quickstart: put a static site on Zerokie, look at it, take it down.
+"""zkit quickstart: put a static site on Zerokie, look at it, take it down; then scale a Zenifra
+project and read a Zenovay website's analytics.
 
     pip install ./bindings-python
-    cargo run -p zkit-sandbox          # prints ZEROKIE_BASE_URL and ZEROKIE_API_KEY for the sandbox
+    cargo run -p zkit-sandbox          # prints the <API>_BASE_URL and <API>_API_KEY lines for the sandbox
     ZEROKIE_BASE_URL=... ZEROKIE_API_KEY=... python examples/python/quickstart.py
 
-Without ZEROKIE_BASE_URL it talks to the real API, with the key in ZEROKIE_API_KEY.
+Without <API>_BASE_URL it talks to the real APIs, with the keys in <API>_API_KEY. The Zenifra part runs
+when ZENIFRA_API_KEY is set (with ZENIFRA_PROJECT_ID, the project to work on), the Zenovay part when
+ZENOVAY_API_KEY is set.
 """
+
+import os
 
 import zkit
 
@@ -57,5 +62,30 @@ def main() -> None:
             print(f"cleaned up: {error.message} (status {error.status}, request {error.request_id})")
 
 
+def zenifra() -> None:
+    project_id = os.environ.get("ZENIFRA_PROJECT_ID", "507f1f77bcf86cd799439011")  # the sandbox's web project
+    with zkit.Zenifra() as client:  # ZENIFRA_API_KEY, ZENIFRA_ORGANIZATION_ID (sent as x-organization-id)
+        project = client.get_project(id=project_id)
+        print(f"zenifra: {project.name} is {project.state} on the {project.plan} plan")
+        instances = client.get_instances(id=project_id)
+        try:
+            client.update_instances(id=project_id, count=(instances.max or 1) + 1)
+        except zkit.PaymentRequiredError as error:
+            print(f"zenifra: the plan stops at {instances.max} instances ({error.code})")
+        latency = client.get_network_latency(id=project_id, period="24h")
+        print(f"zenifra: p50 {latency.p50_ms:.0f} ms, p99 {latency.p99_ms:.0f} ms over 24h")
+
+
+def zenovay() -> None:
+    with zkit.Zenovay() as client:  # ZENOVAY_API_KEY, sent as X-API-Key
+        for website in client.list_websites():
+            summary = client.get_analytics(id=website.id)
+            print(f"zenovay: {website.domain}: {summary.visitors} visitors from {summary.from_} to {summary.to}")
+
+
 if __name__ == "__main__":
     main()
+    if os.environ.get("ZENIFRA_API_KEY"):
+        zenifra()
+    if os.environ.get("ZENOVAY_API_KEY"):
+        zenovay()

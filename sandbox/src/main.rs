@@ -76,17 +76,22 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, (String, u8)
 
 /// The lines printed at start: the machine-readable one, then the human block.
 fn banner(sandbox: &Sandbox) -> String {
+    use credentials::*;
     let url = sandbox.url();
+    let (zerokie, zenifra, zenovay) =
+        (sandbox.base_url("zerokie"), sandbox.base_url("zenifra"), sandbox.base_url("zenovay"));
     let mut out = format!("ZKIT_SANDBOX_URL={url}\n\nzkit sandbox listening on {url}\n\n");
-    let zerokie = sandbox.base_url("zerokie");
-    out += &format!("  zerokie   {zerokie}\n            key {}\n", credentials::ZEROKIE_API_KEY);
-    for api in ["zenifra", "zyra", "zenovay"] {
-        out += &format!("  {api:<9} {}  (not yet emulated)\n", sandbox.base_url(api));
-    }
-    out += &format!("  control   {url}/__sandbox/\n\n");
+    out += &format!("  zerokie   {zerokie}\n            key {ZEROKIE_API_KEY}\n");
     out += &format!(
-        "For zkit clients:\n  ZEROKIE_BASE_URL={zerokie}\n  ZEROKIE_API_KEY={}\n\nPress Ctrl-C to stop.\n",
-        credentials::ZEROKIE_API_KEY
+        "  zenifra   {zenifra}\n            organization key {ZENIFRA_ORG_KEY} (organization {ZENIFRA_ORGANIZATION_ID})\n            project key {ZENIFRA_PROJECT_KEY} (project {ZENIFRA_WEB_PROJECT_ID})\n"
+    );
+    out += &format!("  zenovay   {zenovay}\n            personal token {ZENOVAY_API_KEY}\n");
+    out += &format!("  zyra      {}  (not yet emulated)\n", sandbox.base_url("zyra"));
+    out += &format!("  control   {url}/__sandbox/  (every credential: GET {url}/__sandbox/)\n\n");
+    out += &format!(
+        "For zkit clients:\n  ZEROKIE_BASE_URL={zerokie}\n  ZEROKIE_API_KEY={ZEROKIE_API_KEY}\n  \
+         ZENIFRA_BASE_URL={zenifra}\n  ZENIFRA_API_KEY={ZENIFRA_ORG_KEY}\n  ZENIFRA_ORGANIZATION_ID={ZENIFRA_ORGANIZATION_ID}\n  \
+         ZENOVAY_BASE_URL={zenovay}\n  ZENOVAY_API_KEY={ZENOVAY_API_KEY}\n\nPress Ctrl-C to stop.\n"
     );
     out
 }
