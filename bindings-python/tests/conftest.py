@@ -47,7 +47,9 @@ def api(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
         asyncio.run(client.close())
 
 
-def both_clients(request: pytest.FixtureRequest, sync_class: Any, async_class: Any, **settings: Any) -> Iterator[Any]:
+def both_clients(
+    request: pytest.FixtureRequest, sync_class: Any, async_class: Any, **settings: Any
+) -> Iterator[Any]:
     """The sync client (its calls as coroutines) or the async one, per the fixture's param."""
     if request.param == "sync":
         sync = sync_class(jitter_seed=7, **settings)
@@ -77,5 +79,9 @@ def zenifra(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
 def zenovay(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
     """A Zenovay client (sync or async) with the sandbox's full-access personal token."""
     yield from both_clients(
-        request, zkit.Zenovay, zkit.AsyncZenovay, api_key=sandbox.api("zenovay")["api_key"], base_url=sandbox.base_url("zenovay")
+        request,
+        zkit.Zenovay,
+        zkit.AsyncZenovay,
+        api_key=sandbox.api("zenovay")["api_key"],
+        base_url=sandbox.base_url("zenovay"),
     )

@@ -85,7 +85,7 @@ def test_scenario(path: Path, sandbox: Sandbox) -> None:
     scenario = json.loads(path.read_text())
     client_class: type[zkit.SyncClient] = getattr(zkit, scenario["api"].capitalize())
     described = sandbox.api(scenario["api"])
-    settings: dict[str, dict[str, str]] = {
+    settings: dict[str, dict[str, Any]] = {
         "default": {"api_key": described["api_key"]},
         "wrong_key": {"api_key": WRONG_KEY},
         **scenario.get("clients", {}),

@@ -5,6 +5,7 @@ exceptions, and the per-project rate limit (the Python twin of core/tests/zenifr
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -37,7 +38,8 @@ def test_a_project_from_settings_to_deploys_metrics_and_storage(zenifra: Any, sa
         assert WEB in [p.id for p in page.data] and WORKER not in [p.id for p in page.data]
 
         assert (await zenifra.update_project_name(id=WEB, name="storefront")).name == "storefront"
-        assert (await zenifra.update_project_description({"id": WEB, "description": "The shop"})).description == "The shop"
+        described = await zenifra.update_project_description({"id": WEB, "description": "The shop"})
+        assert described.description == "The shop"
         assert (await zenifra.update_domain(id=WEB, domain="shop.example.com")).domain == "shop.example.com"
 
         envs = await zenifra.update_envs(id=WEB, envs={"FEATURE_X": "on"}, unset=["LOG_LEVEL"])
@@ -147,14 +149,15 @@ def test_bad_input_and_settings_are_refused_before_sending(sandbox: Sandbox) -> 
         zkit.Zenifra(keys["organization_key"], base_url=url, auth_header="cookie")
     assert header.value.field == "auth_header"
     with zkit.Zenifra(keys["organization_key"], base_url=url) as zenifra:
-        for call, field in [
+        refusals: list[tuple[Callable[[], object], str]] = [
             (lambda: zenifra.update_instances(id=WEB, count=0), "count"),
             (lambda: zenifra.list_projects(limit=101), "limit"),
             (lambda: zenifra.update_envs(id=WEB, envs={"A=B": "1"}), "envs"),
             (lambda: zenifra.get_metrics(id=WEB, period="2h"), "period"),
             (lambda: zenifra.deploy_branch(id=WEB, branch="a..b"), "branch"),
             (lambda: zenifra.get_project(id=""), "id"),
-        ]:
+        ]
+        for call, field in refusals:
             with pytest.raises(zkit.InvalidInputError) as refused:
                 call()
             assert refused.value.field == field

@@ -5,6 +5,7 @@ codes, and 429 with Retry-After."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -98,13 +99,14 @@ def test_documented_errors_carry_their_codes(sandbox: Sandbox) -> None:
 
 def test_bad_input_is_refused_before_sending(sandbox: Sandbox) -> None:
     with zkit.Zenovay(credentials(sandbox)["personal_token"], base_url=sandbox.base_url("zenovay")) as zenovay:
-        for call, field in [
+        refusals: list[tuple[Callable[[], object], str]] = [
             (lambda: zenovay.get_analytics(id="site_shop", from_="2026-13-01"), "from"),
             (lambda: zenovay.get_analytics(id="site_shop", from_="2026-12-02", to="2026-12-01"), "from"),
             (lambda: zenovay.update_website(id="site_shop"), "input"),
             (lambda: zenovay.update_website(id="site_shop", timezone="Mars"), "timezone"),
             (lambda: zenovay.get_website(id=""), "id"),
-        ]:
+        ]
+        for call, field in refusals:
             with pytest.raises(zkit.InvalidInputError) as refused:
                 call()
             assert refused.value.field == field

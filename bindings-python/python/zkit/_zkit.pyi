@@ -1,8 +1,8 @@
 # The native module, built from bindings-python/src with pyo3: one class per API. Its errors are raised
 # as the instances zkit.errors._from_native makes.
-from typing import Any, Awaitable, Mapping, Optional
+from typing import Any, Awaitable, Mapping, Optional, type_check_only
 
-from typing_extensions import Self, final, type_check_only
+from typing_extensions import Self, final
 
 __all__ = ["Zenifra", "Zenovay", "Zerokie", "__version__", "drain"]
 
