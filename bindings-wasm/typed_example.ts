@@ -25,6 +25,12 @@ import {
   RegistryAuthParams,
   ServerError,
   UpstreamError,
+  Zenifra,
+  ZenifraOptions,
+  Zenovay,
+  Project,
+  AnalyticsSummary,
+  PaymentRequiredError,
   Zerokie,
   ZkitClient,
   ZkitError,
@@ -168,7 +174,31 @@ async function mistakesTscCatches(zerokie: Zerokie, app: App, error: NotFoundErr
   console.log(zone, length, kind, deleted, conflict.status);
 }
 
+/** Zenifra and Zenovay: their own settings, typed results, typed errors. */
+async function otherApis(): Promise<void> {
+  const options: ZenifraOptions = { organizationId: 'org_sandbox', authHeader: 'authorization' };
+  const zenifra = new Zenifra(options);
+  const project: Project = await zenifra.getProject({ id: '507f1f77bcf86cd799439011' });
+  const instances: number = (await zenifra.getInstances({ id: project.id })).count;
+  const page = await zenifra.listProjects({ type: 'http', limit: 15 });
+  const names: string[] = page.data.map((p) => p.name);
+  try {
+    await zenifra.updateInstances({ id: project.id, count: instances + 1 });
+  } catch (error) {
+    if (error instanceof PaymentRequiredError) console.log(error.code);
+  }
+  const zenovay = new Zenovay({ authHeader: 'x-api-key' });
+  const summary: AnalyticsSummary = await zenovay.getAnalytics({ id: 'site_shop', from: '2026-11-01' });
+  const visitors: number = summary.visitors;
+  // @ts-expect-error: organizationId is Zenifra's setting, not Zenovay's
+  new Zenovay({ organizationId: 'org' });
+  // @ts-expect-error: instance counts are numbers
+  await zenifra.updateInstances({ id: project.id, count: 'three' });
+  console.log(names, visitors);
+}
+
 export async function main(): Promise<void> {
+  await otherApis();
   const zerokie = new Zerokie({ jitterSeed: 7 });
   await deploySite(zerokie);
   await containers(zerokie);
