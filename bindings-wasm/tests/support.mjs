@@ -4,6 +4,7 @@
 // made into bindings-wasm/node_modules/zkit. (For a quick run on the assembled package instead:
 // `mkdir -p bindings-wasm/node_modules && ln -sfn ../pkg bindings-wasm/node_modules/zkit`.)
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -102,4 +103,13 @@ export async function timed(promise) {
   } catch (error) {
     return { ms: performance.now() - started, error };
   }
+}
+
+/** Asserts that `promise` rejects with an instance of `type` whose facts include `facts`. */
+export async function rejectsWith(promise, type, facts = {}) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof type, `${error}`);
+    for (const [key, value] of Object.entries(facts)) assert.equal(error[key], value, key);
+    return true;
+  });
 }

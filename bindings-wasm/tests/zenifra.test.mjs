@@ -7,7 +7,7 @@ import { after, before, beforeEach, test } from 'node:test';
 
 import * as zkit from 'zkit';
 
-import { Sandbox } from './support.mjs';
+import { Sandbox, rejectsWith } from './support.mjs';
 
 const WEB = '507f1f77bcf86cd799439011';
 const WORKER = '507f191e810c19729de860ea';
@@ -21,15 +21,6 @@ const client = (options = {}) =>
   new zkit.Zenifra({ apiKey: described.credentials.organization_key, baseUrl: described.base_url, jitterSeed: 7, ...options });
 
 const lastHeaders = async () => (await sandbox.journal()).at(-1).headers;
-
-/** Asserts that `promise` rejects with an instance of `type` whose facts include `facts`. */
-async function rejectsWith(promise, type, facts = {}) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof type, `${error}`);
-    for (const [key, value] of Object.entries(facts)) assert.equal(error[key], value, key);
-    return true;
-  });
-}
 
 before(async () => {
   sandbox = await Sandbox.start();

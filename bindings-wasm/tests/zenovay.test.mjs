@@ -7,21 +7,13 @@ import { after, before, beforeEach, test } from 'node:test';
 
 import * as zkit from 'zkit';
 
-import { Sandbox } from './support.mjs';
+import { Sandbox, rejectsWith } from './support.mjs';
 
 let sandbox;
 let described;
 
 const client = (apiKey = described.credentials.personal_token, options = {}) =>
   new zkit.Zenovay({ apiKey, baseUrl: described.base_url, jitterSeed: 7, ...options });
-
-async function rejectsWith(promise, type, facts = {}) {
-  await assert.rejects(promise, (error) => {
-    assert.ok(error instanceof type, `${error}`);
-    for (const [key, value] of Object.entries(facts)) assert.equal(error[key], value, key);
-    return true;
-  });
-}
 
 before(async () => {
   sandbox = await Sandbox.start();

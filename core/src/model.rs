@@ -73,6 +73,31 @@ macro_rules! string_enum {
     };
 }
 
+/// Declares an operation input that names one resource by its path field and nothing else, made from
+/// the name or id itself (`zerokie.get_app("my-app")`, `zenifra.get_project(id)`).
+macro_rules! path_input {
+    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+        pub struct $name {
+            $(#[$field_meta])*
+            pub $field: String,
+        }
+
+        impl<S: Into<String>> From<S> for $name {
+            fn from(value: S) -> Self {
+                Self { $field: value.into() }
+            }
+        }
+
+        impl $crate::operation::Input for $name {}
+    };
+}
+
+pub(crate) use path_input;
+
 /// Serde for file contents: written as an array of bytes, read from an array of bytes or a string
 /// (taken as UTF-8 text), so JSON inputs can carry either.
 pub mod content {

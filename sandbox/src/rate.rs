@@ -7,11 +7,11 @@ use std::time::{Duration, SystemTime};
 
 /// Per key, when its bucket is next full (the theoretical arrival time of GCRA).
 #[derive(Debug, Default)]
-pub(crate) struct Windows {
+pub(crate) struct Buckets {
     next_free: HashMap<String, SystemTime>,
 }
 
-impl Windows {
+impl Buckets {
     /// Counts a request of `key` at `now` if the bucket of `limit` per `per` has room; otherwise
     /// returns the whole seconds until it has (at least 1).
     pub(crate) fn hit(&mut self, key: &str, now: SystemTime, limit: usize, per: Duration) -> Result<(), u64> {
@@ -36,17 +36,17 @@ mod tests {
 
     #[test]
     fn a_full_bucket_then_an_even_refill() {
-        let mut windows = Windows::default();
+        let mut buckets = Buckets::default();
         let t0 = UNIX_EPOCH + Duration::from_secs(1000);
         let minute = Duration::from_secs(60);
         for _ in 0..3 {
-            assert_eq!(windows.hit("a", t0, 3, minute), Ok(()));
+            assert_eq!(buckets.hit("a", t0, 3, minute), Ok(()));
         }
-        assert_eq!(windows.hit("a", t0, 3, minute), Err(20));
-        assert_eq!(windows.hit("b", t0, 3, minute), Ok(()), "keys have their own buckets");
-        assert_eq!(windows.hit("a", t0 + Duration::from_secs(19), 3, minute), Err(1));
-        assert_eq!(windows.hit("a", t0 + Duration::from_secs(20), 3, minute), Ok(()));
-        assert_eq!(windows.hit("a", t0 + Duration::from_secs(20), 3, minute), Err(20));
-        assert_eq!(windows.hit("a", t0 + minute * 2, 3, minute), Ok(()));
+        assert_eq!(buckets.hit("a", t0, 3, minute), Err(20));
+        assert_eq!(buckets.hit("b", t0, 3, minute), Ok(()), "keys have their own buckets");
+        assert_eq!(buckets.hit("a", t0 + Duration::from_secs(19), 3, minute), Err(1));
+        assert_eq!(buckets.hit("a", t0 + Duration::from_secs(20), 3, minute), Ok(()));
+        assert_eq!(buckets.hit("a", t0 + Duration::from_secs(20), 3, minute), Err(20));
+        assert_eq!(buckets.hit("a", t0 + minute * 2, 3, minute), Ok(()));
     }
 }

@@ -78,7 +78,7 @@ use crate::credentials::{
     ZENIFRA_OTHER_PROJECT_ID, ZENIFRA_PROJECT_KEY, ZENIFRA_READ_ONLY_KEY, ZENIFRA_WEB_PROJECT_ID,
     ZENIFRA_WORKER_PROJECT_ID, ZENIFRA_WORKER_PROJECT_KEY,
 };
-use crate::rate::Windows;
+use crate::rate::Buckets;
 use crate::{lock, presented_key, ApiError, PeerIp, Shared};
 
 /// The path of one project; its operations live below it.
@@ -247,7 +247,7 @@ pub(crate) struct Store {
     /// Deployments recorded so far, for the ids `dep_<n>`.
     deployments: u64,
     /// Requests per project (or key, for the list), for the rate limit.
-    rate: Windows,
+    rate: Buckets,
 }
 
 /// One project and everything that belongs to it.
@@ -324,7 +324,7 @@ impl Default for Store {
             organization_id: ZENIFRA_OTHER_ORGANIZATION_ID.to_owned(),
             ..ProjectRecord::seeded(ZENIFRA_OTHER_PROJECT_ID, "billing", ProjectType::Http, Plan::Pro, seeded)
         };
-        Self { projects: vec![web, worker, billing], deployments: 1, rate: Windows::default() }
+        Self { projects: vec![web, worker, billing], deployments: 1, rate: Buckets::default() }
     }
 }
 

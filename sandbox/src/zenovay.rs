@@ -44,7 +44,7 @@ use crate::credentials::{
     ZENOVAY_ADMIN_TOKEN, ZENOVAY_API_KEY, ZENOVAY_READ_TOKEN, ZENOVAY_SITE_KEY, ZENOVAY_WORKSPACE_KEY,
     ZENOVAY_WRITE_TOKEN,
 };
-use crate::rate::Windows;
+use crate::rate::Buckets;
 use crate::{lock, presented_key, ApiError, Shared};
 
 /// The path of the websites collection.
@@ -112,7 +112,7 @@ pub(crate) struct Store {
     /// Websites in creation order.
     websites: Vec<Website>,
     /// Requests per credential, for the rate limit.
-    rate: Windows,
+    rate: Buckets,
 }
 
 impl Default for Store {
@@ -132,7 +132,7 @@ impl Default for Store {
                 website("site_shop", "Shop", "Europe/Lisbon", false, "2025-03-14T09:26:53Z"),
                 website("site_blog", "Blog", "UTC", true, "2025-06-01T12:00:00Z"),
             ],
-            rate: Windows::default(),
+            rate: Buckets::default(),
         }
     }
 }

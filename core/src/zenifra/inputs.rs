@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{Period, Plan, ProjectType};
 use crate::error::{Error, Result};
+use crate::model::path_input;
 use crate::operation::Input;
 use crate::validate;
 
@@ -60,61 +61,60 @@ impl Input for ListProjects {
     }
 }
 
-/// Declares an input that names one project and nothing else.
-macro_rules! project_input {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-        pub struct $name {
-            /// The project's id.
-            pub id: String,
-        }
-
-        impl<S: Into<String>> From<S> for $name {
-            fn from(id: S) -> Self {
-                Self { id: id.into() }
-            }
-        }
-
-        impl Input for $name {}
-    };
-}
-
-project_input! {
+path_input! {
     /// Input of `get_project`.
-    GetProject
+    GetProject {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `get_envs`.
-    GetEnvs
+    GetEnvs {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `stop_project`.
-    StopProject
+    StopProject {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `resume_project`.
-    ResumeProject
+    ResumeProject {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `get_instances`.
-    GetInstances
+    GetInstances {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `list_deployments`.
-    ListDeployments
+    ListDeployments {
+        /// The project's id.
+        id
+    }
 }
 
-project_input! {
+path_input! {
     /// Input of `get_storage_usage`.
-    GetStorageUsage
+    GetStorageUsage {
+        /// The project's id.
+        id
+    }
 }
 
 /// Declares an input that names a project and one more field, checked by `$check` before sending.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::path_input;
 use crate::operation::Input;
 use crate::validate;
 
@@ -14,22 +15,13 @@ pub struct ListWebsites {}
 
 impl Input for ListWebsites {}
 
-/// Input of `get_website`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct GetWebsite {
-    /// The website's id.
-    pub id: String,
-}
-
-impl<S: Into<String>> From<S> for GetWebsite {
-    fn from(id: S) -> Self {
-        Self { id: id.into() }
+path_input! {
+    /// Input of `get_website`.
+    GetWebsite {
+        /// The website's id.
+        id
     }
 }
-
-impl Input for GetWebsite {}
 
 /// Input of `update_website`: the settings to change; the others stay.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

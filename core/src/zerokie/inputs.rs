@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{AppType, RegistryAuth};
 use crate::error::{Error, Result};
+use crate::model::path_input;
 use crate::operation::{Input, RawBody};
 use crate::validate;
 
@@ -105,28 +106,6 @@ impl Input for CreateApp {
     }
 }
 
-/// Declares an input that names one app and nothing else.
-macro_rules! app_input {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-        pub struct $name {
-            /// The app's name.
-            pub name: String,
-        }
-
-        impl<S: Into<String>> From<S> for $name {
-            fn from(name: S) -> Self {
-                Self { name: name.into() }
-            }
-        }
-
-        impl Input for $name {}
-    };
-}
-
 /// Input of `list_apps`: none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -135,19 +114,28 @@ pub struct ListApps {}
 
 impl Input for ListApps {}
 
-app_input! {
+path_input! {
     /// Input of `get_app`.
-    GetApp
+    GetApp {
+        /// The app's name.
+        name
+    }
 }
 
-app_input! {
+path_input! {
     /// Input of `delete_app`.
-    DeleteApp
+    DeleteApp {
+        /// The app's name.
+        name
+    }
 }
 
-app_input! {
+path_input! {
     /// Input of `list_files`.
-    ListFiles
+    ListFiles {
+        /// The app's name.
+        name
+    }
 }
 
 /// Input of `deploy_app`: a new image, or none to re-pull and restart the current one.
