@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use zkit::operation::{build_request, decode_json};
+use zkit::zenifra::{GetMetrics, Period, ProjectPage, UpdateEnvs, Zenifra};
 use zkit::zerokie::{App, CreateApp, UploadFile, Zerokie};
 use zkit_sandbox::{credentials, Sandbox};
 
@@ -47,6 +48,25 @@ async fn main() {
     .unwrap();
     per_op("decode_json(Vec<App>, 100 apps)", 20_000, || {
         std::hint::black_box(decode_json::<Vec<App>>(&list).unwrap());
+    });
+
+    let envs = UpdateEnvs::new("507f1f77bcf86cd799439011").set("NODE_ENV", "production").unset("DEBUG");
+    per_op("build_request(zenifra update_envs)", 200_000, || {
+        std::hint::black_box(build_request(&envs, "https://api.zenifra.com/v1").unwrap());
+    });
+    let metrics = GetMetrics::from("507f1f77bcf86cd799439011").period(Period::Day);
+    per_op("build_request(zenifra get_metrics, query)", 200_000, || {
+        std::hint::black_box(build_request(&metrics, "https://api.zenifra.com/v1").unwrap());
+    });
+    let page: Vec<u8> = serde_json::to_vec(&serde_json::json!({
+        "data": (0..100).map(|i| serde_json::json!({"id": format!("{i:024x}"), "name": format!("project-{i}"),
+            "type": "http", "state": "running", "plan": "pro", "instances": 3, "storage_gb": 10,
+            "organization_id": "org_1", "created_at": "2026-01-15T10:00:00Z"})).collect::<Vec<_>>(),
+        "page": 1, "limit": 100, "total": 100
+    }))
+    .unwrap();
+    per_op("decode_json(ProjectPage, 100 projects)", 20_000, || {
+        std::hint::black_box(decode_json::<ProjectPage>(&page).unwrap());
     });
 
     println!("\n== whole calls through the pipeline, in-process sandbox on 127.0.0.1");
@@ -94,6 +114,30 @@ async fn main() {
         "{:<48} {:.0} calls/s",
         "get_app, 32 concurrent tasks (3200 calls)",
         3_200.0 / started.elapsed().as_secs_f64()
+    );
+
+    // Zenifra allows 100 calls a minute per project: the sandbox's clock moves 0.6 s before each call
+    // so that its limit never answers 429, and the client's limiter is off so that nothing waits.
+    let zenifra = Zenifra::builder()
+        .api_key(credentials::ZENIFRA_ORG_KEY)
+        .organization_id(credentials::ZENIFRA_ORGANIZATION_ID)
+        .base_url(sandbox.base_url("zenifra"))
+        .rate_limit(false)
+        .build()
+        .expect("client builds");
+    let mut latencies = Vec::with_capacity(2_000);
+    for _ in 0..2_000 {
+        sandbox.advance_clock(Duration::from_millis(600));
+        let t = Instant::now();
+        zenifra.get_project(credentials::ZENIFRA_WEB_PROJECT_ID).await.unwrap();
+        latencies.push(t.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "{:<48} p50 {:.0} µs, p99 {:.0} µs",
+        "zenifra get_project, sequential (2000 calls)",
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99)
     );
     sandbox.shutdown().await;
 }
