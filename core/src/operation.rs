@@ -192,9 +192,16 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
-/// Reads an operation's input from JSON, naming the field at fault.
+/// Reads an operation's input from JSON, naming the field at fault. A field the operation does not
+/// have is refused too, rather than dropped: a misspelt option must not pass unnoticed.
 pub fn input_from_json<O: Operation>(input: Value) -> Result<O> {
-    serde_path_to_error::deserialize(input).map_err(|e| {
+    let mut unknown = None;
+    let mut note = |path: serde_ignored::Path<'_>| {
+        // `?` marks the inside of an Option; the field's name is what the caller wrote.
+        unknown.get_or_insert_with(|| path.to_string().replace(".?", ""));
+    };
+    let ignored = serde_ignored::Deserializer::new(input, &mut note);
+    let parsed = serde_path_to_error::deserialize(ignored).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let field = match path.as_str() {
@@ -202,7 +209,11 @@ pub fn input_from_json<O: Operation>(input: Value) -> Result<O> {
             path => path.to_owned(),
         };
         Error::invalid_input(field, message)
-    })
+    })?;
+    match unknown {
+        Some(field) => Err(Error::invalid_input(field, format!("is not a field of {}", O::SPEC.name))),
+        None => Ok(parsed),
+    }
 }
 
 fn missing_field(message: &str) -> Option<&str> {

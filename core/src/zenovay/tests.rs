@@ -259,3 +259,18 @@ fn the_operation_table_declares_every_endpoint_once() {
         ]
     );
 }
+
+#[test]
+fn unknown_fields_in_json_input_are_refused_by_name() {
+    use crate::operation::input_from_json;
+    let error = input_from_json::<UpdateWebsite>(json!({"id": "site_shop", "colour": "red"})).unwrap_err();
+    assert_eq!((error.kind(), error.field()), (ErrorKind::InvalidInput, Some("colour")));
+    assert!(error.message().contains("update_website"), "{error}");
+    let nested = input_from_json::<crate::zerokie::CreateApp>(
+        json!({"name": "a", "image": "nginx", "registry_auth": {"user": "me"}}),
+    )
+    .unwrap_err();
+    assert_eq!(nested.field(), Some("registry_auth.user"));
+    let known = input_from_json::<UpdateWebsite>(json!({"id": "site_shop", "name": "Shop", "public": null})).unwrap();
+    assert_eq!(known.name.as_deref(), Some("Shop"));
+}
