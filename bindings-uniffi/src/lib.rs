@@ -165,10 +165,11 @@ macro_rules! uniffi_methods {
     };
 }
 
-/// Declares the object of one API: its constructor, the dynamic `call_json`, `describe`, and (from
-/// the API's operation table) one method per operation.
+/// Declares the object of one API: its constructor (with a typed parameter for each of the API's own
+/// settings named in `settings`), the dynamic `call_json`, `describe`, and (from the API's operation
+/// table) one method per operation.
 macro_rules! api_object {
-    ($(#[doc = $doc:literal])* $object:ident, $api:ty, $table:path) => {
+    ($(#[doc = $doc:literal])* $object:ident, $api:ty, $table:path $(, settings: [$($setting:ident),*])?) => {
         $(#[doc = $doc])*
         #[derive(uniffi::Object)]
         pub struct $object {
@@ -177,11 +178,20 @@ macro_rules! api_object {
 
         #[uniffi::export(async_runtime = "tokio")]
         impl $object {
-            /// A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
-            #[uniffi::constructor(default(api_key = None, settings = None))]
-            pub fn new(api_key: Option<String>, settings: Option<ClientSettings>) -> Result<Arc<Self>, ZkitError> {
-                let api = builder::<$api>(api_key, settings).build()?;
-                Ok(Arc::new(Self { api }))
+            /// A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+            /// settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+            #[uniffi::constructor(default(api_key = None, settings = None $($(, $setting = None)*)?))]
+            pub fn new(
+                api_key: Option<String>,
+                settings: Option<ClientSettings>,
+                $($($setting: Option<String>,)*)?
+            ) -> Result<Arc<Self>, ZkitError> {
+                #[allow(unused_mut)]
+                let mut builder = builder::<$api>(api_key, settings);
+                $($(if let Some(value) = $setting {
+                    builder = builder.setting(stringify!($setting), value);
+                })*)?
+                Ok(Arc::new(Self { api: builder.build()? }))
             }
 
             /// Calls an operation by its snake_case name with JSON input; returns the JSON output.
@@ -220,7 +230,7 @@ api_object! {
 
 api_object! {
     /// A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
-    Zenifra, zkit::Zenifra, zkit::zenifra_operations
+    Zenifra, zkit::Zenifra, zkit::zenifra_operations, settings: [organization_id]
 }
 
 api_object! {

@@ -255,7 +255,7 @@ void uniffi_zkit_mobile_fn_free_zenifra(uint64_t handle, RustCallStatus *_Nonnul
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENIFRA_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENIFRA_NEW
-uint64_t uniffi_zkit_mobile_fn_constructor_zenifra_new(RustBuffer api_key, RustBuffer settings, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkit_mobile_fn_constructor_zenifra_new(RustBuffer api_key, RustBuffer settings, RustBuffer organization_id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CALL_JSON

@@ -773,15 +773,17 @@ open class Zenifra: ZenifraProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zenifra(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
-public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, organizationId: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkitError_lift) {
         uniffiCallStatus in
     uniffi_zkit_mobile_fn_constructor_zenifra_new(
         FfiConverterOptionString.lower(apiKey),
-        FfiConverterOptionTypeClientSettings.lower(settings),uniffiCallStatus
+        FfiConverterOptionTypeClientSettings.lower(settings),
+        FfiConverterOptionString.lower(organizationId),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1396,7 +1398,8 @@ open class Zenovay: ZenovayProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zenovay(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
 public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
     let handle =
@@ -1703,7 +1706,8 @@ open class Zerokie: ZerokieProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zerokie(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
 public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
     let handle =
@@ -3650,13 +3654,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zerokie_upload_file() != 62441) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 47900) {
+    if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 24532) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zenovay_new() != 26714) {
+    if (uniffi_zkit_mobile_checksum_constructor_zenovay_new() != 945) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 37593) {
+    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 39140) {
         return InitializationResult.apiChecksumMismatch
     }
 

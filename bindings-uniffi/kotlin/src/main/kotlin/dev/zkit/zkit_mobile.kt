@@ -981,7 +981,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkit_mobile_fn_constructor_zenifra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkit_mobile_fn_constructor_zenifra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`organizationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
     ): Long
@@ -1349,13 +1349,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_upload_file() and 0xFFFF) != 62441) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 47900) {
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 24532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenovay_new() and 0xFFFF) != 26714) {
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenovay_new() and 0xFFFF) != 945) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 37593) {
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 39140) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1988,16 +1988,18 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
-    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `organizationId`: kotlin.String? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkitException) { _status ->
     UniffiLib.uniffi_zkit_mobile_fn_constructor_zenifra_new(
     
         
         FfiConverterOptionalString.lower(`apiKey`),
-        FfiConverterOptionalTypeClientSettings.lower(`settings`),_status)
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),
+        FfiConverterOptionalString.lower(`organizationId`),_status)
 }
     )
 
@@ -2918,7 +2920,8 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
     constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
         this(UniffiWithHandle, 
@@ -3398,7 +3401,8 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`) and `settings`.
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
      */
     constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
         this(UniffiWithHandle, 

@@ -74,7 +74,8 @@ object ZenifraTests : Suite("zenifra") {
         }
 
         test("organization keys go as Bearer with x-organization-id; project keys in x-api-key") {
-            zenifra { apiSettings = mapOf("organization_id" to "org_sandbox") }.use { zenifra ->
+            val settings = ClientSettings(baseUrl = "$url/zenifra/v1", jitterSeed = 7uL)
+            Zenifra(credential("zenifra", "organization_key"), settings, organizationId = "org_sandbox").use { zenifra ->
                 zenifra.getProject(GetProject(WEB))
                 val headers = lastHeaders()
                 check((headers["authorization"] as String).startsWith("Bearer znf_") && "x-api-key" !in headers) { "$headers" }
@@ -102,7 +103,7 @@ object ZenifraTests : Suite("zenifra") {
                 val denied = assertThrows<ZkitException.Forbidden> { reader.stopProject(StopProject(WEB)) }
                 assertEquals("insufficient_permissions", denied.code, "code")
             }
-            zenifra { apiSettings = mapOf("organization_id" to "org_other") }.use { wrongOrg ->
+            Zenifra(credential("zenifra", "organization_key"), ClientSettings(baseUrl = "$url/zenifra/v1"), organizationId = "org_other").use { wrongOrg ->
                 assertThrows<ZkitException.Forbidden> { wrongOrg.getProject(GetProject(WEB)) }
             }
             zenifra(credential("zenifra", "allowlisted_key")).use { allowlisted ->
