@@ -1,9 +1,41 @@
-//! Reading request bodies the way every emulation does: a JSON object and typed fields, each
-//! failure a 400 naming the field.
+//! Reading requests the way every emulation does: the body as a JSON object and typed fields, each
+//! failure a 400 naming the field, and the query string as decoded parameters.
 
+use std::collections::HashMap;
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use crate::ApiError;
+
+/// The query parameters of a request, percent-decoded (`+` as a space); of a repeated name, the
+/// last counts.
+pub(crate) struct Params(HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let decode = |text: &str| percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned();
+        let pairs = parts.uri.query().unwrap_or_default().split('&').filter(|pair| !pair.is_empty());
+        Ok(Params(
+            pairs
+                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+                .map(|(name, value)| (decode(name), decode(value)))
+                .collect(),
+        ))
+    }
+}
+
+impl Params {
+    /// The value of parameter `name`, if it was given.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
 
 /// The body as a JSON object.
 pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {

@@ -48,8 +48,7 @@
 //! - every change sets the project's `updated_at`; the seeded projects were created at
 //!   2026-01-15T10:00:00Z.
 
-use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::RangeInclusive;
 use std::sync::Arc;
@@ -62,7 +61,6 @@ use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::request::Parts;
 use http::StatusCode;
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use zkit::zenifra::{
     DeployBranch, Deployment, DeploymentStatus, EnvVars, Instances, LatencyMetrics, LogEntry, Metrics, PathTraffic,
@@ -71,7 +69,7 @@ use zkit::zenifra::{
 };
 use zkit::{validate, Input};
 
-use crate::body::{integer_field, object, string_field};
+use crate::body::{integer_field, object, string_field, Params};
 use crate::clock::rfc3339;
 use crate::credentials::{
     ZENIFRA_ALLOWLISTED_KEY, ZENIFRA_ORGANIZATION_ID, ZENIFRA_ORG_KEY, ZENIFRA_OTHER_ORGANIZATION_ID,
@@ -744,29 +742,8 @@ impl ProjectCall {
     }
 }
 
-/// The query parameters of a request, percent-decoded; of a repeated name, the last counts.
-struct Params(HashMap<String, String>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Params {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        let decode = |text: &str| percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned();
-        let pairs = parts.uri.query().unwrap_or_default().split('&').filter(|pair| !pair.is_empty());
-        Ok(Params(
-            pairs
-                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-                .map(|(name, value)| (decode(name), decode(value)))
-                .collect(),
-        ))
-    }
-}
-
+/// What Zenifra reads from a query: page sizes and log limits, periods.
 impl Params {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
-    }
-
     /// A whole number within `range`, `default` when absent.
     fn number(&self, name: &str, default: u32, range: RangeInclusive<u32>) -> Result<u32, ApiError> {
         let Some(text) = self.get(name) else { return Ok(default) };

@@ -32,13 +32,13 @@ use axum::{Json, Router};
 use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::request::Parts;
-use http::{StatusCode, Uri};
+use http::StatusCode;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use zkit::zenovay::{AnalyticsSummary, PageViews, ReferrerVisitors, UpdateWebsite, Website};
 use zkit::{validate, Input};
 
-use crate::body::{object, string_field};
+use crate::body::{object, string_field, Params};
 use crate::clock::Civil;
 use crate::credentials::{
     ZENOVAY_ADMIN_TOKEN, ZENOVAY_API_KEY, ZENOVAY_READ_TOKEN, ZENOVAY_SITE_KEY, ZENOVAY_WORKSPACE_KEY,
@@ -270,13 +270,13 @@ async fn get_analytics(
     State(shared): State<Arc<Shared>>,
     Caller(credential): Caller,
     WebsiteId(id): WebsiteId,
-    uri: Uri,
+    params: Params,
 ) -> Reply {
     let today = shared.clock.now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / SECONDS_PER_DAY) as i64;
     let mut store = lock(&shared.zenovay);
     let website = store.website(credential, &id)?;
     let parameter = |name: &str| -> Result<Option<i64>, ApiError> {
-        query_value(&uri, name).map(|text| day_number(name, &text)).transpose()
+        params.get(name).map(|text| day_number(name, text)).transpose()
     };
     let to = parameter("to")?.unwrap_or(today);
     let from = parameter("from")?.unwrap_or(to - (DEFAULT_DAYS - 1));
@@ -284,15 +284,6 @@ async fn get_analytics(
         return Err(bad_request("from: must not be after to"));
     }
     Ok(Json(summary(&website.id, from, to)).into_response())
-}
-
-/// The first value of query parameter `name`, percent-decoded.
-fn query_value(uri: &Uri, name: &str) -> Option<String> {
-    uri.query()?
-        .split('&')
-        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| percent_decode_str(value).decode_utf8_lossy().into_owned())
 }
 
 /// The day number (days since 1970-01-01) of a `YYYY-MM-DD` date of the calendar, from 1970 on.
