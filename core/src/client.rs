@@ -148,12 +148,11 @@ impl Client {
         let time_left = || deadline.map(|at| at.saturating_sub(runtime.clock.monotonic()));
         let replay_safe = prepared.idempotent || options.idempotency_key.is_some();
         let request = self.authorize(prepared.request, options)?;
-        let scope = self.rate_scope(request.uri().path());
 
         let mut attempt = 0;
         loop {
             if options.rate_limit(config) {
-                self.pace(prepared.rate_class, scope.as_deref(), time_left()).await?;
+                self.pace(prepared.rate_class, request.uri().path(), time_left()).await?;
             }
             let limit = match (options.attempt_timeout(config), time_left()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -230,10 +229,12 @@ impl Client {
         (self.inner.profile.rate_scope)(relative).map(str::to_owned)
     }
 
-    /// Waits for a slot under the API's documented limit for `class` (counted per `scope`), if it has
-    /// one.
-    async fn pace(&self, class: RateClass, scope: Option<&str>, time_left: Option<Duration>) -> Result<()> {
+    /// Waits for a slot under the API's documented limit for `class`, counted per the scope of a
+    /// request to `path`, if the API has such a limit.
+    async fn pace(&self, class: RateClass, path: &str, time_left: Option<Duration>) -> Result<()> {
         let Some(limit) = (self.inner.profile.rate_limit)(class) else { return Ok(()) };
+        let scope = self.rate_scope(path);
+        let scope = scope.as_deref();
         let runtime = &self.inner.runtime;
         let wait = {
             let mut limiter = self.inner.limiter.lock().unwrap_or_else(|p| p.into_inner());
