@@ -3,10 +3,14 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::client::Client;
 use crate::config::CallOptions;
 use crate::exec::{BoxFuture, MaybeSend};
+use crate::operation::{OperationSpec, Prepared};
 use crate::response::Response;
+use crate::secret::Secret;
 
 /// How an API takes its key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +110,50 @@ pub struct ApiProfile {
     /// What a limit is counted per, from the request path under the base URL: Zenifra counts per
     /// project (`/project/{id}/…` → `id`). `None` counts per client.
     pub rate_scope: fn(path: &str) -> Option<&str>,
+    /// Where a success's data sits in a JSON body: the whole body ([`whole_body`]), or inside an
+    /// envelope (Zyra's `{"success", "data", "meta"}`).
+    pub success_body: fn(&Bytes) -> crate::Result<SuccessBody>,
+    /// How a client logs in with an email and password, for APIs that issue short-lived tokens.
+    pub login: Option<&'static LoginFlow>,
+}
+
+/// A success's data, taken out of its body, and the request id the body carried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessBody {
+    /// The bytes the output decodes from (a slice of the body, not a copy).
+    pub data: Bytes,
+    /// A request id carried in the body.
+    pub request_id: Option<String>,
+}
+
+/// The whole body is the data.
+pub fn whole_body(body: &Bytes) -> crate::Result<SuccessBody> {
+    Ok(SuccessBody { data: body.clone(), request_id: None })
+}
+
+/// Access and refresh tokens from a login or a refresh.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    /// Sent as `Authorization: Bearer`.
+    pub access: Secret,
+    /// Exchanged for a new access token before or after the old one expires.
+    pub refresh: Option<Secret>,
+    /// How long the access token lives, if the API says.
+    pub expires_in: Option<Duration>,
+}
+
+/// An API's login: the requests that turn an email and password, or a refresh token, into
+/// [`Tokens`], and how to read them. Pure; the pipeline sends them.
+#[derive(Debug)]
+pub struct LoginFlow {
+    /// The login request.
+    pub login: fn(email: &str, password: &Secret, base_url: &str) -> crate::Result<Prepared>,
+    /// The refresh request.
+    pub refresh: fn(refresh_token: &Secret, base_url: &str) -> crate::Result<Prepared>,
+    /// Reads the tokens from the data of a successful login or refresh.
+    pub tokens: fn(data: &[u8]) -> crate::Result<Tokens>,
+    /// How long before expiry the client refreshes.
+    pub refresh_early: Duration,
 }
 
 impl ApiProfile {
@@ -186,6 +234,9 @@ pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
         options: CallOptions,
     ) -> BoxFuture<'_, crate::Result<Response<serde_json::Value>>>;
 
+    /// Every operation of the API, in table order.
+    fn operations() -> &'static [&'static OperationSpec];
+
     /// The JSON Schema of the API's operations.
     #[cfg(feature = "schema")]
     fn schema() -> serde_json::Value;
@@ -224,6 +275,12 @@ macro_rules! api_client {
             /// A client with `api_key` and every other setting at its default or from the environment.
             pub fn new(api_key: impl Into<$crate::Secret>) -> $crate::Result<Self> {
                 Self::builder().api_key(api_key).from_env().build()
+            }
+
+            /// Walks the pages of a list operation lazily, from the input's offset on: see
+            /// [`Pages`]($crate::pages::Pages).
+            pub fn pages<O: $crate::pages::Paged>(&self, input: O) -> $crate::pages::Pages<'_, O> {
+                $crate::pages::Pages::new(&self.client, input)
             }
 
             #[doc = concat!("A client configured from ", $env, ".")]

@@ -9,17 +9,19 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{select, Either};
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::Value;
 
 use crate::api::{ApiProfile, AuthScheme, RateClass};
-use crate::config::{CallOptions, ClientConfig};
+use crate::config::{CallOptions, ClientConfig, Credential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::rate_limit::RateLimiter;
 use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
 use crate::operation::{build_request, decode_json, input_from_json, Operation, Prepared};
 use crate::response::{error_from_response, request_id, Response, ResponseMeta};
+use crate::secret::Secret;
+use crate::session::Session;
 use crate::validate;
 
 /// Anything the pipeline can send: every [`Operation`], and [`RawRequest`](crate::RawRequest).
@@ -28,8 +30,8 @@ pub trait Callable: MaybeSend {
     type Output: MaybeSend;
     /// Builds the request (pure).
     fn prepare(&self, base_url: &str) -> Result<Prepared>;
-    /// Decodes a success (pure).
-    fn decode(response: &http::Response<Bytes>) -> Result<Self::Output>;
+    /// Decodes a success of `profile`'s API (pure), with a request id its body carried.
+    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Self::Output, Option<String>)>;
 }
 
 impl<O: Operation> Callable for O {
@@ -39,9 +41,32 @@ impl<O: Operation> Callable for O {
         build_request(self, base_url)
     }
 
-    fn decode(response: &http::Response<Bytes>) -> Result<O::Output> {
-        decode_json(response.body())
+    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(O::Output, Option<String>)> {
+        if !is_json(response) {
+            return Ok((decode_download(response)?, None));
+        }
+        let body = (profile.success_body)(response.body())?;
+        Ok((decode_json(&body.data)?, body.request_id))
     }
+}
+
+/// Whether a success body is JSON (or has no type, which is read as JSON).
+fn is_json(response: &http::Response<Bytes>) -> bool {
+    match response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(media) => {
+            let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            media == "application/json" || media.ends_with("+json") || media.starts_with("text/json")
+        }
+    }
+}
+
+/// A body that is not JSON (a PDF, say) decodes as `{"content": <bytes>, "content_type": "…"}`,
+/// the shape of [`Download`](crate::model::Download).
+fn decode_download<T: serde::de::DeserializeOwned>(response: &http::Response<Bytes>) -> Result<T> {
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let shape = serde_json::json!({ "content": response.body().as_ref(), "content_type": content_type });
+    serde_json::from_value(shape).map_err(|e| Error::decode(format!("response body ({content_type}): {e}")))
 }
 
 /// The platform pieces a client runs on.
@@ -85,6 +110,7 @@ struct Inner {
     runtime: Runtime,
     limiter: Mutex<RateLimiter>,
     jitter: Mutex<Jitter>,
+    session: Option<Session>,
 }
 
 impl fmt::Debug for Client {
@@ -92,7 +118,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("api", &self.inner.profile.name)
             .field("base_url", &self.inner.config.base_url)
-            .field("api_key", &self.inner.config.api_key)
+            .field("credential", &self.inner.config.credential)
             .finish_non_exhaustive()
     }
 }
@@ -105,6 +131,12 @@ enum Failure {
 impl Client {
     pub(crate) fn new(profile: &'static ApiProfile, config: ClientConfig, runtime: Runtime) -> Self {
         let seed = config.jitter_seed.unwrap_or_else(|| runtime.clock.unix_time().as_nanos() as u64);
+        let session = match (&config.credential, profile.login) {
+            (Credential::Login { email, password }, Some(flow)) => {
+                Some(Session::new(flow, email.clone(), password.clone()))
+            }
+            _ => None,
+        };
         Self {
             inner: Arc::new(Inner {
                 profile,
@@ -112,6 +144,7 @@ impl Client {
                 runtime,
                 limiter: Mutex::new(RateLimiter::default()),
                 jitter: Mutex::new(Jitter::new(seed)),
+                session,
             }),
         }
     }
@@ -139,15 +172,54 @@ impl Client {
         Ok(Response { data, meta: response.meta })
     }
 
-    /// Runs a prepared request through pacing, auth, sending and retries; returns the successful
-    /// response and the number of attempts.
+    /// Now, on the client's monotonic clock.
+    pub(crate) fn now(&self) -> Duration {
+        self.inner.runtime.clock.monotonic()
+    }
+
+    /// Runs a prepared request with the client's credential: its key, or the access token of its
+    /// login (renewed once if the server refuses it with a 401).
     async fn execute(&self, prepared: Prepared, options: &CallOptions) -> Result<(http::Response<Bytes>, u32)> {
+        let token = match (&self.inner.session, &self.inner.config.credential) {
+            (Some(session), _) => session.token(self).await?,
+            (None, Credential::ApiKey(key)) => key.clone(),
+            (None, Credential::Login { .. }) => {
+                return Err(Error::invalid_input("email", format!("{} has no login", self.inner.profile.name)))
+            }
+        };
+        self.run(prepared, options, Some(token)).await
+    }
+
+    /// Sends a login or refresh request, which carries its own secret (`secret`, kept out of errors)
+    /// in its body; returns the data of its success body.
+    pub(crate) fn send_unauthenticated<'a>(
+        &'a self,
+        prepared: Prepared,
+        secret: &'a Secret,
+    ) -> BoxFuture<'a, Result<Bytes>> {
+        Box::pin(async move {
+            let (response, _) =
+                self.run(prepared, &CallOptions::default(), None).await.map_err(|e| e.redact(secret))?;
+            Ok((self.inner.profile.success_body)(response.body())?.data)
+        })
+    }
+
+    /// Runs a prepared request through pacing, auth, sending and retries; returns the successful
+    /// response and the number of attempts. `token` is the credential to send, if any.
+    async fn run(
+        &self,
+        prepared: Prepared,
+        options: &CallOptions,
+        mut token: Option<Secret>,
+    ) -> Result<(http::Response<Bytes>, u32)> {
         let Inner { profile, config, runtime, .. } = &*self.inner;
         let policy = options.retry(config);
         let deadline = options.deadline(config).map(|limit| runtime.clock.monotonic() + limit);
         let time_left = || deadline.map(|at| at.saturating_sub(runtime.clock.monotonic()));
         let replay_safe = prepared.idempotent || options.idempotency_key.is_some();
-        let request = self.authorize(prepared.request, options)?;
+        let mut request = self.authorize(prepared.request, token.as_ref(), options)?;
+        let no_secret = Secret::new("");
+        let mut renewed = false;
 
         let mut attempt = 0;
         loop {
@@ -158,13 +230,25 @@ impl Client {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
+            let secret = token.as_ref().unwrap_or(&no_secret);
             let (error, maybe_sent) = match self.send_once(clone_request(&request), limit).await {
                 Ok(response) if response.status().is_success() => return Ok((response, attempt + 1)),
                 Ok(response) => {
-                    (error_from_response(profile, &response, runtime.clock.unix_time(), &config.api_key), true)
+                    let error = error_from_response(profile, &response, runtime.clock.unix_time(), secret);
+                    if let (Some(session), Some(rejected), false) = (&self.inner.session, &token, renewed) {
+                        if error.kind() == ErrorKind::Unauthorized {
+                            // Once per call: a second 401 is the caller's to see.
+                            renewed = true;
+                            let fresh = session.renew(self, rejected).await?;
+                            request = self.authorize(request, Some(&fresh), options)?;
+                            token = Some(fresh);
+                            continue;
+                        }
+                    }
+                    (error, true)
                 }
                 Err(Failure::Transport(e)) => {
-                    (Error::new(ErrorKind::Connection, config.api_key.redact(&e.message)), e.maybe_sent)
+                    (Error::new(ErrorKind::Connection, secret.redact(&e.message)), e.maybe_sent)
                 }
                 Err(Failure::TimedOut(after)) => {
                     let cut_by_deadline = time_left() == Some(Duration::ZERO);
@@ -188,22 +272,29 @@ impl Client {
         }
     }
 
-    /// Adds the credential (and idempotency key) as the API expects them.
-    fn authorize(&self, mut request: http::Request<Bytes>, options: &CallOptions) -> Result<http::Request<Bytes>> {
-        let key = self.inner.config.api_key.expose();
-        let uri = request.uri().to_string();
-        if uri.contains(key) || uri.contains(&crate::operation::encode(key)) {
-            return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
-        }
+    /// Adds the credential `token` (and idempotency key) as the API expects them.
+    fn authorize(
+        &self,
+        mut request: http::Request<Bytes>,
+        token: Option<&Secret>,
+        options: &CallOptions,
+    ) -> Result<http::Request<Bytes>> {
         let config = &self.inner.config;
-        let (name, value) = match config.auth {
-            AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
-            AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
-        };
-        let mut value = HeaderValue::from_str(&value)
-            .map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
-        value.set_sensitive(true);
-        request.headers_mut().insert(name, value);
+        if let Some(token) = token {
+            let key = token.expose();
+            let uri = request.uri().to_string();
+            if uri.contains(key) || uri.contains(&crate::operation::encode(key)) {
+                return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
+            }
+            let (name, value) = match config.auth {
+                AuthScheme::Bearer => (AUTHORIZATION, format!("Bearer {key}")),
+                AuthScheme::Header(name) => (HeaderName::from_static(name), key.to_owned()),
+            };
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::invalid_input("api_key", "is not a valid header value"))?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(name, value);
+        }
         for (header, value) in &config.context {
             let value = HeaderValue::from_str(value)
                 .map_err(|_| Error::invalid_input(header.setting, "is not a valid header value"))?;
@@ -333,11 +424,11 @@ impl<'a, R: Callable + 'a> Call<'a, R> {
     pub async fn send_with_meta(self) -> Result<Response<R::Output>> {
         let prepared = self.request.prepare(&self.client.inner.config.base_url)?;
         let (response, attempts) = self.client.execute(prepared, &self.options).await?;
-        let data = R::decode(&response)
+        let (data, body_request_id) = R::decode(self.client.inner.profile, &response)
             .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
         let meta = ResponseMeta {
             status: response.status().as_u16(),
-            request_id: request_id(response.headers()),
+            request_id: request_id(response.headers()).or(body_request_id),
             headers: response.headers().clone(),
             attempts,
         };

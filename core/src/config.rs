@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{Api, AuthScheme, ContextHeader};
+use crate::api::{Api, ApiProfile, AuthScheme, ContextHeader};
 use crate::client::{Client, Runtime};
 use crate::error::{Error, Result};
 use crate::exec::{Clock, Sleep, Transport};
@@ -57,13 +57,46 @@ impl Default for Timeouts {
     }
 }
 
+/// What a client authenticates with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// An API key, sent on every call.
+    ApiKey(Secret),
+    /// An email and password the client logs in with, for APIs with a login flow: it sends the
+    /// access token it gets, and refreshes it by itself.
+    Login {
+        /// The account's email.
+        email: String,
+        /// Its password.
+        password: Secret,
+    },
+}
+
+impl Credential {
+    /// What is safe to show: a preview of the key, or the email.
+    pub fn preview(&self) -> String {
+        match self {
+            Self::ApiKey(key) => key.preview(),
+            Self::Login { email, .. } => email.clone(),
+        }
+    }
+
+    /// `text` with the key or password replaced by a preview.
+    pub fn redact(&self, text: &str) -> String {
+        match self {
+            Self::ApiKey(key) => key.redact(text),
+            Self::Login { password, .. } => password.redact(text),
+        }
+    }
+}
+
 /// A client's settings.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     /// Where the API lives, without a trailing slash.
     pub base_url: String,
-    /// The credential.
-    pub api_key: Secret,
+    /// The API key, or the email and password the client logs in with.
+    pub credential: Credential,
     /// Retries.
     pub retry: RetryPolicy,
     /// Time limits.
@@ -127,6 +160,8 @@ impl CallOptions {
 /// Builds an API client. Start from `Zerokie::builder()` (or any API's), or `from_env()`.
 pub struct ClientBuilder<A> {
     api_key: Option<Secret>,
+    email: Option<String>,
+    password: Option<Secret>,
     base_url: Option<String>,
     retry: RetryPolicy,
     timeouts: Timeouts,
@@ -145,6 +180,8 @@ impl<A: Api> Default for ClientBuilder<A> {
     fn default() -> Self {
         Self {
             api_key: None,
+            email: None,
+            password: None,
             base_url: None,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
@@ -168,6 +205,14 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Logs in with an email and password instead of an API key, where the API has a login (Zyra):
+    /// the client logs in on its first call and refreshes its token by itself.
+    pub fn login(mut self, email: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.email = Some(email.into());
+        self.password = Some(password.into());
+        self
+    }
+
     /// The base URL, such as a sandbox's `http://127.0.0.1:4010/zerokie`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -181,25 +226,40 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// Sets one of the API's own settings by name, such as Zenifra's `organization_id`; `auth_header`
-    /// is accepted too. A name the API does not know is refused by [`build`](Self::build).
+    /// Sets one of the API's own settings by name, such as Zenifra's `organization_id`;
+    /// `auth_header`, and `email` and `password` where the API has a login, are accepted too. A name
+    /// the API does not know is refused by [`build`](Self::build).
     pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let (name, value) = (name.into(), value.into());
-        if name == "auth_header" {
-            return self.auth_header(value);
+        match name.as_str() {
+            "auth_header" => return self.auth_header(value),
+            "email" if A::PROFILE.login.is_some() => {
+                self.email = Some(value);
+                return self;
+            }
+            "password" if A::PROFILE.login.is_some() => {
+                self.password = Some(Secret::new(value));
+                return self;
+            }
+            _ => {}
         }
         self.settings.retain(|(set, _)| *set != name);
         self.settings.push((name, value));
         self
     }
 
-    /// Fills what is still unset from `<API>_API_KEY`, `<API>_BASE_URL` and the API's own settings
-    /// (`ZENIFRA_ORGANIZATION_ID`, …).
+    /// Fills what is still unset from `<API>_API_KEY` (else `<API>_EMAIL` and `<API>_PASSWORD`, where
+    /// the API has a login), `<API>_BASE_URL` and the API's own settings (`ZENIFRA_ORGANIZATION_ID`, …).
     pub fn from_env(mut self) -> Self {
         let prefix = A::PROFILE.env_prefix;
         let var = |name: &str| std::env::var(format!("{prefix}_{name}")).ok().filter(|v| !v.is_empty());
-        if self.api_key.is_none() {
+        let login_given = self.email.is_some() || self.password.is_some();
+        if self.api_key.is_none() && !login_given {
             self.api_key = var("API_KEY").map(Secret::new);
+            if self.api_key.is_none() && A::PROFILE.login.is_some() {
+                self.email = var("EMAIL");
+                self.password = var("PASSWORD").map(Secret::new);
+            }
         }
         if self.base_url.is_none() {
             self.base_url = var("BASE_URL");
@@ -278,16 +338,13 @@ impl<A: Api> ClientBuilder<A> {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<A> {
         let profile = A::PROFILE;
-        let api_key = self.api_key.ok_or_else(|| {
-            Error::invalid_input("api_key", format!("missing: pass one or set {}_API_KEY", profile.env_prefix))
-        })?;
-        validate::header_value("api_key", api_key.expose())?;
-        if api_key.is_empty() {
-            return Err(Error::invalid_input("api_key", "must not be empty"));
-        }
+        let credential = credential(profile, self.api_key, self.email, self.password)?;
         let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(profile.default_base_url))?;
         let auth = match &self.auth_header {
-            None => (profile.auth.default)(api_key.expose()),
+            None => match &credential {
+                Credential::ApiKey(key) => (profile.auth.default)(key.expose()),
+                Credential::Login { .. } => AuthScheme::Bearer,
+            },
             Some(name) => profile.auth_scheme_named(name).ok_or_else(|| {
                 let accepted: Vec<&str> = profile.auth.accepted.iter().map(|scheme| scheme.header()).collect();
                 Error::invalid_input("auth_header", format!("must be one of {}", accepted.join(", ")))
@@ -304,7 +361,7 @@ impl<A: Api> ClientBuilder<A> {
         }
         let config = ClientConfig {
             base_url,
-            api_key,
+            credential,
             retry: self.retry,
             timeouts: self.timeouts,
             rate_limit: self.rate_limit,
@@ -316,5 +373,47 @@ impl<A: Api> ClientBuilder<A> {
         validate::header_value("user_agent", &config.user_agent)?;
         let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;
         Ok(A::from_client(Client::new(profile, config, runtime)))
+    }
+}
+
+/// The credential from what was given: a key, or an email and password where the API has a login.
+fn credential(
+    profile: &ApiProfile,
+    api_key: Option<Secret>,
+    email: Option<String>,
+    password: Option<Secret>,
+) -> Result<Credential> {
+    let prefix = profile.env_prefix;
+    match (api_key, email, password) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            Err(Error::invalid_input("api_key", "give an API key or an email and password, not both"))
+        }
+        (Some(key), None, None) => {
+            validate::header_value("api_key", key.expose())?;
+            if key.is_empty() {
+                return Err(Error::invalid_input("api_key", "must not be empty"));
+            }
+            Ok(Credential::ApiKey(key))
+        }
+        (None, Some(_), None) => {
+            Err(Error::invalid_input("password", format!("missing: pass one with the email or set {prefix}_PASSWORD")))
+        }
+        (None, None, Some(_)) => {
+            Err(Error::invalid_input("email", format!("missing: pass one with the password or set {prefix}_EMAIL")))
+        }
+        (None, Some(email), Some(password)) => {
+            validate::non_empty("email", &email)?;
+            if password.is_empty() {
+                return Err(Error::invalid_input("password", "must not be empty"));
+            }
+            Ok(Credential::Login { email, password })
+        }
+        (None, None, None) if profile.login.is_some() => Err(Error::invalid_input(
+            "api_key",
+            format!("missing: pass an API key or an email and password, or set {prefix}_API_KEY"),
+        )),
+        (None, None, None) => {
+            Err(Error::invalid_input("api_key", format!("missing: pass one or set {prefix}_API_KEY")))
+        }
     }
 }

@@ -192,6 +192,20 @@ impl Error {
         self
     }
 
+    /// The error with every trace of `secret` (in its message, code and details) replaced by a
+    /// preview.
+    pub fn redact(mut self, secret: &crate::Secret) -> Self {
+        let inner = &mut *self.inner;
+        inner.message = secret.redact(&inner.message);
+        inner.code = inner.code.take().map(|code| secret.redact(&code));
+        if let Some(details) = inner.details.take() {
+            let text = details.to_string();
+            let redacted = secret.redact(&text);
+            inner.details = Some(if redacted == text { details } else { Value::String(redacted) });
+        }
+        self
+    }
+
     /// Marks whether a retry could succeed.
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.inner.retryable = retryable;

@@ -29,28 +29,33 @@ pub mod exec;
 mod ffi;
 pub mod model;
 pub mod operation;
+pub mod pages;
 pub mod raw;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod secret;
+mod session;
 pub mod validate;
 pub mod zenifra;
 pub mod zenovay;
 pub mod zerokie;
+pub mod zyra;
 
 pub use api::{Api, ApiProfile, AuthRule, AuthScheme, ContextHeader, DynamicApi, RateClass, RateLimit};
 pub use client::{Call, Callable, Client};
-pub use config::{CallOptions, ClientBuilder, ClientConfig, RetryPolicy, Timeouts};
+pub use config::{CallOptions, ClientBuilder, ClientConfig, Credential, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};
 pub use exec::{Clock, Sleep, Transport, TransportError};
 pub use operation::{Input, Operation, OperationSpec};
+pub use pages::{JsonPages, Page, PageInfo, Paged, Pages};
 pub use raw::{RawRequest, RawResponse};
 pub use response::{Response, ResponseMeta};
 pub use secret::Secret;
 pub use zenifra::Zenifra;
 pub use zenovay::Zenovay;
 pub use zerokie::Zerokie;
+pub use zyra::Zyra;
 
 #[doc(hidden)]
 #[cfg(feature = "schema")]

@@ -142,3 +142,16 @@ pub mod content {
         deserializer.deserialize_any(Content)
     }
 }
+
+/// A body that is not JSON, such as an invoice's PDF: its bytes and their media type.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Download {
+    /// The bytes, as sent.
+    #[serde(with = "content")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "content::schema"))]
+    pub content: bytes::Bytes,
+    /// Their media type, such as `application/pdf`.
+    pub content_type: String,
+}

@@ -30,6 +30,9 @@ pub struct OperationSpec {
     pub idempotent: bool,
     /// The rate-limit bucket it draws from.
     pub rate_class: RateClass,
+    /// Whether it is a paged list (`offset` in, `items`, `offset` and `total` out), which
+    /// [`Pages`](crate::pages::Pages) and [`JsonPages`](crate::pages::JsonPages) can walk.
+    pub paged: bool,
 }
 
 /// What an operation's input adds to its serialized fields: checks that run before anything is sent,
@@ -232,6 +235,7 @@ macro_rules! declare_operations {
             $(#[doc = $doc:literal])*
             $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty {
                 $method:ident $path:literal, idempotent: $idempotent:literal, rate: $rate:ident
+                $(, paged: $paged:literal)?
             }
         ),* $(,)? ]
     ) => {
@@ -244,6 +248,7 @@ macro_rules! declare_operations {
                     path: $path,
                     idempotent: $idempotent,
                     rate_class: $crate::RateClass::$rate,
+                    paged: false $(|| $paged)?,
                 };
             }
         )*
@@ -295,6 +300,10 @@ macro_rules! declare_operations {
             ) -> $crate::exec::BoxFuture<'_, $crate::Result<$crate::Response<$crate::serde_json::Value>>> {
                 let operation = operation.to_owned();
                 Box::pin(async move { self.call_json(&operation, input, options).await })
+            }
+
+            fn operations() -> &'static [&'static $crate::OperationSpec] {
+                <$api>::OPERATIONS
             }
 
             #[cfg(feature = "schema")]

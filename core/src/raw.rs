@@ -6,7 +6,7 @@ use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, Method};
 use serde_json::Value;
 
-use crate::api::RateClass;
+use crate::api::{ApiProfile, RateClass};
 use crate::client::Callable;
 use crate::error::{Error, Result};
 use crate::operation::{decode_json, encode, Prepared};
@@ -116,11 +116,12 @@ impl Callable for RawRequest {
         Ok(Prepared { request, operation: "raw", idempotent, rate_class })
     }
 
-    fn decode(response: &http::Response<Bytes>) -> Result<RawResponse> {
-        Ok(RawResponse {
+    fn decode(_: &ApiProfile, response: &http::Response<Bytes>) -> Result<(RawResponse, Option<String>)> {
+        let raw = RawResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: response.body().clone(),
-        })
+        };
+        Ok((raw, None))
     }
 }

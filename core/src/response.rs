@@ -85,18 +85,17 @@ pub fn error_from_response(
         .message
         .or_else(|| status.canonical_reason().map(str::to_owned))
         .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-    let mut error = Error::new(ErrorKind::from_status(status.as_u16()), key.redact(&message))
+    let mut error = Error::new(ErrorKind::from_status(status.as_u16()), message)
         .with_status(status.as_u16())
         .with_request_id(request_id(response.headers()).or(body.request_id))
         .with_retry_after(retry_after(response.headers(), now_unix));
     if let Some(code) = body.code {
-        error = error.with_code(key.redact(&code));
+        error = error.with_code(code);
     }
     if let Some(details) = body.details {
-        let text = details.to_string();
-        let redacted = key.redact(&text);
-        error = error.with_details(if redacted == text { details } else { serde_json::Value::String(redacted) });
+        error = error.with_details(details);
     }
+    error = error.redact(key);
     error
 }
 

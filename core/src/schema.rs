@@ -29,6 +29,7 @@ where
         "path": spec.path,
         "idempotent": spec.idempotent,
         "rate_class": format!("{:?}", spec.rate_class),
+        "paged": spec.paged,
         "input": input,
         "output": output,
     })

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// `Debug` and `Display` print a preview at most (`znf_…c0de`), so a secret can sit in any struct that
 /// is logged or printed. The value itself is reachable only through [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
 impl Secret {

@@ -241,6 +241,8 @@ static LIMITED: ApiProfile = ApiProfile {
         (class == RateClass::Read).then_some(RateLimit { requests: 2, per: Duration::from_secs(60), bucket: "read" })
     },
     rate_scope: zkit::api::per_client,
+    success_body: zkit::api::whole_body,
+    login: None,
 };
 
 impl Api for Limited {

@@ -26,7 +26,9 @@ pub use types::*;
 
 use std::time::Duration;
 
-use crate::api::{decode_error_body, ApiProfile, AuthRule, AuthScheme, ContextHeader, RateClass, RateLimit};
+use crate::api::{
+    decode_error_body, whole_body, ApiProfile, AuthRule, AuthScheme, ContextHeader, RateClass, RateLimit,
+};
 use crate::config::ClientBuilder;
 
 /// Organization keys start with this; they go as `Authorization: Bearer`.
@@ -52,6 +54,8 @@ pub static PROFILE: ApiProfile = ApiProfile {
     decode_error: decode_error_body,
     rate_limit,
     rate_scope,
+    success_body: whole_body,
+    login: None,
 };
 
 /// Every call counts against its project's 100 requests a minute, whatever it does.

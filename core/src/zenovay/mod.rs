@@ -23,7 +23,7 @@ mod types;
 pub use inputs::*;
 pub use types::*;
 
-use crate::api::{decode_error_body, no_rate_limit, per_client, ApiProfile, AuthRule, AuthScheme};
+use crate::api::{decode_error_body, no_rate_limit, per_client, whole_body, ApiProfile, AuthRule, AuthScheme};
 
 /// The Zenovay profile: the key in `X-API-Key` (or as Bearer, on request), `{"error": {"code",
 /// "message"}}` bodies, no documented numbers for its rate limits.
@@ -41,6 +41,8 @@ pub static PROFILE: ApiProfile = ApiProfile {
     // server's 429 and Retry-After.
     rate_limit: no_rate_limit,
     rate_scope: per_client,
+    success_body: whole_body,
+    login: None,
 };
 
 crate::api_client! {

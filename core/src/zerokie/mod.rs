@@ -16,7 +16,7 @@ mod types;
 pub use inputs::*;
 pub use types::*;
 
-use crate::api::{decode_error_body, no_rate_limit, per_client, ApiProfile, BEARER_ONLY};
+use crate::api::{decode_error_body, no_rate_limit, per_client, whole_body, ApiProfile, BEARER_ONLY};
 
 /// The Zerokie profile: Bearer auth, `{"error": "..."}` bodies, no documented rate limits.
 pub static PROFILE: ApiProfile = ApiProfile {
@@ -29,6 +29,8 @@ pub static PROFILE: ApiProfile = ApiProfile {
     // Zerokie documents no rate limits, so the client paces nothing.
     rate_limit: no_rate_limit,
     rate_scope: per_client,
+    success_body: whole_body,
+    login: None,
 };
 
 crate::api_client! {
