@@ -205,13 +205,27 @@ pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
     code: Option<&'static str>,
+    /// Boxed, so that the `Err` of every handler stays small.
+    details: Option<Box<serde_json::Value>>,
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
+}
+
+/// What an [`ApiError`] said, kept in the extensions of its response so that an API answering in
+/// an envelope (Zyra) can say it again in its own shape.
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorReport {
+    /// The API's error code, if the error has one.
+    pub(crate) code: Option<&'static str>,
+    /// The message.
+    pub(crate) message: String,
+    /// Structured details, such as `{"field": "name"}` for a refused body field.
+    pub(crate) details: Option<serde_json::Value>,
 }
 
 impl ApiError {
     /// An error with `status` and `message`.
     pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), code: None, headers: Vec::new() }
+        Self { status, message: message.into(), code: None, details: None, headers: Vec::new() }
     }
 
     /// An error with `status`, the API's `code` and `message`.
@@ -222,6 +236,12 @@ impl ApiError {
     /// The same error, with its code replaced (a failed core check answered in an API's shape).
     pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
+        self
+    }
+
+    /// The same error, with structured details (only APIs with an envelope answer them).
+    pub(crate) fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -254,6 +274,11 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().extend(self.headers);
+        response.extensions_mut().insert(ErrorReport {
+            code: self.code,
+            message: self.message,
+            details: self.details.map(|details| *details),
+        });
         response
     }
 }
@@ -267,6 +292,11 @@ pub(crate) fn presented_key(headers: &http::HeaderMap) -> Option<&str> {
     let (scheme, token) = text(http::header::AUTHORIZATION)?.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
+
+/// The id the frame gives a request and answers as `x-request-id`, put in its extensions for the
+/// APIs whose bodies carry it too (Zyra's envelope).
+#[derive(Clone, Debug)]
+pub(crate) struct RequestId(pub(crate) String);
 
 /// The address a request came from, put in its extensions by the frame (for IP allowlists).
 #[derive(Clone, Copy, Debug)]
