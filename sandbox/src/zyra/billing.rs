@@ -116,17 +116,22 @@ fn pdf_string(text: &str) -> String {
 
 /// A one-page PDF 1.4 document showing `lines`, the first larger.
 fn pdf_document(lines: &[String]) -> Vec<u8> {
-    let mut content = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        let (size, y) = if i == 0 { (18, 720) } else { (12, 690 - 20 * (i - 1)) };
-        content += &format!("BT /F1 {size} Tf 72 {y} Td {} Tj ET\n", pdf_string(line));
-    }
+    let content: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let (size, y) = if i == 0 { (18, 720) } else { (12, 690 - 20 * (i - 1)) };
+            format!("BT /F1 {size} Tf 72 {y} Td {} Tj ET", pdf_string(line))
+        })
+        .collect();
+    let content = content.join("\n");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
             .to_owned(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        // The end of line before `endstream` is not part of the stream's length.
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
     ];
     let mut out = String::from("%PDF-1.4\n");
@@ -174,7 +179,7 @@ mod tests {
         }
         // The stream's length is that of its bytes.
         let start = pdf.find(">>\nstream\n").unwrap() + ">>\nstream\n".len();
-        let stream = &pdf[start..pdf.find("endstream").unwrap()];
+        let stream = &pdf[start..pdf.find("\nendstream").unwrap()];
         assert!(pdf.contains(&format!("/Length {} >>", stream.len())));
         assert_eq!(pdf_string("é\\"), "(?\\\\)");
     }
