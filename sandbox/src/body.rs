@@ -1,5 +1,6 @@
 //! Reading requests the way every emulation does: the body as a JSON object and typed fields, each
-//! failure a 400 naming the field, and the query string as decoded parameters.
+//! failure a 400 naming the field (in its message, and as `{"field": …}` details for the APIs that
+//! answer details), and the query string as decoded parameters.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -7,7 +8,7 @@ use std::convert::Infallible;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 use percent_encoding::percent_decode_str;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::ApiError;
 
@@ -37,12 +38,18 @@ impl Params {
     }
 }
 
-/// The body as a JSON object.
+/// 400 `{field}: {problem}`, with `{"field": field}` as its details.
+pub(crate) fn field_error(field: &str, problem: &str) -> ApiError {
+    ApiError::bad_request(format!("{field}: {problem}")).with_details(json!({ "field": field }))
+}
+
+/// The body as a JSON object; a refusal's details name the field `body`.
 pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let refused = |message: String| ApiError::bad_request(message).with_details(json!({ "field": "body" }));
     match serde_json::from_slice(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::bad_request("request body must be a JSON object")),
-        Err(e) => Err(ApiError::bad_request(format!("invalid JSON body: {e}"))),
+        Ok(_) => Err(refused("request body must be a JSON object".to_owned())),
+        Err(e) => Err(refused(format!("invalid JSON body: {e}"))),
     }
 }
 
@@ -59,7 +66,7 @@ pub(crate) fn string_field(map: &Map<String, Value>, field: &str) -> Result<Opti
     match map.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::bad_request(format!("{field}: must be a string"))),
+        Some(_) => Err(field_error(field, "must be a string")),
     }
 }
 
@@ -67,9 +74,6 @@ pub(crate) fn string_field(map: &Map<String, Value>, field: &str) -> Result<Opti
 pub(crate) fn integer_field(map: &Map<String, Value>, field: &str) -> Result<Option<u64>, ApiError> {
     match map.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| ApiError::bad_request(format!("{field}: must be a non-negative integer"))),
+        Some(value) => value.as_u64().map(Some).ok_or_else(|| field_error(field, "must be a non-negative integer")),
     }
 }

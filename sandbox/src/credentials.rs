@@ -39,6 +39,27 @@ pub const ZENOVAY_WORKSPACE_KEY: &str = "znv_wk_sandbox_full_7ac0ffee7ac0ffee";
 /// A workspace key scoped to the `site_blog` website: it sees that website only.
 pub const ZENOVAY_SITE_KEY: &str = "znv_wk_sandbox_blog_7ac0ffee7ac0ffee";
 
+/// Zyra's organization, "Sandbox Labs" (slug `sandbox-labs`, plan `team`, SAML SSO for `zyra.test`).
+pub const ZYRA_ORGANIZATION_ID: &str = "org_sandbox";
+/// Ada, the organization's `org_admin`.
+pub const ZYRA_ADMIN_EMAIL: &str = "ada@zyra.test";
+/// Ada's password.
+pub const ZYRA_ADMIN_PASSWORD: &str = "sandbox-ada-password";
+/// Max, a `member`.
+pub const ZYRA_MEMBER_EMAIL: &str = "max@zyra.test";
+/// Max's password.
+pub const ZYRA_MEMBER_PASSWORD: &str = "sandbox-max-password";
+/// Ops, a `member` with 9 active keys: it may create one more before the limit of 10.
+pub const ZYRA_OPS_EMAIL: &str = "ops@zyra.test";
+/// Ops's password.
+pub const ZYRA_OPS_PASSWORD: &str = "sandbox-ops-password";
+/// Ada's API key, as `Authorization: Bearer`.
+pub const ZYRA_ADMIN_KEY: &str = "zyra_sk_sandboxada0c0ffee0c0ffee0c0ffee0";
+/// Max's API key.
+pub const ZYRA_MEMBER_KEY: &str = "zyra_sk_sandboxmax0c0ffee0c0ffee0c0ffee0";
+/// One of Ops's API keys (the other eight are seeded as `ops-seed-1` … `ops-seed-8`).
+pub const ZYRA_OPS_KEY: &str = "zyra_sk_sandboxops0c0ffee0c0ffee0c0ffee0";
+
 /// Every sandbox key, for redaction: none of them is written to the journal in full.
 pub(crate) const ALL: &[&str] = &[
     ZEROKIE_API_KEY,
@@ -53,4 +74,7 @@ pub(crate) const ALL: &[&str] = &[
     ZENOVAY_ADMIN_TOKEN,
     ZENOVAY_WORKSPACE_KEY,
     ZENOVAY_SITE_KEY,
+    ZYRA_ADMIN_KEY,
+    ZYRA_MEMBER_KEY,
+    ZYRA_OPS_KEY,
 ];

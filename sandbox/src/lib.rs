@@ -3,11 +3,13 @@
 //!
 //! Each API lives under its own prefix (`/zerokie/v1`, `/zenifra/v1`, `/zyra/api/v1`,
 //! `/zenovay/api/external/v1`) and in its own module; the frame around them (accept loop, CORS,
-//! request ids, journal, injected faults, clock) is shared. Zyra is not emulated yet: its prefix
-//! answers 404 with `{"error": "zyra is not emulated by this sandbox yet"}`.
+//! request ids, journal, injected faults, clock) is shared. Zyra answers everything, errors and
+//! unknown routes included, in its envelope `{"success", "data" | "error", "meta"}`, whose
+//! `request_id` is the frame's `x-request-id`.
 //!
 //! A control API under `/__sandbox/` resets state, moves the clock, returns the journal and injects
-//! faults; [`Sandbox`] offers the same from Rust.
+//! faults, and shows the password reset mails Zyra sent (`/__sandbox/zyra/outbox`); [`Sandbox`]
+//! offers the same from Rust.
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -36,6 +38,7 @@ mod server;
 mod zenifra;
 mod zenovay;
 mod zerokie;
+mod zyra;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -88,7 +91,23 @@ pub(crate) const APIS: &[ApiInfo] = &[
             ("worker_project_id", credentials::ZENIFRA_WORKER_PROJECT_ID),
         ],
     },
-    ApiInfo { name: "zyra", base_path: "/zyra/api/v1", api_key: None, credentials: &[] },
+    ApiInfo {
+        name: "zyra",
+        base_path: zyra::BASE_PATH,
+        api_key: Some(credentials::ZYRA_ADMIN_KEY),
+        credentials: &[
+            ("admin_key", credentials::ZYRA_ADMIN_KEY),
+            ("member_key", credentials::ZYRA_MEMBER_KEY),
+            ("ops_key", credentials::ZYRA_OPS_KEY),
+            ("admin_email", credentials::ZYRA_ADMIN_EMAIL),
+            ("admin_password", credentials::ZYRA_ADMIN_PASSWORD),
+            ("member_email", credentials::ZYRA_MEMBER_EMAIL),
+            ("member_password", credentials::ZYRA_MEMBER_PASSWORD),
+            ("ops_email", credentials::ZYRA_OPS_EMAIL),
+            ("ops_password", credentials::ZYRA_OPS_PASSWORD),
+            ("organization_id", credentials::ZYRA_ORGANIZATION_ID),
+        ],
+    },
     ApiInfo {
         name: "zenovay",
         base_path: "/zenovay/api/external/v1",
@@ -104,8 +123,8 @@ pub(crate) const APIS: &[ApiInfo] = &[
     },
 ];
 
-/// The key the sandbox accepts by default for `api` (`zerokie`, `zenifra`, `zenovay`), if it is
-/// emulated: the one `GET /__sandbox/` lists as its `api_key`.
+/// The key the sandbox accepts by default for `api` (`zerokie`, `zenifra`, `zyra`, `zenovay`), if it
+/// is emulated: the one `GET /__sandbox/` lists as its `api_key`.
 pub fn default_key(api: &str) -> Option<&'static str> {
     APIS.iter().find(|info| info.name == api).and_then(|info| info.api_key)
 }
@@ -156,6 +175,8 @@ pub(crate) struct Shared {
     pub(crate) zenifra: Mutex<zenifra::Store>,
     /// Zenovay's state.
     pub(crate) zenovay: Mutex<zenovay::Store>,
+    /// Zyra's state.
+    pub(crate) zyra: Mutex<zyra::Store>,
     request_ids: AtomicU64,
 }
 
@@ -169,6 +190,7 @@ impl Shared {
             zerokie: Mutex::new(zerokie::Store::default()),
             zenifra: Mutex::new(zenifra::Store::default()),
             zenovay: Mutex::new(zenovay::Store::default()),
+            zyra: Mutex::new(zyra::Store::default()),
             request_ids: AtomicU64::new(0),
         }
     }
@@ -191,6 +213,7 @@ impl Shared {
         *lock(&self.zerokie) = zerokie::Store::default();
         *lock(&self.zenifra) = zenifra::Store::default();
         *lock(&self.zenovay) = zenovay::Store::default();
+        *lock(&self.zyra) = zyra::Store::default();
         self.journal.clear();
         self.faults.clear();
         self.clock.reset();
@@ -205,13 +228,27 @@ pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
     code: Option<&'static str>,
+    /// Boxed, so that the `Err` of every handler stays small.
+    details: Option<Box<serde_json::Value>>,
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
+}
+
+/// What an [`ApiError`] said, kept in the extensions of its response so that an API answering in
+/// an envelope (Zyra) can say it again in its own shape.
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorReport {
+    /// The API's error code, if the error has one.
+    pub(crate) code: Option<&'static str>,
+    /// The message.
+    pub(crate) message: String,
+    /// Structured details, such as `{"field": "name"}` for a refused body field.
+    pub(crate) details: Option<serde_json::Value>,
 }
 
 impl ApiError {
     /// An error with `status` and `message`.
     pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), code: None, headers: Vec::new() }
+        Self { status, message: message.into(), code: None, details: None, headers: Vec::new() }
     }
 
     /// An error with `status`, the API's `code` and `message`.
@@ -222,6 +259,12 @@ impl ApiError {
     /// The same error, with its code replaced (a failed core check answered in an API's shape).
     pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
+        self
+    }
+
+    /// The same error, with structured details (only APIs with an envelope answer them).
+    pub(crate) fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -254,6 +297,11 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().extend(self.headers);
+        response.extensions_mut().insert(ErrorReport {
+            code: self.code,
+            message: self.message,
+            details: self.details.map(|details| *details),
+        });
         response
     }
 }
@@ -268,6 +316,11 @@ pub(crate) fn presented_key(headers: &http::HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// The id the frame gives a request and answers as `x-request-id`, put in its extensions for the
+/// APIs whose bodies carry it too (Zyra's envelope).
+#[derive(Clone, Debug)]
+pub(crate) struct RequestId(pub(crate) String);
+
 /// The address a request came from, put in its extensions by the frame (for IP allowlists).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PeerIp(pub(crate) std::net::IpAddr);
@@ -279,6 +332,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(zerokie::router())
         .merge(zenifra::router())
         .merge(zenovay::router())
+        .merge(zyra::control_router())
+        .nest(zyra::BASE_PATH, zyra::router(shared.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The frame has read the body already, within its own limit.

@@ -78,19 +78,26 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, (String, u8)
 fn banner(sandbox: &Sandbox) -> String {
     use credentials::*;
     let url = sandbox.url();
-    let (zerokie, zenifra, zenovay) =
-        (sandbox.base_url("zerokie"), sandbox.base_url("zenifra"), sandbox.base_url("zenovay"));
+    let (zerokie, zenifra, zyra, zenovay) = (
+        sandbox.base_url("zerokie"),
+        sandbox.base_url("zenifra"),
+        sandbox.base_url("zyra"),
+        sandbox.base_url("zenovay"),
+    );
     let mut out = format!("ZKIT_SANDBOX_URL={url}\n\nzkit sandbox listening on {url}\n\n");
     out += &format!("  zerokie   {zerokie}\n            key {ZEROKIE_API_KEY}\n");
     out += &format!(
         "  zenifra   {zenifra}\n            organization key {ZENIFRA_ORG_KEY} (organization {ZENIFRA_ORGANIZATION_ID})\n            project key {ZENIFRA_PROJECT_KEY} (project {ZENIFRA_WEB_PROJECT_ID})\n"
     );
     out += &format!("  zenovay   {zenovay}\n            personal token {ZENOVAY_API_KEY}\n");
-    out += &format!("  zyra      {}  (not yet emulated)\n", sandbox.base_url("zyra"));
+    out += &format!(
+        "  zyra      {zyra}\n            admin key {ZYRA_ADMIN_KEY} ({ZYRA_ADMIN_EMAIL} / {ZYRA_ADMIN_PASSWORD}, organization {ZYRA_ORGANIZATION_ID})\n            member key {ZYRA_MEMBER_KEY} ({ZYRA_MEMBER_EMAIL} / {ZYRA_MEMBER_PASSWORD})\n"
+    );
     out += &format!("  control   {url}/__sandbox/  (every credential: GET {url}/__sandbox/)\n\n");
     out += &format!(
         "For zkit clients:\n  ZEROKIE_BASE_URL={zerokie}\n  ZEROKIE_API_KEY={ZEROKIE_API_KEY}\n  \
          ZENIFRA_BASE_URL={zenifra}\n  ZENIFRA_API_KEY={ZENIFRA_ORG_KEY}\n  ZENIFRA_ORGANIZATION_ID={ZENIFRA_ORGANIZATION_ID}\n  \
+         ZYRA_BASE_URL={zyra}\n  ZYRA_API_KEY={ZYRA_ADMIN_KEY}\n  ZYRA_EMAIL={ZYRA_ADMIN_EMAIL}\n  ZYRA_PASSWORD={ZYRA_ADMIN_PASSWORD}\n  \
          ZENOVAY_BASE_URL={zenovay}\n  ZENOVAY_API_KEY={ZENOVAY_API_KEY}\n\nPress Ctrl-C to stop.\n"
     );
     out
@@ -155,6 +162,24 @@ mod tests {
         let options = parse(args(&["--host", "::1", "--port=8080"])).unwrap();
         assert_eq!((options.host.to_string().as_str(), options.port), ("::1", 8080));
         assert_eq!(parse(args(&["--host", "localhost"])).unwrap().host, IpAddr::from(Ipv4Addr::LOCALHOST));
+    }
+
+    #[tokio::test]
+    async fn the_banner_lists_every_api_and_its_env_lines() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let text = banner(&sandbox);
+        assert!(text.starts_with(&format!("ZKIT_SANDBOX_URL={}\n", sandbox.url())), "{text}");
+        for line in [
+            format!("ZYRA_BASE_URL={}", sandbox.base_url("zyra")),
+            format!("ZYRA_API_KEY={}", credentials::ZYRA_ADMIN_KEY),
+            format!("ZYRA_EMAIL={}", credentials::ZYRA_ADMIN_EMAIL),
+            format!("ZYRA_PASSWORD={}", credentials::ZYRA_ADMIN_PASSWORD),
+            format!("ZENOVAY_BASE_URL={}", sandbox.base_url("zenovay")),
+            format!("ZENIFRA_API_KEY={}", credentials::ZENIFRA_ORG_KEY),
+        ] {
+            assert!(text.lines().any(|l| l.trim() == line), "{line} in {text}");
+        }
+        assert!(!text.contains("not yet emulated"), "{text}");
     }
 
     #[test]

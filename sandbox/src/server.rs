@@ -27,7 +27,7 @@ use tower::ServiceExt;
 
 use crate::faults::{self, Outcome};
 use crate::journal::JournalEntry;
-use crate::{cors, ApiError, PeerIp, Shared, Target};
+use crate::{cors, ApiError, PeerIp, RequestId, Shared, Target};
 
 /// The largest request body the sandbox reads (64 MiB); larger ones get 413.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -112,9 +112,10 @@ impl std::error::Error for CloseConnection {}
 async fn serve(
     shared: Arc<Shared>,
     router: Router,
-    request: Request<Incoming>,
+    mut request: Request<Incoming>,
 ) -> Result<Response<Body>, CloseConnection> {
     let request_id = shared.next_request_id();
+    request.extensions_mut().insert(RequestId(request_id.clone()));
     let mut response =
         if request.method() == Method::OPTIONS { cors::preflight() } else { handle(&shared, router, request).await? };
     let headers = response.headers_mut();

@@ -9,7 +9,8 @@ use common::{call, is_rfc3339, Env};
 use reqwest::Method;
 use serde_json::{json, Value};
 use zkit_sandbox::credentials::{
-    ZENIFRA_ORGANIZATION_ID, ZENIFRA_ORG_KEY, ZENIFRA_PROJECT_KEY, ZENOVAY_SITE_KEY, ZEROKIE_API_KEY,
+    ZENIFRA_ORGANIZATION_ID, ZENIFRA_ORG_KEY, ZENIFRA_PROJECT_KEY, ZENOVAY_SITE_KEY, ZEROKIE_API_KEY, ZYRA_ADMIN_EMAIL,
+    ZYRA_ADMIN_KEY, ZYRA_MEMBER_KEY,
 };
 use zkit_sandbox::Sandbox;
 
@@ -35,9 +36,13 @@ async fn describes_apis_keys_and_control_url() {
         assert_eq!(zenovay["base_url"], json!(format!("{url}/zenovay/api/external/v1")));
         assert_eq!(zenovay["credentials"]["site_key"], json!(ZENOVAY_SITE_KEY));
         assert_eq!(about["control"], json!(format!("{url}/__sandbox/")));
-        let not_yet: Vec<&str> =
-            about["not_yet_emulated"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
-        assert_eq!(not_yet, ["zyra"]);
+        let zyra = &about["apis"]["zyra"];
+        assert_eq!(zyra["base_url"], json!(format!("{url}/zyra/api/v1")));
+        assert_eq!(zyra["api_key"], json!(ZYRA_ADMIN_KEY));
+        assert_eq!(zyra["credentials"]["member_key"], json!(ZYRA_MEMBER_KEY));
+        assert_eq!(zyra["credentials"]["admin_email"], json!(ZYRA_ADMIN_EMAIL));
+        assert_eq!(zyra["credentials"]["organization_id"], json!("org_sandbox"));
+        assert_eq!(about["not_yet_emulated"], json!([]), "every API is emulated");
     }
     assert_eq!(env.sandbox.base_url("zenifra"), format!("{url}/zenifra/v1"));
     assert_eq!(env.sandbox.base_url("zyra"), format!("{url}/zyra/api/v1"));

@@ -353,15 +353,16 @@ async fn unknown_routes_and_methods_get_json_errors() {
 }
 
 #[tokio::test]
-async fn zyra_is_not_emulated_yet() {
+async fn the_zyra_prefix_is_answered_by_zyra_in_its_envelope() {
     let env = Env::start().await;
-    for (api, path) in [("zyra", "/zyra/api/v1/devices"), ("zyra", "/zyra/api/v1/auth/login")] {
-        let expected = json!({"error": format!("{api} is not emulated by this sandbox yet")});
-        assert_eq!(call(env.request(Method::GET, path)).await, (404, expected.clone()), "{path}");
-        assert_eq!(call(env.request(Method::POST, path).body("{}")).await, (404, expected), "{path}");
+    for (method, path) in [(Method::GET, "/zyra/api/v1/devices"), (Method::POST, "/zyra/api/v1/api-keys")] {
+        let (status, body) = call(env.request(method, path).body("{}")).await;
+        assert_eq!((status, &body["success"], &body["error"]["code"]), (401, &json!(false), &json!("missing_bearer")));
         let url = format!("{}{path}", env.sandbox.url());
-        assert!(url.starts_with(&format!("{}/", env.sandbox.base_url(api))), "{url}");
+        assert!(url.starts_with(&format!("{}/", env.sandbox.base_url("zyra"))), "{url}");
     }
+    // Outside the base URL, the frame's own 404.
+    assert_eq!(call(env.request(Method::GET, "/zyra/api/v2/devices")).await, (404, json!({"error": "not found"})));
 }
 
 #[tokio::test]
