@@ -413,6 +413,11 @@ impl Sandbox {
         self.shared.journal.entries()
     }
 
+    /// Forgets the requests journaled so far.
+    pub fn clear_journal(&self) {
+        self.shared.journal.clear();
+    }
+
     /// Queues `fault` for the next matching API request(s).
     pub fn inject(&self, fault: Fault) {
         self.shared.faults.push(fault);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{AlertStatus, DeviceStatus, Role, SlaMetric};
 use crate::error::{Error, Result};
-use crate::model::{path_input, Extra};
+use crate::model::path_input;
 use crate::operation::Input;
 use crate::pages::Paged;
 use crate::secret::Secret;
@@ -473,8 +473,8 @@ body_input! {
     CreateInference {
         /// The model to ask.
         model: String,
-        /// What to ask, as a JSON object.
-        input: Extra,
+        /// The prompt.
+        input: String,
     }
     check(self) { validate::non_empty("model", &self.model) }
 }

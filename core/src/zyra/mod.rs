@@ -146,7 +146,7 @@ macro_rules! zyra_operations {
                     POST "/api-keys", idempotent: false, rate: Create
                 },
                 /// Lists the caller's API keys by their prefixes, revoked ones too.
-                list_api_keys($crate::zyra::ListApiKeys = default) -> $crate::zyra::ApiKeyPage {
+                list_api_keys($crate::zyra::ListApiKeys) -> $crate::zyra::ApiKeyPage {
                     GET "/api-keys", idempotent: true, rate: Read, paged: true
                 },
                 /// Revokes an API key, at once.
@@ -154,7 +154,7 @@ macro_rules! zyra_operations {
                     DELETE "/api-keys/{id}", idempotent: true, rate: Write
                 },
                 /// Lists the caller's organizations.
-                list_organizations($crate::zyra::ListOrganizations = default) -> $crate::zyra::OrganizationPage {
+                list_organizations($crate::zyra::ListOrganizations) -> $crate::zyra::OrganizationPage {
                     GET "/organizations", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches an organization's profile.
@@ -186,7 +186,7 @@ macro_rules! zyra_operations {
                     PATCH "/organizations/{organization_id}/settings", idempotent: true, rate: Write
                 },
                 /// Lists the compute nodes.
-                list_devices($crate::zyra::ListDevices = default) -> $crate::zyra::DevicePage {
+                list_devices($crate::zyra::ListDevices) -> $crate::zyra::DevicePage {
                     GET "/devices", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches a compute node.
@@ -206,7 +206,7 @@ macro_rules! zyra_operations {
                     DELETE "/devices/{id}", idempotent: true, rate: Write
                 },
                 /// Lists the virtual servers.
-                list_virtual_servers($crate::zyra::ListVirtualServers = default) -> $crate::zyra::VirtualServerPage {
+                list_virtual_servers($crate::zyra::ListVirtualServers) -> $crate::zyra::VirtualServerPage {
                     GET "/virtual-servers", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches a virtual server.
@@ -238,7 +238,7 @@ macro_rules! zyra_operations {
                     POST "/ml/jobs", idempotent: false, rate: Create
                 },
                 /// Lists the ML jobs.
-                list_ml_jobs($crate::zyra::ListMlJobs = default) -> $crate::zyra::MlJobPage {
+                list_ml_jobs($crate::zyra::ListMlJobs) -> $crate::zyra::MlJobPage {
                     GET "/ml/jobs", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches an ML job.
@@ -254,7 +254,7 @@ macro_rules! zyra_operations {
                     POST "/inference", idempotent: false, rate: Create
                 },
                 /// Lists the inference requests.
-                list_inferences($crate::zyra::ListInferences = default) -> $crate::zyra::InferencePage {
+                list_inferences($crate::zyra::ListInferences) -> $crate::zyra::InferencePage {
                     GET "/inference", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches an inference request.
@@ -266,7 +266,7 @@ macro_rules! zyra_operations {
                     POST "/fine-tuning/jobs", idempotent: false, rate: Create
                 },
                 /// Lists the fine-tuning jobs.
-                list_fine_tuning_jobs($crate::zyra::ListFineTuningJobs = default) -> $crate::zyra::FineTuningJobPage {
+                list_fine_tuning_jobs($crate::zyra::ListFineTuningJobs) -> $crate::zyra::FineTuningJobPage {
                     GET "/fine-tuning/jobs", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches a fine-tuning job.
@@ -278,7 +278,7 @@ macro_rules! zyra_operations {
                     POST "/fine-tuning/jobs/{id}/cancel", idempotent: false, rate: Write
                 },
                 /// Lists the webhook endpoints.
-                list_webhook_endpoints($crate::zyra::ListWebhookEndpoints = default) -> $crate::zyra::WebhookEndpointPage {
+                list_webhook_endpoints($crate::zyra::ListWebhookEndpoints) -> $crate::zyra::WebhookEndpointPage {
                     GET "/webhooks/endpoints", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches a webhook endpoint.
@@ -298,7 +298,7 @@ macro_rules! zyra_operations {
                     DELETE "/webhooks/endpoints/{id}", idempotent: true, rate: Write
                 },
                 /// Lists the invoices (Org Admin).
-                list_invoices($crate::zyra::ListInvoices = default) -> $crate::zyra::InvoicePage {
+                list_invoices($crate::zyra::ListInvoices) -> $crate::zyra::InvoicePage {
                     GET "/invoices", idempotent: true, rate: Read, paged: true
                 },
                 /// Fetches an invoice (Org Admin).
@@ -310,7 +310,7 @@ macro_rules! zyra_operations {
                     GET "/invoices/{id}/pdf", idempotent: true, rate: Read
                 },
                 /// Lists the SLA alert rules.
-                list_sla_alert_rules($crate::zyra::ListSlaAlertRules = default) -> $crate::zyra::SlaAlertRulePage {
+                list_sla_alert_rules($crate::zyra::ListSlaAlertRules) -> $crate::zyra::SlaAlertRulePage {
                     GET "/sla/alert-rules", idempotent: true, rate: Read, paged: true
                 },
                 /// Creates an SLA alert rule (Org Admin).
@@ -326,11 +326,11 @@ macro_rules! zyra_operations {
                     DELETE "/sla/alert-rules/{id}", idempotent: true, rate: Write
                 },
                 /// Lists the SLA breach history.
-                list_sla_breaches($crate::zyra::ListSlaBreaches = default) -> $crate::zyra::SlaBreachPage {
+                list_sla_breaches($crate::zyra::ListSlaBreaches) -> $crate::zyra::SlaBreachPage {
                     GET "/sla/breaches", idempotent: true, rate: HighVolume, paged: true
                 },
                 /// Lists the fleet-wide monitoring alerts.
-                list_fleet_alerts($crate::zyra::ListFleetAlerts = default) -> $crate::zyra::FleetAlertPage {
+                list_fleet_alerts($crate::zyra::ListFleetAlerts) -> $crate::zyra::FleetAlertPage {
                     GET "/monitoring/alerts", idempotent: true, rate: HighVolume, paged: true
                 },
                 /// What the API tells about itself and its SDKs; needs no credential.

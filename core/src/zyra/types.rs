@@ -390,10 +390,10 @@ pub struct Inference {
     pub status: JobStatus,
     /// What was asked.
     #[serde(default)]
-    pub input: Extra,
+    pub input: Option<String>,
     /// The model's answer.
     #[serde(default)]
-    pub output: Extra,
+    pub output: Option<String>,
     /// Tokens used.
     #[serde(default)]
     pub usage: Option<Usage>,
