@@ -252,7 +252,7 @@ macro_rules! native_client {
                             "<zkit.{} base_url={:?} api_key={:?}>",
                             $name,
                             config.base_url,
-                            config.api_key.preview()
+                            config.credential.preview()
                         )
                     }
                     None => format!("<zkit.{} closed>", $name),

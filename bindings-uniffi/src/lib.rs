@@ -215,7 +215,7 @@ macro_rules! api_object {
             /// The base URL and a preview of the key, never the key.
             pub fn describe(&self) -> String {
                 let config = zkit::Api::client(&self.api).config();
-                format!("{}(baseUrl={}, apiKey={})", stringify!($object), config.base_url, config.api_key.preview())
+                format!("{}(baseUrl={}, apiKey={})", stringify!($object), config.base_url, config.credential.preview())
             }
         }
 

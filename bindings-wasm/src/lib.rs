@@ -340,7 +340,7 @@ macro_rules! native_client {
                 match self.client.borrow().as_ref() {
                     Some(api) => {
                         let config = api.client().config();
-                        format!("{}(baseUrl={:?}, apiKey={:?})", $name, config.base_url, config.api_key.preview())
+                        format!("{}(baseUrl={:?}, apiKey={:?})", $name, config.base_url, config.credential.preview())
                     }
                     None => format!("{}(closed)", $name),
                 }
