@@ -138,11 +138,54 @@ macro_rules! uniffi_methods {
         api: $api:ty,
         operations: [ $(
             $(#[doc = $doc:literal])*
-            $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty { $($spec:tt)* }
+            $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty {
+                $method:ident $path:literal, idempotent: $idempotent:literal, rate: $rate:ident
+                $(, paged: $paged:literal)?
+            }
         ),* $(,)? ]
     ) => {
         $( uniffi_methods!(@method $object, $(#[doc = $doc])* $name, $input $(, $default)? => $output); )*
+        $( $( uniffi_methods!(@pages $paged, $object, $name, $input => $output); )? )*
     };
+    // A paged list also gets `<name>_pages(input)`: a walk object whose `next_page()` fetches one
+    // page at a time (Kotlin's `pageFlow`/`itemFlow` turn it into a Flow).
+    (@pages true, $object:ident, $name:ident, $input:ty => $output:ty) => {
+        paste::paste! {
+            #[doc = concat!("A lazy walk over the pages of `", stringify!($name), "`.")]
+            #[derive(uniffi::Object)]
+            pub struct [<$name:camel Pages>] {
+                walk: futures_util::lock::Mutex<zkit::Pages<$input>>,
+            }
+
+            #[uniffi::export(async_runtime = "tokio")]
+            impl [<$name:camel Pages>] {
+                /// The next page, or null once the list is walked.
+                pub async fn next_page(&self) -> Result<Option<$output>, ZkitError> {
+                    guarded(async { self.walk.lock().await.next_page().await }).await
+                }
+            }
+
+            #[uniffi::export]
+            impl $object {
+                #[doc = concat!("Walks the pages of `", stringify!($name), "` from the input's offset, lazily; `max_pages` caps the walk.")]
+                #[uniffi::method(default(call = None, max_pages = None))]
+                pub fn [<$name _pages>](
+                    &self,
+                    input: $input,
+                    call: Option<CallSettings>,
+                    max_pages: Option<u32>,
+                ) -> Arc<[<$name:camel Pages>]> {
+                    let client = zkit::Api::client(&self.api).clone();
+                    let mut pages = zkit::Pages::new(client, input).options(call_options(call));
+                    if let Some(max) = max_pages {
+                        pages = pages.max_pages(max);
+                    }
+                    Arc::new([<$name:camel Pages>] { walk: futures_util::lock::Mutex::new(pages) })
+                }
+            }
+        }
+    };
+    (@pages $other:literal, $($rest:tt)*) => {};
     (@method $object:ident, $(#[doc = $doc:literal])* $name:ident, $input:ty => $output:ty) => {
         #[uniffi::export(async_runtime = "tokio")]
         impl $object {
@@ -236,6 +279,12 @@ api_object! {
 api_object! {
     /// A Zenovay client: websites, their settings and analytics.
     Zenovay, zkit::Zenovay, zkit::zenovay_operations
+}
+
+api_object! {
+    /// A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
+    /// API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
+    Zyra, zkit::Zyra, zkit::zyra_operations, settings: [email, password]
 }
 
 /// A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock.

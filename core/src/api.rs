@@ -279,8 +279,8 @@ macro_rules! api_client {
 
             /// Walks the pages of a list operation lazily, from the input's offset on: see
             /// [`Pages`]($crate::pages::Pages).
-            pub fn pages<O: $crate::pages::Paged>(&self, input: O) -> $crate::pages::Pages<'_, O> {
-                $crate::pages::Pages::new(&self.client, input)
+            pub fn pages<O: $crate::pages::Paged>(&self, input: O) -> $crate::pages::Pages<O> {
+                $crate::pages::Pages::new(self.client.clone(), input)
             }
 
             #[doc = concat!("A client configured from ", $env, ".")]

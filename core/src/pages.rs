@@ -108,16 +108,16 @@ impl PageCursor {
 /// let devices: Vec<_> = zyra.pages(zkit::zyra::ListDevices::default().limit(200)).items().try_collect().await?;
 /// # Ok(()) }
 /// ```
-pub struct Pages<'a, O> {
-    client: &'a Client,
+pub struct Pages<O> {
+    client: Client,
     input: O,
     options: CallOptions,
     cursor: PageCursor,
 }
 
-impl<'a, O: Paged> Pages<'a, O> {
-    /// A walk from `input`'s offset.
-    pub fn new(client: &'a Client, input: O) -> Self {
+impl<O: Paged> Pages<O> {
+    /// A walk from `input`'s offset, with (a clone of) `client`.
+    pub fn new(client: Client, input: O) -> Self {
         let cursor = PageCursor::new(input.page_offset());
         Self { client, input, options: CallOptions::default(), cursor }
     }
@@ -145,7 +145,7 @@ impl<'a, O: Paged> Pages<'a, O> {
     }
 
     /// The pages as a stream, which ends after the first error.
-    pub fn into_stream(self) -> impl Stream<Item = Result<O::Output>> + 'a {
+    pub fn into_stream(self) -> impl Stream<Item = Result<O::Output>> {
         stream::unfold(Some(self), |pages| async move {
             let mut pages = pages?;
             match pages.next_page().await {
@@ -157,7 +157,7 @@ impl<'a, O: Paged> Pages<'a, O> {
     }
 
     /// The items of every page as one stream, which ends after the first error.
-    pub fn items(self) -> impl Stream<Item = Result<<O::Output as Page>::Item>> + 'a {
+    pub fn items(self) -> impl Stream<Item = Result<<O::Output as Page>::Item>> {
         stream::unfold((Some(self), VecDeque::new()), |(mut pages, mut buffered)| async move {
             loop {
                 if let Some(item) = buffered.pop_front() {
