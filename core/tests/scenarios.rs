@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use zkit::exec::manual::ManualClock;
-use zkit::{CallOptions, ClientBuilder, DynamicApi, Zenifra, Zenovay, Zerokie};
+use zkit::{CallOptions, ClientBuilder, DynamicApi, Zenifra, Zenovay, Zerokie, Zyra};
 use zkit_sandbox::{Fault, Sandbox};
 
 /// A key no sandbox API knows, for the built-in `wrong_key` client.
@@ -158,6 +158,7 @@ async fn every_scenario_passes_through_the_rust_client() {
             Some("zerokie") => run_scenario::<Zerokie>(&sandbox, &scenario).await,
             Some("zenifra") => run_scenario::<Zenifra>(&sandbox, &scenario).await,
             Some("zenovay") => run_scenario::<Zenovay>(&sandbox, &scenario).await,
+            Some("zyra") => run_scenario::<Zyra>(&sandbox, &scenario).await,
             other => Err(format!("unknown api {other:?}")),
         };
         if let Err(message) = outcome {
