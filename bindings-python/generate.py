@@ -12,7 +12,11 @@ Rust core's `schema()` builds it from the operation table. From each document th
 - a `Model` subclass per object type an operation returns, with a read-only typed property per field;
 - a `TypedDict` `<Name>Params` per object type an operation takes;
 - the clients `<Api>(SyncClient)` and `Async<Api>(AsyncClient)`, with one method per operation: a
-  dict form and a keyword form (`@overload`s), returning the model, a list of models, or None.
+  dict form and a keyword form (`@overload`s), returning the model, a list of models, or None; and for
+  each operation marked `"paged": true`, `iter_<name without list_>` with the same parameters plus
+  `max_pages`, returning a lazy `SyncPages[<Page>, <Item>]` (or `AsyncPages`).
+
+Fields of `"format": "binary"` are `bytes`; fields of `"writeOnly": true` (secrets) print as previews.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "python" / "zkit" / "_generated.py"
 
 # The native classes of zkit._zkit whose schemas are turned into clients, one per API.
-NATIVE_CLASSES = ["Zerokie", "Zenifra", "Zenovay"]
+NATIVE_CLASSES = ["Zerokie", "Zenifra", "Zenovay", "Zyra"]
 
 # The per-call options every method takes as keywords, with their types (see zkit._base.CallOptions).
 OPTIONS = [
@@ -246,6 +250,8 @@ class Api:
         if name is not None:
             return f"{name}({expr})" if self.is_object(name) else self.conversion(self.defs[name], expr, depth)
         item = f"item{depth}" if depth else "item"
+        if schema.get("type") == "string" and schema.get("format") == "binary":
+            return f"bytes({expr})"  # the core sends bytes as an array of numbers
         if schema.get("type") == "array":
             converted = self.conversion(schema.get("items", {}), item, depth + 1)
             return f"list({expr})" if converted is None else f"[{converted} for {item} in {expr}]"
@@ -283,6 +289,9 @@ def model_class(api: Api, name: str) -> list[str]:
     out += ["", "    __slots__ = ()", "    _fields = ("]
     out += [f"        ({q(attr)}, {q(wire)})," for attr, wire in attrs]
     out.append("    )")
+    secrets = [wire for wire, schema, _ in fields if split_nullable(api.resolve(schema))[0].get("writeOnly")]
+    if secrets:
+        out.append(f"    _secrets = frozenset({{{', '.join(map(q, secrets))}}})")
     for (attr, wire), (_, schema, required) in zip(attrs, fields):
         type_ = api.annotation(schema, "out")
         inner, nullable = split_nullable(schema)
@@ -351,6 +360,40 @@ def method(api: Api, operation: Schema, is_async: bool) -> list[str]:
     else:
         body = [f"        return {converted}"]
     doc = operation.get("doc") or name
+    return overloads(api, operation, define, name, returns, [], doc) + body
+
+
+def iter_method(api: Api, operation: Schema, is_async: bool) -> list[str]:
+    """`iter_<name>` of a paged list: its parameters and `max_pages`, returning a lazy walk."""
+    name = operation["name"]
+    page = api.ref(operation["output"])
+    if page is None or not api.is_object(page) or not api.fields(api.resolve(operation["input"])):
+        raise SystemExit(f"{name}: a paged list needs an object page type and input fields")
+    items = api.defs[page]["properties"]["items"].get("items", {})
+    item = api.annotation(items, "out")
+    converted = api.conversion(items, "item")
+    make_item = item if converted == f"{item}(item)" else f"lambda item: {converted or f'cast({q(item)}, item)'}"
+    returns = f"{'AsyncPages' if is_async else 'SyncPages'}[{page}, {item}]"
+    doc = (
+        f"Walks {name} lazily, page by page: iterating {'with `async for` ' if is_async else ''}gives the "
+        f"items ({item}), `.pages()` the pages ({page}). Nothing is fetched until an iteration starts, and "
+        "bad input is refused then, before anything is sent. `max_pages` caps the walk (default 1000); "
+        "a walk that reaches it with items left raises DecodeError."
+    )
+    extra = [("max_pages", "int | None")]
+    call = f"self._iter({q(name)}, params, kwargs, max_pages, {page}, {make_item})"
+    return overloads(api, operation, "def", f"iter_{name.removeprefix('list_')}", returns, extra, doc) + [
+        f"        return {call}"
+    ]
+
+
+def overloads(
+    api: Api, operation: Schema, define: str, name: str, returns: str, extra: list[tuple[str, str]], doc: str
+) -> list[str]:
+    """A method's signatures and docstring, up to its body: the dict form and the keyword form as
+    `@overload`s, then the one implementation taking both. `extra` are keywords of the method's own
+    (such as `max_pages`), defaulting to None."""
+    fields = api.input_fields(operation)
     if fields:
         listed = "\n".join(
             f"    {snake_case(wire)}: {' '.join(plain_doc(schema.get('description', '')).split())}"
@@ -358,12 +401,13 @@ def method(api: Api, operation: Schema, is_async: bool) -> list[str]:
         )
         doc = f"{doc}\n\nParameters, as keyword arguments or one dict:\n{listed}"
     out = [""]
+    own = [f"{keyword_}: {type_} = ..." for keyword_, type_ in extra]
     if not fields:
-        out += signature(define, name, ["self", "**options: Unpack[CallOptions]"], returns, "")
-        return out + docstring(doc, "        ") + body
+        out += signature(define, name, ["self", *own, "**options: Unpack[CallOptions]"], returns, "")
+        return out + docstring(doc, "        ")
     params_type = f"{api.ref(operation['input'])}Params"
     out.append("    @overload")
-    dict_form = ["self", f"params: {params_type}", "/", "**options: Unpack[CallOptions]"]
+    dict_form = ["self", f"params: {params_type}", "/", *(["*", *own] if own else []), "**options: Unpack[CallOptions]"]
     out += signature(define, name, dict_form, returns, " ...")
     keyword_form = ["self", "/", "*"]
     for wire, schema, required in fields:
@@ -373,13 +417,14 @@ def method(api: Api, operation: Schema, is_async: bool) -> list[str]:
         else:
             none = "" if type_.endswith("| None") or type_ == "Any" else " | None"
             keyword_form.append(f"{snake_case(wire)}: {type_}{none} = ...")
-    keyword_form += [f"{option}: {type_} = ..." for option, type_ in OPTIONS]
+    keyword_form += own + [f"{option}: {type_} = ..." for option, type_ in OPTIONS]
     out += ["", "    @overload"] + signature(define, name, keyword_form, returns, " ...") + [""]
     # One implementation takes both forms; `*params` (rather than a parameter defaulting to None) keeps
     # the runtime signature consistent with the overloads for stubtest.
-    implementation = ["self", "/", f"*params: {params_type}", "**kwargs: Any"]
+    implementation = ["self", "/", f"*params: {params_type}"]
+    implementation += [f"{keyword_}: {type_} = None" for keyword_, type_ in extra] + ["**kwargs: Any"]
     out += signature(define, name, implementation, returns, "")
-    return out + docstring(doc, "        ") + body
+    return out + docstring(doc, "        ")
 
 
 def client_class(api: Api, is_async: bool) -> list[str]:
@@ -402,6 +447,9 @@ def client_class(api: Api, is_async: bool) -> list[str]:
     out += ["", "    __slots__ = ()", f"    _native_class = _zkit.{api.name}", f"    _fields = _{api.name.upper()}_FIELDS"]
     for operation in api.operations:
         out += method(api, operation, is_async)
+    for operation in api.operations:
+        if operation.get("paged"):
+            out += iter_method(api, operation, is_async)
     return out
 
 
@@ -463,7 +511,7 @@ def generate(documents: list[Schema]) -> str:
         f"from typing import TYPE_CHECKING, {used('Any', 'TypedDict', 'cast', 'overload')}",
         "",
         "from zkit import _zkit",
-        "from zkit._base import AsyncClient, CallOptions, SyncClient",
+        f"from zkit._base import {used('AsyncClient', 'AsyncPages', 'CallOptions', 'SyncClient', 'SyncPages')}",
         "from zkit._model import Model",
         "",
         "if TYPE_CHECKING:",

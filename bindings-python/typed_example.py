@@ -86,6 +86,24 @@ async def many_at_once() -> list[zkit.App]:
         return await zerokie.list_apps()
 
 
+def fleet(zyra: zkit.Zyra) -> list[zkit.Device]:
+    walk: zkit.SyncPages[zkit.DevicePage, zkit.Device] = zyra.iter_devices(limit=200, max_pages=10)
+    pages: list[zkit.DevicePage] = list(walk.pages())
+    total: int = pages[0].total
+    pdf: bytes = zyra.download_invoice_pdf(id="inv_0001").content
+    print(total, len(pdf))
+    return [device for device in walk if device.status == "pending"]
+
+
+async def fleet_async() -> list[str]:
+    async with zkit.AsyncZyra(email="ada@example.com", password="secret-password") as zyra:
+        ids = [device.id async for device in zyra.iter_devices({"status": "pending"})]
+        async for page in zyra.iter_invoices().pages():
+            invoice: zkit.Invoice = page.items[0]
+            print(invoice.number)
+        return ids
+
+
 def mistakes_mypy_catches(zerokie: zkit.Zerokie, app: zkit.App) -> None:
     zerokie.create_app(name="x", imgae="nginx")  # type: ignore[call-overload]
     zerokie.create_app(name="x", port="80")  # type: ignore[call-overload]
@@ -96,6 +114,16 @@ def mistakes_mypy_catches(zerokie: zkit.Zerokie, app: zkit.App) -> None:
     app.name = "other"  # type: ignore[misc]
     length: str = zerokie.list_files(name="x")[0].length  # type: ignore[assignment]
     print(length)
+
+
+def walk_mistakes_mypy_catches(zyra: zkit.Zyra) -> None:
+    zyra.iter_devices(limit="200")  # type: ignore[call-overload]
+    zyra.iter_devices(max_page=2)  # type: ignore[call-overload]
+    for device in zyra.iter_devices():
+        serial: int = device.id  # type: ignore[assignment]
+        print(serial)
+    text: str = zyra.download_invoice_pdf(id="inv_0001").content  # type: ignore[assignment]
+    print(text)
 
 
 def main() -> None:

@@ -1,12 +1,13 @@
 //! The zkit tour: starts a sandbox in this process and walks through every Zerokie, Zenifra and
-//! Zenovay operation.
+//! Zenovay operation, and the heart of Zyra.
 //!
 //!     cargo run --example tour            # against an in-process sandbox
 //!     cargo run --example tour -- --live  # against the real APIs, with keys from the environment
 //!
 //! Live, the Zerokie part needs ZEROKIE_API_KEY; the Zenifra part runs when ZENIFRA_API_KEY and
 //! ZENIFRA_PROJECT_ID are set (it changes that project's settings, scales it and deploys to it), the
-//! Zenovay part when ZENOVAY_API_KEY is set (read-only).
+//! Zenovay part when ZENOVAY_API_KEY is set (read-only), the Zyra part when ZYRA_API_KEY (or ZYRA_EMAIL and
+//! ZYRA_PASSWORD) is set (read-only).
 
 use std::time::Duration;
 
@@ -16,6 +17,7 @@ use zkit::zenifra::{
     UpdateProjectDescription, UpdateProjectName, UpdateStorageSize, Zenifra,
 };
 use zkit::zenovay::{GetAnalytics, UpdateWebsite, Zenovay};
+use zkit::zyra::{CreateVirtualServer, DownloadInvoicePdf, ListDevices, ListFleetAlerts, ListInvoices, Zyra};
 use zkit::zerokie::{
     new_deploy_session_id, AcquireDeployLock, AddDomain, CreateApp, DeleteFile, DeployApp, FinalizeDeploy,
     RemoveDomain, RenewDeployLock, UploadFile, Zerokie,
@@ -194,6 +196,23 @@ async fn run() -> zkit::Result<()> {
 (Zenovay skipped: set ZENOVAY_API_KEY)"
         ),
     }
+    let zyra = match &sandbox {
+        Some(sandbox) => Some(
+            Zyra::builder()
+                .login(credentials::ZYRA_ADMIN_EMAIL, credentials::ZYRA_ADMIN_PASSWORD)
+                .base_url(sandbox.base_url("zyra"))
+                .build()?,
+        ),
+        None if std::env::var("ZYRA_API_KEY").is_ok() || std::env::var("ZYRA_EMAIL").is_ok() => Some(Zyra::from_env()?),
+        None => None,
+    };
+    match zyra {
+        Some(zyra) => zyra_tour(&zyra, !live).await?,
+        None => println!(
+            "
+(Zyra skipped: set ZYRA_API_KEY, or ZYRA_EMAIL and ZYRA_PASSWORD)"
+        ),
+    }
     if let Some(sandbox) = sandbox {
         println!("\nthe sandbox saw {} requests; none carried the key in clear:", sandbox.journal().len());
         if let Some(entry) = sandbox.journal().first() {
@@ -296,6 +315,42 @@ async fn zenifra_tour(zenifra: &Zenifra, id: &str, sandbox: Option<&Sandbox>) ->
     for line in zenifra.get_logs(GetLogs { id: id.into(), limit: Some(3), level: None }).await? {
         println!("log          {} {:<5} {}", line.timestamp, line.level, line.message);
     }
+    Ok(())
+}
+
+/// Zyra: a login that renews itself, a page walk, a server's lifecycle (sandbox only), an invoice's
+/// PDF and the fleet's alerts. The scenario files reach every other Zyra operation.
+async fn zyra_tour(zyra: &Zyra, change_things: bool) -> zkit::Result<()> {
+    use futures_util::TryStreamExt;
+    section("Zyra: devices, servers, invoices, alerts");
+    println!("client       {zyra:?}");
+    let devices: Vec<_> = zyra.pages(ListDevices::default().limit(200)).items().try_collect().await?;
+    let pending = devices.iter().filter(|d| d.status == zkit::zyra::DeviceStatus::Pending).count();
+    println!("devices      {} walked, 200 a page ({pending} pending approval)", devices.len());
+    if change_things {
+        let server = zyra
+            .create_virtual_server(CreateVirtualServer {
+                name: "tour".into(),
+                size: "gpu.small".into(),
+                region: "eu-west".into(),
+                image: None,
+            })
+            .await?;
+        let stopped = zyra.stop_virtual_server(server.id.as_str()).await?;
+        let gone = zyra.terminate_virtual_server(server.id.as_str()).await?;
+        println!("server       {} {} → {} → {}", server.id, server.status, stopped.status, gone.status);
+        match zyra.start_virtual_server(server.id.as_str()).await {
+            Err(e) if e.kind() == ErrorKind::Conflict => println!("start again  refused: {e}"),
+            other => println!("start again  unexpected: {other:?}"),
+        }
+    }
+    let invoices = zyra.list_invoices(ListInvoices::default()).await?;
+    if let Some(invoice) = invoices.items.first() {
+        let pdf = zyra.download_invoice_pdf(DownloadInvoicePdf::from(invoice.id.as_str())).await?;
+        println!("invoice      {} {} {} cents: {} bytes of {}", invoice.number, invoice.status, invoice.amount_cents, pdf.content.len(), pdf.content_type);
+    }
+    let alerts = zyra.list_fleet_alerts(ListFleetAlerts::default().status(zkit::zyra::AlertStatus::Open)).await?;
+    println!("fleet alerts {} open", alerts.total);
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The native client classes. Each API gets one class, made by `native_client!` from the API's
-//! type; every operation goes through the generic `call`, so no operation needs code here.
+//! type; every operation goes through the generic `call`, and every paged list through the generic
+//! `pages`, so no operation needs code here.
 
 use std::future::Future;
 use std::time::Duration;
@@ -27,7 +28,11 @@ fn limit(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Option<Duration>> {
         .map_err(|_| invalid(field, "must be a non-negative number of seconds"))
 }
 
-fn extract<'py, T: FromPyObjectOwned<'py>>(value: &Bound<'py, PyAny>, field: &str, expected: &str) -> PyResult<T> {
+pub(crate) fn extract<'py, T: FromPyObjectOwned<'py>>(
+    value: &Bound<'py, PyAny>,
+    field: &str,
+    expected: &str,
+) -> PyResult<T> {
     value.extract().map_err(|_| invalid(field, &format!("must be {expected}")))
 }
 
@@ -74,7 +79,7 @@ pub fn call_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<CallOptions
     Ok(out)
 }
 
-fn meta_json(meta: &ResponseMeta) -> Value {
+pub(crate) fn meta_json(meta: &ResponseMeta) -> Value {
     json!({"status": meta.status, "headers": meta.headers_text(), "request_id": meta.request_id, "attempts": meta.attempts})
 }
 
@@ -197,6 +202,21 @@ macro_rules! native_client {
                 $crate::runtime::awaitable(py, future)
             }
 
+            /// A lazy walk over the pages of a paged list operation: nothing is sent until a page
+            /// is asked for.
+            #[pyo3(signature = (operation, input, options=None, max_pages=None))]
+            fn pages(
+                &self,
+                operation: String,
+                input: &Bound<'_, PyAny>,
+                options: Option<&Bound<'_, PyDict>>,
+                max_pages: Option<&Bound<'_, PyAny>>,
+            ) -> PyResult<$crate::pages::NativePages> {
+                $crate::runtime::guard(|| {
+                    $crate::pages::NativePages::new(self.api()?, &operation, input, options, max_pages)
+                })
+            }
+
             #[allow(clippy::too_many_arguments)]
             #[pyo3(signature = (method, path, query=None, body=None, content_type=None, options=None))]
             fn raw(
@@ -248,10 +268,16 @@ macro_rules! native_client {
                 match self.client.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
                     Some(api) => {
                         let config = zkit::Api::client(api).config();
+                        // A preview of the key, or the email of a login; never the password.
+                        let shown = match &config.credential {
+                            zkit::Credential::ApiKey(_) => "api_key",
+                            zkit::Credential::Login { .. } => "email",
+                        };
                         format!(
-                            "<zkit.{} base_url={:?} api_key={:?}>",
+                            "<zkit.{} base_url={:?} {}={:?}>",
                             $name,
                             config.base_url,
+                            shown,
                             config.credential.preview()
                         )
                     }
@@ -265,3 +291,4 @@ macro_rules! native_client {
 native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
 native_client!(NativeZenifra, "Zenifra", zkit::Zenifra);
 native_client!(NativeZenovay, "Zenovay", zkit::Zenovay);
+native_client!(NativeZyra, "Zyra", zkit::Zyra);

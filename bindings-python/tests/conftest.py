@@ -85,3 +85,15 @@ def zenovay(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
         api_key=sandbox.api("zenovay")["api_key"],
         base_url=sandbox.base_url("zenovay"),
     )
+
+
+@pytest.fixture(params=["sync", "async"])
+def zyra(request: pytest.FixtureRequest, sandbox: Sandbox) -> Iterator[Any]:
+    """A Zyra client (sync or async) with the sandbox's Org Admin key."""
+    yield from both_clients(
+        request,
+        zkit.Zyra,
+        zkit.AsyncZyra,
+        api_key=sandbox.api("zyra")["credentials"]["admin_key"],
+        base_url=sandbox.base_url("zyra"),
+    )

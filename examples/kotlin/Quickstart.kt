@@ -12,6 +12,11 @@
 
 import dev.zkit.Zenifra
 import dev.zkit.Zenovay
+import dev.zkit.Zyra
+import dev.zkit.itemFlow
+import dev.zkit.model.DeviceStatus
+import dev.zkit.model.ListDevices
+import kotlinx.coroutines.flow.toList
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
 import dev.zkit.model.AcquireDeployLock
@@ -87,6 +92,7 @@ fun main(): Unit = runBlocking {
     }
     if (System.getenv("ZENIFRA_API_KEY") != null) zenifra()
     if (System.getenv("ZENOVAY_API_KEY") != null) zenovay()
+    if (System.getenv("ZYRA_API_KEY") != null) zyra()
 }
 
 suspend fun zenifra() {
@@ -111,6 +117,14 @@ suspend fun zenovay() {
             val summary = zenovay.getAnalytics(GetAnalytics(website.id))
             println("zenovay: ${website.domain}: ${summary.visitors} visitors from ${summary.from} to ${summary.to}")
         }
+    }
+}
+
+suspend fun zyra() {
+    Zyra().use { zyra -> // ZYRA_API_KEY, sent as Bearer
+        // A lazy walk: each page of 200 is fetched when the flow reaches it.
+        val devices = itemFlow(zyra.listDevicesPages(ListDevices(limit = 200u))::nextPage) { it.items }.toList()
+        println("zyra: ${devices.size} compute nodes, ${devices.count { it.status == DeviceStatus.Pending }} waiting for approval")
     }
 }
 

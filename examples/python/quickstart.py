@@ -1,5 +1,5 @@
 """zkit quickstart: put a static site on Zerokie, look at it, take it down; then scale a Zenifra
-project and read a Zenovay website's analytics.
+project, read a Zenovay website's analytics and walk a Zyra fleet.
 
     pip install ./bindings-python
     cargo run -p zkit-sandbox          # prints the <API>_BASE_URL and <API>_API_KEY lines for the sandbox
@@ -7,7 +7,7 @@ project and read a Zenovay website's analytics.
 
 Without <API>_BASE_URL it talks to the real APIs, with the keys in <API>_API_KEY. The Zenifra part runs
 when ZENIFRA_API_KEY is set (with ZENIFRA_PROJECT_ID, the project to work on), the Zenovay part when
-ZENOVAY_API_KEY is set.
+ZENOVAY_API_KEY is set, the Zyra part when ZYRA_API_KEY (or ZYRA_EMAIL and ZYRA_PASSWORD) is set.
 """
 
 import os
@@ -83,9 +83,28 @@ def zenovay() -> None:
             print(f"zenovay: {website.domain}: {summary.visitors} visitors from {summary.from_} to {summary.to}")
 
 
+def zyra() -> None:
+    with zkit.Zyra() as client:  # ZYRA_API_KEY, or ZYRA_EMAIL and ZYRA_PASSWORD to log in
+        devices = client.iter_devices(limit=200)  # lazy: pages are fetched as the loop needs them
+        regions: dict[str, int] = {}
+        for device in devices:
+            regions[device.region or "?"] = regions.get(device.region or "?", 0) + 1
+        print(f"zyra: {sum(regions.values())} devices in {len(regions)} regions")
+        pending = [device.name for device in client.iter_devices(status="pending")]
+        print(f"zyra: waiting for approval: {', '.join(pending) or 'none'}")
+        try:
+            invoice = client.list_invoices(limit=1).items[0]
+            pdf = client.download_invoice_pdf(id=invoice.id)
+            print(f"zyra: invoice {invoice.number}: {len(pdf.content)} bytes of {pdf.content_type}")
+        except zkit.PermissionDeniedError as error:
+            print(f"zyra: invoices are for Org Admins ({error.code})")
+
+
 if __name__ == "__main__":
     main()
     if os.environ.get("ZENIFRA_API_KEY"):
         zenifra()
     if os.environ.get("ZENOVAY_API_KEY"):
         zenovay()
+    if os.environ.get("ZYRA_API_KEY") or os.environ.get("ZYRA_EMAIL"):
+        zyra()

@@ -1,4 +1,4 @@
-"""zkit: typed, retrying, rate-limit-aware clients for the Zerokie API (Zenifra, Zyra and Zenovay to come).
+"""zkit: typed, retrying, rate-limit-aware clients for the Zerokie, Zenifra, Zenovay and Zyra APIs.
 
     import zkit
 
@@ -6,10 +6,15 @@
         app = zerokie.create_app(name="my-app", image="nginx:alpine", port=80)
         print(app.name, app.status)
 
-`zkit.AsyncZerokie` is the same client for asyncio. Every call also takes the keywords `timeout`,
-`deadline`, `max_retries`, `idempotency_key` and `rate_limit`; failures raise subclasses of
-`zkit.ZkitError`. Results are `zkit.Model`s: typed attributes, plus `result["wireName"]` and
-`result.extra` for fields this version does not name.
+    with zkit.Zyra(email="ada@example.com", password=...) as zyra:   # or ZYRA_API_KEY
+        for device in zyra.iter_devices(limit=200):                  # lazily, page by page
+            print(device.id, device.status)
+
+`zkit.AsyncZerokie` (and `AsyncZenifra`, …) is the same client for asyncio, with `async for` over its
+`iter_…` walks. Every call also takes the keywords `timeout`, `deadline`, `max_retries`,
+`idempotency_key` and `rate_limit`; failures raise subclasses of `zkit.ZkitError`. Results are
+`zkit.Model`s: typed attributes, plus `result["wireName"]` and `result.extra` for fields this version
+does not name.
 """
 
 # Each module's __all__ says what it exports; the generated one grows with the APIs' operation tables.

@@ -2,15 +2,17 @@
 
 The generated clients (`zkit.Zerokie`, `zkit.AsyncZerokie`, …) add one typed method per operation;
 each one calls `_call` here, which hands JSON-shaped input to the native core and gets decoded JSON
-back. Retries, timeouts, rate limiting, auth and errors all happen in the core.
+back, and one `iter_…` method per paged list, which returns a lazy `SyncPages` or `AsyncPages` over
+the core's page walk. Retries, timeouts, rate limiting, auth, paging guards and errors all happen in
+the core.
 """
 
 from __future__ import annotations
 
 import json as _json
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypedDict, TypeVar, Union
 
 from zkit._model import Model
 from zkit.errors import _invalid_input
@@ -27,6 +29,8 @@ __all__ = [
     "QueryValue",
     "SyncClient",
     "AsyncClient",
+    "SyncPages",
+    "AsyncPages",
 ]
 
 
@@ -69,6 +73,14 @@ QueryValue = Union[str, int, float, bool]
 """What a raw call's query parameter may be; numbers and booleans are written as JSON writes them."""
 
 
+class _NativePages(Protocol):
+    """A walk over a paged list in `zkit._zkit`: one page per call, `(data, meta)`, None at the end."""
+
+    def next_page(self) -> tuple[Any, dict[str, Any]] | None: ...
+
+    def next_page_async(self) -> Awaitable[tuple[Any, dict[str, Any]] | None]: ...
+
+
 class _NativeClient(Protocol):
     """What a native client class of `zkit._zkit` offers."""
 
@@ -102,11 +114,20 @@ class _NativeClient(Protocol):
         options: Mapping[str, Any] | None = None,
     ) -> Awaitable[dict[str, Any]]: ...
 
+    def pages(
+        self,
+        operation: str,
+        input: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+        max_pages: int | None = None,
+    ) -> _NativePages: ...
+
     def close(self) -> None: ...
 
 
 class _Key:
-    """The API key as the Python side keeps it (to build `with_options` clients): never printed."""
+    """A credential (API key, password) as the Python side keeps it to build `with_options` clients:
+    never printed."""
 
     __slots__ = ("value",)
 
@@ -114,7 +135,13 @@ class _Key:
         self.value = value
 
     def __repr__(self) -> str:
-        return "<api key>"
+        return "<secret>"
+
+
+# Settings that are credentials, kept as `_Key`s; and the two of a login, which an API key replaces
+# (and which replace an API key) in `with_options`.
+_SECRET_SETTINGS = frozenset({"api_key", "password"})
+_LOGIN_SETTINGS = frozenset({"email", "password"})
 
 
 class Response:
@@ -214,6 +241,74 @@ def _query_text(value: QueryValue) -> str:
     return str(value)
 
 
+_P = TypeVar("_P")
+_T = TypeVar("_T")
+
+
+class _Pages(Generic[_P, _T]):
+    """What the sync and async walks share: how a walk starts, and how pages and items are typed."""
+
+    __slots__ = ("_operation", "_start", "_page", "_item")
+
+    def __init__(
+        self, operation: str, start: Callable[[], _NativePages], page: Callable[[Any], _P], item: Callable[[Any], _T]
+    ) -> None:
+        self._operation = operation
+        self._start = start
+        self._page = page
+        self._item = item
+
+    def _items(self, data: Any) -> list[_T]:
+        return [self._item(entry) for entry in data["items"]]
+
+    def __repr__(self) -> str:
+        return f"<zkit.{type(self).__name__} of {self._operation}>"
+
+
+class SyncPages(_Pages[_P, _T]):
+    """A paged list, walked lazily: iterating gives the items, `pages()` the pages. Each iteration
+    fetches one page at a time from the start, and nothing before it begins. A walk stops with a
+    DecodeError at its page cap (`max_pages`, default 1000) or if the server repeats a page."""
+
+    __slots__ = ()
+
+    def _data(self) -> Iterator[Any]:
+        walk = self._start()
+        while (got := walk.next_page()) is not None:
+            yield got[0]
+
+    def pages(self) -> Iterator[_P]:
+        """The pages, one request each."""
+        return map(self._page, self._data())
+
+    def __iter__(self) -> Iterator[_T]:
+        for data in self._data():
+            yield from self._items(data)
+
+
+class AsyncPages(_Pages[_P, _T]):
+    """A paged list, walked lazily with `async for`: the items, or the pages from `pages()`. Each
+    iteration fetches one page at a time from the start, and nothing before it begins. A walk stops
+    with a DecodeError at its page cap (`max_pages`, default 1000) or if the server repeats a page."""
+
+    __slots__ = ()
+
+    async def _data(self) -> AsyncIterator[Any]:
+        walk = self._start()
+        while (got := await walk.next_page_async()) is not None:
+            yield got[0]
+
+    async def pages(self) -> AsyncIterator[_P]:
+        """The pages, one request each."""
+        async for data in self._data():
+            yield self._page(data)
+
+    async def __aiter__(self) -> AsyncIterator[_T]:
+        async for data in self._data():
+            for entry in self._items(data):
+                yield entry
+
+
 class _ClientBase:
     """Settings and the preparation of calls, shared by the sync and async clients."""
 
@@ -251,11 +346,12 @@ class _ClientBase:
         header that carries the key, where the API accepts more than one (`"x-api-key"` or
         `"authorization"`). Other keywords are the API's own settings, such as Zenifra's
         `organization_id` (also read from the environment); an unknown one is an InvalidInputError.
+        Where the API has a login (Zyra), `email` and `password` take the place of the key (or
+        `<API>_EMAIL` and `<API>_PASSWORD`): the client logs in on its first call and keeps its token
+        fresh by itself. No repr ever shows the key or the password.
         """
-        config: dict[str, Any] = {}
-        if api_key is not None:
-            config["api_key"] = _Key(api_key)
         settings: dict[str, Any] = {
+            "api_key": api_key,
             "base_url": base_url,
             "max_retries": max_retries,
             "rate_limit": rate_limit,
@@ -263,10 +359,24 @@ class _ClientBase:
             "auth_header": auth_header,
             **api_settings,
         }
-        config.update((name, value) for name, value in settings.items() if value is not None)
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}
-        config.update((name, value) for name, value in limits.items() if not isinstance(value, NotGiven))
-        self._open(config)
+        self._open(self._merge({}, settings, limits))
+
+    @staticmethod
+    def _merge(config: Mapping[str, Any], settings: Mapping[str, Any], limits: Mapping[str, Any]) -> dict[str, Any]:
+        """`config` with the given `settings` (None: not given) and `limits` (NOT_GIVEN: not given) over
+        it. Credentials are wrapped so that no repr shows them; a new key drops a login and a new login
+        drops the key, since the core refuses both at once."""
+        merged = dict(config)
+        given = {name: value for name, value in settings.items() if value is not None}
+        if "api_key" in given:
+            for name in _LOGIN_SETTINGS:
+                merged.pop(name, None)
+        if given.keys() & _LOGIN_SETTINGS:
+            merged.pop("api_key", None)
+        merged.update((name, _Key(value) if name in _SECRET_SETTINGS else value) for name, value in given.items())
+        merged.update((name, value) for name, value in limits.items() if not isinstance(value, NotGiven))
+        return merged
 
     def _open(self, config: dict[str, Any]) -> None:
         native_config = {name: value.value if isinstance(value, _Key) else value for name, value in config.items()}
@@ -288,10 +398,8 @@ class _ClientBase:
         **api_settings: str,
     ) -> Self:
         """A new client with this one's settings, except those given here."""
-        config = dict(self._config)
-        if api_key is not None:
-            config["api_key"] = _Key(api_key)
         settings: dict[str, Any] = {
+            "api_key": api_key,
             "base_url": base_url,
             "max_retries": max_retries,
             "rate_limit": rate_limit,
@@ -299,11 +407,9 @@ class _ClientBase:
             "auth_header": auth_header,
             **api_settings,
         }
-        config.update((name, value) for name, value in settings.items() if value is not None)
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}
-        config.update((name, value) for name, value in limits.items() if not isinstance(value, NotGiven))
         client = type(self).__new__(type(self))
-        client._open(config)
+        client._open(self._merge(self._config, settings, limits))
         return client
 
     @staticmethod
@@ -351,6 +457,14 @@ class _ClientBase:
                 raise TypeError(f"{operation}() got an unexpected keyword argument {key!r}")
         return _plain_fields(input), self._options(operation, option_kwargs)
 
+    def _walk(
+        self, operation: str, params: tuple[Mapping[str, Any], ...], kwargs: Mapping[str, Any], max_pages: int | None
+    ) -> Callable[[], _NativePages]:
+        """Checks a paged list's arguments now and returns what starts a walk over it, later: each
+        iteration starts its own, and nothing is sent before it asks for a page."""
+        input, options = self._prepare(operation, params, kwargs)
+        return lambda: self._native.pages(operation, input, options, max_pages)
+
     @staticmethod
     def _raw_args(
         method: str,
@@ -386,6 +500,17 @@ class SyncClient(_ClientBase):
         input, options = self._prepare(operation, params, kwargs)
         data, _meta = self._native.call(operation, input, options)
         return data
+
+    def _iter(
+        self,
+        operation: str,
+        params: tuple[Mapping[str, Any], ...],
+        kwargs: Mapping[str, Any],
+        max_pages: int | None,
+        page: Callable[[Any], _P],
+        item: Callable[[Any], _T],
+    ) -> SyncPages[_P, _T]:
+        return SyncPages(operation, self._walk(operation, params, kwargs, max_pages), page, item)
 
     def call_json(
         self, operation: str, input: Mapping[str, Any] | None = None, /, **options: Unpack[CallOptions]
@@ -443,6 +568,17 @@ class AsyncClient(_ClientBase):
         input, options = self._prepare(operation, params, kwargs)
         data, _meta = await self._native.call_async(operation, input, options)
         return data
+
+    def _iter(
+        self,
+        operation: str,
+        params: tuple[Mapping[str, Any], ...],
+        kwargs: Mapping[str, Any],
+        max_pages: int | None,
+        page: Callable[[Any], _P],
+        item: Callable[[Any], _T],
+    ) -> AsyncPages[_P, _T]:
+        return AsyncPages(operation, self._walk(operation, params, kwargs, max_pages), page, item)
 
     async def call_json(
         self, operation: str, input: Mapping[str, Any] | None = None, /, **options: Unpack[CallOptions]

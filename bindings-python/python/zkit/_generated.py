@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from zkit import _zkit
-from zkit._base import AsyncClient, CallOptions, SyncClient
+from zkit._base import AsyncClient, AsyncPages, CallOptions, SyncClient, SyncPages
 from zkit._model import Model
 
 if TYPE_CHECKING:
@@ -19,67 +19,157 @@ __all__ = [
     "AcquireDeployLockParams",
     "AddDomainParams",
     "AnalyticsSummary",
+    "ApiKey",
+    "ApiKeyPage",
     "App",
+    "ApproveDeviceParams",
+    "CancelFineTuningJobParams",
+    "CancelMlJobParams",
     "ChangePlanParams",
+    "ConfirmPasswordResetParams",
+    "CreateApiKeyParams",
     "CreateAppParams",
+    "CreateFineTuningJobParams",
+    "CreateInferenceParams",
+    "CreateMlJobParams",
+    "CreateSlaAlertRuleParams",
+    "CreateVirtualServerParams",
+    "CreateWebhookEndpointParams",
     "DeleteAppParams",
     "DeleteFileParams",
+    "DeleteSlaAlertRuleParams",
+    "DeleteWebhookEndpointParams",
     "Deploy",
     "DeployAppParams",
     "DeployBranchParams",
     "DeployLock",
     "DeploySummary",
     "Deployment",
+    "Device",
+    "DevicePage",
     "Domain",
+    "Download",
+    "DownloadInvoicePdfParams",
     "EnvVars",
     "FileEntry",
     "FinalizeDeployParams",
     "FinalizedDeploy",
+    "FineTuningJob",
+    "FineTuningJobPage",
+    "FleetAlert",
+    "FleetAlertPage",
     "GetAnalyticsParams",
     "GetAppParams",
+    "GetDeviceParams",
     "GetEnvsParams",
+    "GetFineTuningJobParams",
+    "GetInferenceParams",
     "GetInstancesParams",
+    "GetInvoiceParams",
     "GetLogsParams",
     "GetMetricsParams",
+    "GetMlJobParams",
     "GetNetworkLatencyParams",
     "GetNetworkRequestsParams",
     "GetNetworkStatusCodesParams",
     "GetNetworkTopPathsParams",
+    "GetOrganizationParams",
+    "GetOrganizationSettingsParams",
     "GetProjectParams",
+    "GetSsoUrlParams",
     "GetStorageUsageParams",
+    "GetVirtualServerParams",
+    "GetWebhookEndpointParams",
     "GetWebsiteParams",
+    "Inference",
+    "InferencePage",
     "Instances",
+    "InviteMemberParams",
+    "Invoice",
+    "InvoicePage",
     "LatencyMetrics",
+    "ListApiKeysParams",
     "ListDeploymentsParams",
+    "ListDevicesParams",
     "ListFilesParams",
+    "ListFineTuningJobsParams",
+    "ListFleetAlertsParams",
+    "ListInferencesParams",
+    "ListInvoicesParams",
+    "ListMembersParams",
+    "ListMlJobsParams",
+    "ListOrganizationsParams",
     "ListProjectsParams",
+    "ListSlaAlertRulesParams",
+    "ListSlaBreachesParams",
+    "ListVirtualServersParams",
+    "ListWebhookEndpointsParams",
     "LogEntry",
+    "LoginParams",
+    "Member",
+    "MemberPage",
     "Metrics",
+    "MlJob",
+    "MlJobPage",
+    "NewApiKey",
+    "Organization",
+    "OrganizationPage",
+    "OrganizationSettings",
     "PageViews",
     "PathTraffic",
     "Project",
     "ProjectPage",
     "ReferrerVisitors",
+    "RefreshTokenParams",
+    "RegisterDeviceParams",
     "RegistryAuthParams",
+    "RemoveDeviceParams",
     "RemoveDomainParams",
+    "RemoveMemberParams",
     "RenewDeployLockParams",
     "RequestMetrics",
+    "RequestPasswordResetParams",
     "RequestPoint",
+    "ResetConfirmed",
+    "ResetRequested",
+    "ResizeVirtualServerParams",
     "ResumeProjectParams",
+    "RevokeApiKeyParams",
+    "SdkEntry",
+    "SdkInfo",
+    "Session",
+    "SlaAlertRule",
+    "SlaAlertRulePage",
+    "SlaBreach",
+    "SlaBreachPage",
+    "SsoEntry",
+    "StartVirtualServerParams",
     "StatusCodeMetrics",
     "StatusCount",
     "StopProjectParams",
+    "StopVirtualServerParams",
     "Storage",
+    "TerminateVirtualServerParams",
     "TopPaths",
     "UpdateDomainParams",
     "UpdateEnvsParams",
     "UpdateImageParams",
     "UpdateInstancesParams",
+    "UpdateMemberRoleParams",
+    "UpdateOrganizationSettingsParams",
     "UpdateProjectDescriptionParams",
     "UpdateProjectNameParams",
+    "UpdateSlaAlertRuleParams",
     "UpdateStorageSizeParams",
+    "UpdateWebhookEndpointParams",
     "UpdateWebsiteParams",
     "UploadFileParams",
+    "Usage",
+    "User",
+    "VirtualServer",
+    "VirtualServerPage",
+    "WebhookEndpoint",
+    "WebhookEndpointPage",
     "Website",
     "Zerokie",
     "AsyncZerokie",
@@ -87,6 +177,8 @@ __all__ = [
     "AsyncZenifra",
     "Zenovay",
     "AsyncZenovay",
+    "Zyra",
+    "AsyncZyra",
 ]
 
 # ---- Zerokie ---------------------------------------------------------------------------------------
@@ -3795,3 +3887,6468 @@ class AsyncZenovay(AsyncClient):
             to: The last day, `YYYY-MM-DD` (default today).
         """
         return AnalyticsSummary(await self._call("get_analytics", params, kwargs))
+
+# ---- Zyra ------------------------------------------------------------------------------------------
+
+
+class Session(Model):
+    """The tokens of a login or a refresh. Both tokens are secrets: they print as previews."""
+
+    __slots__ = ()
+    _fields = (
+        ("access_token", "access_token"),
+        ("refresh_token", "refresh_token"),
+        ("expires_in", "expires_in"),
+        ("token_type", "token_type"),
+        ("user", "user"),
+    )
+    _secrets = frozenset({"access_token", "refresh_token"})
+
+    @property
+    def access_token(self) -> str:
+        """The JWT sent as `Authorization: Bearer`."""
+        return cast("str", self._data["access_token"])
+
+    @property
+    def refresh_token(self) -> str:
+        """Exchanged for a new pair with `refresh_token`."""
+        return cast("str", self._data["refresh_token"])
+
+    @property
+    def expires_in(self) -> int:
+        """Seconds the access token lives."""
+        return cast("int", self._data["expires_in"])
+
+    @property
+    def token_type(self) -> str | None:
+        """Always `bearer`."""
+        return cast("str | None", self._data.get("token_type"))
+
+    @property
+    def user(self) -> User | None:
+        """Who logged in."""
+        value = self._data.get("user")
+        return None if value is None else User(value)
+
+
+class User(Model):
+    """A user."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("email", "email"),
+        ("role", "role"),
+        ("name", "name"),
+        ("organization_id", "organization_id"),
+    )
+
+    @property
+    def id(self) -> str:
+        """The user's id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def email(self) -> str:
+        """Their email."""
+        return cast("str", self._data["email"])
+
+    @property
+    def role(self) -> str:
+        """Their role in their organization.
+
+        Known values: "org_admin", "member"; a newer server may send others.
+        """
+        return cast("str", self._data["role"])
+
+    @property
+    def name(self) -> str | None:
+        """Their name."""
+        return cast("str | None", self._data.get("name"))
+
+    @property
+    def organization_id(self) -> str | None:
+        """Their organization."""
+        return cast("str | None", self._data.get("organization_id"))
+
+
+class ResetRequested(Model):
+    """A password reset was asked for; the mail goes out if the email is known."""
+
+    __slots__ = ()
+    _fields = (
+        ("sent", "sent"),
+    )
+
+    @property
+    def sent(self) -> bool:
+        """Always true: the answer does not tell whether the email is known."""
+        return cast("bool", self._data["sent"])
+
+
+class ResetConfirmed(Model):
+    """The password was changed."""
+
+    __slots__ = ()
+    _fields = (
+        ("reset", "reset"),
+    )
+
+    @property
+    def reset(self) -> bool:
+        """True once the new password is set."""
+        return cast("bool", self._data["reset"])
+
+
+class SsoEntry(Model):
+    """Where an SSO login starts."""
+
+    __slots__ = ()
+    _fields = (
+        ("url", "url"),
+        ("organization_id", "organization_id"),
+        ("provider", "provider"),
+    )
+
+    @property
+    def url(self) -> str:
+        """Open this URL to log in."""
+        return cast("str", self._data["url"])
+
+    @property
+    def organization_id(self) -> str:
+        """The organization whose identity provider it is."""
+        return cast("str", self._data["organization_id"])
+
+    @property
+    def provider(self) -> str | None:
+        """Its kind, such as `saml`."""
+        return cast("str | None", self._data.get("provider"))
+
+
+class NewApiKey(Model):
+    """A new API key: the only answer that holds the whole key. Keep it now; it is never shown
+    again.
+    """
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("prefix", "prefix"),
+        ("key", "key"),
+        ("is_active", "is_active"),
+        ("created_at", "created_at"),
+    )
+    _secrets = frozenset({"key"})
+
+    @property
+    def id(self) -> str:
+        """The key's id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def prefix(self) -> str:
+        """The key's first 18 characters."""
+        return cast("str", self._data["prefix"])
+
+    @property
+    def key(self) -> str:
+        """The key itself, `zyra_sk_…` (prints as a preview)."""
+        return cast("str", self._data["key"])
+
+    @property
+    def is_active(self) -> bool | None:
+        """True."""
+        return cast("bool | None", self._data.get("is_active"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class ApiKeyPage(Model):
+    """A page of API keys."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[ApiKey]:
+        """The items of this page."""
+        return [ApiKey(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class ApiKey(Model):
+    """An API key as listed: its display prefix, never the key."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("prefix", "prefix"),
+        ("is_active", "is_active"),
+        ("created_at", "created_at"),
+        ("last_used_at", "last_used_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """The key's id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def prefix(self) -> str:
+        """The key's first 18 characters, to tell keys apart."""
+        return cast("str", self._data["prefix"])
+
+    @property
+    def is_active(self) -> bool:
+        """False once revoked."""
+        return cast("bool", self._data["is_active"])
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+    @property
+    def last_used_at(self) -> str | None:
+        """When it was last used."""
+        return cast("str | None", self._data.get("last_used_at"))
+
+
+class OrganizationPage(Model):
+    """A page of organizations."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[Organization]:
+        """The items of this page."""
+        return [Organization(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class Organization(Model):
+    """An organization's profile."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("slug", "slug"),
+        ("plan", "plan"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def slug(self) -> str | None:
+        """Its URL name."""
+        return cast("str | None", self._data.get("slug"))
+
+    @property
+    def plan(self) -> str | None:
+        """Its plan."""
+        return cast("str | None", self._data.get("plan"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class MemberPage(Model):
+    """A page of members."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[Member]:
+        """The items of this page."""
+        return [Member(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class Member(Model):
+    """A member of an organization."""
+
+    __slots__ = ()
+    _fields = (
+        ("user_id", "user_id"),
+        ("email", "email"),
+        ("role", "role"),
+        ("status", "status"),
+        ("name", "name"),
+        ("joined_at", "joined_at"),
+    )
+
+    @property
+    def user_id(self) -> str:
+        """The user's id."""
+        return cast("str", self._data["user_id"])
+
+    @property
+    def email(self) -> str:
+        """Their email."""
+        return cast("str", self._data["email"])
+
+    @property
+    def role(self) -> str:
+        """Their role.
+
+        Known values: "org_admin", "member"; a newer server may send others.
+        """
+        return cast("str", self._data["role"])
+
+    @property
+    def status(self) -> str:
+        """Whether they have joined.
+
+        Known values: "active", "invited"; a newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def name(self) -> str | None:
+        """Their name."""
+        return cast("str | None", self._data.get("name"))
+
+    @property
+    def joined_at(self) -> str | None:
+        """When they joined."""
+        return cast("str | None", self._data.get("joined_at"))
+
+
+class OrganizationSettings(Model):
+    """An organization's settings."""
+
+    __slots__ = ()
+    _fields = (
+        ("require_sso", "require_sso"),
+        ("default_role", "default_role"),
+        ("session_timeout_minutes", "session_timeout_minutes"),
+        ("allowed_email_domains", "allowed_email_domains"),
+    )
+
+    @property
+    def require_sso(self) -> bool:
+        """Whether members must log in through SSO."""
+        return cast("bool", self._data["require_sso"])
+
+    @property
+    def default_role(self) -> str:
+        """The role new members get.
+
+        Known values: "org_admin", "member"; a newer server may send others.
+        """
+        return cast("str", self._data["default_role"])
+
+    @property
+    def session_timeout_minutes(self) -> int:
+        """Minutes a dashboard session lasts."""
+        return cast("int", self._data["session_timeout_minutes"])
+
+    @property
+    def allowed_email_domains(self) -> list[str] | None:
+        """Email domains members may have; empty allows any."""
+        value = self._data.get("allowed_email_domains")
+        return None if value is None else list(value)
+
+
+class DevicePage(Model):
+    """A page of devices."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[Device]:
+        """The items of this page."""
+        return [Device(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class Device(Model):
+    """A compute node."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("status", "status"),
+        ("gpu_model", "gpu_model"),
+        ("gpu_count", "gpu_count"),
+        ("region", "region"),
+        ("registered_at", "registered_at"),
+        ("approved_at", "approved_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id, `dev_…`."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def status(self) -> str:
+        """Pending or approved.
+
+        Known values: "pending", "approved"; a newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def gpu_model(self) -> str | None:
+        """Its GPU model."""
+        return cast("str | None", self._data.get("gpu_model"))
+
+    @property
+    def gpu_count(self) -> int | None:
+        """How many GPUs it has."""
+        return cast("int | None", self._data.get("gpu_count"))
+
+    @property
+    def region(self) -> str | None:
+        """Where it runs."""
+        return cast("str | None", self._data.get("region"))
+
+    @property
+    def registered_at(self) -> str | None:
+        """When it was registered."""
+        return cast("str | None", self._data.get("registered_at"))
+
+    @property
+    def approved_at(self) -> str | None:
+        """When it was approved."""
+        return cast("str | None", self._data.get("approved_at"))
+
+
+class VirtualServerPage(Model):
+    """A page of virtual servers."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[VirtualServer]:
+        """The items of this page."""
+        return [VirtualServer(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class VirtualServer(Model):
+    """A virtual server."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("status", "status"),
+        ("size", "size"),
+        ("region", "region"),
+        ("image", "image"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id, `vs_…`."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def status(self) -> str:
+        """Running, stopped or terminated.
+
+        Known values: "running", "stopped", "terminated"; a newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def size(self) -> str:
+        """Its size, such as `gpu.small`."""
+        return cast("str", self._data["size"])
+
+    @property
+    def region(self) -> str | None:
+        """Where it runs."""
+        return cast("str | None", self._data.get("region"))
+
+    @property
+    def image(self) -> str | None:
+        """Its image."""
+        return cast("str | None", self._data.get("image"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class MlJob(Model):
+    """An ML training job."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("status", "status"),
+        ("name", "name"),
+        ("model", "model"),
+        ("dataset", "dataset"),
+        ("gpu_count", "gpu_count"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def status(self) -> str:
+        """Its state.
+
+        Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
+        newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def name(self) -> str | None:
+        """Its name."""
+        return cast("str | None", self._data.get("name"))
+
+    @property
+    def model(self) -> str | None:
+        """The model it trains."""
+        return cast("str | None", self._data.get("model"))
+
+    @property
+    def dataset(self) -> str | None:
+        """The dataset it reads."""
+        return cast("str | None", self._data.get("dataset"))
+
+    @property
+    def gpu_count(self) -> int | None:
+        """GPUs it uses."""
+        return cast("int | None", self._data.get("gpu_count"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class MlJobPage(Model):
+    """A page of ML jobs."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[MlJob]:
+        """The items of this page."""
+        return [MlJob(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class Inference(Model):
+    """An inference request and its answer."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("model", "model"),
+        ("status", "status"),
+        ("input", "input"),
+        ("output", "output"),
+        ("usage", "usage"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def model(self) -> str:
+        """The model asked."""
+        return cast("str", self._data["model"])
+
+    @property
+    def status(self) -> str:
+        """`completed`.
+
+        Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
+        newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def input(self) -> str | None:
+        """What was asked."""
+        return cast("str | None", self._data.get("input"))
+
+    @property
+    def output(self) -> str | None:
+        """The model's answer."""
+        return cast("str | None", self._data.get("output"))
+
+    @property
+    def usage(self) -> Usage | None:
+        """Tokens used."""
+        value = self._data.get("usage")
+        return None if value is None else Usage(value)
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class Usage(Model):
+    """Tokens an inference used."""
+
+    __slots__ = ()
+    _fields = (
+        ("input_tokens", "input_tokens"),
+        ("output_tokens", "output_tokens"),
+    )
+
+    @property
+    def input_tokens(self) -> int:
+        """Tokens read."""
+        return cast("int", self._data["input_tokens"])
+
+    @property
+    def output_tokens(self) -> int:
+        """Tokens written."""
+        return cast("int", self._data["output_tokens"])
+
+
+class InferencePage(Model):
+    """A page of inference requests."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[Inference]:
+        """The items of this page."""
+        return [Inference(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class FineTuningJob(Model):
+    """A fine-tuning job."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("base_model", "base_model"),
+        ("status", "status"),
+        ("training_file", "training_file"),
+        ("suffix", "suffix"),
+        ("fine_tuned_model", "fine_tuned_model"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def base_model(self) -> str:
+        """The model it starts from."""
+        return cast("str", self._data["base_model"])
+
+    @property
+    def status(self) -> str:
+        """Its state.
+
+        Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
+        newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def training_file(self) -> str | None:
+        """The training data."""
+        return cast("str | None", self._data.get("training_file"))
+
+    @property
+    def suffix(self) -> str | None:
+        """Appended to the tuned model's name."""
+        return cast("str | None", self._data.get("suffix"))
+
+    @property
+    def fine_tuned_model(self) -> str | None:
+        """The tuned model, once it has succeeded."""
+        return cast("str | None", self._data.get("fine_tuned_model"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class FineTuningJobPage(Model):
+    """A page of fine-tuning jobs."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[FineTuningJob]:
+        """The items of this page."""
+        return [FineTuningJob(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class WebhookEndpointPage(Model):
+    """A page of webhook endpoints."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[WebhookEndpoint]:
+        """The items of this page."""
+        return [WebhookEndpoint(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class WebhookEndpoint(Model):
+    """A webhook endpoint."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("url", "url"),
+        ("events", "events"),
+        ("description", "description"),
+        ("enabled", "enabled"),
+        ("secret", "secret"),
+        ("created_at", "created_at"),
+    )
+    _secrets = frozenset({"secret"})
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def url(self) -> str:
+        """Where events are posted."""
+        return cast("str", self._data["url"])
+
+    @property
+    def events(self) -> list[str] | None:
+        """The events it receives."""
+        value = self._data.get("events")
+        return None if value is None else list(value)
+
+    @property
+    def description(self) -> str | None:
+        """What it is for."""
+        return cast("str | None", self._data.get("description"))
+
+    @property
+    def enabled(self) -> bool | None:
+        """Whether events are sent."""
+        return cast("bool | None", self._data.get("enabled"))
+
+    @property
+    def secret(self) -> str | None:
+        """The signing secret, `whsec_…`, in the answer that creates the endpoint only."""
+        return cast("str | None", self._data.get("secret"))
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class InvoicePage(Model):
+    """A page of invoices."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[Invoice]:
+        """The items of this page."""
+        return [Invoice(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class Invoice(Model):
+    """An invoice."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("number", "number"),
+        ("status", "status"),
+        ("amount_cents", "amount_cents"),
+        ("currency", "currency"),
+        ("period_start", "period_start"),
+        ("period_end", "period_end"),
+        ("issued_at", "issued_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id, `inv_…`."""
+        return cast("str", self._data["id"])
+
+    @property
+    def number(self) -> str:
+        """Its number."""
+        return cast("str", self._data["number"])
+
+    @property
+    def status(self) -> str:
+        """Paid or open.
+
+        Known values: "paid", "open"; a newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def amount_cents(self) -> int:
+        """The amount, in cents."""
+        return cast("int", self._data["amount_cents"])
+
+    @property
+    def currency(self) -> str:
+        """Its currency, such as `usd`."""
+        return cast("str", self._data["currency"])
+
+    @property
+    def period_start(self) -> str | None:
+        """The first day billed."""
+        return cast("str | None", self._data.get("period_start"))
+
+    @property
+    def period_end(self) -> str | None:
+        """The last day billed."""
+        return cast("str | None", self._data.get("period_end"))
+
+    @property
+    def issued_at(self) -> str | None:
+        """When it was issued."""
+        return cast("str | None", self._data.get("issued_at"))
+
+
+class Download(Model):
+    """A body that is not JSON, such as an invoice's PDF: its bytes and their media type."""
+
+    __slots__ = ()
+    _fields = (
+        ("content", "content"),
+        ("content_type", "content_type"),
+    )
+
+    @property
+    def content(self) -> bytes:
+        """The bytes, as sent."""
+        return bytes(self._data["content"])
+
+    @property
+    def content_type(self) -> str:
+        """Their media type, such as `application/pdf`."""
+        return cast("str", self._data["content_type"])
+
+
+class SlaAlertRulePage(Model):
+    """A page of SLA alert rules."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[SlaAlertRule]:
+        """The items of this page."""
+        return [SlaAlertRule(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class SlaAlertRule(Model):
+    """An SLA alert rule."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("name", "name"),
+        ("metric", "metric"),
+        ("threshold", "threshold"),
+        ("window_minutes", "window_minutes"),
+        ("created_at", "created_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def name(self) -> str:
+        """Its name."""
+        return cast("str", self._data["name"])
+
+    @property
+    def metric(self) -> str:
+        """What it watches.
+
+        Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server
+        may send others.
+        """
+        return cast("str", self._data["metric"])
+
+    @property
+    def threshold(self) -> float:
+        """The value that breaches it."""
+        return cast("float", self._data["threshold"])
+
+    @property
+    def window_minutes(self) -> int:
+        """Minutes the metric is measured over."""
+        return cast("int", self._data["window_minutes"])
+
+    @property
+    def created_at(self) -> str | None:
+        """When it was made."""
+        return cast("str | None", self._data.get("created_at"))
+
+
+class SlaBreachPage(Model):
+    """A page of SLA breaches."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[SlaBreach]:
+        """The items of this page."""
+        return [SlaBreach(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class SlaBreach(Model):
+    """A breach of an SLA alert rule."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("rule_id", "rule_id"),
+        ("metric", "metric"),
+        ("value", "value"),
+        ("threshold", "threshold"),
+        ("started_at", "started_at"),
+        ("resolved_at", "resolved_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def rule_id(self) -> str:
+        """The rule breached."""
+        return cast("str", self._data["rule_id"])
+
+    @property
+    def metric(self) -> str:
+        """What was measured.
+
+        Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server
+        may send others.
+        """
+        return cast("str", self._data["metric"])
+
+    @property
+    def value(self) -> float:
+        """The value measured."""
+        return cast("float", self._data["value"])
+
+    @property
+    def threshold(self) -> float:
+        """The rule's threshold."""
+        return cast("float", self._data["threshold"])
+
+    @property
+    def started_at(self) -> str:
+        """When it started."""
+        return cast("str", self._data["started_at"])
+
+    @property
+    def resolved_at(self) -> str | None:
+        """When it ended, if it has."""
+        return cast("str | None", self._data.get("resolved_at"))
+
+
+class FleetAlertPage(Model):
+    """A page of fleet alerts."""
+
+    __slots__ = ()
+    _fields = (
+        ("items", "items"),
+        ("total", "total"),
+        ("offset", "offset"),
+        ("limit", "limit"),
+    )
+
+    @property
+    def items(self) -> list[FleetAlert]:
+        """The items of this page."""
+        return [FleetAlert(item) for item in self._data["items"]]
+
+    @property
+    def total(self) -> int:
+        """Items in the whole list."""
+        return cast("int", self._data["total"])
+
+    @property
+    def offset(self) -> int:
+        """The offset of this page's first item."""
+        return cast("int", self._data["offset"])
+
+    @property
+    def limit(self) -> int:
+        """Items per page asked for."""
+        return cast("int", self._data["limit"])
+
+
+class FleetAlert(Model):
+    """A fleet-wide monitoring alert."""
+
+    __slots__ = ()
+    _fields = (
+        ("id", "id"),
+        ("severity", "severity"),
+        ("message", "message"),
+        ("status", "status"),
+        ("device_id", "device_id"),
+        ("raised_at", "raised_at"),
+    )
+
+    @property
+    def id(self) -> str:
+        """Its id."""
+        return cast("str", self._data["id"])
+
+    @property
+    def severity(self) -> str:
+        """`info`, `warning` or `critical`."""
+        return cast("str", self._data["severity"])
+
+    @property
+    def message(self) -> str:
+        """What happened."""
+        return cast("str", self._data["message"])
+
+    @property
+    def status(self) -> str:
+        """Open or resolved.
+
+        Known values: "open", "resolved"; a newer server may send others.
+        """
+        return cast("str", self._data["status"])
+
+    @property
+    def device_id(self) -> str | None:
+        """The device it is about, if one."""
+        return cast("str | None", self._data.get("device_id"))
+
+    @property
+    def raised_at(self) -> str | None:
+        """When it was raised."""
+        return cast("str | None", self._data.get("raised_at"))
+
+
+class SdkInfo(Model):
+    """What `/sdk` tells about the API and its SDKs."""
+
+    __slots__ = ()
+    _fields = (
+        ("api_version", "api_version"),
+        ("openapi_url", "openapi_url"),
+        ("sdks", "sdks"),
+    )
+
+    @property
+    def api_version(self) -> str:
+        """The API's version, such as `v1`."""
+        return cast("str", self._data["api_version"])
+
+    @property
+    def openapi_url(self) -> str | None:
+        """Where its OpenAPI document is."""
+        return cast("str | None", self._data.get("openapi_url"))
+
+    @property
+    def sdks(self) -> list[SdkEntry] | None:
+        """The SDKs it knows of."""
+        value = self._data.get("sdks")
+        return None if value is None else [SdkEntry(item) for item in value]
+
+
+class SdkEntry(Model):
+    """One SDK `/sdk` lists."""
+
+    __slots__ = ()
+    _fields = (
+        ("language", "language"),
+        ("package", "package"),
+        ("version", "version"),
+        ("docs_url", "docs_url"),
+    )
+
+    @property
+    def language(self) -> str:
+        """Its language."""
+        return cast("str", self._data["language"])
+
+    @property
+    def package(self) -> str:
+        """Its package name."""
+        return cast("str", self._data["package"])
+
+    @property
+    def version(self) -> str | None:
+        """Its version."""
+        return cast("str | None", self._data.get("version"))
+
+    @property
+    def docs_url(self) -> str | None:
+        """Its documentation."""
+        return cast("str | None", self._data.get("docs_url"))
+
+
+class LoginParams(TypedDict):
+    """Input of `login`."""
+
+    email: str
+    """The account's email."""
+
+    password: str
+    """Its password."""
+
+
+class RefreshTokenParams(TypedDict):
+    """Input of `refresh_token`."""
+
+    refresh_token: str
+    """The refresh token of a login."""
+
+
+class RequestPasswordResetParams(TypedDict):
+    """Input of `request_password_reset`."""
+
+    email: str
+    """The account's email."""
+
+
+class ConfirmPasswordResetParams(TypedDict):
+    """Input of `confirm_password_reset`."""
+
+    token: str
+    """The token the reset mail carried."""
+
+    new_password: str
+    """The new password, 12 characters or more."""
+
+
+class GetSsoUrlParams(TypedDict):
+    """Input of `get_sso_url`."""
+
+    email: str
+    """The email of the user who logs in; its domain picks the organization."""
+
+
+class CreateApiKeyParams(TypedDict):
+    """Input of `create_api_key`."""
+
+    name: str
+    """A name that says what the key is for, such as `ci-deploy-prod`."""
+
+
+class ListApiKeysParams(TypedDict):
+    """Input of `list_api_keys`: the caller's keys, revoked ones too."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class RevokeApiKeyParams(TypedDict):
+    """Input of `revoke_api_key`."""
+
+    id: str
+    """The key's id."""
+
+
+class ListOrganizationsParams(TypedDict):
+    """Input of `list_organizations`: the caller's organizations."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetOrganizationParams(TypedDict):
+    """Input of `get_organization`."""
+
+    id: str
+    """The organization's id."""
+
+
+class ListMembersParams(TypedDict):
+    """Input of `list_members`."""
+
+    organization_id: str
+    """The path's resource id."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class InviteMemberParams(TypedDict):
+    """Input of `invite_member`: an existing user is added, a new email is invited."""
+
+    organization_id: str
+    """The organization's id."""
+
+    email: str
+    """Their email."""
+
+    role: str
+    """Their role.
+
+    Known values: "org_admin", "member"; a newer server may send others.
+    """
+
+
+class UpdateMemberRoleParams(TypedDict):
+    """Input of `update_member_role`."""
+
+    organization_id: str
+    """The organization's id."""
+
+    user_id: str
+    """The member's user id."""
+
+    role: str
+    """Their new role.
+
+    Known values: "org_admin", "member"; a newer server may send others.
+    """
+
+
+class RemoveMemberParams(TypedDict):
+    """Input of `remove_member`."""
+
+    organization_id: str
+    """The organization's id."""
+
+    user_id: str
+    """The member's user id."""
+
+
+class GetOrganizationSettingsParams(TypedDict):
+    """Input of `get_organization_settings`."""
+
+    organization_id: str
+    """The organization's id."""
+
+
+class UpdateOrganizationSettingsParams(TypedDict):
+    """Input of `update_organization_settings`: the settings to change; the others stay."""
+
+    organization_id: str
+    """The organization's id."""
+
+    require_sso: NotRequired[bool | None]
+    """Whether members must log in through SSO."""
+
+    default_role: NotRequired[str | None]
+    """The role new members get.
+
+    Known values: "org_admin", "member"; a newer server may send others.
+    """
+
+    session_timeout_minutes: NotRequired[int | None]
+    """Minutes a dashboard session lasts (at least 1)."""
+
+    allowed_email_domains: NotRequired[Sequence[str] | None]
+    """Email domains members may have; empty allows any."""
+
+
+class ListDevicesParams(TypedDict):
+    """Input of `list_devices`."""
+
+    status: NotRequired[str | None]
+    """Only devices in this state.
+
+    Known values: "pending", "approved"; a newer server may send others.
+    """
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetDeviceParams(TypedDict):
+    """Input of `get_device`."""
+
+    id: str
+    """The device's id."""
+
+
+class RegisterDeviceParams(TypedDict):
+    """Input of `register_device`: the node waits for an Org Admin's approval."""
+
+    name: str
+    """Its name."""
+
+    gpu_model: str
+    """Its GPU model, such as `A100`."""
+
+    gpu_count: int
+    """How many GPUs it has (at least 1)."""
+
+    region: str
+    """Where it runs, such as `eu-west`."""
+
+
+class ApproveDeviceParams(TypedDict):
+    """Input of `approve_device`."""
+
+    id: str
+    """The device's id."""
+
+
+class RemoveDeviceParams(TypedDict):
+    """Input of `remove_device`."""
+
+    id: str
+    """The device's id."""
+
+
+class ListVirtualServersParams(TypedDict):
+    """Input of `list_virtual_servers`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetVirtualServerParams(TypedDict):
+    """Input of `get_virtual_server`."""
+
+    id: str
+    """The server's id."""
+
+
+class CreateVirtualServerParams(TypedDict):
+    """Input of `create_virtual_server`: it starts running."""
+
+    name: str
+    """Its name."""
+
+    size: str
+    """Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`."""
+
+    region: str
+    """Where it runs."""
+
+    image: NotRequired[str | None]
+    """Its image."""
+
+
+class StartVirtualServerParams(TypedDict):
+    """Input of `start_virtual_server`: a stopped server starts."""
+
+    id: str
+    """The server's id."""
+
+
+class StopVirtualServerParams(TypedDict):
+    """Input of `stop_virtual_server`: a running server stops."""
+
+    id: str
+    """The server's id."""
+
+
+class ResizeVirtualServerParams(TypedDict):
+    """Input of `resize_virtual_server`: a stopped server gets a new size."""
+
+    id: str
+    """The server's id."""
+
+    size: str
+    """The new size."""
+
+
+class TerminateVirtualServerParams(TypedDict):
+    """Input of `terminate_virtual_server`: for good."""
+
+    id: str
+    """The server's id."""
+
+
+class CreateMlJobParams(TypedDict):
+    """Input of `create_ml_job`."""
+
+    name: str
+    """Its name."""
+
+    model: str
+    """The model to train."""
+
+    dataset: NotRequired[str | None]
+    """The dataset to read."""
+
+    gpu_count: NotRequired[int | None]
+    """GPUs to use (at least 1)."""
+
+
+class ListMlJobsParams(TypedDict):
+    """Input of `list_ml_jobs`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetMlJobParams(TypedDict):
+    """Input of `get_ml_job`."""
+
+    id: str
+    """The job's id."""
+
+
+class CancelMlJobParams(TypedDict):
+    """Input of `cancel_ml_job`."""
+
+    id: str
+    """The job's id."""
+
+
+class CreateInferenceParams(TypedDict):
+    """Input of `create_inference`."""
+
+    model: str
+    """The model to ask."""
+
+    input: str
+    """The prompt."""
+
+
+class ListInferencesParams(TypedDict):
+    """Input of `list_inferences`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetInferenceParams(TypedDict):
+    """Input of `get_inference`."""
+
+    id: str
+    """The request's id."""
+
+
+class CreateFineTuningJobParams(TypedDict):
+    """Input of `create_fine_tuning_job`."""
+
+    base_model: str
+    """The model to start from."""
+
+    training_file: str
+    """The training data."""
+
+    suffix: NotRequired[str | None]
+    """Appended to the tuned model's name."""
+
+
+class ListFineTuningJobsParams(TypedDict):
+    """Input of `list_fine_tuning_jobs`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetFineTuningJobParams(TypedDict):
+    """Input of `get_fine_tuning_job`."""
+
+    id: str
+    """The job's id."""
+
+
+class CancelFineTuningJobParams(TypedDict):
+    """Input of `cancel_fine_tuning_job`."""
+
+    id: str
+    """The job's id."""
+
+
+class ListWebhookEndpointsParams(TypedDict):
+    """Input of `list_webhook_endpoints`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetWebhookEndpointParams(TypedDict):
+    """Input of `get_webhook_endpoint`."""
+
+    id: str
+    """The endpoint's id."""
+
+
+class CreateWebhookEndpointParams(TypedDict):
+    """Input of `create_webhook_endpoint`."""
+
+    url: str
+    """Where events are posted."""
+
+    events: Sequence[str]
+    """The events to receive (at least one)."""
+
+    description: NotRequired[str | None]
+    """What it is for."""
+
+
+class UpdateWebhookEndpointParams(TypedDict):
+    """Input of `update_webhook_endpoint`: what to change; the rest stays."""
+
+    id: str
+    """The endpoint's id."""
+
+    url: NotRequired[str | None]
+    """A new URL."""
+
+    events: NotRequired[Sequence[str] | None]
+    """New events."""
+
+    description: NotRequired[str | None]
+    """A new description."""
+
+    enabled: NotRequired[bool | None]
+    """Turns sending on or off."""
+
+
+class DeleteWebhookEndpointParams(TypedDict):
+    """Input of `delete_webhook_endpoint`."""
+
+    id: str
+    """The endpoint's id."""
+
+
+class ListInvoicesParams(TypedDict):
+    """Input of `list_invoices`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class GetInvoiceParams(TypedDict):
+    """Input of `get_invoice`."""
+
+    id: str
+    """The invoice's id."""
+
+
+class DownloadInvoicePdfParams(TypedDict):
+    """Input of `download_invoice_pdf`."""
+
+    id: str
+    """The invoice's id."""
+
+
+class ListSlaAlertRulesParams(TypedDict):
+    """Input of `list_sla_alert_rules`."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class CreateSlaAlertRuleParams(TypedDict):
+    """Input of `create_sla_alert_rule`."""
+
+    name: str
+    """Its name."""
+
+    metric: str
+    """What it watches.
+
+    Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server may
+    send others.
+    """
+
+    threshold: float
+    """The value that breaches it."""
+
+    window_minutes: int
+    """Minutes to measure over (at least 1)."""
+
+
+class UpdateSlaAlertRuleParams(TypedDict):
+    """Input of `update_sla_alert_rule`: what to change; the rest stays."""
+
+    id: str
+    """The rule's id."""
+
+    name: NotRequired[str | None]
+    """A new name."""
+
+    threshold: NotRequired[float | None]
+    """A new threshold."""
+
+    window_minutes: NotRequired[int | None]
+    """A new window (at least 1)."""
+
+
+class DeleteSlaAlertRuleParams(TypedDict):
+    """Input of `delete_sla_alert_rule`."""
+
+    id: str
+    """The rule's id."""
+
+
+class ListSlaBreachesParams(TypedDict):
+    """Input of `list_sla_breaches`: the breach history."""
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+class ListFleetAlertsParams(TypedDict):
+    """Input of `list_fleet_alerts`."""
+
+    status: NotRequired[str | None]
+    """Only alerts in this state.
+
+    Known values: "open", "resolved"; a newer server may send others.
+    """
+
+    offset: NotRequired[int | None]
+    """Where the page starts (default 0)."""
+
+    limit: NotRequired[int | None]
+    """Items per page, 1 to 200 (default 50)."""
+
+
+# Zyra's operations: their keyword parameters and the wire names they stand for.
+_ZYRA_FIELDS: dict[str, dict[str, str]] = {
+    "login": {"email": "email", "password": "password"},
+    "refresh_token": {"refresh_token": "refresh_token"},
+    "request_password_reset": {"email": "email"},
+    "confirm_password_reset": {"token": "token", "new_password": "new_password"},
+    "get_sso_url": {"email": "email"},
+    "create_api_key": {"name": "name"},
+    "list_api_keys": {"offset": "offset", "limit": "limit"},
+    "revoke_api_key": {"id": "id"},
+    "list_organizations": {"offset": "offset", "limit": "limit"},
+    "get_organization": {"id": "id"},
+    "list_members": {"organization_id": "organization_id", "offset": "offset", "limit": "limit"},
+    "invite_member": {"organization_id": "organization_id", "email": "email", "role": "role"},
+    "update_member_role": {"organization_id": "organization_id", "user_id": "user_id", "role": "role"},
+    "remove_member": {"organization_id": "organization_id", "user_id": "user_id"},
+    "get_organization_settings": {"organization_id": "organization_id"},
+    "update_organization_settings": {
+        "organization_id": "organization_id",
+        "require_sso": "require_sso",
+        "default_role": "default_role",
+        "session_timeout_minutes": "session_timeout_minutes",
+        "allowed_email_domains": "allowed_email_domains",
+    },
+    "list_devices": {"status": "status", "offset": "offset", "limit": "limit"},
+    "get_device": {"id": "id"},
+    "register_device": {
+        "name": "name",
+        "gpu_model": "gpu_model",
+        "gpu_count": "gpu_count",
+        "region": "region",
+    },
+    "approve_device": {"id": "id"},
+    "remove_device": {"id": "id"},
+    "list_virtual_servers": {"offset": "offset", "limit": "limit"},
+    "get_virtual_server": {"id": "id"},
+    "create_virtual_server": {"name": "name", "size": "size", "region": "region", "image": "image"},
+    "start_virtual_server": {"id": "id"},
+    "stop_virtual_server": {"id": "id"},
+    "resize_virtual_server": {"id": "id", "size": "size"},
+    "terminate_virtual_server": {"id": "id"},
+    "create_ml_job": {"name": "name", "model": "model", "dataset": "dataset", "gpu_count": "gpu_count"},
+    "list_ml_jobs": {"offset": "offset", "limit": "limit"},
+    "get_ml_job": {"id": "id"},
+    "cancel_ml_job": {"id": "id"},
+    "create_inference": {"model": "model", "input": "input"},
+    "list_inferences": {"offset": "offset", "limit": "limit"},
+    "get_inference": {"id": "id"},
+    "create_fine_tuning_job": {
+        "base_model": "base_model",
+        "training_file": "training_file",
+        "suffix": "suffix",
+    },
+    "list_fine_tuning_jobs": {"offset": "offset", "limit": "limit"},
+    "get_fine_tuning_job": {"id": "id"},
+    "cancel_fine_tuning_job": {"id": "id"},
+    "list_webhook_endpoints": {"offset": "offset", "limit": "limit"},
+    "get_webhook_endpoint": {"id": "id"},
+    "create_webhook_endpoint": {"url": "url", "events": "events", "description": "description"},
+    "update_webhook_endpoint": {
+        "id": "id",
+        "url": "url",
+        "events": "events",
+        "description": "description",
+        "enabled": "enabled",
+    },
+    "delete_webhook_endpoint": {"id": "id"},
+    "list_invoices": {"offset": "offset", "limit": "limit"},
+    "get_invoice": {"id": "id"},
+    "download_invoice_pdf": {"id": "id"},
+    "list_sla_alert_rules": {"offset": "offset", "limit": "limit"},
+    "create_sla_alert_rule": {
+        "name": "name",
+        "metric": "metric",
+        "threshold": "threshold",
+        "window_minutes": "window_minutes",
+    },
+    "update_sla_alert_rule": {
+        "id": "id",
+        "name": "name",
+        "threshold": "threshold",
+        "window_minutes": "window_minutes",
+    },
+    "delete_sla_alert_rule": {"id": "id"},
+    "list_sla_breaches": {"offset": "offset", "limit": "limit"},
+    "list_fleet_alerts": {"status": "status", "offset": "offset", "limit": "limit"},
+    "get_sdk_info": {},
+}
+
+
+class Zyra(SyncClient):
+    """A blocking client of the Zyra API.
+
+    The key comes from `api_key` or ZYRA_API_KEY; the base URL from `base_url`, ZYRA_BASE_URL or
+    https://app.getzyra.io/api/v1. Timeouts, retries and pacing are settable here and per call.
+    """
+
+    __slots__ = ()
+    _native_class = _zkit.Zyra
+    _fields = _ZYRA_FIELDS
+
+    @overload
+    def login(self, params: LoginParams, /, **options: Unpack[CallOptions]) -> Session: ...
+
+    @overload
+    def login(
+        self,
+        /,
+        *,
+        email: str,
+        password: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Session: ...
+
+    def login(self, /, *params: LoginParams, **kwargs: Any) -> Session:
+        """Logs in with an email and password: a JWT access token and a refresh token. A client
+        built from an email and password does this by itself.
+
+        Parameters, as keyword arguments or one dict:
+            email: The account's email.
+            password: Its password.
+        """
+        return Session(self._call("login", params, kwargs))
+
+    @overload
+    def refresh_token(self, params: RefreshTokenParams, /, **options: Unpack[CallOptions]) -> Session: ...
+
+    @overload
+    def refresh_token(
+        self,
+        /,
+        *,
+        refresh_token: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Session: ...
+
+    def refresh_token(self, /, *params: RefreshTokenParams, **kwargs: Any) -> Session:
+        """Exchanges a refresh token for a new pair of tokens.
+
+        Parameters, as keyword arguments or one dict:
+            refresh_token: The refresh token of a login.
+        """
+        return Session(self._call("refresh_token", params, kwargs))
+
+    @overload
+    def request_password_reset(
+        self,
+        params: RequestPasswordResetParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ResetRequested: ...
+
+    @overload
+    def request_password_reset(
+        self,
+        /,
+        *,
+        email: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ResetRequested: ...
+
+    def request_password_reset(self, /, *params: RequestPasswordResetParams, **kwargs: Any) -> ResetRequested:
+        """Mails a password reset link, if the email is known (the answer does not say).
+
+        Parameters, as keyword arguments or one dict:
+            email: The account's email.
+        """
+        return ResetRequested(self._call("request_password_reset", params, kwargs))
+
+    @overload
+    def confirm_password_reset(
+        self,
+        params: ConfirmPasswordResetParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ResetConfirmed: ...
+
+    @overload
+    def confirm_password_reset(
+        self,
+        /,
+        *,
+        token: str,
+        new_password: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ResetConfirmed: ...
+
+    def confirm_password_reset(self, /, *params: ConfirmPasswordResetParams, **kwargs: Any) -> ResetConfirmed:
+        """Sets a new password with the token of a reset mail.
+
+        Parameters, as keyword arguments or one dict:
+            token: The token the reset mail carried.
+            new_password: The new password, 12 characters or more.
+        """
+        return ResetConfirmed(self._call("confirm_password_reset", params, kwargs))
+
+    @overload
+    def get_sso_url(self, params: GetSsoUrlParams, /, **options: Unpack[CallOptions]) -> SsoEntry: ...
+
+    @overload
+    def get_sso_url(
+        self,
+        /,
+        *,
+        email: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SsoEntry: ...
+
+    def get_sso_url(self, /, *params: GetSsoUrlParams, **kwargs: Any) -> SsoEntry:
+        """The URL where an SSO login starts, for an email of an organization with SSO.
+
+        Parameters, as keyword arguments or one dict:
+            email: The email of the user who logs in; its domain picks the organization.
+        """
+        return SsoEntry(self._call("get_sso_url", params, kwargs))
+
+    @overload
+    def create_api_key(self, params: CreateApiKeyParams, /, **options: Unpack[CallOptions]) -> NewApiKey: ...
+
+    @overload
+    def create_api_key(
+        self,
+        /,
+        *,
+        name: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> NewApiKey: ...
+
+    def create_api_key(self, /, *params: CreateApiKeyParams, **kwargs: Any) -> NewApiKey:
+        """Creates an API key. The answer is the only one that holds the whole key.
+
+        Parameters, as keyword arguments or one dict:
+            name: A name that says what the key is for, such as `ci-deploy-prod`.
+        """
+        return NewApiKey(self._call("create_api_key", params, kwargs))
+
+    @overload
+    def list_api_keys(self, params: ListApiKeysParams, /, **options: Unpack[CallOptions]) -> ApiKeyPage: ...
+
+    @overload
+    def list_api_keys(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ApiKeyPage: ...
+
+    def list_api_keys(self, /, *params: ListApiKeysParams, **kwargs: Any) -> ApiKeyPage:
+        """Lists the caller's API keys by their prefixes, revoked ones too.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return ApiKeyPage(self._call("list_api_keys", params, kwargs))
+
+    @overload
+    def revoke_api_key(self, params: RevokeApiKeyParams, /, **options: Unpack[CallOptions]) -> ApiKey: ...
+
+    @overload
+    def revoke_api_key(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ApiKey: ...
+
+    def revoke_api_key(self, /, *params: RevokeApiKeyParams, **kwargs: Any) -> ApiKey:
+        """Revokes an API key, at once.
+
+        Parameters, as keyword arguments or one dict:
+            id: The key's id.
+        """
+        return ApiKey(self._call("revoke_api_key", params, kwargs))
+
+    @overload
+    def list_organizations(
+        self,
+        params: ListOrganizationsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationPage: ...
+
+    @overload
+    def list_organizations(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationPage: ...
+
+    def list_organizations(self, /, *params: ListOrganizationsParams, **kwargs: Any) -> OrganizationPage:
+        """Lists the caller's organizations.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return OrganizationPage(self._call("list_organizations", params, kwargs))
+
+    @overload
+    def get_organization(
+        self,
+        params: GetOrganizationParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Organization: ...
+
+    @overload
+    def get_organization(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Organization: ...
+
+    def get_organization(self, /, *params: GetOrganizationParams, **kwargs: Any) -> Organization:
+        """Fetches an organization's profile.
+
+        Parameters, as keyword arguments or one dict:
+            id: The organization's id.
+        """
+        return Organization(self._call("get_organization", params, kwargs))
+
+    @overload
+    def list_members(self, params: ListMembersParams, /, **options: Unpack[CallOptions]) -> MemberPage: ...
+
+    @overload
+    def list_members(
+        self,
+        /,
+        *,
+        organization_id: str,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MemberPage: ...
+
+    def list_members(self, /, *params: ListMembersParams, **kwargs: Any) -> MemberPage:
+        """Lists an organization's members.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The path's resource id.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return MemberPage(self._call("list_members", params, kwargs))
+
+    @overload
+    def invite_member(self, params: InviteMemberParams, /, **options: Unpack[CallOptions]) -> Member: ...
+
+    @overload
+    def invite_member(
+        self,
+        /,
+        *,
+        organization_id: str,
+        email: str,
+        role: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Member: ...
+
+    def invite_member(self, /, *params: InviteMemberParams, **kwargs: Any) -> Member:
+        """Adds or invites a member (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            email: Their email.
+            role: Their role.
+        """
+        return Member(self._call("invite_member", params, kwargs))
+
+    @overload
+    def update_member_role(
+        self,
+        params: UpdateMemberRoleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Member: ...
+
+    @overload
+    def update_member_role(
+        self,
+        /,
+        *,
+        organization_id: str,
+        user_id: str,
+        role: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Member: ...
+
+    def update_member_role(self, /, *params: UpdateMemberRoleParams, **kwargs: Any) -> Member:
+        """Changes a member's role (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            user_id: The member's user id.
+            role: Their new role.
+        """
+        return Member(self._call("update_member_role", params, kwargs))
+
+    @overload
+    def remove_member(self, params: RemoveMemberParams, /, **options: Unpack[CallOptions]) -> None: ...
+
+    @overload
+    def remove_member(
+        self,
+        /,
+        *,
+        organization_id: str,
+        user_id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    def remove_member(self, /, *params: RemoveMemberParams, **kwargs: Any) -> None:
+        """Removes a member (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            user_id: The member's user id.
+        """
+        self._call("remove_member", params, kwargs)
+
+    @overload
+    def get_organization_settings(
+        self,
+        params: GetOrganizationSettingsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationSettings: ...
+
+    @overload
+    def get_organization_settings(
+        self,
+        /,
+        *,
+        organization_id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationSettings: ...
+
+    def get_organization_settings(
+        self,
+        /,
+        *params: GetOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> OrganizationSettings:
+        """Reads an organization's settings.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+        """
+        return OrganizationSettings(self._call("get_organization_settings", params, kwargs))
+
+    @overload
+    def update_organization_settings(
+        self,
+        params: UpdateOrganizationSettingsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationSettings: ...
+
+    @overload
+    def update_organization_settings(
+        self,
+        /,
+        *,
+        organization_id: str,
+        require_sso: bool | None = ...,
+        default_role: str | None = ...,
+        session_timeout_minutes: int | None = ...,
+        allowed_email_domains: Sequence[str] | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationSettings: ...
+
+    def update_organization_settings(
+        self,
+        /,
+        *params: UpdateOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> OrganizationSettings:
+        """Changes an organization's settings (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            require_sso: Whether members must log in through SSO.
+            default_role: The role new members get.
+            session_timeout_minutes: Minutes a dashboard session lasts (at least 1).
+            allowed_email_domains: Email domains members may have; empty allows any.
+        """
+        return OrganizationSettings(self._call("update_organization_settings", params, kwargs))
+
+    @overload
+    def list_devices(self, params: ListDevicesParams, /, **options: Unpack[CallOptions]) -> DevicePage: ...
+
+    @overload
+    def list_devices(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> DevicePage: ...
+
+    def list_devices(self, /, *params: ListDevicesParams, **kwargs: Any) -> DevicePage:
+        """Lists the compute nodes.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only devices in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return DevicePage(self._call("list_devices", params, kwargs))
+
+    @overload
+    def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    def get_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
+        """Fetches a compute node.
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device(self._call("get_device", params, kwargs))
+
+    @overload
+    def register_device(self, params: RegisterDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    def register_device(
+        self,
+        /,
+        *,
+        name: str,
+        gpu_model: str,
+        gpu_count: int,
+        region: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Device:
+        """Registers a compute node; it waits for approval.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            gpu_model: Its GPU model, such as `A100`.
+            gpu_count: How many GPUs it has (at least 1).
+            region: Where it runs, such as `eu-west`.
+        """
+        return Device(self._call("register_device", params, kwargs))
+
+    @overload
+    def approve_device(self, params: ApproveDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    def approve_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Device:
+        """Approves a pending compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device(self._call("approve_device", params, kwargs))
+
+    @overload
+    def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
+
+    @overload
+    def remove_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> None:
+        """Removes a compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        self._call("remove_device", params, kwargs)
+
+    @overload
+    def list_virtual_servers(
+        self,
+        params: ListVirtualServersParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServerPage: ...
+
+    @overload
+    def list_virtual_servers(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServerPage: ...
+
+    def list_virtual_servers(self, /, *params: ListVirtualServersParams, **kwargs: Any) -> VirtualServerPage:
+        """Lists the virtual servers.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return VirtualServerPage(self._call("list_virtual_servers", params, kwargs))
+
+    @overload
+    def get_virtual_server(
+        self,
+        params: GetVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def get_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Fetches a virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(self._call("get_virtual_server", params, kwargs))
+
+    @overload
+    def create_virtual_server(
+        self,
+        params: CreateVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def create_virtual_server(
+        self,
+        /,
+        *,
+        name: str,
+        size: str,
+        region: str,
+        image: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def create_virtual_server(self, /, *params: CreateVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Creates a virtual server, running.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            size: Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`.
+            region: Where it runs.
+            image: Its image.
+        """
+        return VirtualServer(self._call("create_virtual_server", params, kwargs))
+
+    @overload
+    def start_virtual_server(
+        self,
+        params: StartVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def start_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def start_virtual_server(self, /, *params: StartVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Starts a stopped virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(self._call("start_virtual_server", params, kwargs))
+
+    @overload
+    def stop_virtual_server(
+        self,
+        params: StopVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def stop_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def stop_virtual_server(self, /, *params: StopVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Stops a running virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(self._call("stop_virtual_server", params, kwargs))
+
+    @overload
+    def resize_virtual_server(
+        self,
+        params: ResizeVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def resize_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        size: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def resize_virtual_server(self, /, *params: ResizeVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Resizes a stopped virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+            size: The new size.
+        """
+        return VirtualServer(self._call("resize_virtual_server", params, kwargs))
+
+    @overload
+    def terminate_virtual_server(
+        self,
+        params: TerminateVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def terminate_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def terminate_virtual_server(
+        self,
+        /,
+        *params: TerminateVirtualServerParams,
+        **kwargs: Any,
+    ) -> VirtualServer:
+        """Terminates a virtual server, for good.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(self._call("terminate_virtual_server", params, kwargs))
+
+    @overload
+    def create_ml_job(self, params: CreateMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    def create_ml_job(
+        self,
+        /,
+        *,
+        name: str,
+        model: str,
+        dataset: str | None = ...,
+        gpu_count: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    def create_ml_job(self, /, *params: CreateMlJobParams, **kwargs: Any) -> MlJob:
+        """Starts an ML training job.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            model: The model to train.
+            dataset: The dataset to read.
+            gpu_count: GPUs to use (at least 1).
+        """
+        return MlJob(self._call("create_ml_job", params, kwargs))
+
+    @overload
+    def list_ml_jobs(self, params: ListMlJobsParams, /, **options: Unpack[CallOptions]) -> MlJobPage: ...
+
+    @overload
+    def list_ml_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJobPage: ...
+
+    def list_ml_jobs(self, /, *params: ListMlJobsParams, **kwargs: Any) -> MlJobPage:
+        """Lists the ML jobs.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return MlJobPage(self._call("list_ml_jobs", params, kwargs))
+
+    @overload
+    def get_ml_job(self, params: GetMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    def get_ml_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    def get_ml_job(self, /, *params: GetMlJobParams, **kwargs: Any) -> MlJob:
+        """Fetches an ML job.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return MlJob(self._call("get_ml_job", params, kwargs))
+
+    @overload
+    def cancel_ml_job(self, params: CancelMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    def cancel_ml_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    def cancel_ml_job(self, /, *params: CancelMlJobParams, **kwargs: Any) -> MlJob:
+        """Cancels an ML job that has not finished.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return MlJob(self._call("cancel_ml_job", params, kwargs))
+
+    @overload
+    def create_inference(
+        self,
+        params: CreateInferenceParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Inference: ...
+
+    @overload
+    def create_inference(
+        self,
+        /,
+        *,
+        model: str,
+        input: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Inference: ...
+
+    def create_inference(self, /, *params: CreateInferenceParams, **kwargs: Any) -> Inference:
+        """Asks a model.
+
+        Parameters, as keyword arguments or one dict:
+            model: The model to ask.
+            input: The prompt.
+        """
+        return Inference(self._call("create_inference", params, kwargs))
+
+    @overload
+    def list_inferences(
+        self,
+        params: ListInferencesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> InferencePage: ...
+
+    @overload
+    def list_inferences(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> InferencePage: ...
+
+    def list_inferences(self, /, *params: ListInferencesParams, **kwargs: Any) -> InferencePage:
+        """Lists the inference requests.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return InferencePage(self._call("list_inferences", params, kwargs))
+
+    @overload
+    def get_inference(self, params: GetInferenceParams, /, **options: Unpack[CallOptions]) -> Inference: ...
+
+    @overload
+    def get_inference(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Inference: ...
+
+    def get_inference(self, /, *params: GetInferenceParams, **kwargs: Any) -> Inference:
+        """Fetches an inference request.
+
+        Parameters, as keyword arguments or one dict:
+            id: The request's id.
+        """
+        return Inference(self._call("get_inference", params, kwargs))
+
+    @overload
+    def create_fine_tuning_job(
+        self,
+        params: CreateFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    def create_fine_tuning_job(
+        self,
+        /,
+        *,
+        base_model: str,
+        training_file: str,
+        suffix: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    def create_fine_tuning_job(self, /, *params: CreateFineTuningJobParams, **kwargs: Any) -> FineTuningJob:
+        """Starts a fine-tuning job.
+
+        Parameters, as keyword arguments or one dict:
+            base_model: The model to start from.
+            training_file: The training data.
+            suffix: Appended to the tuned model's name.
+        """
+        return FineTuningJob(self._call("create_fine_tuning_job", params, kwargs))
+
+    @overload
+    def list_fine_tuning_jobs(
+        self,
+        params: ListFineTuningJobsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJobPage: ...
+
+    @overload
+    def list_fine_tuning_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJobPage: ...
+
+    def list_fine_tuning_jobs(self, /, *params: ListFineTuningJobsParams, **kwargs: Any) -> FineTuningJobPage:
+        """Lists the fine-tuning jobs.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return FineTuningJobPage(self._call("list_fine_tuning_jobs", params, kwargs))
+
+    @overload
+    def get_fine_tuning_job(
+        self,
+        params: GetFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    def get_fine_tuning_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    def get_fine_tuning_job(self, /, *params: GetFineTuningJobParams, **kwargs: Any) -> FineTuningJob:
+        """Fetches a fine-tuning job.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return FineTuningJob(self._call("get_fine_tuning_job", params, kwargs))
+
+    @overload
+    def cancel_fine_tuning_job(
+        self,
+        params: CancelFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    def cancel_fine_tuning_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    def cancel_fine_tuning_job(self, /, *params: CancelFineTuningJobParams, **kwargs: Any) -> FineTuningJob:
+        """Cancels a fine-tuning job that has not finished.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return FineTuningJob(self._call("cancel_fine_tuning_job", params, kwargs))
+
+    @overload
+    def list_webhook_endpoints(
+        self,
+        params: ListWebhookEndpointsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpointPage: ...
+
+    @overload
+    def list_webhook_endpoints(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpointPage: ...
+
+    def list_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        **kwargs: Any,
+    ) -> WebhookEndpointPage:
+        """Lists the webhook endpoints.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return WebhookEndpointPage(self._call("list_webhook_endpoints", params, kwargs))
+
+    @overload
+    def get_webhook_endpoint(
+        self,
+        params: GetWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    def get_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    def get_webhook_endpoint(self, /, *params: GetWebhookEndpointParams, **kwargs: Any) -> WebhookEndpoint:
+        """Fetches a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        return WebhookEndpoint(self._call("get_webhook_endpoint", params, kwargs))
+
+    @overload
+    def create_webhook_endpoint(
+        self,
+        params: CreateWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    def create_webhook_endpoint(
+        self,
+        /,
+        *,
+        url: str,
+        events: Sequence[str],
+        description: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    def create_webhook_endpoint(
+        self,
+        /,
+        *params: CreateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Creates a webhook endpoint; the answer holds its signing secret.
+
+        Parameters, as keyword arguments or one dict:
+            url: Where events are posted.
+            events: The events to receive (at least one).
+            description: What it is for.
+        """
+        return WebhookEndpoint(self._call("create_webhook_endpoint", params, kwargs))
+
+    @overload
+    def update_webhook_endpoint(
+        self,
+        params: UpdateWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    def update_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        url: str | None = ...,
+        events: Sequence[str] | None = ...,
+        description: str | None = ...,
+        enabled: bool | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    def update_webhook_endpoint(
+        self,
+        /,
+        *params: UpdateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Changes a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+            url: A new URL.
+            events: New events.
+            description: A new description.
+            enabled: Turns sending on or off.
+        """
+        return WebhookEndpoint(self._call("update_webhook_endpoint", params, kwargs))
+
+    @overload
+    def delete_webhook_endpoint(
+        self,
+        params: DeleteWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> None: ...
+
+    @overload
+    def delete_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    def delete_webhook_endpoint(self, /, *params: DeleteWebhookEndpointParams, **kwargs: Any) -> None:
+        """Deletes a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        self._call("delete_webhook_endpoint", params, kwargs)
+
+    @overload
+    def list_invoices(self, params: ListInvoicesParams, /, **options: Unpack[CallOptions]) -> InvoicePage: ...
+
+    @overload
+    def list_invoices(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> InvoicePage: ...
+
+    def list_invoices(self, /, *params: ListInvoicesParams, **kwargs: Any) -> InvoicePage:
+        """Lists the invoices (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return InvoicePage(self._call("list_invoices", params, kwargs))
+
+    @overload
+    def get_invoice(self, params: GetInvoiceParams, /, **options: Unpack[CallOptions]) -> Invoice: ...
+
+    @overload
+    def get_invoice(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Invoice: ...
+
+    def get_invoice(self, /, *params: GetInvoiceParams, **kwargs: Any) -> Invoice:
+        """Fetches an invoice (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The invoice's id.
+        """
+        return Invoice(self._call("get_invoice", params, kwargs))
+
+    @overload
+    def download_invoice_pdf(
+        self,
+        params: DownloadInvoicePdfParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Download: ...
+
+    @overload
+    def download_invoice_pdf(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Download: ...
+
+    def download_invoice_pdf(self, /, *params: DownloadInvoicePdfParams, **kwargs: Any) -> Download:
+        """Downloads an invoice as PDF bytes (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The invoice's id.
+        """
+        return Download(self._call("download_invoice_pdf", params, kwargs))
+
+    @overload
+    def list_sla_alert_rules(
+        self,
+        params: ListSlaAlertRulesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRulePage: ...
+
+    @overload
+    def list_sla_alert_rules(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRulePage: ...
+
+    def list_sla_alert_rules(self, /, *params: ListSlaAlertRulesParams, **kwargs: Any) -> SlaAlertRulePage:
+        """Lists the SLA alert rules.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return SlaAlertRulePage(self._call("list_sla_alert_rules", params, kwargs))
+
+    @overload
+    def create_sla_alert_rule(
+        self,
+        params: CreateSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRule: ...
+
+    @overload
+    def create_sla_alert_rule(
+        self,
+        /,
+        *,
+        name: str,
+        metric: str,
+        threshold: float,
+        window_minutes: int,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRule: ...
+
+    def create_sla_alert_rule(self, /, *params: CreateSlaAlertRuleParams, **kwargs: Any) -> SlaAlertRule:
+        """Creates an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            metric: What it watches.
+            threshold: The value that breaches it.
+            window_minutes: Minutes to measure over (at least 1).
+        """
+        return SlaAlertRule(self._call("create_sla_alert_rule", params, kwargs))
+
+    @overload
+    def update_sla_alert_rule(
+        self,
+        params: UpdateSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRule: ...
+
+    @overload
+    def update_sla_alert_rule(
+        self,
+        /,
+        *,
+        id: str,
+        name: str | None = ...,
+        threshold: float | None = ...,
+        window_minutes: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRule: ...
+
+    def update_sla_alert_rule(self, /, *params: UpdateSlaAlertRuleParams, **kwargs: Any) -> SlaAlertRule:
+        """Changes an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The rule's id.
+            name: A new name.
+            threshold: A new threshold.
+            window_minutes: A new window (at least 1).
+        """
+        return SlaAlertRule(self._call("update_sla_alert_rule", params, kwargs))
+
+    @overload
+    def delete_sla_alert_rule(
+        self,
+        params: DeleteSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> None: ...
+
+    @overload
+    def delete_sla_alert_rule(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    def delete_sla_alert_rule(self, /, *params: DeleteSlaAlertRuleParams, **kwargs: Any) -> None:
+        """Deletes an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The rule's id.
+        """
+        self._call("delete_sla_alert_rule", params, kwargs)
+
+    @overload
+    def list_sla_breaches(
+        self,
+        params: ListSlaBreachesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaBreachPage: ...
+
+    @overload
+    def list_sla_breaches(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaBreachPage: ...
+
+    def list_sla_breaches(self, /, *params: ListSlaBreachesParams, **kwargs: Any) -> SlaBreachPage:
+        """Lists the SLA breach history.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return SlaBreachPage(self._call("list_sla_breaches", params, kwargs))
+
+    @overload
+    def list_fleet_alerts(
+        self,
+        params: ListFleetAlertsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FleetAlertPage: ...
+
+    @overload
+    def list_fleet_alerts(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FleetAlertPage: ...
+
+    def list_fleet_alerts(self, /, *params: ListFleetAlertsParams, **kwargs: Any) -> FleetAlertPage:
+        """Lists the fleet-wide monitoring alerts.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only alerts in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return FleetAlertPage(self._call("list_fleet_alerts", params, kwargs))
+
+    def get_sdk_info(self, **options: Unpack[CallOptions]) -> SdkInfo:
+        """What the API tells about itself and its SDKs; needs no credential."""
+        return SdkInfo(self._call("get_sdk_info", (), options))
+
+    @overload
+    def iter_api_keys(
+        self,
+        params: ListApiKeysParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[ApiKeyPage, ApiKey]: ...
+
+    @overload
+    def iter_api_keys(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[ApiKeyPage, ApiKey]: ...
+
+    def iter_api_keys(
+        self,
+        /,
+        *params: ListApiKeysParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[ApiKeyPage, ApiKey]:
+        """Walks list_api_keys lazily, page by page: iterating gives the items (ApiKey), `.pages()`
+        the pages (ApiKeyPage). Nothing is fetched until an iteration starts, and bad input is
+        refused then, before anything is sent. `max_pages` caps the walk (default 1000); a walk
+        that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, ApiKey)
+
+    @overload
+    def iter_organizations(
+        self,
+        params: ListOrganizationsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[OrganizationPage, Organization]: ...
+
+    @overload
+    def iter_organizations(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[OrganizationPage, Organization]: ...
+
+    def iter_organizations(
+        self,
+        /,
+        *params: ListOrganizationsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[OrganizationPage, Organization]:
+        """Walks list_organizations lazily, page by page: iterating gives the items (Organization),
+        `.pages()` the pages (OrganizationPage). Nothing is fetched until an iteration starts,
+        and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, Organization)
+
+    @overload
+    def iter_members(
+        self,
+        params: ListMembersParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[MemberPage, Member]: ...
+
+    @overload
+    def iter_members(
+        self,
+        /,
+        *,
+        organization_id: str,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[MemberPage, Member]: ...
+
+    def iter_members(
+        self,
+        /,
+        *params: ListMembersParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[MemberPage, Member]:
+        """Walks list_members lazily, page by page: iterating gives the items (Member), `.pages()`
+        the pages (MemberPage). Nothing is fetched until an iteration starts, and bad input is
+        refused then, before anything is sent. `max_pages` caps the walk (default 1000); a walk
+        that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The path's resource id.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_members", params, kwargs, max_pages, MemberPage, Member)
+
+    @overload
+    def iter_devices(
+        self,
+        params: ListDevicesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[DevicePage, Device]: ...
+
+    @overload
+    def iter_devices(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[DevicePage, Device]: ...
+
+    def iter_devices(
+        self,
+        /,
+        *params: ListDevicesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[DevicePage, Device]:
+        """Walks list_devices lazily, page by page: iterating gives the items (Device), `.pages()`
+        the pages (DevicePage). Nothing is fetched until an iteration starts, and bad input is
+        refused then, before anything is sent. `max_pages` caps the walk (default 1000); a walk
+        that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only devices in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, Device)
+
+    @overload
+    def iter_virtual_servers(
+        self,
+        params: ListVirtualServersParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[VirtualServerPage, VirtualServer]: ...
+
+    @overload
+    def iter_virtual_servers(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[VirtualServerPage, VirtualServer]: ...
+
+    def iter_virtual_servers(
+        self,
+        /,
+        *params: ListVirtualServersParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[VirtualServerPage, VirtualServer]:
+        """Walks list_virtual_servers lazily, page by page: iterating gives the items
+        (VirtualServer), `.pages()` the pages (VirtualServerPage). Nothing is fetched until an
+        iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, VirtualServer)
+
+    @overload
+    def iter_ml_jobs(
+        self,
+        params: ListMlJobsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[MlJobPage, MlJob]: ...
+
+    @overload
+    def iter_ml_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[MlJobPage, MlJob]: ...
+
+    def iter_ml_jobs(
+        self,
+        /,
+        *params: ListMlJobsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[MlJobPage, MlJob]:
+        """Walks list_ml_jobs lazily, page by page: iterating gives the items (MlJob), `.pages()`
+        the pages (MlJobPage). Nothing is fetched until an iteration starts, and bad input is
+        refused then, before anything is sent. `max_pages` caps the walk (default 1000); a walk
+        that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, MlJob)
+
+    @overload
+    def iter_inferences(
+        self,
+        params: ListInferencesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[InferencePage, Inference]: ...
+
+    @overload
+    def iter_inferences(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[InferencePage, Inference]: ...
+
+    def iter_inferences(
+        self,
+        /,
+        *params: ListInferencesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[InferencePage, Inference]:
+        """Walks list_inferences lazily, page by page: iterating gives the items (Inference),
+        `.pages()` the pages (InferencePage). Nothing is fetched until an iteration starts, and
+        bad input is refused then, before anything is sent. `max_pages` caps the walk (default
+        1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, Inference)
+
+    @overload
+    def iter_fine_tuning_jobs(
+        self,
+        params: ListFineTuningJobsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[FineTuningJobPage, FineTuningJob]: ...
+
+    @overload
+    def iter_fine_tuning_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[FineTuningJobPage, FineTuningJob]: ...
+
+    def iter_fine_tuning_jobs(
+        self,
+        /,
+        *params: ListFineTuningJobsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[FineTuningJobPage, FineTuningJob]:
+        """Walks list_fine_tuning_jobs lazily, page by page: iterating gives the items
+        (FineTuningJob), `.pages()` the pages (FineTuningJobPage). Nothing is fetched until an
+        iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, FineTuningJob)
+
+    @overload
+    def iter_webhook_endpoints(
+        self,
+        params: ListWebhookEndpointsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[WebhookEndpointPage, WebhookEndpoint]: ...
+
+    @overload
+    def iter_webhook_endpoints(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[WebhookEndpointPage, WebhookEndpoint]: ...
+
+    def iter_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[WebhookEndpointPage, WebhookEndpoint]:
+        """Walks list_webhook_endpoints lazily, page by page: iterating gives the items
+        (WebhookEndpoint), `.pages()` the pages (WebhookEndpointPage). Nothing is fetched until
+        an iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, WebhookEndpoint)
+
+    @overload
+    def iter_invoices(
+        self,
+        params: ListInvoicesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[InvoicePage, Invoice]: ...
+
+    @overload
+    def iter_invoices(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[InvoicePage, Invoice]: ...
+
+    def iter_invoices(
+        self,
+        /,
+        *params: ListInvoicesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[InvoicePage, Invoice]:
+        """Walks list_invoices lazily, page by page: iterating gives the items (Invoice), `.pages()`
+        the pages (InvoicePage). Nothing is fetched until an iteration starts, and bad input is
+        refused then, before anything is sent. `max_pages` caps the walk (default 1000); a walk
+        that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, Invoice)
+
+    @overload
+    def iter_sla_alert_rules(
+        self,
+        params: ListSlaAlertRulesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[SlaAlertRulePage, SlaAlertRule]: ...
+
+    @overload
+    def iter_sla_alert_rules(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[SlaAlertRulePage, SlaAlertRule]: ...
+
+    def iter_sla_alert_rules(
+        self,
+        /,
+        *params: ListSlaAlertRulesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[SlaAlertRulePage, SlaAlertRule]:
+        """Walks list_sla_alert_rules lazily, page by page: iterating gives the items
+        (SlaAlertRule), `.pages()` the pages (SlaAlertRulePage). Nothing is fetched until an
+        iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, SlaAlertRule)
+
+    @overload
+    def iter_sla_breaches(
+        self,
+        params: ListSlaBreachesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[SlaBreachPage, SlaBreach]: ...
+
+    @overload
+    def iter_sla_breaches(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[SlaBreachPage, SlaBreach]: ...
+
+    def iter_sla_breaches(
+        self,
+        /,
+        *params: ListSlaBreachesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[SlaBreachPage, SlaBreach]:
+        """Walks list_sla_breaches lazily, page by page: iterating gives the items (SlaBreach),
+        `.pages()` the pages (SlaBreachPage). Nothing is fetched until an iteration starts, and
+        bad input is refused then, before anything is sent. `max_pages` caps the walk (default
+        1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, SlaBreach)
+
+    @overload
+    def iter_fleet_alerts(
+        self,
+        params: ListFleetAlertsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> SyncPages[FleetAlertPage, FleetAlert]: ...
+
+    @overload
+    def iter_fleet_alerts(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SyncPages[FleetAlertPage, FleetAlert]: ...
+
+    def iter_fleet_alerts(
+        self,
+        /,
+        *params: ListFleetAlertsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> SyncPages[FleetAlertPage, FleetAlert]:
+        """Walks list_fleet_alerts lazily, page by page: iterating gives the items (FleetAlert),
+        `.pages()` the pages (FleetAlertPage). Nothing is fetched until an iteration starts, and
+        bad input is refused then, before anything is sent. `max_pages` caps the walk (default
+        1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only alerts in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, FleetAlert)
+
+
+class AsyncZyra(AsyncClient):
+    """An asyncio client of the Zyra API.
+
+    The key comes from `api_key` or ZYRA_API_KEY; the base URL from `base_url`, ZYRA_BASE_URL or
+    https://app.getzyra.io/api/v1. Timeouts, retries and pacing are settable here and per call.
+    """
+
+    __slots__ = ()
+    _native_class = _zkit.Zyra
+    _fields = _ZYRA_FIELDS
+
+    @overload
+    async def login(self, params: LoginParams, /, **options: Unpack[CallOptions]) -> Session: ...
+
+    @overload
+    async def login(
+        self,
+        /,
+        *,
+        email: str,
+        password: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Session: ...
+
+    async def login(self, /, *params: LoginParams, **kwargs: Any) -> Session:
+        """Logs in with an email and password: a JWT access token and a refresh token. A client
+        built from an email and password does this by itself.
+
+        Parameters, as keyword arguments or one dict:
+            email: The account's email.
+            password: Its password.
+        """
+        return Session(await self._call("login", params, kwargs))
+
+    @overload
+    async def refresh_token(
+        self,
+        params: RefreshTokenParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Session: ...
+
+    @overload
+    async def refresh_token(
+        self,
+        /,
+        *,
+        refresh_token: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Session: ...
+
+    async def refresh_token(self, /, *params: RefreshTokenParams, **kwargs: Any) -> Session:
+        """Exchanges a refresh token for a new pair of tokens.
+
+        Parameters, as keyword arguments or one dict:
+            refresh_token: The refresh token of a login.
+        """
+        return Session(await self._call("refresh_token", params, kwargs))
+
+    @overload
+    async def request_password_reset(
+        self,
+        params: RequestPasswordResetParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ResetRequested: ...
+
+    @overload
+    async def request_password_reset(
+        self,
+        /,
+        *,
+        email: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ResetRequested: ...
+
+    async def request_password_reset(
+        self,
+        /,
+        *params: RequestPasswordResetParams,
+        **kwargs: Any,
+    ) -> ResetRequested:
+        """Mails a password reset link, if the email is known (the answer does not say).
+
+        Parameters, as keyword arguments or one dict:
+            email: The account's email.
+        """
+        return ResetRequested(await self._call("request_password_reset", params, kwargs))
+
+    @overload
+    async def confirm_password_reset(
+        self,
+        params: ConfirmPasswordResetParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ResetConfirmed: ...
+
+    @overload
+    async def confirm_password_reset(
+        self,
+        /,
+        *,
+        token: str,
+        new_password: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ResetConfirmed: ...
+
+    async def confirm_password_reset(
+        self,
+        /,
+        *params: ConfirmPasswordResetParams,
+        **kwargs: Any,
+    ) -> ResetConfirmed:
+        """Sets a new password with the token of a reset mail.
+
+        Parameters, as keyword arguments or one dict:
+            token: The token the reset mail carried.
+            new_password: The new password, 12 characters or more.
+        """
+        return ResetConfirmed(await self._call("confirm_password_reset", params, kwargs))
+
+    @overload
+    async def get_sso_url(self, params: GetSsoUrlParams, /, **options: Unpack[CallOptions]) -> SsoEntry: ...
+
+    @overload
+    async def get_sso_url(
+        self,
+        /,
+        *,
+        email: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SsoEntry: ...
+
+    async def get_sso_url(self, /, *params: GetSsoUrlParams, **kwargs: Any) -> SsoEntry:
+        """The URL where an SSO login starts, for an email of an organization with SSO.
+
+        Parameters, as keyword arguments or one dict:
+            email: The email of the user who logs in; its domain picks the organization.
+        """
+        return SsoEntry(await self._call("get_sso_url", params, kwargs))
+
+    @overload
+    async def create_api_key(
+        self,
+        params: CreateApiKeyParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> NewApiKey: ...
+
+    @overload
+    async def create_api_key(
+        self,
+        /,
+        *,
+        name: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> NewApiKey: ...
+
+    async def create_api_key(self, /, *params: CreateApiKeyParams, **kwargs: Any) -> NewApiKey:
+        """Creates an API key. The answer is the only one that holds the whole key.
+
+        Parameters, as keyword arguments or one dict:
+            name: A name that says what the key is for, such as `ci-deploy-prod`.
+        """
+        return NewApiKey(await self._call("create_api_key", params, kwargs))
+
+    @overload
+    async def list_api_keys(
+        self,
+        params: ListApiKeysParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ApiKeyPage: ...
+
+    @overload
+    async def list_api_keys(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ApiKeyPage: ...
+
+    async def list_api_keys(self, /, *params: ListApiKeysParams, **kwargs: Any) -> ApiKeyPage:
+        """Lists the caller's API keys by their prefixes, revoked ones too.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return ApiKeyPage(await self._call("list_api_keys", params, kwargs))
+
+    @overload
+    async def revoke_api_key(
+        self,
+        params: RevokeApiKeyParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> ApiKey: ...
+
+    @overload
+    async def revoke_api_key(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> ApiKey: ...
+
+    async def revoke_api_key(self, /, *params: RevokeApiKeyParams, **kwargs: Any) -> ApiKey:
+        """Revokes an API key, at once.
+
+        Parameters, as keyword arguments or one dict:
+            id: The key's id.
+        """
+        return ApiKey(await self._call("revoke_api_key", params, kwargs))
+
+    @overload
+    async def list_organizations(
+        self,
+        params: ListOrganizationsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationPage: ...
+
+    @overload
+    async def list_organizations(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationPage: ...
+
+    async def list_organizations(
+        self,
+        /,
+        *params: ListOrganizationsParams,
+        **kwargs: Any,
+    ) -> OrganizationPage:
+        """Lists the caller's organizations.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return OrganizationPage(await self._call("list_organizations", params, kwargs))
+
+    @overload
+    async def get_organization(
+        self,
+        params: GetOrganizationParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Organization: ...
+
+    @overload
+    async def get_organization(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Organization: ...
+
+    async def get_organization(self, /, *params: GetOrganizationParams, **kwargs: Any) -> Organization:
+        """Fetches an organization's profile.
+
+        Parameters, as keyword arguments or one dict:
+            id: The organization's id.
+        """
+        return Organization(await self._call("get_organization", params, kwargs))
+
+    @overload
+    async def list_members(
+        self,
+        params: ListMembersParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> MemberPage: ...
+
+    @overload
+    async def list_members(
+        self,
+        /,
+        *,
+        organization_id: str,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MemberPage: ...
+
+    async def list_members(self, /, *params: ListMembersParams, **kwargs: Any) -> MemberPage:
+        """Lists an organization's members.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The path's resource id.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return MemberPage(await self._call("list_members", params, kwargs))
+
+    @overload
+    async def invite_member(
+        self,
+        params: InviteMemberParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Member: ...
+
+    @overload
+    async def invite_member(
+        self,
+        /,
+        *,
+        organization_id: str,
+        email: str,
+        role: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Member: ...
+
+    async def invite_member(self, /, *params: InviteMemberParams, **kwargs: Any) -> Member:
+        """Adds or invites a member (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            email: Their email.
+            role: Their role.
+        """
+        return Member(await self._call("invite_member", params, kwargs))
+
+    @overload
+    async def update_member_role(
+        self,
+        params: UpdateMemberRoleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Member: ...
+
+    @overload
+    async def update_member_role(
+        self,
+        /,
+        *,
+        organization_id: str,
+        user_id: str,
+        role: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Member: ...
+
+    async def update_member_role(self, /, *params: UpdateMemberRoleParams, **kwargs: Any) -> Member:
+        """Changes a member's role (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            user_id: The member's user id.
+            role: Their new role.
+        """
+        return Member(await self._call("update_member_role", params, kwargs))
+
+    @overload
+    async def remove_member(self, params: RemoveMemberParams, /, **options: Unpack[CallOptions]) -> None: ...
+
+    @overload
+    async def remove_member(
+        self,
+        /,
+        *,
+        organization_id: str,
+        user_id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    async def remove_member(self, /, *params: RemoveMemberParams, **kwargs: Any) -> None:
+        """Removes a member (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            user_id: The member's user id.
+        """
+        await self._call("remove_member", params, kwargs)
+
+    @overload
+    async def get_organization_settings(
+        self,
+        params: GetOrganizationSettingsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationSettings: ...
+
+    @overload
+    async def get_organization_settings(
+        self,
+        /,
+        *,
+        organization_id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationSettings: ...
+
+    async def get_organization_settings(
+        self,
+        /,
+        *params: GetOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> OrganizationSettings:
+        """Reads an organization's settings.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+        """
+        return OrganizationSettings(await self._call("get_organization_settings", params, kwargs))
+
+    @overload
+    async def update_organization_settings(
+        self,
+        params: UpdateOrganizationSettingsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> OrganizationSettings: ...
+
+    @overload
+    async def update_organization_settings(
+        self,
+        /,
+        *,
+        organization_id: str,
+        require_sso: bool | None = ...,
+        default_role: str | None = ...,
+        session_timeout_minutes: int | None = ...,
+        allowed_email_domains: Sequence[str] | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> OrganizationSettings: ...
+
+    async def update_organization_settings(
+        self,
+        /,
+        *params: UpdateOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> OrganizationSettings:
+        """Changes an organization's settings (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The organization's id.
+            require_sso: Whether members must log in through SSO.
+            default_role: The role new members get.
+            session_timeout_minutes: Minutes a dashboard session lasts (at least 1).
+            allowed_email_domains: Email domains members may have; empty allows any.
+        """
+        return OrganizationSettings(await self._call("update_organization_settings", params, kwargs))
+
+    @overload
+    async def list_devices(
+        self,
+        params: ListDevicesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> DevicePage: ...
+
+    @overload
+    async def list_devices(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> DevicePage: ...
+
+    async def list_devices(self, /, *params: ListDevicesParams, **kwargs: Any) -> DevicePage:
+        """Lists the compute nodes.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only devices in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return DevicePage(await self._call("list_devices", params, kwargs))
+
+    @overload
+    async def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    async def get_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
+        """Fetches a compute node.
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device(await self._call("get_device", params, kwargs))
+
+    @overload
+    async def register_device(
+        self,
+        params: RegisterDeviceParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Device: ...
+
+    @overload
+    async def register_device(
+        self,
+        /,
+        *,
+        name: str,
+        gpu_model: str,
+        gpu_count: int,
+        region: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    async def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Device:
+        """Registers a compute node; it waits for approval.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            gpu_model: Its GPU model, such as `A100`.
+            gpu_count: How many GPUs it has (at least 1).
+            region: Where it runs, such as `eu-west`.
+        """
+        return Device(await self._call("register_device", params, kwargs))
+
+    @overload
+    async def approve_device(
+        self,
+        params: ApproveDeviceParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Device: ...
+
+    @overload
+    async def approve_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    async def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Device:
+        """Approves a pending compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device(await self._call("approve_device", params, kwargs))
+
+    @overload
+    async def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
+
+    @overload
+    async def remove_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    async def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> None:
+        """Removes a compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        await self._call("remove_device", params, kwargs)
+
+    @overload
+    async def list_virtual_servers(
+        self,
+        params: ListVirtualServersParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServerPage: ...
+
+    @overload
+    async def list_virtual_servers(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServerPage: ...
+
+    async def list_virtual_servers(
+        self,
+        /,
+        *params: ListVirtualServersParams,
+        **kwargs: Any,
+    ) -> VirtualServerPage:
+        """Lists the virtual servers.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return VirtualServerPage(await self._call("list_virtual_servers", params, kwargs))
+
+    @overload
+    async def get_virtual_server(
+        self,
+        params: GetVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def get_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Fetches a virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(await self._call("get_virtual_server", params, kwargs))
+
+    @overload
+    async def create_virtual_server(
+        self,
+        params: CreateVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def create_virtual_server(
+        self,
+        /,
+        *,
+        name: str,
+        size: str,
+        region: str,
+        image: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def create_virtual_server(
+        self,
+        /,
+        *params: CreateVirtualServerParams,
+        **kwargs: Any,
+    ) -> VirtualServer:
+        """Creates a virtual server, running.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            size: Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`.
+            region: Where it runs.
+            image: Its image.
+        """
+        return VirtualServer(await self._call("create_virtual_server", params, kwargs))
+
+    @overload
+    async def start_virtual_server(
+        self,
+        params: StartVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def start_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def start_virtual_server(
+        self,
+        /,
+        *params: StartVirtualServerParams,
+        **kwargs: Any,
+    ) -> VirtualServer:
+        """Starts a stopped virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(await self._call("start_virtual_server", params, kwargs))
+
+    @overload
+    async def stop_virtual_server(
+        self,
+        params: StopVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def stop_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def stop_virtual_server(self, /, *params: StopVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Stops a running virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(await self._call("stop_virtual_server", params, kwargs))
+
+    @overload
+    async def resize_virtual_server(
+        self,
+        params: ResizeVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def resize_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        size: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def resize_virtual_server(
+        self,
+        /,
+        *params: ResizeVirtualServerParams,
+        **kwargs: Any,
+    ) -> VirtualServer:
+        """Resizes a stopped virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+            size: The new size.
+        """
+        return VirtualServer(await self._call("resize_virtual_server", params, kwargs))
+
+    @overload
+    async def terminate_virtual_server(
+        self,
+        params: TerminateVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def terminate_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def terminate_virtual_server(
+        self,
+        /,
+        *params: TerminateVirtualServerParams,
+        **kwargs: Any,
+    ) -> VirtualServer:
+        """Terminates a virtual server, for good.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer(await self._call("terminate_virtual_server", params, kwargs))
+
+    @overload
+    async def create_ml_job(self, params: CreateMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    async def create_ml_job(
+        self,
+        /,
+        *,
+        name: str,
+        model: str,
+        dataset: str | None = ...,
+        gpu_count: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    async def create_ml_job(self, /, *params: CreateMlJobParams, **kwargs: Any) -> MlJob:
+        """Starts an ML training job.
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            model: The model to train.
+            dataset: The dataset to read.
+            gpu_count: GPUs to use (at least 1).
+        """
+        return MlJob(await self._call("create_ml_job", params, kwargs))
+
+    @overload
+    async def list_ml_jobs(
+        self,
+        params: ListMlJobsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> MlJobPage: ...
+
+    @overload
+    async def list_ml_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJobPage: ...
+
+    async def list_ml_jobs(self, /, *params: ListMlJobsParams, **kwargs: Any) -> MlJobPage:
+        """Lists the ML jobs.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return MlJobPage(await self._call("list_ml_jobs", params, kwargs))
+
+    @overload
+    async def get_ml_job(self, params: GetMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    async def get_ml_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    async def get_ml_job(self, /, *params: GetMlJobParams, **kwargs: Any) -> MlJob:
+        """Fetches an ML job.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return MlJob(await self._call("get_ml_job", params, kwargs))
+
+    @overload
+    async def cancel_ml_job(self, params: CancelMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
+
+    @overload
+    async def cancel_ml_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> MlJob: ...
+
+    async def cancel_ml_job(self, /, *params: CancelMlJobParams, **kwargs: Any) -> MlJob:
+        """Cancels an ML job that has not finished.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return MlJob(await self._call("cancel_ml_job", params, kwargs))
+
+    @overload
+    async def create_inference(
+        self,
+        params: CreateInferenceParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Inference: ...
+
+    @overload
+    async def create_inference(
+        self,
+        /,
+        *,
+        model: str,
+        input: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Inference: ...
+
+    async def create_inference(self, /, *params: CreateInferenceParams, **kwargs: Any) -> Inference:
+        """Asks a model.
+
+        Parameters, as keyword arguments or one dict:
+            model: The model to ask.
+            input: The prompt.
+        """
+        return Inference(await self._call("create_inference", params, kwargs))
+
+    @overload
+    async def list_inferences(
+        self,
+        params: ListInferencesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> InferencePage: ...
+
+    @overload
+    async def list_inferences(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> InferencePage: ...
+
+    async def list_inferences(self, /, *params: ListInferencesParams, **kwargs: Any) -> InferencePage:
+        """Lists the inference requests.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return InferencePage(await self._call("list_inferences", params, kwargs))
+
+    @overload
+    async def get_inference(
+        self,
+        params: GetInferenceParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Inference: ...
+
+    @overload
+    async def get_inference(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Inference: ...
+
+    async def get_inference(self, /, *params: GetInferenceParams, **kwargs: Any) -> Inference:
+        """Fetches an inference request.
+
+        Parameters, as keyword arguments or one dict:
+            id: The request's id.
+        """
+        return Inference(await self._call("get_inference", params, kwargs))
+
+    @overload
+    async def create_fine_tuning_job(
+        self,
+        params: CreateFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    async def create_fine_tuning_job(
+        self,
+        /,
+        *,
+        base_model: str,
+        training_file: str,
+        suffix: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    async def create_fine_tuning_job(
+        self,
+        /,
+        *params: CreateFineTuningJobParams,
+        **kwargs: Any,
+    ) -> FineTuningJob:
+        """Starts a fine-tuning job.
+
+        Parameters, as keyword arguments or one dict:
+            base_model: The model to start from.
+            training_file: The training data.
+            suffix: Appended to the tuned model's name.
+        """
+        return FineTuningJob(await self._call("create_fine_tuning_job", params, kwargs))
+
+    @overload
+    async def list_fine_tuning_jobs(
+        self,
+        params: ListFineTuningJobsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJobPage: ...
+
+    @overload
+    async def list_fine_tuning_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJobPage: ...
+
+    async def list_fine_tuning_jobs(
+        self,
+        /,
+        *params: ListFineTuningJobsParams,
+        **kwargs: Any,
+    ) -> FineTuningJobPage:
+        """Lists the fine-tuning jobs.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return FineTuningJobPage(await self._call("list_fine_tuning_jobs", params, kwargs))
+
+    @overload
+    async def get_fine_tuning_job(
+        self,
+        params: GetFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    async def get_fine_tuning_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    async def get_fine_tuning_job(self, /, *params: GetFineTuningJobParams, **kwargs: Any) -> FineTuningJob:
+        """Fetches a fine-tuning job.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return FineTuningJob(await self._call("get_fine_tuning_job", params, kwargs))
+
+    @overload
+    async def cancel_fine_tuning_job(
+        self,
+        params: CancelFineTuningJobParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FineTuningJob: ...
+
+    @overload
+    async def cancel_fine_tuning_job(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FineTuningJob: ...
+
+    async def cancel_fine_tuning_job(
+        self,
+        /,
+        *params: CancelFineTuningJobParams,
+        **kwargs: Any,
+    ) -> FineTuningJob:
+        """Cancels a fine-tuning job that has not finished.
+
+        Parameters, as keyword arguments or one dict:
+            id: The job's id.
+        """
+        return FineTuningJob(await self._call("cancel_fine_tuning_job", params, kwargs))
+
+    @overload
+    async def list_webhook_endpoints(
+        self,
+        params: ListWebhookEndpointsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpointPage: ...
+
+    @overload
+    async def list_webhook_endpoints(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpointPage: ...
+
+    async def list_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        **kwargs: Any,
+    ) -> WebhookEndpointPage:
+        """Lists the webhook endpoints.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return WebhookEndpointPage(await self._call("list_webhook_endpoints", params, kwargs))
+
+    @overload
+    async def get_webhook_endpoint(
+        self,
+        params: GetWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Fetches a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        return WebhookEndpoint(await self._call("get_webhook_endpoint", params, kwargs))
+
+    @overload
+    async def create_webhook_endpoint(
+        self,
+        params: CreateWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    async def create_webhook_endpoint(
+        self,
+        /,
+        *,
+        url: str,
+        events: Sequence[str],
+        description: str | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    async def create_webhook_endpoint(
+        self,
+        /,
+        *params: CreateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Creates a webhook endpoint; the answer holds its signing secret.
+
+        Parameters, as keyword arguments or one dict:
+            url: Where events are posted.
+            events: The events to receive (at least one).
+            description: What it is for.
+        """
+        return WebhookEndpoint(await self._call("create_webhook_endpoint", params, kwargs))
+
+    @overload
+    async def update_webhook_endpoint(
+        self,
+        params: UpdateWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    async def update_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        url: str | None = ...,
+        events: Sequence[str] | None = ...,
+        description: str | None = ...,
+        enabled: bool | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    async def update_webhook_endpoint(
+        self,
+        /,
+        *params: UpdateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Changes a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+            url: A new URL.
+            events: New events.
+            description: A new description.
+            enabled: Turns sending on or off.
+        """
+        return WebhookEndpoint(await self._call("update_webhook_endpoint", params, kwargs))
+
+    @overload
+    async def delete_webhook_endpoint(
+        self,
+        params: DeleteWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> None: ...
+
+    @overload
+    async def delete_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    async def delete_webhook_endpoint(self, /, *params: DeleteWebhookEndpointParams, **kwargs: Any) -> None:
+        """Deletes a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        await self._call("delete_webhook_endpoint", params, kwargs)
+
+    @overload
+    async def list_invoices(
+        self,
+        params: ListInvoicesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> InvoicePage: ...
+
+    @overload
+    async def list_invoices(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> InvoicePage: ...
+
+    async def list_invoices(self, /, *params: ListInvoicesParams, **kwargs: Any) -> InvoicePage:
+        """Lists the invoices (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return InvoicePage(await self._call("list_invoices", params, kwargs))
+
+    @overload
+    async def get_invoice(self, params: GetInvoiceParams, /, **options: Unpack[CallOptions]) -> Invoice: ...
+
+    @overload
+    async def get_invoice(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Invoice: ...
+
+    async def get_invoice(self, /, *params: GetInvoiceParams, **kwargs: Any) -> Invoice:
+        """Fetches an invoice (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The invoice's id.
+        """
+        return Invoice(await self._call("get_invoice", params, kwargs))
+
+    @overload
+    async def download_invoice_pdf(
+        self,
+        params: DownloadInvoicePdfParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> Download: ...
+
+    @overload
+    async def download_invoice_pdf(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Download: ...
+
+    async def download_invoice_pdf(self, /, *params: DownloadInvoicePdfParams, **kwargs: Any) -> Download:
+        """Downloads an invoice as PDF bytes (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The invoice's id.
+        """
+        return Download(await self._call("download_invoice_pdf", params, kwargs))
+
+    @overload
+    async def list_sla_alert_rules(
+        self,
+        params: ListSlaAlertRulesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRulePage: ...
+
+    @overload
+    async def list_sla_alert_rules(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRulePage: ...
+
+    async def list_sla_alert_rules(
+        self,
+        /,
+        *params: ListSlaAlertRulesParams,
+        **kwargs: Any,
+    ) -> SlaAlertRulePage:
+        """Lists the SLA alert rules.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return SlaAlertRulePage(await self._call("list_sla_alert_rules", params, kwargs))
+
+    @overload
+    async def create_sla_alert_rule(
+        self,
+        params: CreateSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRule: ...
+
+    @overload
+    async def create_sla_alert_rule(
+        self,
+        /,
+        *,
+        name: str,
+        metric: str,
+        threshold: float,
+        window_minutes: int,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRule: ...
+
+    async def create_sla_alert_rule(
+        self,
+        /,
+        *params: CreateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> SlaAlertRule:
+        """Creates an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            name: Its name.
+            metric: What it watches.
+            threshold: The value that breaches it.
+            window_minutes: Minutes to measure over (at least 1).
+        """
+        return SlaAlertRule(await self._call("create_sla_alert_rule", params, kwargs))
+
+    @overload
+    async def update_sla_alert_rule(
+        self,
+        params: UpdateSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaAlertRule: ...
+
+    @overload
+    async def update_sla_alert_rule(
+        self,
+        /,
+        *,
+        id: str,
+        name: str | None = ...,
+        threshold: float | None = ...,
+        window_minutes: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaAlertRule: ...
+
+    async def update_sla_alert_rule(
+        self,
+        /,
+        *params: UpdateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> SlaAlertRule:
+        """Changes an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The rule's id.
+            name: A new name.
+            threshold: A new threshold.
+            window_minutes: A new window (at least 1).
+        """
+        return SlaAlertRule(await self._call("update_sla_alert_rule", params, kwargs))
+
+    @overload
+    async def delete_sla_alert_rule(
+        self,
+        params: DeleteSlaAlertRuleParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> None: ...
+
+    @overload
+    async def delete_sla_alert_rule(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    async def delete_sla_alert_rule(self, /, *params: DeleteSlaAlertRuleParams, **kwargs: Any) -> None:
+        """Deletes an SLA alert rule (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The rule's id.
+        """
+        await self._call("delete_sla_alert_rule", params, kwargs)
+
+    @overload
+    async def list_sla_breaches(
+        self,
+        params: ListSlaBreachesParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> SlaBreachPage: ...
+
+    @overload
+    async def list_sla_breaches(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> SlaBreachPage: ...
+
+    async def list_sla_breaches(self, /, *params: ListSlaBreachesParams, **kwargs: Any) -> SlaBreachPage:
+        """Lists the SLA breach history.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return SlaBreachPage(await self._call("list_sla_breaches", params, kwargs))
+
+    @overload
+    async def list_fleet_alerts(
+        self,
+        params: ListFleetAlertsParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> FleetAlertPage: ...
+
+    @overload
+    async def list_fleet_alerts(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> FleetAlertPage: ...
+
+    async def list_fleet_alerts(self, /, *params: ListFleetAlertsParams, **kwargs: Any) -> FleetAlertPage:
+        """Lists the fleet-wide monitoring alerts.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only alerts in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return FleetAlertPage(await self._call("list_fleet_alerts", params, kwargs))
+
+    async def get_sdk_info(self, **options: Unpack[CallOptions]) -> SdkInfo:
+        """What the API tells about itself and its SDKs; needs no credential."""
+        return SdkInfo(await self._call("get_sdk_info", (), options))
+
+    @overload
+    def iter_api_keys(
+        self,
+        params: ListApiKeysParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[ApiKeyPage, ApiKey]: ...
+
+    @overload
+    def iter_api_keys(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[ApiKeyPage, ApiKey]: ...
+
+    def iter_api_keys(
+        self,
+        /,
+        *params: ListApiKeysParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[ApiKeyPage, ApiKey]:
+        """Walks list_api_keys lazily, page by page: iterating with `async for` gives the items
+        (ApiKey), `.pages()` the pages (ApiKeyPage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, ApiKey)
+
+    @overload
+    def iter_organizations(
+        self,
+        params: ListOrganizationsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[OrganizationPage, Organization]: ...
+
+    @overload
+    def iter_organizations(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[OrganizationPage, Organization]: ...
+
+    def iter_organizations(
+        self,
+        /,
+        *params: ListOrganizationsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[OrganizationPage, Organization]:
+        """Walks list_organizations lazily, page by page: iterating with `async for` gives the items
+        (Organization), `.pages()` the pages (OrganizationPage). Nothing is fetched until an
+        iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, Organization)
+
+    @overload
+    def iter_members(
+        self,
+        params: ListMembersParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[MemberPage, Member]: ...
+
+    @overload
+    def iter_members(
+        self,
+        /,
+        *,
+        organization_id: str,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[MemberPage, Member]: ...
+
+    def iter_members(
+        self,
+        /,
+        *params: ListMembersParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[MemberPage, Member]:
+        """Walks list_members lazily, page by page: iterating with `async for` gives the items
+        (Member), `.pages()` the pages (MemberPage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            organization_id: The path's resource id.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_members", params, kwargs, max_pages, MemberPage, Member)
+
+    @overload
+    def iter_devices(
+        self,
+        params: ListDevicesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[DevicePage, Device]: ...
+
+    @overload
+    def iter_devices(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[DevicePage, Device]: ...
+
+    def iter_devices(
+        self,
+        /,
+        *params: ListDevicesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[DevicePage, Device]:
+        """Walks list_devices lazily, page by page: iterating with `async for` gives the items
+        (Device), `.pages()` the pages (DevicePage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only devices in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, Device)
+
+    @overload
+    def iter_virtual_servers(
+        self,
+        params: ListVirtualServersParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[VirtualServerPage, VirtualServer]: ...
+
+    @overload
+    def iter_virtual_servers(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[VirtualServerPage, VirtualServer]: ...
+
+    def iter_virtual_servers(
+        self,
+        /,
+        *params: ListVirtualServersParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[VirtualServerPage, VirtualServer]:
+        """Walks list_virtual_servers lazily, page by page: iterating with `async for` gives the
+        items (VirtualServer), `.pages()` the pages (VirtualServerPage). Nothing is fetched until
+        an iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, VirtualServer)
+
+    @overload
+    def iter_ml_jobs(
+        self,
+        params: ListMlJobsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[MlJobPage, MlJob]: ...
+
+    @overload
+    def iter_ml_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[MlJobPage, MlJob]: ...
+
+    def iter_ml_jobs(
+        self,
+        /,
+        *params: ListMlJobsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[MlJobPage, MlJob]:
+        """Walks list_ml_jobs lazily, page by page: iterating with `async for` gives the items
+        (MlJob), `.pages()` the pages (MlJobPage). Nothing is fetched until an iteration starts,
+        and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, MlJob)
+
+    @overload
+    def iter_inferences(
+        self,
+        params: ListInferencesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[InferencePage, Inference]: ...
+
+    @overload
+    def iter_inferences(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[InferencePage, Inference]: ...
+
+    def iter_inferences(
+        self,
+        /,
+        *params: ListInferencesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[InferencePage, Inference]:
+        """Walks list_inferences lazily, page by page: iterating with `async for` gives the items
+        (Inference), `.pages()` the pages (InferencePage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, Inference)
+
+    @overload
+    def iter_fine_tuning_jobs(
+        self,
+        params: ListFineTuningJobsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[FineTuningJobPage, FineTuningJob]: ...
+
+    @overload
+    def iter_fine_tuning_jobs(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[FineTuningJobPage, FineTuningJob]: ...
+
+    def iter_fine_tuning_jobs(
+        self,
+        /,
+        *params: ListFineTuningJobsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[FineTuningJobPage, FineTuningJob]:
+        """Walks list_fine_tuning_jobs lazily, page by page: iterating with `async for` gives the
+        items (FineTuningJob), `.pages()` the pages (FineTuningJobPage). Nothing is fetched until
+        an iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, FineTuningJob)
+
+    @overload
+    def iter_webhook_endpoints(
+        self,
+        params: ListWebhookEndpointsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[WebhookEndpointPage, WebhookEndpoint]: ...
+
+    @overload
+    def iter_webhook_endpoints(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[WebhookEndpointPage, WebhookEndpoint]: ...
+
+    def iter_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[WebhookEndpointPage, WebhookEndpoint]:
+        """Walks list_webhook_endpoints lazily, page by page: iterating with `async for` gives the
+        items (WebhookEndpoint), `.pages()` the pages (WebhookEndpointPage). Nothing is fetched
+        until an iteration starts, and bad input is refused then, before anything is sent.
+        `max_pages` caps the walk (default 1000); a walk that reaches it with items left raises
+        DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, WebhookEndpoint)
+
+    @overload
+    def iter_invoices(
+        self,
+        params: ListInvoicesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[InvoicePage, Invoice]: ...
+
+    @overload
+    def iter_invoices(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[InvoicePage, Invoice]: ...
+
+    def iter_invoices(
+        self,
+        /,
+        *params: ListInvoicesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[InvoicePage, Invoice]:
+        """Walks list_invoices lazily, page by page: iterating with `async for` gives the items
+        (Invoice), `.pages()` the pages (InvoicePage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, Invoice)
+
+    @overload
+    def iter_sla_alert_rules(
+        self,
+        params: ListSlaAlertRulesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[SlaAlertRulePage, SlaAlertRule]: ...
+
+    @overload
+    def iter_sla_alert_rules(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[SlaAlertRulePage, SlaAlertRule]: ...
+
+    def iter_sla_alert_rules(
+        self,
+        /,
+        *params: ListSlaAlertRulesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[SlaAlertRulePage, SlaAlertRule]:
+        """Walks list_sla_alert_rules lazily, page by page: iterating with `async for` gives the
+        items (SlaAlertRule), `.pages()` the pages (SlaAlertRulePage). Nothing is fetched until
+        an iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, SlaAlertRule)
+
+    @overload
+    def iter_sla_breaches(
+        self,
+        params: ListSlaBreachesParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[SlaBreachPage, SlaBreach]: ...
+
+    @overload
+    def iter_sla_breaches(
+        self,
+        /,
+        *,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[SlaBreachPage, SlaBreach]: ...
+
+    def iter_sla_breaches(
+        self,
+        /,
+        *params: ListSlaBreachesParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[SlaBreachPage, SlaBreach]:
+        """Walks list_sla_breaches lazily, page by page: iterating with `async for` gives the items
+        (SlaBreach), `.pages()` the pages (SlaBreachPage). Nothing is fetched until an iteration
+        starts, and bad input is refused then, before anything is sent. `max_pages` caps the walk
+        (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, SlaBreach)
+
+    @overload
+    def iter_fleet_alerts(
+        self,
+        params: ListFleetAlertsParams,
+        /,
+        *,
+        max_pages: int | None = ...,
+        **options: Unpack[CallOptions],
+    ) -> AsyncPages[FleetAlertPage, FleetAlert]: ...
+
+    @overload
+    def iter_fleet_alerts(
+        self,
+        /,
+        *,
+        status: str | None = ...,
+        offset: int | None = ...,
+        limit: int | None = ...,
+        max_pages: int | None = ...,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> AsyncPages[FleetAlertPage, FleetAlert]: ...
+
+    def iter_fleet_alerts(
+        self,
+        /,
+        *params: ListFleetAlertsParams,
+        max_pages: int | None = None,
+        **kwargs: Any,
+    ) -> AsyncPages[FleetAlertPage, FleetAlert]:
+        """Walks list_fleet_alerts lazily, page by page: iterating with `async for` gives the items
+        (FleetAlert), `.pages()` the pages (FleetAlertPage). Nothing is fetched until an
+        iteration starts, and bad input is refused then, before anything is sent. `max_pages`
+        caps the walk (default 1000); a walk that reaches it with items left raises DecodeError.
+
+        Parameters, as keyword arguments or one dict:
+            status: Only alerts in this state.
+            offset: Where the page starts (default 0).
+            limit: Items per page, 1 to 200 (default 50).
+        """
+        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, FleetAlert)

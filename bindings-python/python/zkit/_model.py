@@ -9,11 +9,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 __all__ = ["Model"]
 
 
+def _preview(value: Any) -> str:
+    """A secret as the core previews it: its first and last four characters, or nothing when short."""
+    if value is None:
+        return "None"
+    text = str(value)
+    return f"'{text[:4]}…{text[-4:]}'" if len(text) >= 16 else "'…'"
+
+
 class Model:
     """A typed, immutable result.
 
     Fields the model names are attributes (`app.name`); every field the server sent, named or not, is
-    reachable by its wire name (`app["name"]`), and the unnamed ones are also in `extra`.
+    reachable by its wire name (`app["name"]`), and the unnamed ones are also in `extra`. Secrets it
+    holds (a new API key, tokens) are attributes like any field, but their repr is a preview.
     """
 
     __slots__ = ("_data",)
@@ -21,6 +30,8 @@ class Model:
     _data: dict[str, Any]
     # (attribute name, wire name) of the fields the model names, in schema order; set by subclasses.
     _fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Wire names of the fields that hold a secret (a new key, a token): repr shows a preview of them.
+    _secrets: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):
@@ -61,7 +72,11 @@ class Model:
     __hash__ = None  # type: ignore[assignment]  # equal by value, and values may be unhashable
 
     def __repr__(self) -> str:
-        parts = [f"{attr}={getattr(self, attr)!r}" for attr, wire in self._fields if wire in self._data]
+        parts = [
+            f"{attr}={_preview(getattr(self, attr)) if wire in self._secrets else repr(getattr(self, attr))}"
+            for attr, wire in self._fields
+            if wire in self._data
+        ]
         extra = self.extra
         if extra:
             parts.append(f"extra={extra!r}")

@@ -1,16 +1,24 @@
-# The native module, built from bindings-python/src with pyo3: one class per API. Its errors are raised
-# as the instances zkit.errors._from_native makes.
+# The native module, built from bindings-python/src with pyo3: one class per API, and `Pages`, the walk
+# over a paged list every API's `pages` starts. Its errors are raised as the instances
+# zkit.errors._from_native makes.
 from typing import Any, Awaitable, Mapping, Optional, type_check_only
 
 from typing_extensions import Self, final
 
-__all__ = ["Zenifra", "Zenovay", "Zerokie", "__version__", "drain"]
+__all__ = ["Pages", "Zenifra", "Zenovay", "Zerokie", "Zyra", "__version__", "drain"]
 
 __version__: str
 
 # Waits (the interpreter detached) until no async call is in flight or timeout seconds pass; returns how
 # many still run. The package registers it with atexit, so no worker thread touches Python at shutdown.
 def drain(timeout: float) -> int: ...
+
+# A walk in progress: each call fetches one page, as (data, meta), or gives None once the list is walked.
+# Made by an API class's `pages`, not constructed directly.
+@final
+class Pages:
+    def next_page(self) -> Optional[tuple[Any, dict[str, Any]]]: ...
+    def next_page_async(self) -> Awaitable[Optional[tuple[Any, dict[str, Any]]]]: ...
 
 # What every native API class has; each API's class is one of these.
 @type_check_only
@@ -43,6 +51,14 @@ class _NativeApi:
         content_type: Optional[str] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> Awaitable[dict[str, Any]]: ...
+    # A lazy walk over a paged list operation; max_pages caps it (default 1000). Nothing is sent yet.
+    def pages(
+        self,
+        operation: str,
+        input: Mapping[str, Any],
+        options: Optional[Mapping[str, Any]] = None,
+        max_pages: Optional[int] = None,
+    ) -> Pages: ...
     def close(self) -> None: ...
     @staticmethod
     def schema() -> dict[str, Any]: ...
@@ -55,3 +71,6 @@ class Zenifra(_NativeApi): ...
 
 @final
 class Zenovay(_NativeApi): ...
+
+@final
+class Zyra(_NativeApi): ...

@@ -657,12 +657,15 @@ body_input! {
     }
 }
 
+// The enums are open (string_enum!), so their default is written out rather than derived.
+#[allow(clippy::derivable_impls)]
 impl Default for SlaMetric {
     fn default() -> Self {
         Self::UptimePercent
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Role {
     fn default() -> Self {
         Self::Member

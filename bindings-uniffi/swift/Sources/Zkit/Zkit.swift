@@ -2059,6 +2059,1475 @@ public func FfiConverterTypeZerokie_lower(_ value: Zerokie) -> UInt64 {
 
 
 
+
+
+/**
+ * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
+ * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
+ */
+public protocol ZyraProtocol: AnyObject, Sendable {
+    
+    /**
+     * Approves a pending compute node (Org Admin).
+     */
+    func approveDevice(input: ApproveDevice, call: CallSettings?) async throws  -> Device
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
+    
+    /**
+     * Cancels a fine-tuning job that has not finished.
+     */
+    func cancelFineTuningJob(input: CancelFineTuningJob, call: CallSettings?) async throws  -> FineTuningJob
+    
+    /**
+     * Cancels an ML job that has not finished.
+     */
+    func cancelMlJob(input: CancelMlJob, call: CallSettings?) async throws  -> MlJob
+    
+    /**
+     * Sets a new password with the token of a reset mail.
+     */
+    func confirmPasswordReset(input: ConfirmPasswordReset, call: CallSettings?) async throws  -> ResetConfirmed
+    
+    /**
+     * Creates an API key. The answer is the only one that holds the whole key.
+     */
+    func createApiKey(input: CreateApiKey, call: CallSettings?) async throws  -> NewApiKey
+    
+    /**
+     * Starts a fine-tuning job.
+     */
+    func createFineTuningJob(input: CreateFineTuningJob, call: CallSettings?) async throws  -> FineTuningJob
+    
+    /**
+     * Asks a model.
+     */
+    func createInference(input: CreateInference, call: CallSettings?) async throws  -> Inference
+    
+    /**
+     * Starts an ML training job.
+     */
+    func createMlJob(input: CreateMlJob, call: CallSettings?) async throws  -> MlJob
+    
+    /**
+     * Creates an SLA alert rule (Org Admin).
+     */
+    func createSlaAlertRule(input: CreateSlaAlertRule, call: CallSettings?) async throws  -> SlaAlertRule
+    
+    /**
+     * Creates a virtual server, running.
+     */
+    func createVirtualServer(input: CreateVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Creates a webhook endpoint; the answer holds its signing secret.
+     */
+    func createWebhookEndpoint(input: CreateWebhookEndpoint, call: CallSettings?) async throws  -> WebhookEndpoint
+    
+    /**
+     * Deletes an SLA alert rule (Org Admin).
+     */
+    func deleteSlaAlertRule(input: DeleteSlaAlertRule, call: CallSettings?) async throws 
+    
+    /**
+     * Deletes a webhook endpoint.
+     */
+    func deleteWebhookEndpoint(input: DeleteWebhookEndpoint, call: CallSettings?) async throws 
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    func describe()  -> String
+    
+    /**
+     * Downloads an invoice as PDF bytes (Org Admin).
+     */
+    func downloadInvoicePdf(input: DownloadInvoicePdf, call: CallSettings?) async throws  -> Download
+    
+    /**
+     * Fetches a compute node.
+     */
+    func getDevice(input: GetDevice, call: CallSettings?) async throws  -> Device
+    
+    /**
+     * Fetches a fine-tuning job.
+     */
+    func getFineTuningJob(input: GetFineTuningJob, call: CallSettings?) async throws  -> FineTuningJob
+    
+    /**
+     * Fetches an inference request.
+     */
+    func getInference(input: GetInference, call: CallSettings?) async throws  -> Inference
+    
+    /**
+     * Fetches an invoice (Org Admin).
+     */
+    func getInvoice(input: GetInvoice, call: CallSettings?) async throws  -> Invoice
+    
+    /**
+     * Fetches an ML job.
+     */
+    func getMlJob(input: GetMlJob, call: CallSettings?) async throws  -> MlJob
+    
+    /**
+     * Fetches an organization's profile.
+     */
+    func getOrganization(input: GetOrganization, call: CallSettings?) async throws  -> Organization
+    
+    /**
+     * Reads an organization's settings.
+     */
+    func getOrganizationSettings(input: GetOrganizationSettings, call: CallSettings?) async throws  -> OrganizationSettings
+    
+    /**
+     * What the API tells about itself and its SDKs; needs no credential.
+     */
+    func getSdkInfo(call: CallSettings?) async throws  -> SdkInfo
+    
+    /**
+     * The URL where an SSO login starts, for an email of an organization with SSO.
+     */
+    func getSsoUrl(input: GetSsoUrl, call: CallSettings?) async throws  -> SsoEntry
+    
+    /**
+     * Fetches a virtual server.
+     */
+    func getVirtualServer(input: GetVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Fetches a webhook endpoint.
+     */
+    func getWebhookEndpoint(input: GetWebhookEndpoint, call: CallSettings?) async throws  -> WebhookEndpoint
+    
+    /**
+     * Adds or invites a member (Org Admin).
+     */
+    func inviteMember(input: InviteMember, call: CallSettings?) async throws  -> Member
+    
+    /**
+     * Lists the caller's API keys by their prefixes, revoked ones too.
+     */
+    func listApiKeys(input: ListApiKeys, call: CallSettings?) async throws  -> ApiKeyPage
+    
+    /**
+     * Lists the compute nodes.
+     */
+    func listDevices(input: ListDevices, call: CallSettings?) async throws  -> DevicePage
+    
+    /**
+     * Lists the fine-tuning jobs.
+     */
+    func listFineTuningJobs(input: ListFineTuningJobs, call: CallSettings?) async throws  -> FineTuningJobPage
+    
+    /**
+     * Lists the fleet-wide monitoring alerts.
+     */
+    func listFleetAlerts(input: ListFleetAlerts, call: CallSettings?) async throws  -> FleetAlertPage
+    
+    /**
+     * Lists the inference requests.
+     */
+    func listInferences(input: ListInferences, call: CallSettings?) async throws  -> InferencePage
+    
+    /**
+     * Lists the invoices (Org Admin).
+     */
+    func listInvoices(input: ListInvoices, call: CallSettings?) async throws  -> InvoicePage
+    
+    /**
+     * Lists an organization's members.
+     */
+    func listMembers(input: ListMembers, call: CallSettings?) async throws  -> MemberPage
+    
+    /**
+     * Lists the ML jobs.
+     */
+    func listMlJobs(input: ListMlJobs, call: CallSettings?) async throws  -> MlJobPage
+    
+    /**
+     * Lists the caller's organizations.
+     */
+    func listOrganizations(input: ListOrganizations, call: CallSettings?) async throws  -> OrganizationPage
+    
+    /**
+     * Lists the SLA alert rules.
+     */
+    func listSlaAlertRules(input: ListSlaAlertRules, call: CallSettings?) async throws  -> SlaAlertRulePage
+    
+    /**
+     * Lists the SLA breach history.
+     */
+    func listSlaBreaches(input: ListSlaBreaches, call: CallSettings?) async throws  -> SlaBreachPage
+    
+    /**
+     * Lists the virtual servers.
+     */
+    func listVirtualServers(input: ListVirtualServers, call: CallSettings?) async throws  -> VirtualServerPage
+    
+    /**
+     * Lists the webhook endpoints.
+     */
+    func listWebhookEndpoints(input: ListWebhookEndpoints, call: CallSettings?) async throws  -> WebhookEndpointPage
+    
+    /**
+     * Logs in with an email and password: a JWT access token and a refresh token. A client
+     * built from an email and password does this by itself.
+     */
+    func login(input: Login, call: CallSettings?) async throws  -> Session
+    
+    /**
+     * Exchanges a refresh token for a new pair of tokens.
+     */
+    func refreshToken(input: RefreshToken, call: CallSettings?) async throws  -> Session
+    
+    /**
+     * Registers a compute node; it waits for approval.
+     */
+    func registerDevice(input: RegisterDevice, call: CallSettings?) async throws  -> Device
+    
+    /**
+     * Removes a compute node (Org Admin).
+     */
+    func removeDevice(input: RemoveDevice, call: CallSettings?) async throws 
+    
+    /**
+     * Removes a member (Org Admin).
+     */
+    func removeMember(input: RemoveMember, call: CallSettings?) async throws 
+    
+    /**
+     * Mails a password reset link, if the email is known (the answer does not say).
+     */
+    func requestPasswordReset(input: RequestPasswordReset, call: CallSettings?) async throws  -> ResetRequested
+    
+    /**
+     * Resizes a stopped virtual server.
+     */
+    func resizeVirtualServer(input: ResizeVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Revokes an API key, at once.
+     */
+    func revokeApiKey(input: RevokeApiKey, call: CallSettings?) async throws  -> ApiKey
+    
+    /**
+     * Starts a stopped virtual server.
+     */
+    func startVirtualServer(input: StartVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Stops a running virtual server.
+     */
+    func stopVirtualServer(input: StopVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Terminates a virtual server, for good.
+     */
+    func terminateVirtualServer(input: TerminateVirtualServer, call: CallSettings?) async throws  -> VirtualServer
+    
+    /**
+     * Changes a member's role (Org Admin).
+     */
+    func updateMemberRole(input: UpdateMemberRole, call: CallSettings?) async throws  -> Member
+    
+    /**
+     * Changes an organization's settings (Org Admin).
+     */
+    func updateOrganizationSettings(input: UpdateOrganizationSettings, call: CallSettings?) async throws  -> OrganizationSettings
+    
+    /**
+     * Changes an SLA alert rule (Org Admin).
+     */
+    func updateSlaAlertRule(input: UpdateSlaAlertRule, call: CallSettings?) async throws  -> SlaAlertRule
+    
+    /**
+     * Changes a webhook endpoint.
+     */
+    func updateWebhookEndpoint(input: UpdateWebhookEndpoint, call: CallSettings?) async throws  -> WebhookEndpoint
+    
+}
+/**
+ * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
+ * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
+ */
+open class Zyra: ZyraProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_zyra(self.handle, $0) }
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     */
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, email: String? = nil, password: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeZkitError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_constructor_zyra_new(
+        FfiConverterOptionString.lower(apiKey),
+        FfiConverterOptionTypeClientSettings.lower(settings),
+        FfiConverterOptionString.lower(email),
+        FfiConverterOptionString.lower(password),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_zyra(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Approves a pending compute node (Org Admin).
+     */
+open func approveDevice(input: ApproveDevice, call: CallSettings? = nil)async throws  -> Device  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_approve_device(
+                        self.uniffiCloneHandle(),FfiConverterTypeApproveDevice_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDevice_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+open func callJson(operation: String, input: String, call: CallSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_call_json(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Cancels a fine-tuning job that has not finished.
+     */
+open func cancelFineTuningJob(input: CancelFineTuningJob, call: CallSettings? = nil)async throws  -> FineTuningJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_cancel_fine_tuning_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeCancelFineTuningJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFineTuningJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Cancels an ML job that has not finished.
+     */
+open func cancelMlJob(input: CancelMlJob, call: CallSettings? = nil)async throws  -> MlJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_cancel_ml_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeCancelMlJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMlJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Sets a new password with the token of a reset mail.
+     */
+open func confirmPasswordReset(input: ConfirmPasswordReset, call: CallSettings? = nil)async throws  -> ResetConfirmed  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_confirm_password_reset(
+                        self.uniffiCloneHandle(),FfiConverterTypeConfirmPasswordReset_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResetConfirmed_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Creates an API key. The answer is the only one that holds the whole key.
+     */
+open func createApiKey(input: CreateApiKey, call: CallSettings? = nil)async throws  -> NewApiKey  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_api_key(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateApiKey_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeNewApiKey_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Starts a fine-tuning job.
+     */
+open func createFineTuningJob(input: CreateFineTuningJob, call: CallSettings? = nil)async throws  -> FineTuningJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_fine_tuning_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateFineTuningJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFineTuningJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Asks a model.
+     */
+open func createInference(input: CreateInference, call: CallSettings? = nil)async throws  -> Inference  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_inference(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateInference_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInference_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Starts an ML training job.
+     */
+open func createMlJob(input: CreateMlJob, call: CallSettings? = nil)async throws  -> MlJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_ml_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateMlJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMlJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Creates an SLA alert rule (Org Admin).
+     */
+open func createSlaAlertRule(input: CreateSlaAlertRule, call: CallSettings? = nil)async throws  -> SlaAlertRule  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_sla_alert_rule(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateSlaAlertRule_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSlaAlertRule_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Creates a virtual server, running.
+     */
+open func createVirtualServer(input: CreateVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Creates a webhook endpoint; the answer holds its signing secret.
+     */
+open func createWebhookEndpoint(input: CreateWebhookEndpoint, call: CallSettings? = nil)async throws  -> WebhookEndpoint  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_create_webhook_endpoint(
+                        self.uniffiCloneHandle(),FfiConverterTypeCreateWebhookEndpoint_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebhookEndpoint_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Deletes an SLA alert rule (Org Admin).
+     */
+open func deleteSlaAlertRule(input: DeleteSlaAlertRule, call: CallSettings? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_delete_sla_alert_rule(
+                        self.uniffiCloneHandle(),FfiConverterTypeDeleteSlaAlertRule_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_zkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Deletes a webhook endpoint.
+     */
+open func deleteWebhookEndpoint(input: DeleteWebhookEndpoint, call: CallSettings? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_delete_webhook_endpoint(
+                        self.uniffiCloneHandle(),FfiConverterTypeDeleteWebhookEndpoint_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_zkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+open func describe() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_describe(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Downloads an invoice as PDF bytes (Org Admin).
+     */
+open func downloadInvoicePdf(input: DownloadInvoicePdf, call: CallSettings? = nil)async throws  -> Download  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_download_invoice_pdf(
+                        self.uniffiCloneHandle(),FfiConverterTypeDownloadInvoicePdf_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDownload_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches a compute node.
+     */
+open func getDevice(input: GetDevice, call: CallSettings? = nil)async throws  -> Device  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_device(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetDevice_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDevice_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches a fine-tuning job.
+     */
+open func getFineTuningJob(input: GetFineTuningJob, call: CallSettings? = nil)async throws  -> FineTuningJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_fine_tuning_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetFineTuningJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFineTuningJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches an inference request.
+     */
+open func getInference(input: GetInference, call: CallSettings? = nil)async throws  -> Inference  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_inference(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetInference_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInference_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches an invoice (Org Admin).
+     */
+open func getInvoice(input: GetInvoice, call: CallSettings? = nil)async throws  -> Invoice  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_invoice(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetInvoice_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoice_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches an ML job.
+     */
+open func getMlJob(input: GetMlJob, call: CallSettings? = nil)async throws  -> MlJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_ml_job(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetMlJob_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMlJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches an organization's profile.
+     */
+open func getOrganization(input: GetOrganization, call: CallSettings? = nil)async throws  -> Organization  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_organization(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetOrganization_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOrganization_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Reads an organization's settings.
+     */
+open func getOrganizationSettings(input: GetOrganizationSettings, call: CallSettings? = nil)async throws  -> OrganizationSettings  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_organization_settings(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetOrganizationSettings_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOrganizationSettings_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * What the API tells about itself and its SDKs; needs no credential.
+     */
+open func getSdkInfo(call: CallSettings? = nil)async throws  -> SdkInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_sdk_info(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSdkInfo_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The URL where an SSO login starts, for an email of an organization with SSO.
+     */
+open func getSsoUrl(input: GetSsoUrl, call: CallSettings? = nil)async throws  -> SsoEntry  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_sso_url(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetSsoUrl_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSsoEntry_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches a virtual server.
+     */
+open func getVirtualServer(input: GetVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Fetches a webhook endpoint.
+     */
+open func getWebhookEndpoint(input: GetWebhookEndpoint, call: CallSettings? = nil)async throws  -> WebhookEndpoint  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_get_webhook_endpoint(
+                        self.uniffiCloneHandle(),FfiConverterTypeGetWebhookEndpoint_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebhookEndpoint_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Adds or invites a member (Org Admin).
+     */
+open func inviteMember(input: InviteMember, call: CallSettings? = nil)async throws  -> Member  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_invite_member(
+                        self.uniffiCloneHandle(),FfiConverterTypeInviteMember_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMember_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the caller's API keys by their prefixes, revoked ones too.
+     */
+open func listApiKeys(input: ListApiKeys, call: CallSettings? = nil)async throws  -> ApiKeyPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_api_keys(
+                        self.uniffiCloneHandle(),FfiConverterTypeListApiKeys_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeApiKeyPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the compute nodes.
+     */
+open func listDevices(input: ListDevices, call: CallSettings? = nil)async throws  -> DevicePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_devices(
+                        self.uniffiCloneHandle(),FfiConverterTypeListDevices_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDevicePage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the fine-tuning jobs.
+     */
+open func listFineTuningJobs(input: ListFineTuningJobs, call: CallSettings? = nil)async throws  -> FineTuningJobPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs(
+                        self.uniffiCloneHandle(),FfiConverterTypeListFineTuningJobs_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFineTuningJobPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the fleet-wide monitoring alerts.
+     */
+open func listFleetAlerts(input: ListFleetAlerts, call: CallSettings? = nil)async throws  -> FleetAlertPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(
+                        self.uniffiCloneHandle(),FfiConverterTypeListFleetAlerts_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFleetAlertPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the inference requests.
+     */
+open func listInferences(input: ListInferences, call: CallSettings? = nil)async throws  -> InferencePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_inferences(
+                        self.uniffiCloneHandle(),FfiConverterTypeListInferences_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInferencePage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the invoices (Org Admin).
+     */
+open func listInvoices(input: ListInvoices, call: CallSettings? = nil)async throws  -> InvoicePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_invoices(
+                        self.uniffiCloneHandle(),FfiConverterTypeListInvoices_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeInvoicePage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists an organization's members.
+     */
+open func listMembers(input: ListMembers, call: CallSettings? = nil)async throws  -> MemberPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_members(
+                        self.uniffiCloneHandle(),FfiConverterTypeListMembers_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMemberPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the ML jobs.
+     */
+open func listMlJobs(input: ListMlJobs, call: CallSettings? = nil)async throws  -> MlJobPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(
+                        self.uniffiCloneHandle(),FfiConverterTypeListMlJobs_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMlJobPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the caller's organizations.
+     */
+open func listOrganizations(input: ListOrganizations, call: CallSettings? = nil)async throws  -> OrganizationPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_organizations(
+                        self.uniffiCloneHandle(),FfiConverterTypeListOrganizations_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOrganizationPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the SLA alert rules.
+     */
+open func listSlaAlertRules(input: ListSlaAlertRules, call: CallSettings? = nil)async throws  -> SlaAlertRulePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(
+                        self.uniffiCloneHandle(),FfiConverterTypeListSlaAlertRules_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSlaAlertRulePage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the SLA breach history.
+     */
+open func listSlaBreaches(input: ListSlaBreaches, call: CallSettings? = nil)async throws  -> SlaBreachPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches(
+                        self.uniffiCloneHandle(),FfiConverterTypeListSlaBreaches_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSlaBreachPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the virtual servers.
+     */
+open func listVirtualServers(input: ListVirtualServers, call: CallSettings? = nil)async throws  -> VirtualServerPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers(
+                        self.uniffiCloneHandle(),FfiConverterTypeListVirtualServers_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServerPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Lists the webhook endpoints.
+     */
+open func listWebhookEndpoints(input: ListWebhookEndpoints, call: CallSettings? = nil)async throws  -> WebhookEndpointPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints(
+                        self.uniffiCloneHandle(),FfiConverterTypeListWebhookEndpoints_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebhookEndpointPage_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Logs in with an email and password: a JWT access token and a refresh token. A client
+     * built from an email and password does this by itself.
+     */
+open func login(input: Login, call: CallSettings? = nil)async throws  -> Session  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_login(
+                        self.uniffiCloneHandle(),FfiConverterTypeLogin_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSession_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Exchanges a refresh token for a new pair of tokens.
+     */
+open func refreshToken(input: RefreshToken, call: CallSettings? = nil)async throws  -> Session  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_refresh_token(
+                        self.uniffiCloneHandle(),FfiConverterTypeRefreshToken_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSession_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Registers a compute node; it waits for approval.
+     */
+open func registerDevice(input: RegisterDevice, call: CallSettings? = nil)async throws  -> Device  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_register_device(
+                        self.uniffiCloneHandle(),FfiConverterTypeRegisterDevice_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDevice_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Removes a compute node (Org Admin).
+     */
+open func removeDevice(input: RemoveDevice, call: CallSettings? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_remove_device(
+                        self.uniffiCloneHandle(),FfiConverterTypeRemoveDevice_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_zkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Removes a member (Org Admin).
+     */
+open func removeMember(input: RemoveMember, call: CallSettings? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_remove_member(
+                        self.uniffiCloneHandle(),FfiConverterTypeRemoveMember_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_void,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_void,
+            freeFunc: ffi_zkit_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Mails a password reset link, if the email is known (the answer does not say).
+     */
+open func requestPasswordReset(input: RequestPasswordReset, call: CallSettings? = nil)async throws  -> ResetRequested  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_request_password_reset(
+                        self.uniffiCloneHandle(),FfiConverterTypeRequestPasswordReset_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResetRequested_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Resizes a stopped virtual server.
+     */
+open func resizeVirtualServer(input: ResizeVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_resize_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeResizeVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Revokes an API key, at once.
+     */
+open func revokeApiKey(input: RevokeApiKey, call: CallSettings? = nil)async throws  -> ApiKey  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_revoke_api_key(
+                        self.uniffiCloneHandle(),FfiConverterTypeRevokeApiKey_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeApiKey_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Starts a stopped virtual server.
+     */
+open func startVirtualServer(input: StartVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_start_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeStartVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Stops a running virtual server.
+     */
+open func stopVirtualServer(input: StopVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_stop_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeStopVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Terminates a virtual server, for good.
+     */
+open func terminateVirtualServer(input: TerminateVirtualServer, call: CallSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_terminate_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterTypeTerminateVirtualServer_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes a member's role (Org Admin).
+     */
+open func updateMemberRole(input: UpdateMemberRole, call: CallSettings? = nil)async throws  -> Member  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_update_member_role(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateMemberRole_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMember_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes an organization's settings (Org Admin).
+     */
+open func updateOrganizationSettings(input: UpdateOrganizationSettings, call: CallSettings? = nil)async throws  -> OrganizationSettings  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_update_organization_settings(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateOrganizationSettings_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOrganizationSettings_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes an SLA alert rule (Org Admin).
+     */
+open func updateSlaAlertRule(input: UpdateSlaAlertRule, call: CallSettings? = nil)async throws  -> SlaAlertRule  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_update_sla_alert_rule(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateSlaAlertRule_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSlaAlertRule_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Changes a webhook endpoint.
+     */
+open func updateWebhookEndpoint(input: UpdateWebhookEndpoint, call: CallSettings? = nil)async throws  -> WebhookEndpoint  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_update_webhook_endpoint(
+                        self.uniffiCloneHandle(),FfiConverterTypeUpdateWebhookEndpoint_lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebhookEndpoint_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeZyra: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Zyra
+
+    public static func lift(_ handle: UInt64) throws -> Zyra {
+        return Zyra(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Zyra) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Zyra {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Zyra, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZyra_lift(_ handle: UInt64) throws -> Zyra {
+    return try FfiConverterTypeZyra.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZyra_lower(_ value: Zyra) -> UInt64 {
+    return FfiConverterTypeZyra.lower(value)
+}
+
+
+
+
 /**
  * Per-call settings; unset fields keep the client's.
  */
@@ -3654,6 +5123,174 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zerokie_upload_file() != 62441) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_approve_device() != 20916) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_call_json() != 19514) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job() != 52825) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_cancel_ml_job() != 54425) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_confirm_password_reset() != 12510) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_api_key() != 33492) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_fine_tuning_job() != 1443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_inference() != 63830) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_ml_job() != 17469) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_sla_alert_rule() != 54016) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_virtual_server() != 45138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_create_webhook_endpoint() != 37835) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_delete_sla_alert_rule() != 25875) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_delete_webhook_endpoint() != 58154) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_describe() != 16338) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_download_invoice_pdf() != 55231) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_device() != 3848) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_fine_tuning_job() != 10315) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_inference() != 48446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_invoice() != 29238) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_ml_job() != 61265) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_organization() != 16015) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_organization_settings() != 37798) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_sdk_info() != 54978) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_sso_url() != 60580) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_virtual_server() != 50632) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_get_webhook_endpoint() != 4394) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_invite_member() != 35146) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_api_keys() != 25889) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_devices() != 62205) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs() != 46927) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts() != 42481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_inferences() != 48097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_invoices() != 36766) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_members() != 2416) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs() != 38993) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_organizations() != 11407) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules() != 37605) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches() != 41652) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers() != 55191) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints() != 38808) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_login() != 780) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_refresh_token() != 30546) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_register_device() != 29263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_remove_device() != 31183) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_remove_member() != 8954) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_request_password_reset() != 57157) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_resize_virtual_server() != 52587) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_revoke_api_key() != 18624) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_start_virtual_server() != 62099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_stop_virtual_server() != 60122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_terminate_virtual_server() != 62945) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_update_member_role() != 40477) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_update_organization_settings() != 27067) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_update_sla_alert_rule() != 49707) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint() != 63164) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 24532) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3661,6 +5298,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 39140) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zyra_new() != 41767) {
         return InitializationResult.apiChecksumMismatch
     }
 

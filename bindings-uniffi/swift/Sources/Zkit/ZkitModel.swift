@@ -913,6 +913,214 @@ public func FfiConverterTypeAnalyticsSummary_lower(_ value: AnalyticsSummary) ->
 
 
 /**
+ * An API key as listed: its display prefix, never the key.
+ */
+public struct ApiKey: Equatable, Hashable {
+    /**
+     * The key's id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The key's first 18 characters, to tell keys apart.
+     */
+    public var prefix: String
+    /**
+     * False once revoked.
+     */
+    public var isActive: Bool
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * When it was last used.
+     */
+    public var lastUsedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key's id.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The key's first 18 characters, to tell keys apart.
+         */prefix: String, 
+        /**
+         * False once revoked.
+         */isActive: Bool, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * When it was last used.
+         */lastUsedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.prefix = prefix
+        self.isActive = isActive
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApiKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApiKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiKey {
+        return
+            try ApiKey(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                prefix: FfiConverterString.read(from: &buf), 
+                isActive: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                lastUsedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApiKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.prefix, into: &buf)
+        FfiConverterBool.write(value.isActive, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.lastUsedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiKey_lift(_ buf: RustBuffer) throws -> ApiKey {
+    return try FfiConverterTypeApiKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiKey_lower(_ value: ApiKey) -> RustBuffer {
+    return FfiConverterTypeApiKey.lower(value)
+}
+
+
+/**
+ * A page of API keys.
+ */
+public struct ApiKeyPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [ApiKey]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [ApiKey], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApiKeyPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApiKeyPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApiKeyPage {
+        return
+            try ApiKeyPage(
+                items: FfiConverterSequenceTypeApiKey.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApiKeyPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeApiKey.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiKeyPage_lift(_ buf: RustBuffer) throws -> ApiKeyPage {
+    return try FfiConverterTypeApiKeyPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApiKeyPage_lower(_ value: ApiKeyPage) -> RustBuffer {
+    return FfiConverterTypeApiKeyPage.lower(value)
+}
+
+
+/**
  * An app, as created, listed or fetched. Fields the listing leaves out are `None`.
  */
 public struct App: Equatable, Hashable {
@@ -1082,6 +1290,183 @@ public func FfiConverterTypeApp_lower(_ value: App) -> RustBuffer {
 
 
 /**
+ * Input of `approve_device`.
+ */
+public struct ApproveDevice: Equatable, Hashable {
+    /**
+     * The device's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The device's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ApproveDevice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApproveDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApproveDevice {
+        return
+            try ApproveDevice(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ApproveDevice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApproveDevice_lift(_ buf: RustBuffer) throws -> ApproveDevice {
+    return try FfiConverterTypeApproveDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApproveDevice_lower(_ value: ApproveDevice) -> RustBuffer {
+    return FfiConverterTypeApproveDevice.lower(value)
+}
+
+
+/**
+ * Input of `cancel_fine_tuning_job`.
+ */
+public struct CancelFineTuningJob: Equatable, Hashable {
+    /**
+     * The job's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The job's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CancelFineTuningJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCancelFineTuningJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelFineTuningJob {
+        return
+            try CancelFineTuningJob(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CancelFineTuningJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelFineTuningJob_lift(_ buf: RustBuffer) throws -> CancelFineTuningJob {
+    return try FfiConverterTypeCancelFineTuningJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelFineTuningJob_lower(_ value: CancelFineTuningJob) -> RustBuffer {
+    return FfiConverterTypeCancelFineTuningJob.lower(value)
+}
+
+
+/**
+ * Input of `cancel_ml_job`.
+ */
+public struct CancelMlJob: Equatable, Hashable {
+    /**
+     * The job's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The job's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CancelMlJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCancelMlJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CancelMlJob {
+        return
+            try CancelMlJob(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CancelMlJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelMlJob_lift(_ buf: RustBuffer) throws -> CancelMlJob {
+    return try FfiConverterTypeCancelMlJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCancelMlJob_lower(_ value: CancelMlJob) -> RustBuffer {
+    return FfiConverterTypeCancelMlJob.lower(value)
+}
+
+
+/**
  * Input of `change_plan`.
  */
 public struct ChangePlan: Equatable, Hashable {
@@ -1147,6 +1532,134 @@ public func FfiConverterTypeChangePlan_lift(_ buf: RustBuffer) throws -> ChangeP
 #endif
 public func FfiConverterTypeChangePlan_lower(_ value: ChangePlan) -> RustBuffer {
     return FfiConverterTypeChangePlan.lower(value)
+}
+
+
+/**
+ * Input of `confirm_password_reset`.
+ */
+public struct ConfirmPasswordReset: Equatable, Hashable {
+    /**
+     * The token the reset mail carried.
+     */
+    public var token: Secret
+    /**
+     * The new password, 12 characters or more.
+     */
+    public var newPassword: Secret
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The token the reset mail carried.
+         */token: Secret, 
+        /**
+         * The new password, 12 characters or more.
+         */newPassword: Secret) {
+        self.token = token
+        self.newPassword = newPassword
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConfirmPasswordReset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConfirmPasswordReset: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConfirmPasswordReset {
+        return
+            try ConfirmPasswordReset(
+                token: FfiConverterTypeSecret.read(from: &buf), 
+                newPassword: FfiConverterTypeSecret.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConfirmPasswordReset, into buf: inout [UInt8]) {
+        FfiConverterTypeSecret.write(value.token, into: &buf)
+        FfiConverterTypeSecret.write(value.newPassword, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfirmPasswordReset_lift(_ buf: RustBuffer) throws -> ConfirmPasswordReset {
+    return try FfiConverterTypeConfirmPasswordReset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfirmPasswordReset_lower(_ value: ConfirmPasswordReset) -> RustBuffer {
+    return FfiConverterTypeConfirmPasswordReset.lower(value)
+}
+
+
+/**
+ * Input of `create_api_key`.
+ */
+public struct CreateApiKey: Equatable, Hashable {
+    /**
+     * A name that says what the key is for, such as `ci-deploy-prod`.
+     */
+    public var name: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A name that says what the key is for, such as `ci-deploy-prod`.
+         */name: String) {
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateApiKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateApiKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateApiKey {
+        return
+            try CreateApiKey(
+                name: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateApiKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateApiKey_lift(_ buf: RustBuffer) throws -> CreateApiKey {
+    return try FfiConverterTypeCreateApiKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateApiKey_lower(_ value: CreateApiKey) -> RustBuffer {
+    return FfiConverterTypeCreateApiKey.lower(value)
 }
 
 
@@ -1280,6 +1793,500 @@ public func FfiConverterTypeCreateApp_lower(_ value: CreateApp) -> RustBuffer {
 
 
 /**
+ * Input of `create_fine_tuning_job`.
+ */
+public struct CreateFineTuningJob: Equatable, Hashable {
+    /**
+     * The model to start from.
+     */
+    public var baseModel: String
+    /**
+     * The training data.
+     */
+    public var trainingFile: String
+    /**
+     * Appended to the tuned model's name.
+     */
+    public var suffix: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The model to start from.
+         */baseModel: String, 
+        /**
+         * The training data.
+         */trainingFile: String, 
+        /**
+         * Appended to the tuned model's name.
+         */suffix: String? = nil) {
+        self.baseModel = baseModel
+        self.trainingFile = trainingFile
+        self.suffix = suffix
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateFineTuningJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateFineTuningJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateFineTuningJob {
+        return
+            try CreateFineTuningJob(
+                baseModel: FfiConverterString.read(from: &buf), 
+                trainingFile: FfiConverterString.read(from: &buf), 
+                suffix: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateFineTuningJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.baseModel, into: &buf)
+        FfiConverterString.write(value.trainingFile, into: &buf)
+        FfiConverterOptionString.write(value.suffix, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateFineTuningJob_lift(_ buf: RustBuffer) throws -> CreateFineTuningJob {
+    return try FfiConverterTypeCreateFineTuningJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateFineTuningJob_lower(_ value: CreateFineTuningJob) -> RustBuffer {
+    return FfiConverterTypeCreateFineTuningJob.lower(value)
+}
+
+
+/**
+ * Input of `create_inference`.
+ */
+public struct CreateInference: Equatable, Hashable {
+    /**
+     * The model to ask.
+     */
+    public var model: String
+    /**
+     * The prompt.
+     */
+    public var input: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The model to ask.
+         */model: String, 
+        /**
+         * The prompt.
+         */input: String) {
+        self.model = model
+        self.input = input
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateInference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateInference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateInference {
+        return
+            try CreateInference(
+                model: FfiConverterString.read(from: &buf), 
+                input: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateInference, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.model, into: &buf)
+        FfiConverterString.write(value.input, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateInference_lift(_ buf: RustBuffer) throws -> CreateInference {
+    return try FfiConverterTypeCreateInference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateInference_lower(_ value: CreateInference) -> RustBuffer {
+    return FfiConverterTypeCreateInference.lower(value)
+}
+
+
+/**
+ * Input of `create_ml_job`.
+ */
+public struct CreateMlJob: Equatable, Hashable {
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The model to train.
+     */
+    public var model: String
+    /**
+     * The dataset to read.
+     */
+    public var dataset: String?
+    /**
+     * GPUs to use (at least 1).
+     */
+    public var gpuCount: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The model to train.
+         */model: String, 
+        /**
+         * The dataset to read.
+         */dataset: String? = nil, 
+        /**
+         * GPUs to use (at least 1).
+         */gpuCount: UInt32? = nil) {
+        self.name = name
+        self.model = model
+        self.dataset = dataset
+        self.gpuCount = gpuCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateMlJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateMlJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateMlJob {
+        return
+            try CreateMlJob(
+                name: FfiConverterString.read(from: &buf), 
+                model: FfiConverterString.read(from: &buf), 
+                dataset: FfiConverterOptionString.read(from: &buf), 
+                gpuCount: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateMlJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.model, into: &buf)
+        FfiConverterOptionString.write(value.dataset, into: &buf)
+        FfiConverterOptionUInt32.write(value.gpuCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateMlJob_lift(_ buf: RustBuffer) throws -> CreateMlJob {
+    return try FfiConverterTypeCreateMlJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateMlJob_lower(_ value: CreateMlJob) -> RustBuffer {
+    return FfiConverterTypeCreateMlJob.lower(value)
+}
+
+
+/**
+ * Input of `create_sla_alert_rule`.
+ */
+public struct CreateSlaAlertRule: Equatable, Hashable {
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * What it watches.
+     */
+    public var metric: SlaMetric
+    /**
+     * The value that breaches it.
+     */
+    public var threshold: Double
+    /**
+     * Minutes to measure over (at least 1).
+     */
+    public var windowMinutes: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * What it watches.
+         */metric: SlaMetric, 
+        /**
+         * The value that breaches it.
+         */threshold: Double, 
+        /**
+         * Minutes to measure over (at least 1).
+         */windowMinutes: UInt32) {
+        self.name = name
+        self.metric = metric
+        self.threshold = threshold
+        self.windowMinutes = windowMinutes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateSlaAlertRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateSlaAlertRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateSlaAlertRule {
+        return
+            try CreateSlaAlertRule(
+                name: FfiConverterString.read(from: &buf), 
+                metric: FfiConverterTypeSlaMetric.read(from: &buf), 
+                threshold: FfiConverterDouble.read(from: &buf), 
+                windowMinutes: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateSlaAlertRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeSlaMetric.write(value.metric, into: &buf)
+        FfiConverterDouble.write(value.threshold, into: &buf)
+        FfiConverterUInt32.write(value.windowMinutes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateSlaAlertRule_lift(_ buf: RustBuffer) throws -> CreateSlaAlertRule {
+    return try FfiConverterTypeCreateSlaAlertRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateSlaAlertRule_lower(_ value: CreateSlaAlertRule) -> RustBuffer {
+    return FfiConverterTypeCreateSlaAlertRule.lower(value)
+}
+
+
+/**
+ * Input of `create_virtual_server`: it starts running.
+ */
+public struct CreateVirtualServer: Equatable, Hashable {
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`.
+     */
+    public var size: String
+    /**
+     * Where it runs.
+     */
+    public var region: String
+    /**
+     * Its image.
+     */
+    public var image: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`.
+         */size: String, 
+        /**
+         * Where it runs.
+         */region: String, 
+        /**
+         * Its image.
+         */image: String? = nil) {
+        self.name = name
+        self.size = size
+        self.region = region
+        self.image = image
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateVirtualServer {
+        return
+            try CreateVirtualServer(
+                name: FfiConverterString.read(from: &buf), 
+                size: FfiConverterString.read(from: &buf), 
+                region: FfiConverterString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.size, into: &buf)
+        FfiConverterString.write(value.region, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateVirtualServer_lift(_ buf: RustBuffer) throws -> CreateVirtualServer {
+    return try FfiConverterTypeCreateVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateVirtualServer_lower(_ value: CreateVirtualServer) -> RustBuffer {
+    return FfiConverterTypeCreateVirtualServer.lower(value)
+}
+
+
+/**
+ * Input of `create_webhook_endpoint`.
+ */
+public struct CreateWebhookEndpoint: Equatable, Hashable {
+    /**
+     * Where events are posted.
+     */
+    public var url: String
+    /**
+     * The events to receive (at least one).
+     */
+    public var events: [String]
+    /**
+     * What it is for.
+     */
+    public var description: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where events are posted.
+         */url: String, 
+        /**
+         * The events to receive (at least one).
+         */events: [String], 
+        /**
+         * What it is for.
+         */description: String? = nil) {
+        self.url = url
+        self.events = events
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CreateWebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCreateWebhookEndpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CreateWebhookEndpoint {
+        return
+            try CreateWebhookEndpoint(
+                url: FfiConverterString.read(from: &buf), 
+                events: FfiConverterSequenceString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CreateWebhookEndpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterSequenceString.write(value.events, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateWebhookEndpoint_lift(_ buf: RustBuffer) throws -> CreateWebhookEndpoint {
+    return try FfiConverterTypeCreateWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCreateWebhookEndpoint_lower(_ value: CreateWebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeCreateWebhookEndpoint.lower(value)
+}
+
+
+/**
  * Input of `delete_app`.
  */
 public struct DeleteApp: Equatable, Hashable {
@@ -1404,6 +2411,124 @@ public func FfiConverterTypeDeleteFile_lift(_ buf: RustBuffer) throws -> DeleteF
 #endif
 public func FfiConverterTypeDeleteFile_lower(_ value: DeleteFile) -> RustBuffer {
     return FfiConverterTypeDeleteFile.lower(value)
+}
+
+
+/**
+ * Input of `delete_sla_alert_rule`.
+ */
+public struct DeleteSlaAlertRule: Equatable, Hashable {
+    /**
+     * The rule's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeleteSlaAlertRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeleteSlaAlertRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeleteSlaAlertRule {
+        return
+            try DeleteSlaAlertRule(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeleteSlaAlertRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteSlaAlertRule_lift(_ buf: RustBuffer) throws -> DeleteSlaAlertRule {
+    return try FfiConverterTypeDeleteSlaAlertRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteSlaAlertRule_lower(_ value: DeleteSlaAlertRule) -> RustBuffer {
+    return FfiConverterTypeDeleteSlaAlertRule.lower(value)
+}
+
+
+/**
+ * Input of `delete_webhook_endpoint`.
+ */
+public struct DeleteWebhookEndpoint: Equatable, Hashable {
+    /**
+     * The endpoint's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The endpoint's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeleteWebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeleteWebhookEndpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeleteWebhookEndpoint {
+        return
+            try DeleteWebhookEndpoint(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeleteWebhookEndpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteWebhookEndpoint_lift(_ buf: RustBuffer) throws -> DeleteWebhookEndpoint {
+    return try FfiConverterTypeDeleteWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeleteWebhookEndpoint_lower(_ value: DeleteWebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeDeleteWebhookEndpoint.lower(value)
 }
 
 
@@ -1912,6 +3037,234 @@ public func FfiConverterTypeDeployment_lower(_ value: Deployment) -> RustBuffer 
 
 
 /**
+ * A compute node.
+ */
+public struct Device: Equatable, Hashable {
+    /**
+     * Its id, `dev_…`.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Pending or approved.
+     */
+    public var status: DeviceStatus
+    /**
+     * Its GPU model.
+     */
+    public var gpuModel: String?
+    /**
+     * How many GPUs it has.
+     */
+    public var gpuCount: UInt32?
+    /**
+     * Where it runs.
+     */
+    public var region: String?
+    /**
+     * When it was registered.
+     */
+    public var registeredAt: String?
+    /**
+     * When it was approved.
+     */
+    public var approvedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id, `dev_…`.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Pending or approved.
+         */status: DeviceStatus, 
+        /**
+         * Its GPU model.
+         */gpuModel: String?, 
+        /**
+         * How many GPUs it has.
+         */gpuCount: UInt32?, 
+        /**
+         * Where it runs.
+         */region: String?, 
+        /**
+         * When it was registered.
+         */registeredAt: String?, 
+        /**
+         * When it was approved.
+         */approvedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.gpuModel = gpuModel
+        self.gpuCount = gpuCount
+        self.region = region
+        self.registeredAt = registeredAt
+        self.approvedAt = approvedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Device: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Device {
+        return
+            try Device(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeDeviceStatus.read(from: &buf), 
+                gpuModel: FfiConverterOptionString.read(from: &buf), 
+                gpuCount: FfiConverterOptionUInt32.read(from: &buf), 
+                region: FfiConverterOptionString.read(from: &buf), 
+                registeredAt: FfiConverterOptionString.read(from: &buf), 
+                approvedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Device, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeDeviceStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.gpuModel, into: &buf)
+        FfiConverterOptionUInt32.write(value.gpuCount, into: &buf)
+        FfiConverterOptionString.write(value.region, into: &buf)
+        FfiConverterOptionString.write(value.registeredAt, into: &buf)
+        FfiConverterOptionString.write(value.approvedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDevice_lift(_ buf: RustBuffer) throws -> Device {
+    return try FfiConverterTypeDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDevice_lower(_ value: Device) -> RustBuffer {
+    return FfiConverterTypeDevice.lower(value)
+}
+
+
+/**
+ * A page of devices.
+ */
+public struct DevicePage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [Device]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [Device], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DevicePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDevicePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DevicePage {
+        return
+            try DevicePage(
+                items: FfiConverterSequenceTypeDevice.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DevicePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDevice.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDevicePage_lift(_ buf: RustBuffer) throws -> DevicePage {
+    return try FfiConverterTypeDevicePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDevicePage_lower(_ value: DevicePage) -> RustBuffer {
+    return FfiConverterTypeDevicePage.lower(value)
+}
+
+
+/**
  * A custom domain of a static app.
  */
 public struct Domain: Equatable, Hashable {
@@ -1997,6 +3350,134 @@ public func FfiConverterTypeDomain_lift(_ buf: RustBuffer) throws -> Domain {
 #endif
 public func FfiConverterTypeDomain_lower(_ value: Domain) -> RustBuffer {
     return FfiConverterTypeDomain.lower(value)
+}
+
+
+/**
+ * A body that is not JSON, such as an invoice's PDF: its bytes and their media type.
+ */
+public struct Download: Equatable, Hashable {
+    /**
+     * The bytes, as sent.
+     */
+    public var content: Bytes
+    /**
+     * Their media type, such as `application/pdf`.
+     */
+    public var contentType: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The bytes, as sent.
+         */content: Bytes, 
+        /**
+         * Their media type, such as `application/pdf`.
+         */contentType: String) {
+        self.content = content
+        self.contentType = contentType
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Download: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDownload: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Download {
+        return
+            try Download(
+                content: FfiConverterTypeBytes.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Download, into buf: inout [UInt8]) {
+        FfiConverterTypeBytes.write(value.content, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownload_lift(_ buf: RustBuffer) throws -> Download {
+    return try FfiConverterTypeDownload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownload_lower(_ value: Download) -> RustBuffer {
+    return FfiConverterTypeDownload.lower(value)
+}
+
+
+/**
+ * Input of `download_invoice_pdf`.
+ */
+public struct DownloadInvoicePdf: Equatable, Hashable {
+    /**
+     * The invoice's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The invoice's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DownloadInvoicePdf: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDownloadInvoicePdf: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DownloadInvoicePdf {
+        return
+            try DownloadInvoicePdf(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DownloadInvoicePdf, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownloadInvoicePdf_lift(_ buf: RustBuffer) throws -> DownloadInvoicePdf {
+    return try FfiConverterTypeDownloadInvoicePdf.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownloadInvoicePdf_lower(_ value: DownloadInvoicePdf) -> RustBuffer {
+    return FfiConverterTypeDownloadInvoicePdf.lower(value)
 }
 
 
@@ -2357,6 +3838,432 @@ public func FfiConverterTypeFinalizedDeploy_lower(_ value: FinalizedDeploy) -> R
 
 
 /**
+ * A fine-tuning job.
+ */
+public struct FineTuningJob: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * The model it starts from.
+     */
+    public var baseModel: String
+    /**
+     * The training data.
+     */
+    public var trainingFile: String?
+    /**
+     * Appended to the tuned model's name.
+     */
+    public var suffix: String?
+    /**
+     * Its state.
+     */
+    public var status: JobStatus
+    /**
+     * The tuned model, once it has succeeded.
+     */
+    public var fineTunedModel: String?
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * The model it starts from.
+         */baseModel: String, 
+        /**
+         * The training data.
+         */trainingFile: String?, 
+        /**
+         * Appended to the tuned model's name.
+         */suffix: String?, 
+        /**
+         * Its state.
+         */status: JobStatus, 
+        /**
+         * The tuned model, once it has succeeded.
+         */fineTunedModel: String?, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.baseModel = baseModel
+        self.trainingFile = trainingFile
+        self.suffix = suffix
+        self.status = status
+        self.fineTunedModel = fineTunedModel
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FineTuningJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFineTuningJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FineTuningJob {
+        return
+            try FineTuningJob(
+                id: FfiConverterString.read(from: &buf), 
+                baseModel: FfiConverterString.read(from: &buf), 
+                trainingFile: FfiConverterOptionString.read(from: &buf), 
+                suffix: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeJobStatus.read(from: &buf), 
+                fineTunedModel: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FineTuningJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.baseModel, into: &buf)
+        FfiConverterOptionString.write(value.trainingFile, into: &buf)
+        FfiConverterOptionString.write(value.suffix, into: &buf)
+        FfiConverterTypeJobStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.fineTunedModel, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFineTuningJob_lift(_ buf: RustBuffer) throws -> FineTuningJob {
+    return try FfiConverterTypeFineTuningJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFineTuningJob_lower(_ value: FineTuningJob) -> RustBuffer {
+    return FfiConverterTypeFineTuningJob.lower(value)
+}
+
+
+/**
+ * A page of fine-tuning jobs.
+ */
+public struct FineTuningJobPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [FineTuningJob]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [FineTuningJob], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FineTuningJobPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFineTuningJobPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FineTuningJobPage {
+        return
+            try FineTuningJobPage(
+                items: FfiConverterSequenceTypeFineTuningJob.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FineTuningJobPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeFineTuningJob.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFineTuningJobPage_lift(_ buf: RustBuffer) throws -> FineTuningJobPage {
+    return try FfiConverterTypeFineTuningJobPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFineTuningJobPage_lower(_ value: FineTuningJobPage) -> RustBuffer {
+    return FfiConverterTypeFineTuningJobPage.lower(value)
+}
+
+
+/**
+ * A fleet-wide monitoring alert.
+ */
+public struct FleetAlert: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * `info`, `warning` or `critical`.
+     */
+    public var severity: String
+    /**
+     * The device it is about, if one.
+     */
+    public var deviceId: String?
+    /**
+     * What happened.
+     */
+    public var message: String
+    /**
+     * Open or resolved.
+     */
+    public var status: AlertStatus
+    /**
+     * When it was raised.
+     */
+    public var raisedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * `info`, `warning` or `critical`.
+         */severity: String, 
+        /**
+         * The device it is about, if one.
+         */deviceId: String?, 
+        /**
+         * What happened.
+         */message: String, 
+        /**
+         * Open or resolved.
+         */status: AlertStatus, 
+        /**
+         * When it was raised.
+         */raisedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.severity = severity
+        self.deviceId = deviceId
+        self.message = message
+        self.status = status
+        self.raisedAt = raisedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FleetAlert: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFleetAlert: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FleetAlert {
+        return
+            try FleetAlert(
+                id: FfiConverterString.read(from: &buf), 
+                severity: FfiConverterString.read(from: &buf), 
+                deviceId: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeAlertStatus.read(from: &buf), 
+                raisedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FleetAlert, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.severity, into: &buf)
+        FfiConverterOptionString.write(value.deviceId, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterTypeAlertStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.raisedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFleetAlert_lift(_ buf: RustBuffer) throws -> FleetAlert {
+    return try FfiConverterTypeFleetAlert.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFleetAlert_lower(_ value: FleetAlert) -> RustBuffer {
+    return FfiConverterTypeFleetAlert.lower(value)
+}
+
+
+/**
+ * A page of fleet alerts.
+ */
+public struct FleetAlertPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [FleetAlert]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [FleetAlert], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FleetAlertPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFleetAlertPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FleetAlertPage {
+        return
+            try FleetAlertPage(
+                items: FfiConverterSequenceTypeFleetAlert.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FleetAlertPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeFleetAlert.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFleetAlertPage_lift(_ buf: RustBuffer) throws -> FleetAlertPage {
+    return try FfiConverterTypeFleetAlertPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFleetAlertPage_lower(_ value: FleetAlertPage) -> RustBuffer {
+    return FfiConverterTypeFleetAlertPage.lower(value)
+}
+
+
+/**
  * Input of `get_analytics`: a website and an optional date range (both days included).
  */
 public struct GetAnalytics: Equatable, Hashable {
@@ -2495,6 +4402,65 @@ public func FfiConverterTypeGetApp_lower(_ value: GetApp) -> RustBuffer {
 
 
 /**
+ * Input of `get_device`.
+ */
+public struct GetDevice: Equatable, Hashable {
+    /**
+     * The device's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The device's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetDevice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetDevice {
+        return
+            try GetDevice(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetDevice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetDevice_lift(_ buf: RustBuffer) throws -> GetDevice {
+    return try FfiConverterTypeGetDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetDevice_lower(_ value: GetDevice) -> RustBuffer {
+    return FfiConverterTypeGetDevice.lower(value)
+}
+
+
+/**
  * Input of `get_envs`.
  */
 public struct GetEnvs: Equatable, Hashable {
@@ -2554,6 +4520,124 @@ public func FfiConverterTypeGetEnvs_lower(_ value: GetEnvs) -> RustBuffer {
 
 
 /**
+ * Input of `get_fine_tuning_job`.
+ */
+public struct GetFineTuningJob: Equatable, Hashable {
+    /**
+     * The job's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The job's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetFineTuningJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetFineTuningJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetFineTuningJob {
+        return
+            try GetFineTuningJob(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetFineTuningJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetFineTuningJob_lift(_ buf: RustBuffer) throws -> GetFineTuningJob {
+    return try FfiConverterTypeGetFineTuningJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetFineTuningJob_lower(_ value: GetFineTuningJob) -> RustBuffer {
+    return FfiConverterTypeGetFineTuningJob.lower(value)
+}
+
+
+/**
+ * Input of `get_inference`.
+ */
+public struct GetInference: Equatable, Hashable {
+    /**
+     * The request's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The request's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetInference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetInference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetInference {
+        return
+            try GetInference(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetInference, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInference_lift(_ buf: RustBuffer) throws -> GetInference {
+    return try FfiConverterTypeGetInference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInference_lower(_ value: GetInference) -> RustBuffer {
+    return FfiConverterTypeGetInference.lower(value)
+}
+
+
+/**
  * Input of `get_instances`.
  */
 public struct GetInstances: Equatable, Hashable {
@@ -2609,6 +4693,65 @@ public func FfiConverterTypeGetInstances_lift(_ buf: RustBuffer) throws -> GetIn
 #endif
 public func FfiConverterTypeGetInstances_lower(_ value: GetInstances) -> RustBuffer {
     return FfiConverterTypeGetInstances.lower(value)
+}
+
+
+/**
+ * Input of `get_invoice`.
+ */
+public struct GetInvoice: Equatable, Hashable {
+    /**
+     * The invoice's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The invoice's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetInvoice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetInvoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetInvoice {
+        return
+            try GetInvoice(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetInvoice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInvoice_lift(_ buf: RustBuffer) throws -> GetInvoice {
+    return try FfiConverterTypeGetInvoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetInvoice_lower(_ value: GetInvoice) -> RustBuffer {
+    return FfiConverterTypeGetInvoice.lower(value)
 }
 
 
@@ -2757,6 +4900,65 @@ public func FfiConverterTypeGetMetrics_lift(_ buf: RustBuffer) throws -> GetMetr
 #endif
 public func FfiConverterTypeGetMetrics_lower(_ value: GetMetrics) -> RustBuffer {
     return FfiConverterTypeGetMetrics.lower(value)
+}
+
+
+/**
+ * Input of `get_ml_job`.
+ */
+public struct GetMlJob: Equatable, Hashable {
+    /**
+     * The job's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The job's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetMlJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetMlJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetMlJob {
+        return
+            try GetMlJob(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetMlJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetMlJob_lift(_ buf: RustBuffer) throws -> GetMlJob {
+    return try FfiConverterTypeGetMlJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetMlJob_lower(_ value: GetMlJob) -> RustBuffer {
+    return FfiConverterTypeGetMlJob.lower(value)
 }
 
 
@@ -3037,6 +5239,124 @@ public func FfiConverterTypeGetNetworkTopPaths_lower(_ value: GetNetworkTopPaths
 
 
 /**
+ * Input of `get_organization`.
+ */
+public struct GetOrganization: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetOrganization: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetOrganization: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetOrganization {
+        return
+            try GetOrganization(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetOrganization, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetOrganization_lift(_ buf: RustBuffer) throws -> GetOrganization {
+    return try FfiConverterTypeGetOrganization.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetOrganization_lower(_ value: GetOrganization) -> RustBuffer {
+    return FfiConverterTypeGetOrganization.lower(value)
+}
+
+
+/**
+ * Input of `get_organization_settings`.
+ */
+public struct GetOrganizationSettings: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */organizationId: String) {
+        self.organizationId = organizationId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetOrganizationSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetOrganizationSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetOrganizationSettings {
+        return
+            try GetOrganizationSettings(
+                organizationId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetOrganizationSettings, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetOrganizationSettings_lift(_ buf: RustBuffer) throws -> GetOrganizationSettings {
+    return try FfiConverterTypeGetOrganizationSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetOrganizationSettings_lower(_ value: GetOrganizationSettings) -> RustBuffer {
+    return FfiConverterTypeGetOrganizationSettings.lower(value)
+}
+
+
+/**
  * Input of `get_project`.
  */
 public struct GetProject: Equatable, Hashable {
@@ -3092,6 +5412,113 @@ public func FfiConverterTypeGetProject_lift(_ buf: RustBuffer) throws -> GetProj
 #endif
 public func FfiConverterTypeGetProject_lower(_ value: GetProject) -> RustBuffer {
     return FfiConverterTypeGetProject.lower(value)
+}
+
+
+/**
+ * Input of `get_sdk_info`: none.
+ */
+public struct GetSdkInfo: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetSdkInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetSdkInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetSdkInfo {
+        return
+            GetSdkInfo()
+    }
+
+    public static func write(_ value: GetSdkInfo, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetSdkInfo_lift(_ buf: RustBuffer) throws -> GetSdkInfo {
+    return try FfiConverterTypeGetSdkInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetSdkInfo_lower(_ value: GetSdkInfo) -> RustBuffer {
+    return FfiConverterTypeGetSdkInfo.lower(value)
+}
+
+
+/**
+ * Input of `get_sso_url`.
+ */
+public struct GetSsoUrl: Equatable, Hashable {
+    /**
+     * The email of the user who logs in; its domain picks the organization.
+     */
+    public var email: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The email of the user who logs in; its domain picks the organization.
+         */email: String) {
+        self.email = email
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetSsoUrl: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetSsoUrl: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetSsoUrl {
+        return
+            try GetSsoUrl(
+                email: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetSsoUrl, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.email, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetSsoUrl_lift(_ buf: RustBuffer) throws -> GetSsoUrl {
+    return try FfiConverterTypeGetSsoUrl.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetSsoUrl_lower(_ value: GetSsoUrl) -> RustBuffer {
+    return FfiConverterTypeGetSsoUrl.lower(value)
 }
 
 
@@ -3155,6 +5582,124 @@ public func FfiConverterTypeGetStorageUsage_lower(_ value: GetStorageUsage) -> R
 
 
 /**
+ * Input of `get_virtual_server`.
+ */
+public struct GetVirtualServer: Equatable, Hashable {
+    /**
+     * The server's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetVirtualServer {
+        return
+            try GetVirtualServer(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetVirtualServer_lift(_ buf: RustBuffer) throws -> GetVirtualServer {
+    return try FfiConverterTypeGetVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetVirtualServer_lower(_ value: GetVirtualServer) -> RustBuffer {
+    return FfiConverterTypeGetVirtualServer.lower(value)
+}
+
+
+/**
+ * Input of `get_webhook_endpoint`.
+ */
+public struct GetWebhookEndpoint: Equatable, Hashable {
+    /**
+     * The endpoint's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The endpoint's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GetWebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGetWebhookEndpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GetWebhookEndpoint {
+        return
+            try GetWebhookEndpoint(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GetWebhookEndpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetWebhookEndpoint_lift(_ buf: RustBuffer) throws -> GetWebhookEndpoint {
+    return try FfiConverterTypeGetWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGetWebhookEndpoint_lower(_ value: GetWebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeGetWebhookEndpoint.lower(value)
+}
+
+
+/**
  * Input of `get_website`.
  */
 public struct GetWebsite: Equatable, Hashable {
@@ -3210,6 +5755,214 @@ public func FfiConverterTypeGetWebsite_lift(_ buf: RustBuffer) throws -> GetWebs
 #endif
 public func FfiConverterTypeGetWebsite_lower(_ value: GetWebsite) -> RustBuffer {
     return FfiConverterTypeGetWebsite.lower(value)
+}
+
+
+/**
+ * An inference request and its answer.
+ */
+public struct Inference: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * The model asked.
+     */
+    public var model: String
+    /**
+     * `completed`.
+     */
+    public var status: JobStatus
+    /**
+     * What was asked.
+     */
+    public var input: String?
+    /**
+     * The model's answer.
+     */
+    public var output: String?
+    /**
+     * Tokens used.
+     */
+    public var usage: Usage?
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * The model asked.
+         */model: String, 
+        /**
+         * `completed`.
+         */status: JobStatus, 
+        /**
+         * What was asked.
+         */input: String?, 
+        /**
+         * The model's answer.
+         */output: String?, 
+        /**
+         * Tokens used.
+         */usage: Usage?, 
+        /**
+         * When it was made.
+         */createdAt: String?) {
+        self.id = id
+        self.model = model
+        self.status = status
+        self.input = input
+        self.output = output
+        self.usage = usage
+        self.createdAt = createdAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Inference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Inference {
+        return
+            try Inference(
+                id: FfiConverterString.read(from: &buf), 
+                model: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeJobStatus.read(from: &buf), 
+                input: FfiConverterOptionString.read(from: &buf), 
+                output: FfiConverterOptionString.read(from: &buf), 
+                usage: FfiConverterOptionTypeUsage.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Inference, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.model, into: &buf)
+        FfiConverterTypeJobStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.input, into: &buf)
+        FfiConverterOptionString.write(value.output, into: &buf)
+        FfiConverterOptionTypeUsage.write(value.usage, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInference_lift(_ buf: RustBuffer) throws -> Inference {
+    return try FfiConverterTypeInference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInference_lower(_ value: Inference) -> RustBuffer {
+    return FfiConverterTypeInference.lower(value)
+}
+
+
+/**
+ * A page of inference requests.
+ */
+public struct InferencePage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [Inference]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [Inference], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InferencePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInferencePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InferencePage {
+        return
+            try InferencePage(
+                items: FfiConverterSequenceTypeInference.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InferencePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeInference.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInferencePage_lift(_ buf: RustBuffer) throws -> InferencePage {
+    return try FfiConverterTypeInferencePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInferencePage_lower(_ value: InferencePage) -> RustBuffer {
+    return FfiConverterTypeInferencePage.lower(value)
 }
 
 
@@ -3289,6 +6042,313 @@ public func FfiConverterTypeInstances_lift(_ buf: RustBuffer) throws -> Instance
 #endif
 public func FfiConverterTypeInstances_lower(_ value: Instances) -> RustBuffer {
     return FfiConverterTypeInstances.lower(value)
+}
+
+
+/**
+ * Input of `invite_member`: an existing user is added, a new email is invited.
+ */
+public struct InviteMember: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String
+    /**
+     * Their email.
+     */
+    public var email: String
+    /**
+     * Their role.
+     */
+    public var role: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */organizationId: String, 
+        /**
+         * Their email.
+         */email: String, 
+        /**
+         * Their role.
+         */role: Role) {
+        self.organizationId = organizationId
+        self.email = email
+        self.role = role
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InviteMember: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInviteMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InviteMember {
+        return
+            try InviteMember(
+                organizationId: FfiConverterString.read(from: &buf), 
+                email: FfiConverterString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InviteMember, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterString.write(value.email, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInviteMember_lift(_ buf: RustBuffer) throws -> InviteMember {
+    return try FfiConverterTypeInviteMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInviteMember_lower(_ value: InviteMember) -> RustBuffer {
+    return FfiConverterTypeInviteMember.lower(value)
+}
+
+
+/**
+ * An invoice.
+ */
+public struct Invoice: Equatable, Hashable {
+    /**
+     * Its id, `inv_…`.
+     */
+    public var id: String
+    /**
+     * Its number.
+     */
+    public var number: String
+    /**
+     * Paid or open.
+     */
+    public var status: InvoiceStatus
+    /**
+     * The amount, in cents.
+     */
+    public var amountCents: UInt64
+    /**
+     * Its currency, such as `usd`.
+     */
+    public var currency: String
+    /**
+     * The first day billed.
+     */
+    public var periodStart: String?
+    /**
+     * The last day billed.
+     */
+    public var periodEnd: String?
+    /**
+     * When it was issued.
+     */
+    public var issuedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id, `inv_…`.
+         */id: String, 
+        /**
+         * Its number.
+         */number: String, 
+        /**
+         * Paid or open.
+         */status: InvoiceStatus, 
+        /**
+         * The amount, in cents.
+         */amountCents: UInt64, 
+        /**
+         * Its currency, such as `usd`.
+         */currency: String, 
+        /**
+         * The first day billed.
+         */periodStart: String?, 
+        /**
+         * The last day billed.
+         */periodEnd: String?, 
+        /**
+         * When it was issued.
+         */issuedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.number = number
+        self.status = status
+        self.amountCents = amountCents
+        self.currency = currency
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.issuedAt = issuedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Invoice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Invoice {
+        return
+            try Invoice(
+                id: FfiConverterString.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeInvoiceStatus.read(from: &buf), 
+                amountCents: FfiConverterUInt64.read(from: &buf), 
+                currency: FfiConverterString.read(from: &buf), 
+                periodStart: FfiConverterOptionString.read(from: &buf), 
+                periodEnd: FfiConverterOptionString.read(from: &buf), 
+                issuedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Invoice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterTypeInvoiceStatus.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.amountCents, into: &buf)
+        FfiConverterString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.periodStart, into: &buf)
+        FfiConverterOptionString.write(value.periodEnd, into: &buf)
+        FfiConverterOptionString.write(value.issuedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoice_lift(_ buf: RustBuffer) throws -> Invoice {
+    return try FfiConverterTypeInvoice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoice_lower(_ value: Invoice) -> RustBuffer {
+    return FfiConverterTypeInvoice.lower(value)
+}
+
+
+/**
+ * A page of invoices.
+ */
+public struct InvoicePage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [Invoice]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [Invoice], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InvoicePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoicePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoicePage {
+        return
+            try InvoicePage(
+                items: FfiConverterSequenceTypeInvoice.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InvoicePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeInvoice.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoicePage_lift(_ buf: RustBuffer) throws -> InvoicePage {
+    return try FfiConverterTypeInvoicePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoicePage_lower(_ value: InvoicePage) -> RustBuffer {
+    return FfiConverterTypeInvoicePage.lower(value)
 }
 
 
@@ -3388,6 +6448,75 @@ public func FfiConverterTypeLatencyMetrics_lift(_ buf: RustBuffer) throws -> Lat
 #endif
 public func FfiConverterTypeLatencyMetrics_lower(_ value: LatencyMetrics) -> RustBuffer {
     return FfiConverterTypeLatencyMetrics.lower(value)
+}
+
+
+/**
+ * Input of `list_api_keys`: the caller's keys, revoked ones too.
+ */
+public struct ListApiKeys: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListApiKeys: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListApiKeys: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListApiKeys {
+        return
+            try ListApiKeys(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListApiKeys, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListApiKeys_lift(_ buf: RustBuffer) throws -> ListApiKeys {
+    return try FfiConverterTypeListApiKeys.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListApiKeys_lower(_ value: ListApiKeys) -> RustBuffer {
+    return FfiConverterTypeListApiKeys.lower(value)
 }
 
 
@@ -3499,6 +6628,85 @@ public func FfiConverterTypeListDeployments_lower(_ value: ListDeployments) -> R
 
 
 /**
+ * Input of `list_devices`.
+ */
+public struct ListDevices: Equatable, Hashable {
+    /**
+     * Only devices in this state.
+     */
+    public var status: DeviceStatus?
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only devices in this state.
+         */status: DeviceStatus? = nil, 
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.status = status
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListDevices: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListDevices: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListDevices {
+        return
+            try ListDevices(
+                status: FfiConverterOptionTypeDeviceStatus.read(from: &buf), 
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListDevices, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeDeviceStatus.write(value.status, into: &buf)
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDevices_lift(_ buf: RustBuffer) throws -> ListDevices {
+    return try FfiConverterTypeListDevices.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDevices_lower(_ value: ListDevices) -> RustBuffer {
+    return FfiConverterTypeListDevices.lower(value)
+}
+
+
+/**
  * Input of `list_files`.
  */
 public struct ListFiles: Equatable, Hashable {
@@ -3554,6 +6762,509 @@ public func FfiConverterTypeListFiles_lift(_ buf: RustBuffer) throws -> ListFile
 #endif
 public func FfiConverterTypeListFiles_lower(_ value: ListFiles) -> RustBuffer {
     return FfiConverterTypeListFiles.lower(value)
+}
+
+
+/**
+ * Input of `list_fine_tuning_jobs`.
+ */
+public struct ListFineTuningJobs: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListFineTuningJobs: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListFineTuningJobs: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListFineTuningJobs {
+        return
+            try ListFineTuningJobs(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListFineTuningJobs, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFineTuningJobs_lift(_ buf: RustBuffer) throws -> ListFineTuningJobs {
+    return try FfiConverterTypeListFineTuningJobs.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFineTuningJobs_lower(_ value: ListFineTuningJobs) -> RustBuffer {
+    return FfiConverterTypeListFineTuningJobs.lower(value)
+}
+
+
+/**
+ * Input of `list_fleet_alerts`.
+ */
+public struct ListFleetAlerts: Equatable, Hashable {
+    /**
+     * Only alerts in this state.
+     */
+    public var status: AlertStatus?
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only alerts in this state.
+         */status: AlertStatus? = nil, 
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.status = status
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListFleetAlerts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListFleetAlerts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListFleetAlerts {
+        return
+            try ListFleetAlerts(
+                status: FfiConverterOptionTypeAlertStatus.read(from: &buf), 
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListFleetAlerts, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeAlertStatus.write(value.status, into: &buf)
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFleetAlerts_lift(_ buf: RustBuffer) throws -> ListFleetAlerts {
+    return try FfiConverterTypeListFleetAlerts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFleetAlerts_lower(_ value: ListFleetAlerts) -> RustBuffer {
+    return FfiConverterTypeListFleetAlerts.lower(value)
+}
+
+
+/**
+ * Input of `list_inferences`.
+ */
+public struct ListInferences: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListInferences: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListInferences: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListInferences {
+        return
+            try ListInferences(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListInferences, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInferences_lift(_ buf: RustBuffer) throws -> ListInferences {
+    return try FfiConverterTypeListInferences.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInferences_lower(_ value: ListInferences) -> RustBuffer {
+    return FfiConverterTypeListInferences.lower(value)
+}
+
+
+/**
+ * Input of `list_invoices`.
+ */
+public struct ListInvoices: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListInvoices: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListInvoices: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListInvoices {
+        return
+            try ListInvoices(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListInvoices, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInvoices_lift(_ buf: RustBuffer) throws -> ListInvoices {
+    return try FfiConverterTypeListInvoices.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInvoices_lower(_ value: ListInvoices) -> RustBuffer {
+    return FfiConverterTypeListInvoices.lower(value)
+}
+
+
+/**
+ * Input of `list_members`.
+ */
+public struct ListMembers: Equatable, Hashable {
+    /**
+     * The path's resource id.
+     */
+    public var organizationId: String
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The path's resource id.
+         */organizationId: String, 
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.organizationId = organizationId
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListMembers: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListMembers: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListMembers {
+        return
+            try ListMembers(
+                organizationId: FfiConverterString.read(from: &buf), 
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListMembers, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMembers_lift(_ buf: RustBuffer) throws -> ListMembers {
+    return try FfiConverterTypeListMembers.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMembers_lower(_ value: ListMembers) -> RustBuffer {
+    return FfiConverterTypeListMembers.lower(value)
+}
+
+
+/**
+ * Input of `list_ml_jobs`.
+ */
+public struct ListMlJobs: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListMlJobs: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListMlJobs: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListMlJobs {
+        return
+            try ListMlJobs(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListMlJobs, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMlJobs_lift(_ buf: RustBuffer) throws -> ListMlJobs {
+    return try FfiConverterTypeListMlJobs.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMlJobs_lower(_ value: ListMlJobs) -> RustBuffer {
+    return FfiConverterTypeListMlJobs.lower(value)
+}
+
+
+/**
+ * Input of `list_organizations`: the caller's organizations.
+ */
+public struct ListOrganizations: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListOrganizations: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListOrganizations: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListOrganizations {
+        return
+            try ListOrganizations(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListOrganizations, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListOrganizations_lift(_ buf: RustBuffer) throws -> ListOrganizations {
+    return try FfiConverterTypeListOrganizations.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListOrganizations_lower(_ value: ListOrganizations) -> RustBuffer {
+    return FfiConverterTypeListOrganizations.lower(value)
 }
 
 
@@ -3633,6 +7344,282 @@ public func FfiConverterTypeListProjects_lift(_ buf: RustBuffer) throws -> ListP
 #endif
 public func FfiConverterTypeListProjects_lower(_ value: ListProjects) -> RustBuffer {
     return FfiConverterTypeListProjects.lower(value)
+}
+
+
+/**
+ * Input of `list_sla_alert_rules`.
+ */
+public struct ListSlaAlertRules: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListSlaAlertRules: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListSlaAlertRules: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListSlaAlertRules {
+        return
+            try ListSlaAlertRules(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListSlaAlertRules, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaAlertRules_lift(_ buf: RustBuffer) throws -> ListSlaAlertRules {
+    return try FfiConverterTypeListSlaAlertRules.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaAlertRules_lower(_ value: ListSlaAlertRules) -> RustBuffer {
+    return FfiConverterTypeListSlaAlertRules.lower(value)
+}
+
+
+/**
+ * Input of `list_sla_breaches`: the breach history.
+ */
+public struct ListSlaBreaches: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListSlaBreaches: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListSlaBreaches: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListSlaBreaches {
+        return
+            try ListSlaBreaches(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListSlaBreaches, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaBreaches_lift(_ buf: RustBuffer) throws -> ListSlaBreaches {
+    return try FfiConverterTypeListSlaBreaches.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaBreaches_lower(_ value: ListSlaBreaches) -> RustBuffer {
+    return FfiConverterTypeListSlaBreaches.lower(value)
+}
+
+
+/**
+ * Input of `list_virtual_servers`.
+ */
+public struct ListVirtualServers: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListVirtualServers: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListVirtualServers: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListVirtualServers {
+        return
+            try ListVirtualServers(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListVirtualServers, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVirtualServers_lift(_ buf: RustBuffer) throws -> ListVirtualServers {
+    return try FfiConverterTypeListVirtualServers.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVirtualServers_lower(_ value: ListVirtualServers) -> RustBuffer {
+    return FfiConverterTypeListVirtualServers.lower(value)
+}
+
+
+/**
+ * Input of `list_webhook_endpoints`.
+ */
+public struct ListWebhookEndpoints: Equatable, Hashable {
+    /**
+     * Where the page starts (default 0).
+     */
+    public var offset: UInt64?
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    public var limit: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the page starts (default 0).
+         */offset: UInt64? = nil, 
+        /**
+         * Items per page, 1 to 200 (default 50).
+         */limit: UInt32? = nil) {
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListWebhookEndpoints: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListWebhookEndpoints: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListWebhookEndpoints {
+        return
+            try ListWebhookEndpoints(
+                offset: FfiConverterOptionUInt64.read(from: &buf), 
+                limit: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListWebhookEndpoints, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.offset, into: &buf)
+        FfiConverterOptionUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebhookEndpoints_lift(_ buf: RustBuffer) throws -> ListWebhookEndpoints {
+    return try FfiConverterTypeListWebhookEndpoints.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebhookEndpoints_lower(_ value: ListWebhookEndpoints) -> RustBuffer {
+    return FfiConverterTypeListWebhookEndpoints.lower(value)
 }
 
 
@@ -3784,6 +7771,283 @@ public func FfiConverterTypeLogEntry_lower(_ value: LogEntry) -> RustBuffer {
 
 
 /**
+ * Input of `login`.
+ */
+public struct Login: Equatable, Hashable {
+    /**
+     * The account's email.
+     */
+    public var email: String
+    /**
+     * Its password.
+     */
+    public var password: Secret
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account's email.
+         */email: String, 
+        /**
+         * Its password.
+         */password: Secret) {
+        self.email = email
+        self.password = password
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Login: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogin: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Login {
+        return
+            try Login(
+                email: FfiConverterString.read(from: &buf), 
+                password: FfiConverterTypeSecret.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Login, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.email, into: &buf)
+        FfiConverterTypeSecret.write(value.password, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogin_lift(_ buf: RustBuffer) throws -> Login {
+    return try FfiConverterTypeLogin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogin_lower(_ value: Login) -> RustBuffer {
+    return FfiConverterTypeLogin.lower(value)
+}
+
+
+/**
+ * A member of an organization.
+ */
+public struct Member: Equatable, Hashable {
+    /**
+     * The user's id.
+     */
+    public var userId: String
+    /**
+     * Their email.
+     */
+    public var email: String
+    /**
+     * Their name.
+     */
+    public var name: String?
+    /**
+     * Their role.
+     */
+    public var role: Role
+    /**
+     * Whether they have joined.
+     */
+    public var status: MemberStatus
+    /**
+     * When they joined.
+     */
+    public var joinedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user's id.
+         */userId: String, 
+        /**
+         * Their email.
+         */email: String, 
+        /**
+         * Their name.
+         */name: String?, 
+        /**
+         * Their role.
+         */role: Role, 
+        /**
+         * Whether they have joined.
+         */status: MemberStatus, 
+        /**
+         * When they joined.
+         */joinedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.userId = userId
+        self.email = email
+        self.name = name
+        self.role = role
+        self.status = status
+        self.joinedAt = joinedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Member: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Member {
+        return
+            try Member(
+                userId: FfiConverterString.read(from: &buf), 
+                email: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf), 
+                status: FfiConverterTypeMemberStatus.read(from: &buf), 
+                joinedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Member, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterTypeMemberStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.joinedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMember_lift(_ buf: RustBuffer) throws -> Member {
+    return try FfiConverterTypeMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMember_lower(_ value: Member) -> RustBuffer {
+    return FfiConverterTypeMember.lower(value)
+}
+
+
+/**
+ * A page of members.
+ */
+public struct MemberPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [Member]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [Member], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MemberPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemberPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemberPage {
+        return
+            try MemberPage(
+                items: FfiConverterSequenceTypeMember.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MemberPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeMember.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberPage_lift(_ buf: RustBuffer) throws -> MemberPage {
+    return try FfiConverterTypeMemberPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberPage_lower(_ value: MemberPage) -> RustBuffer {
+    return FfiConverterTypeMemberPage.lower(value)
+}
+
+
+/**
  * Resource and traffic figures of a project over a period.
  */
 public struct Metrics: Equatable, Hashable {
@@ -3889,6 +8153,640 @@ public func FfiConverterTypeMetrics_lift(_ buf: RustBuffer) throws -> Metrics {
 #endif
 public func FfiConverterTypeMetrics_lower(_ value: Metrics) -> RustBuffer {
     return FfiConverterTypeMetrics.lower(value)
+}
+
+
+/**
+ * An ML training job.
+ */
+public struct MlJob: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String?
+    /**
+     * The model it trains.
+     */
+    public var model: String?
+    /**
+     * The dataset it reads.
+     */
+    public var dataset: String?
+    /**
+     * GPUs it uses.
+     */
+    public var gpuCount: UInt32?
+    /**
+     * Its state.
+     */
+    public var status: JobStatus
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String?, 
+        /**
+         * The model it trains.
+         */model: String?, 
+        /**
+         * The dataset it reads.
+         */dataset: String?, 
+        /**
+         * GPUs it uses.
+         */gpuCount: UInt32?, 
+        /**
+         * Its state.
+         */status: JobStatus, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.model = model
+        self.dataset = dataset
+        self.gpuCount = gpuCount
+        self.status = status
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MlJob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMlJob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MlJob {
+        return
+            try MlJob(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                model: FfiConverterOptionString.read(from: &buf), 
+                dataset: FfiConverterOptionString.read(from: &buf), 
+                gpuCount: FfiConverterOptionUInt32.read(from: &buf), 
+                status: FfiConverterTypeJobStatus.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MlJob, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.model, into: &buf)
+        FfiConverterOptionString.write(value.dataset, into: &buf)
+        FfiConverterOptionUInt32.write(value.gpuCount, into: &buf)
+        FfiConverterTypeJobStatus.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMlJob_lift(_ buf: RustBuffer) throws -> MlJob {
+    return try FfiConverterTypeMlJob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMlJob_lower(_ value: MlJob) -> RustBuffer {
+    return FfiConverterTypeMlJob.lower(value)
+}
+
+
+/**
+ * A page of ML jobs.
+ */
+public struct MlJobPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [MlJob]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [MlJob], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MlJobPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMlJobPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MlJobPage {
+        return
+            try MlJobPage(
+                items: FfiConverterSequenceTypeMlJob.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MlJobPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeMlJob.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMlJobPage_lift(_ buf: RustBuffer) throws -> MlJobPage {
+    return try FfiConverterTypeMlJobPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMlJobPage_lower(_ value: MlJobPage) -> RustBuffer {
+    return FfiConverterTypeMlJobPage.lower(value)
+}
+
+
+/**
+ * A new API key: the only answer that holds the whole key. Keep it now; it is never shown again.
+ */
+public struct NewApiKey: Equatable, Hashable {
+    /**
+     * The key's id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The key's first 18 characters.
+     */
+    public var prefix: String
+    /**
+     * The key itself, `zyra_sk_…` (prints as a preview).
+     */
+    public var key: Secret
+    /**
+     * True.
+     */
+    public var isActive: Bool
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key's id.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The key's first 18 characters.
+         */prefix: String, 
+        /**
+         * The key itself, `zyra_sk_…` (prints as a preview).
+         */key: Secret, 
+        /**
+         * True.
+         */isActive: Bool, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.prefix = prefix
+        self.key = key
+        self.isActive = isActive
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewApiKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewApiKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewApiKey {
+        return
+            try NewApiKey(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                prefix: FfiConverterString.read(from: &buf), 
+                key: FfiConverterTypeSecret.read(from: &buf), 
+                isActive: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewApiKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.prefix, into: &buf)
+        FfiConverterTypeSecret.write(value.key, into: &buf)
+        FfiConverterBool.write(value.isActive, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewApiKey_lift(_ buf: RustBuffer) throws -> NewApiKey {
+    return try FfiConverterTypeNewApiKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewApiKey_lower(_ value: NewApiKey) -> RustBuffer {
+    return FfiConverterTypeNewApiKey.lower(value)
+}
+
+
+/**
+ * An organization's profile.
+ */
+public struct Organization: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its URL name.
+     */
+    public var slug: String?
+    /**
+     * Its plan.
+     */
+    public var plan: String?
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its URL name.
+         */slug: String?, 
+        /**
+         * Its plan.
+         */plan: String?, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.slug = slug
+        self.plan = plan
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Organization: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrganization: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Organization {
+        return
+            try Organization(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                slug: FfiConverterOptionString.read(from: &buf), 
+                plan: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Organization, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.slug, into: &buf)
+        FfiConverterOptionString.write(value.plan, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganization_lift(_ buf: RustBuffer) throws -> Organization {
+    return try FfiConverterTypeOrganization.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganization_lower(_ value: Organization) -> RustBuffer {
+    return FfiConverterTypeOrganization.lower(value)
+}
+
+
+/**
+ * A page of organizations.
+ */
+public struct OrganizationPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [Organization]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [Organization], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OrganizationPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrganizationPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrganizationPage {
+        return
+            try OrganizationPage(
+                items: FfiConverterSequenceTypeOrganization.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OrganizationPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeOrganization.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganizationPage_lift(_ buf: RustBuffer) throws -> OrganizationPage {
+    return try FfiConverterTypeOrganizationPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganizationPage_lower(_ value: OrganizationPage) -> RustBuffer {
+    return FfiConverterTypeOrganizationPage.lower(value)
+}
+
+
+/**
+ * An organization's settings.
+ */
+public struct OrganizationSettings: Equatable, Hashable {
+    /**
+     * Whether members must log in through SSO.
+     */
+    public var requireSso: Bool
+    /**
+     * The role new members get.
+     */
+    public var defaultRole: Role
+    /**
+     * Minutes a dashboard session lasts.
+     */
+    public var sessionTimeoutMinutes: UInt32
+    /**
+     * Email domains members may have; empty allows any.
+     */
+    public var allowedEmailDomains: [String]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether members must log in through SSO.
+         */requireSso: Bool, 
+        /**
+         * The role new members get.
+         */defaultRole: Role, 
+        /**
+         * Minutes a dashboard session lasts.
+         */sessionTimeoutMinutes: UInt32, 
+        /**
+         * Email domains members may have; empty allows any.
+         */allowedEmailDomains: [String], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.requireSso = requireSso
+        self.defaultRole = defaultRole
+        self.sessionTimeoutMinutes = sessionTimeoutMinutes
+        self.allowedEmailDomains = allowedEmailDomains
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OrganizationSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrganizationSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrganizationSettings {
+        return
+            try OrganizationSettings(
+                requireSso: FfiConverterBool.read(from: &buf), 
+                defaultRole: FfiConverterTypeRole.read(from: &buf), 
+                sessionTimeoutMinutes: FfiConverterUInt32.read(from: &buf), 
+                allowedEmailDomains: FfiConverterSequenceString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OrganizationSettings, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.requireSso, into: &buf)
+        FfiConverterTypeRole.write(value.defaultRole, into: &buf)
+        FfiConverterUInt32.write(value.sessionTimeoutMinutes, into: &buf)
+        FfiConverterSequenceString.write(value.allowedEmailDomains, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganizationSettings_lift(_ buf: RustBuffer) throws -> OrganizationSettings {
+    return try FfiConverterTypeOrganizationSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrganizationSettings_lower(_ value: OrganizationSettings) -> RustBuffer {
+    return FfiConverterTypeOrganizationSettings.lower(value)
 }
 
 
@@ -4408,6 +9306,154 @@ public func FfiConverterTypeReferrerVisitors_lower(_ value: ReferrerVisitors) ->
 
 
 /**
+ * Input of `refresh_token`.
+ */
+public struct RefreshToken: Equatable, Hashable {
+    /**
+     * The refresh token of a login.
+     */
+    public var refreshToken: Secret
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The refresh token of a login.
+         */refreshToken: Secret) {
+        self.refreshToken = refreshToken
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefreshToken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefreshToken: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefreshToken {
+        return
+            try RefreshToken(
+                refreshToken: FfiConverterTypeSecret.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefreshToken, into buf: inout [UInt8]) {
+        FfiConverterTypeSecret.write(value.refreshToken, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefreshToken_lift(_ buf: RustBuffer) throws -> RefreshToken {
+    return try FfiConverterTypeRefreshToken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefreshToken_lower(_ value: RefreshToken) -> RustBuffer {
+    return FfiConverterTypeRefreshToken.lower(value)
+}
+
+
+/**
+ * Input of `register_device`: the node waits for an Org Admin's approval.
+ */
+public struct RegisterDevice: Equatable, Hashable {
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its GPU model, such as `A100`.
+     */
+    public var gpuModel: String
+    /**
+     * How many GPUs it has (at least 1).
+     */
+    public var gpuCount: UInt32
+    /**
+     * Where it runs, such as `eu-west`.
+     */
+    public var region: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its GPU model, such as `A100`.
+         */gpuModel: String, 
+        /**
+         * How many GPUs it has (at least 1).
+         */gpuCount: UInt32, 
+        /**
+         * Where it runs, such as `eu-west`.
+         */region: String) {
+        self.name = name
+        self.gpuModel = gpuModel
+        self.gpuCount = gpuCount
+        self.region = region
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RegisterDevice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegisterDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RegisterDevice {
+        return
+            try RegisterDevice(
+                name: FfiConverterString.read(from: &buf), 
+                gpuModel: FfiConverterString.read(from: &buf), 
+                gpuCount: FfiConverterUInt32.read(from: &buf), 
+                region: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RegisterDevice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.gpuModel, into: &buf)
+        FfiConverterUInt32.write(value.gpuCount, into: &buf)
+        FfiConverterString.write(value.region, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegisterDevice_lift(_ buf: RustBuffer) throws -> RegisterDevice {
+    return try FfiConverterTypeRegisterDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegisterDevice_lower(_ value: RegisterDevice) -> RustBuffer {
+    return FfiConverterTypeRegisterDevice.lower(value)
+}
+
+
+/**
  * Credentials for pulling from a private registry. The password never shows in `Debug`.
  */
 public struct RegistryAuth: Equatable, Hashable {
@@ -4487,6 +9533,65 @@ public func FfiConverterTypeRegistryAuth_lower(_ value: RegistryAuth) -> RustBuf
 
 
 /**
+ * Input of `remove_device`.
+ */
+public struct RemoveDevice: Equatable, Hashable {
+    /**
+     * The device's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The device's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RemoveDevice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRemoveDevice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RemoveDevice {
+        return
+            try RemoveDevice(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RemoveDevice, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoveDevice_lift(_ buf: RustBuffer) throws -> RemoveDevice {
+    return try FfiConverterTypeRemoveDevice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoveDevice_lower(_ value: RemoveDevice) -> RustBuffer {
+    return FfiConverterTypeRemoveDevice.lower(value)
+}
+
+
+/**
  * Input of `remove_domain`.
  */
 public struct RemoveDomain: Equatable, Hashable {
@@ -4552,6 +9657,75 @@ public func FfiConverterTypeRemoveDomain_lift(_ buf: RustBuffer) throws -> Remov
 #endif
 public func FfiConverterTypeRemoveDomain_lower(_ value: RemoveDomain) -> RustBuffer {
     return FfiConverterTypeRemoveDomain.lower(value)
+}
+
+
+/**
+ * Input of `remove_member`.
+ */
+public struct RemoveMember: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String
+    /**
+     * The member's user id.
+     */
+    public var userId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */organizationId: String, 
+        /**
+         * The member's user id.
+         */userId: String) {
+        self.organizationId = organizationId
+        self.userId = userId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RemoveMember: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRemoveMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RemoveMember {
+        return
+            try RemoveMember(
+                organizationId: FfiConverterString.read(from: &buf), 
+                userId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RemoveMember, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterString.write(value.userId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoveMember_lift(_ buf: RustBuffer) throws -> RemoveMember {
+    return try FfiConverterTypeRemoveMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRemoveMember_lower(_ value: RemoveMember) -> RustBuffer {
+    return FfiConverterTypeRemoveMember.lower(value)
 }
 
 
@@ -4714,6 +9888,65 @@ public func FfiConverterTypeRequestMetrics_lower(_ value: RequestMetrics) -> Rus
 
 
 /**
+ * Input of `request_password_reset`.
+ */
+public struct RequestPasswordReset: Equatable, Hashable {
+    /**
+     * The account's email.
+     */
+    public var email: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The account's email.
+         */email: String) {
+        self.email = email
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequestPasswordReset: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestPasswordReset: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestPasswordReset {
+        return
+            try RequestPasswordReset(
+                email: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestPasswordReset, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.email, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPasswordReset_lift(_ buf: RustBuffer) throws -> RequestPasswordReset {
+    return try FfiConverterTypeRequestPasswordReset.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestPasswordReset_lower(_ value: RequestPasswordReset) -> RustBuffer {
+    return FfiConverterTypeRequestPasswordReset.lower(value)
+}
+
+
+/**
  * Requests in one slot of a time series.
  */
 public struct RequestPoint: Equatable, Hashable {
@@ -4783,6 +10016,193 @@ public func FfiConverterTypeRequestPoint_lower(_ value: RequestPoint) -> RustBuf
 
 
 /**
+ * The password was changed.
+ */
+public struct ResetConfirmed: Equatable, Hashable {
+    /**
+     * True once the new password is set.
+     */
+    public var reset: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * True once the new password is set.
+         */reset: Bool) {
+        self.reset = reset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResetConfirmed: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResetConfirmed: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResetConfirmed {
+        return
+            try ResetConfirmed(
+                reset: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResetConfirmed, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.reset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResetConfirmed_lift(_ buf: RustBuffer) throws -> ResetConfirmed {
+    return try FfiConverterTypeResetConfirmed.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResetConfirmed_lower(_ value: ResetConfirmed) -> RustBuffer {
+    return FfiConverterTypeResetConfirmed.lower(value)
+}
+
+
+/**
+ * A password reset was asked for; the mail goes out if the email is known.
+ */
+public struct ResetRequested: Equatable, Hashable {
+    /**
+     * Always true: the answer does not tell whether the email is known.
+     */
+    public var sent: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Always true: the answer does not tell whether the email is known.
+         */sent: Bool) {
+        self.sent = sent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResetRequested: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResetRequested: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResetRequested {
+        return
+            try ResetRequested(
+                sent: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResetRequested, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.sent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResetRequested_lift(_ buf: RustBuffer) throws -> ResetRequested {
+    return try FfiConverterTypeResetRequested.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResetRequested_lower(_ value: ResetRequested) -> RustBuffer {
+    return FfiConverterTypeResetRequested.lower(value)
+}
+
+
+/**
+ * Input of `resize_virtual_server`: a stopped server gets a new size.
+ */
+public struct ResizeVirtualServer: Equatable, Hashable {
+    /**
+     * The server's id.
+     */
+    public var id: String
+    /**
+     * The new size.
+     */
+    public var size: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's id.
+         */id: String, 
+        /**
+         * The new size.
+         */size: String) {
+        self.id = id
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResizeVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResizeVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResizeVirtualServer {
+        return
+            try ResizeVirtualServer(
+                id: FfiConverterString.read(from: &buf), 
+                size: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResizeVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResizeVirtualServer_lift(_ buf: RustBuffer) throws -> ResizeVirtualServer {
+    return try FfiConverterTypeResizeVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResizeVirtualServer_lower(_ value: ResizeVirtualServer) -> RustBuffer {
+    return FfiConverterTypeResizeVirtualServer.lower(value)
+}
+
+
+/**
  * Input of `resume_project`.
  */
 public struct ResumeProject: Equatable, Hashable {
@@ -4838,6 +10258,916 @@ public func FfiConverterTypeResumeProject_lift(_ buf: RustBuffer) throws -> Resu
 #endif
 public func FfiConverterTypeResumeProject_lower(_ value: ResumeProject) -> RustBuffer {
     return FfiConverterTypeResumeProject.lower(value)
+}
+
+
+/**
+ * Input of `revoke_api_key`.
+ */
+public struct RevokeApiKey: Equatable, Hashable {
+    /**
+     * The key's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RevokeApiKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevokeApiKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RevokeApiKey {
+        return
+            try RevokeApiKey(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RevokeApiKey, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevokeApiKey_lift(_ buf: RustBuffer) throws -> RevokeApiKey {
+    return try FfiConverterTypeRevokeApiKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevokeApiKey_lower(_ value: RevokeApiKey) -> RustBuffer {
+    return FfiConverterTypeRevokeApiKey.lower(value)
+}
+
+
+/**
+ * One SDK `/sdk` lists.
+ */
+public struct SdkEntry: Equatable, Hashable {
+    /**
+     * Its language.
+     */
+    public var language: String
+    /**
+     * Its package name.
+     */
+    public var package: String
+    /**
+     * Its version.
+     */
+    public var version: String?
+    /**
+     * Its documentation.
+     */
+    public var docsUrl: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its language.
+         */language: String, 
+        /**
+         * Its package name.
+         */package: String, 
+        /**
+         * Its version.
+         */version: String?, 
+        /**
+         * Its documentation.
+         */docsUrl: String?) {
+        self.language = language
+        self.package = package
+        self.version = version
+        self.docsUrl = docsUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SdkEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSdkEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdkEntry {
+        return
+            try SdkEntry(
+                language: FfiConverterString.read(from: &buf), 
+                package: FfiConverterString.read(from: &buf), 
+                version: FfiConverterOptionString.read(from: &buf), 
+                docsUrl: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SdkEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.package, into: &buf)
+        FfiConverterOptionString.write(value.version, into: &buf)
+        FfiConverterOptionString.write(value.docsUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdkEntry_lift(_ buf: RustBuffer) throws -> SdkEntry {
+    return try FfiConverterTypeSdkEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdkEntry_lower(_ value: SdkEntry) -> RustBuffer {
+    return FfiConverterTypeSdkEntry.lower(value)
+}
+
+
+/**
+ * What `/sdk` tells about the API and its SDKs.
+ */
+public struct SdkInfo: Equatable, Hashable {
+    /**
+     * The API's version, such as `v1`.
+     */
+    public var apiVersion: String
+    /**
+     * Where its OpenAPI document is.
+     */
+    public var openapiUrl: String?
+    /**
+     * The SDKs it knows of.
+     */
+    public var sdks: [SdkEntry]
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The API's version, such as `v1`.
+         */apiVersion: String, 
+        /**
+         * Where its OpenAPI document is.
+         */openapiUrl: String?, 
+        /**
+         * The SDKs it knows of.
+         */sdks: [SdkEntry], 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.apiVersion = apiVersion
+        self.openapiUrl = openapiUrl
+        self.sdks = sdks
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SdkInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSdkInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdkInfo {
+        return
+            try SdkInfo(
+                apiVersion: FfiConverterString.read(from: &buf), 
+                openapiUrl: FfiConverterOptionString.read(from: &buf), 
+                sdks: FfiConverterSequenceTypeSdkEntry.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SdkInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.apiVersion, into: &buf)
+        FfiConverterOptionString.write(value.openapiUrl, into: &buf)
+        FfiConverterSequenceTypeSdkEntry.write(value.sdks, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdkInfo_lift(_ buf: RustBuffer) throws -> SdkInfo {
+    return try FfiConverterTypeSdkInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdkInfo_lower(_ value: SdkInfo) -> RustBuffer {
+    return FfiConverterTypeSdkInfo.lower(value)
+}
+
+
+/**
+ * The tokens of a login or a refresh. Both tokens are secrets: they print as previews.
+ */
+public struct Session: Equatable, Hashable {
+    /**
+     * The JWT sent as `Authorization: Bearer`.
+     */
+    public var accessToken: Secret
+    /**
+     * Exchanged for a new pair with `refresh_token`.
+     */
+    public var refreshToken: Secret
+    /**
+     * Always `bearer`.
+     */
+    public var tokenType: String
+    /**
+     * Seconds the access token lives.
+     */
+    public var expiresIn: UInt64
+    /**
+     * Who logged in.
+     */
+    public var user: User?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The JWT sent as `Authorization: Bearer`.
+         */accessToken: Secret, 
+        /**
+         * Exchanged for a new pair with `refresh_token`.
+         */refreshToken: Secret, 
+        /**
+         * Always `bearer`.
+         */tokenType: String, 
+        /**
+         * Seconds the access token lives.
+         */expiresIn: UInt64, 
+        /**
+         * Who logged in.
+         */user: User?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.tokenType = tokenType
+        self.expiresIn = expiresIn
+        self.user = user
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Session: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Session {
+        return
+            try Session(
+                accessToken: FfiConverterTypeSecret.read(from: &buf), 
+                refreshToken: FfiConverterTypeSecret.read(from: &buf), 
+                tokenType: FfiConverterString.read(from: &buf), 
+                expiresIn: FfiConverterUInt64.read(from: &buf), 
+                user: FfiConverterOptionTypeUser.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Session, into buf: inout [UInt8]) {
+        FfiConverterTypeSecret.write(value.accessToken, into: &buf)
+        FfiConverterTypeSecret.write(value.refreshToken, into: &buf)
+        FfiConverterString.write(value.tokenType, into: &buf)
+        FfiConverterUInt64.write(value.expiresIn, into: &buf)
+        FfiConverterOptionTypeUser.write(value.user, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lift(_ buf: RustBuffer) throws -> Session {
+    return try FfiConverterTypeSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lower(_ value: Session) -> RustBuffer {
+    return FfiConverterTypeSession.lower(value)
+}
+
+
+/**
+ * An SLA alert rule.
+ */
+public struct SlaAlertRule: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * What it watches.
+     */
+    public var metric: SlaMetric
+    /**
+     * The value that breaches it.
+     */
+    public var threshold: Double
+    /**
+     * Minutes the metric is measured over.
+     */
+    public var windowMinutes: UInt32
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * What it watches.
+         */metric: SlaMetric, 
+        /**
+         * The value that breaches it.
+         */threshold: Double, 
+        /**
+         * Minutes the metric is measured over.
+         */windowMinutes: UInt32, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.metric = metric
+        self.threshold = threshold
+        self.windowMinutes = windowMinutes
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SlaAlertRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlaAlertRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlaAlertRule {
+        return
+            try SlaAlertRule(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                metric: FfiConverterTypeSlaMetric.read(from: &buf), 
+                threshold: FfiConverterDouble.read(from: &buf), 
+                windowMinutes: FfiConverterUInt32.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SlaAlertRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeSlaMetric.write(value.metric, into: &buf)
+        FfiConverterDouble.write(value.threshold, into: &buf)
+        FfiConverterUInt32.write(value.windowMinutes, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaAlertRule_lift(_ buf: RustBuffer) throws -> SlaAlertRule {
+    return try FfiConverterTypeSlaAlertRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaAlertRule_lower(_ value: SlaAlertRule) -> RustBuffer {
+    return FfiConverterTypeSlaAlertRule.lower(value)
+}
+
+
+/**
+ * A page of SLA alert rules.
+ */
+public struct SlaAlertRulePage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [SlaAlertRule]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [SlaAlertRule], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SlaAlertRulePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlaAlertRulePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlaAlertRulePage {
+        return
+            try SlaAlertRulePage(
+                items: FfiConverterSequenceTypeSlaAlertRule.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SlaAlertRulePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSlaAlertRule.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaAlertRulePage_lift(_ buf: RustBuffer) throws -> SlaAlertRulePage {
+    return try FfiConverterTypeSlaAlertRulePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaAlertRulePage_lower(_ value: SlaAlertRulePage) -> RustBuffer {
+    return FfiConverterTypeSlaAlertRulePage.lower(value)
+}
+
+
+/**
+ * A breach of an SLA alert rule.
+ */
+public struct SlaBreach: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * The rule breached.
+     */
+    public var ruleId: String
+    /**
+     * What was measured.
+     */
+    public var metric: SlaMetric
+    /**
+     * The value measured.
+     */
+    public var value: Double
+    /**
+     * The rule's threshold.
+     */
+    public var threshold: Double
+    /**
+     * When it started.
+     */
+    public var startedAt: String
+    /**
+     * When it ended, if it has.
+     */
+    public var resolvedAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * The rule breached.
+         */ruleId: String, 
+        /**
+         * What was measured.
+         */metric: SlaMetric, 
+        /**
+         * The value measured.
+         */value: Double, 
+        /**
+         * The rule's threshold.
+         */threshold: Double, 
+        /**
+         * When it started.
+         */startedAt: String, 
+        /**
+         * When it ended, if it has.
+         */resolvedAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.ruleId = ruleId
+        self.metric = metric
+        self.value = value
+        self.threshold = threshold
+        self.startedAt = startedAt
+        self.resolvedAt = resolvedAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SlaBreach: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlaBreach: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlaBreach {
+        return
+            try SlaBreach(
+                id: FfiConverterString.read(from: &buf), 
+                ruleId: FfiConverterString.read(from: &buf), 
+                metric: FfiConverterTypeSlaMetric.read(from: &buf), 
+                value: FfiConverterDouble.read(from: &buf), 
+                threshold: FfiConverterDouble.read(from: &buf), 
+                startedAt: FfiConverterString.read(from: &buf), 
+                resolvedAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SlaBreach, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.ruleId, into: &buf)
+        FfiConverterTypeSlaMetric.write(value.metric, into: &buf)
+        FfiConverterDouble.write(value.value, into: &buf)
+        FfiConverterDouble.write(value.threshold, into: &buf)
+        FfiConverterString.write(value.startedAt, into: &buf)
+        FfiConverterOptionString.write(value.resolvedAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaBreach_lift(_ buf: RustBuffer) throws -> SlaBreach {
+    return try FfiConverterTypeSlaBreach.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaBreach_lower(_ value: SlaBreach) -> RustBuffer {
+    return FfiConverterTypeSlaBreach.lower(value)
+}
+
+
+/**
+ * A page of SLA breaches.
+ */
+public struct SlaBreachPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [SlaBreach]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [SlaBreach], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SlaBreachPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlaBreachPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlaBreachPage {
+        return
+            try SlaBreachPage(
+                items: FfiConverterSequenceTypeSlaBreach.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SlaBreachPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSlaBreach.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaBreachPage_lift(_ buf: RustBuffer) throws -> SlaBreachPage {
+    return try FfiConverterTypeSlaBreachPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaBreachPage_lower(_ value: SlaBreachPage) -> RustBuffer {
+    return FfiConverterTypeSlaBreachPage.lower(value)
+}
+
+
+/**
+ * Where an SSO login starts.
+ */
+public struct SsoEntry: Equatable, Hashable {
+    /**
+     * Open this URL to log in.
+     */
+    public var url: String
+    /**
+     * The organization whose identity provider it is.
+     */
+    public var organizationId: String
+    /**
+     * Its kind, such as `saml`.
+     */
+    public var provider: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Open this URL to log in.
+         */url: String, 
+        /**
+         * The organization whose identity provider it is.
+         */organizationId: String, 
+        /**
+         * Its kind, such as `saml`.
+         */provider: String?) {
+        self.url = url
+        self.organizationId = organizationId
+        self.provider = provider
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SsoEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSsoEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SsoEntry {
+        return
+            try SsoEntry(
+                url: FfiConverterString.read(from: &buf), 
+                organizationId: FfiConverterString.read(from: &buf), 
+                provider: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SsoEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterOptionString.write(value.provider, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSsoEntry_lift(_ buf: RustBuffer) throws -> SsoEntry {
+    return try FfiConverterTypeSsoEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSsoEntry_lower(_ value: SsoEntry) -> RustBuffer {
+    return FfiConverterTypeSsoEntry.lower(value)
+}
+
+
+/**
+ * Input of `start_virtual_server`: a stopped server starts.
+ */
+public struct StartVirtualServer: Equatable, Hashable {
+    /**
+     * The server's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StartVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStartVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StartVirtualServer {
+        return
+            try StartVirtualServer(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StartVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartVirtualServer_lift(_ buf: RustBuffer) throws -> StartVirtualServer {
+    return try FfiConverterTypeStartVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStartVirtualServer_lower(_ value: StartVirtualServer) -> RustBuffer {
+    return FfiConverterTypeStartVirtualServer.lower(value)
 }
 
 
@@ -5049,6 +11379,65 @@ public func FfiConverterTypeStopProject_lower(_ value: StopProject) -> RustBuffe
 
 
 /**
+ * Input of `stop_virtual_server`: a running server stops.
+ */
+public struct StopVirtualServer: Equatable, Hashable {
+    /**
+     * The server's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StopVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStopVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StopVirtualServer {
+        return
+            try StopVirtualServer(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StopVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopVirtualServer_lift(_ buf: RustBuffer) throws -> StopVirtualServer {
+    return try FfiConverterTypeStopVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStopVirtualServer_lower(_ value: StopVirtualServer) -> RustBuffer {
+    return FfiConverterTypeStopVirtualServer.lower(value)
+}
+
+
+/**
  * A project's storage: its size and how much is used.
  */
 public struct Storage: Equatable, Hashable {
@@ -5124,6 +11513,65 @@ public func FfiConverterTypeStorage_lift(_ buf: RustBuffer) throws -> Storage {
 #endif
 public func FfiConverterTypeStorage_lower(_ value: Storage) -> RustBuffer {
     return FfiConverterTypeStorage.lower(value)
+}
+
+
+/**
+ * Input of `terminate_virtual_server`: for good.
+ */
+public struct TerminateVirtualServer: Equatable, Hashable {
+    /**
+     * The server's id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server's id.
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TerminateVirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTerminateVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TerminateVirtualServer {
+        return
+            try TerminateVirtualServer(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TerminateVirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminateVirtualServer_lift(_ buf: RustBuffer) throws -> TerminateVirtualServer {
+    return try FfiConverterTypeTerminateVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTerminateVirtualServer_lower(_ value: TerminateVirtualServer) -> RustBuffer {
+    return FfiConverterTypeTerminateVirtualServer.lower(value)
 }
 
 
@@ -5493,6 +11941,184 @@ public func FfiConverterTypeUpdateInstances_lower(_ value: UpdateInstances) -> R
 
 
 /**
+ * Input of `update_member_role`.
+ */
+public struct UpdateMemberRole: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String
+    /**
+     * The member's user id.
+     */
+    public var userId: String
+    /**
+     * Their new role.
+     */
+    public var role: Role
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */organizationId: String, 
+        /**
+         * The member's user id.
+         */userId: String, 
+        /**
+         * Their new role.
+         */role: Role) {
+        self.organizationId = organizationId
+        self.userId = userId
+        self.role = role
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateMemberRole: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateMemberRole: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateMemberRole {
+        return
+            try UpdateMemberRole(
+                organizationId: FfiConverterString.read(from: &buf), 
+                userId: FfiConverterString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateMemberRole, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterString.write(value.userId, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateMemberRole_lift(_ buf: RustBuffer) throws -> UpdateMemberRole {
+    return try FfiConverterTypeUpdateMemberRole.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateMemberRole_lower(_ value: UpdateMemberRole) -> RustBuffer {
+    return FfiConverterTypeUpdateMemberRole.lower(value)
+}
+
+
+/**
+ * Input of `update_organization_settings`: the settings to change; the others stay.
+ */
+public struct UpdateOrganizationSettings: Equatable, Hashable {
+    /**
+     * The organization's id.
+     */
+    public var organizationId: String
+    /**
+     * Whether members must log in through SSO.
+     */
+    public var requireSso: Bool?
+    /**
+     * The role new members get.
+     */
+    public var defaultRole: Role?
+    /**
+     * Minutes a dashboard session lasts (at least 1).
+     */
+    public var sessionTimeoutMinutes: UInt32?
+    /**
+     * Email domains members may have; empty allows any.
+     */
+    public var allowedEmailDomains: [String]?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The organization's id.
+         */organizationId: String, 
+        /**
+         * Whether members must log in through SSO.
+         */requireSso: Bool? = nil, 
+        /**
+         * The role new members get.
+         */defaultRole: Role? = nil, 
+        /**
+         * Minutes a dashboard session lasts (at least 1).
+         */sessionTimeoutMinutes: UInt32? = nil, 
+        /**
+         * Email domains members may have; empty allows any.
+         */allowedEmailDomains: [String]? = nil) {
+        self.organizationId = organizationId
+        self.requireSso = requireSso
+        self.defaultRole = defaultRole
+        self.sessionTimeoutMinutes = sessionTimeoutMinutes
+        self.allowedEmailDomains = allowedEmailDomains
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateOrganizationSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateOrganizationSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateOrganizationSettings {
+        return
+            try UpdateOrganizationSettings(
+                organizationId: FfiConverterString.read(from: &buf), 
+                requireSso: FfiConverterOptionBool.read(from: &buf), 
+                defaultRole: FfiConverterOptionTypeRole.read(from: &buf), 
+                sessionTimeoutMinutes: FfiConverterOptionUInt32.read(from: &buf), 
+                allowedEmailDomains: FfiConverterOptionSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateOrganizationSettings, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.organizationId, into: &buf)
+        FfiConverterOptionBool.write(value.requireSso, into: &buf)
+        FfiConverterOptionTypeRole.write(value.defaultRole, into: &buf)
+        FfiConverterOptionUInt32.write(value.sessionTimeoutMinutes, into: &buf)
+        FfiConverterOptionSequenceString.write(value.allowedEmailDomains, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateOrganizationSettings_lift(_ buf: RustBuffer) throws -> UpdateOrganizationSettings {
+    return try FfiConverterTypeUpdateOrganizationSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateOrganizationSettings_lower(_ value: UpdateOrganizationSettings) -> RustBuffer {
+    return FfiConverterTypeUpdateOrganizationSettings.lower(value)
+}
+
+
+/**
  * Input of `update_project_description`.
  */
 public struct UpdateProjectDescription: Equatable, Hashable {
@@ -5631,6 +12257,95 @@ public func FfiConverterTypeUpdateProjectName_lower(_ value: UpdateProjectName) 
 
 
 /**
+ * Input of `update_sla_alert_rule`: what to change; the rest stays.
+ */
+public struct UpdateSlaAlertRule: Equatable, Hashable {
+    /**
+     * The rule's id.
+     */
+    public var id: String
+    /**
+     * A new name.
+     */
+    public var name: String?
+    /**
+     * A new threshold.
+     */
+    public var threshold: Double?
+    /**
+     * A new window (at least 1).
+     */
+    public var windowMinutes: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The rule's id.
+         */id: String, 
+        /**
+         * A new name.
+         */name: String? = nil, 
+        /**
+         * A new threshold.
+         */threshold: Double? = nil, 
+        /**
+         * A new window (at least 1).
+         */windowMinutes: UInt32? = nil) {
+        self.id = id
+        self.name = name
+        self.threshold = threshold
+        self.windowMinutes = windowMinutes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateSlaAlertRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateSlaAlertRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateSlaAlertRule {
+        return
+            try UpdateSlaAlertRule(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                threshold: FfiConverterOptionDouble.read(from: &buf), 
+                windowMinutes: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateSlaAlertRule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionDouble.write(value.threshold, into: &buf)
+        FfiConverterOptionUInt32.write(value.windowMinutes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateSlaAlertRule_lift(_ buf: RustBuffer) throws -> UpdateSlaAlertRule {
+    return try FfiConverterTypeUpdateSlaAlertRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateSlaAlertRule_lower(_ value: UpdateSlaAlertRule) -> RustBuffer {
+    return FfiConverterTypeUpdateSlaAlertRule.lower(value)
+}
+
+
+/**
  * Input of `update_storage_size`.
  */
 public struct UpdateStorageSize: Equatable, Hashable {
@@ -5696,6 +12411,105 @@ public func FfiConverterTypeUpdateStorageSize_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeUpdateStorageSize_lower(_ value: UpdateStorageSize) -> RustBuffer {
     return FfiConverterTypeUpdateStorageSize.lower(value)
+}
+
+
+/**
+ * Input of `update_webhook_endpoint`: what to change; the rest stays.
+ */
+public struct UpdateWebhookEndpoint: Equatable, Hashable {
+    /**
+     * The endpoint's id.
+     */
+    public var id: String
+    /**
+     * A new URL.
+     */
+    public var url: String?
+    /**
+     * New events.
+     */
+    public var events: [String]?
+    /**
+     * A new description.
+     */
+    public var description: String?
+    /**
+     * Turns sending on or off.
+     */
+    public var enabled: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The endpoint's id.
+         */id: String, 
+        /**
+         * A new URL.
+         */url: String? = nil, 
+        /**
+         * New events.
+         */events: [String]? = nil, 
+        /**
+         * A new description.
+         */description: String? = nil, 
+        /**
+         * Turns sending on or off.
+         */enabled: Bool? = nil) {
+        self.id = id
+        self.url = url
+        self.events = events
+        self.description = description
+        self.enabled = enabled
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UpdateWebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUpdateWebhookEndpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UpdateWebhookEndpoint {
+        return
+            try UpdateWebhookEndpoint(
+                id: FfiConverterString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                events: FfiConverterOptionSequenceString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                enabled: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UpdateWebhookEndpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionSequenceString.write(value.events, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionBool.write(value.enabled, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateWebhookEndpoint_lift(_ buf: RustBuffer) throws -> UpdateWebhookEndpoint {
+    return try FfiConverterTypeUpdateWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUpdateWebhookEndpoint_lower(_ value: UpdateWebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeUpdateWebhookEndpoint.lower(value)
 }
 
 
@@ -5889,6 +12703,610 @@ public func FfiConverterTypeUploadFile_lower(_ value: UploadFile) -> RustBuffer 
 
 
 /**
+ * Tokens an inference used.
+ */
+public struct Usage: Equatable, Hashable {
+    /**
+     * Tokens read.
+     */
+    public var inputTokens: UInt64
+    /**
+     * Tokens written.
+     */
+    public var outputTokens: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Tokens read.
+         */inputTokens: UInt64, 
+        /**
+         * Tokens written.
+         */outputTokens: UInt64) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Usage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUsage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Usage {
+        return
+            try Usage(
+                inputTokens: FfiConverterUInt64.read(from: &buf), 
+                outputTokens: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Usage, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.inputTokens, into: &buf)
+        FfiConverterUInt64.write(value.outputTokens, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUsage_lift(_ buf: RustBuffer) throws -> Usage {
+    return try FfiConverterTypeUsage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUsage_lower(_ value: Usage) -> RustBuffer {
+    return FfiConverterTypeUsage.lower(value)
+}
+
+
+/**
+ * A user.
+ */
+public struct User: Equatable, Hashable {
+    /**
+     * The user's id.
+     */
+    public var id: String
+    /**
+     * Their email.
+     */
+    public var email: String
+    /**
+     * Their name.
+     */
+    public var name: String?
+    /**
+     * Their role in their organization.
+     */
+    public var role: Role
+    /**
+     * Their organization.
+     */
+    public var organizationId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user's id.
+         */id: String, 
+        /**
+         * Their email.
+         */email: String, 
+        /**
+         * Their name.
+         */name: String?, 
+        /**
+         * Their role in their organization.
+         */role: Role, 
+        /**
+         * Their organization.
+         */organizationId: String?) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.role = role
+        self.organizationId = organizationId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension User: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> User {
+        return
+            try User(
+                id: FfiConverterString.read(from: &buf), 
+                email: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                role: FfiConverterTypeRole.read(from: &buf), 
+                organizationId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: User, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.email, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterTypeRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.organizationId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUser_lift(_ buf: RustBuffer) throws -> User {
+    return try FfiConverterTypeUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUser_lower(_ value: User) -> RustBuffer {
+    return FfiConverterTypeUser.lower(value)
+}
+
+
+/**
+ * A virtual server.
+ */
+public struct VirtualServer: Equatable, Hashable {
+    /**
+     * Its id, `vs_…`.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Running, stopped or terminated.
+     */
+    public var status: ServerStatus
+    /**
+     * Its size, such as `gpu.small`.
+     */
+    public var size: String
+    /**
+     * Where it runs.
+     */
+    public var region: String?
+    /**
+     * Its image.
+     */
+    public var image: String?
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id, `vs_…`.
+         */id: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Running, stopped or terminated.
+         */status: ServerStatus, 
+        /**
+         * Its size, such as `gpu.small`.
+         */size: String, 
+        /**
+         * Where it runs.
+         */region: String?, 
+        /**
+         * Its image.
+         */image: String?, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.size = size
+        self.region = region
+        self.image = image
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VirtualServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVirtualServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VirtualServer {
+        return
+            try VirtualServer(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                status: FfiConverterTypeServerStatus.read(from: &buf), 
+                size: FfiConverterString.read(from: &buf), 
+                region: FfiConverterOptionString.read(from: &buf), 
+                image: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VirtualServer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeServerStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.region, into: &buf)
+        FfiConverterOptionString.write(value.image, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVirtualServer_lift(_ buf: RustBuffer) throws -> VirtualServer {
+    return try FfiConverterTypeVirtualServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVirtualServer_lower(_ value: VirtualServer) -> RustBuffer {
+    return FfiConverterTypeVirtualServer.lower(value)
+}
+
+
+/**
+ * A page of virtual servers.
+ */
+public struct VirtualServerPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [VirtualServer]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [VirtualServer], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VirtualServerPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVirtualServerPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VirtualServerPage {
+        return
+            try VirtualServerPage(
+                items: FfiConverterSequenceTypeVirtualServer.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VirtualServerPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeVirtualServer.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVirtualServerPage_lift(_ buf: RustBuffer) throws -> VirtualServerPage {
+    return try FfiConverterTypeVirtualServerPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVirtualServerPage_lower(_ value: VirtualServerPage) -> RustBuffer {
+    return FfiConverterTypeVirtualServerPage.lower(value)
+}
+
+
+/**
+ * A webhook endpoint.
+ */
+public struct WebhookEndpoint: Equatable, Hashable {
+    /**
+     * Its id.
+     */
+    public var id: String
+    /**
+     * Where events are posted.
+     */
+    public var url: String
+    /**
+     * The events it receives.
+     */
+    public var events: [String]
+    /**
+     * What it is for.
+     */
+    public var description: String?
+    /**
+     * Whether events are sent.
+     */
+    public var enabled: Bool
+    /**
+     * The signing secret, `whsec_…`, in the answer that creates the endpoint only.
+     */
+    public var secret: Secret?
+    /**
+     * When it was made.
+     */
+    public var createdAt: String?
+    /**
+     * Fields this version of zkit does not model.
+     */
+    public var extra: Extra
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id.
+         */id: String, 
+        /**
+         * Where events are posted.
+         */url: String, 
+        /**
+         * The events it receives.
+         */events: [String], 
+        /**
+         * What it is for.
+         */description: String?, 
+        /**
+         * Whether events are sent.
+         */enabled: Bool, 
+        /**
+         * The signing secret, `whsec_…`, in the answer that creates the endpoint only.
+         */secret: Secret?, 
+        /**
+         * When it was made.
+         */createdAt: String?, 
+        /**
+         * Fields this version of zkit does not model.
+         */extra: Extra) {
+        self.id = id
+        self.url = url
+        self.events = events
+        self.description = description
+        self.enabled = enabled
+        self.secret = secret
+        self.createdAt = createdAt
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookEndpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookEndpoint {
+        return
+            try WebhookEndpoint(
+                id: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                events: FfiConverterSequenceString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                enabled: FfiConverterBool.read(from: &buf), 
+                secret: FfiConverterOptionTypeSecret.read(from: &buf), 
+                createdAt: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeExtra.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WebhookEndpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterSequenceString.write(value.events, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterBool.write(value.enabled, into: &buf)
+        FfiConverterOptionTypeSecret.write(value.secret, into: &buf)
+        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterTypeExtra.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpoint_lift(_ buf: RustBuffer) throws -> WebhookEndpoint {
+    return try FfiConverterTypeWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpoint_lower(_ value: WebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeWebhookEndpoint.lower(value)
+}
+
+
+/**
+ * A page of webhook endpoints.
+ */
+public struct WebhookEndpointPage: Equatable, Hashable {
+    /**
+     * The items of this page.
+     */
+    public var items: [WebhookEndpoint]
+    /**
+     * Items in the whole list.
+     */
+    public var total: UInt64
+    /**
+     * The offset of this page's first item.
+     */
+    public var offset: UInt64
+    /**
+     * Items per page asked for.
+     */
+    public var limit: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items of this page.
+         */items: [WebhookEndpoint], 
+        /**
+         * Items in the whole list.
+         */total: UInt64, 
+        /**
+         * The offset of this page's first item.
+         */offset: UInt64, 
+        /**
+         * Items per page asked for.
+         */limit: UInt32) {
+        self.items = items
+        self.total = total
+        self.offset = offset
+        self.limit = limit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WebhookEndpointPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookEndpointPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookEndpointPage {
+        return
+            try WebhookEndpointPage(
+                items: FfiConverterSequenceTypeWebhookEndpoint.read(from: &buf), 
+                total: FfiConverterUInt64.read(from: &buf), 
+                offset: FfiConverterUInt64.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WebhookEndpointPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeWebhookEndpoint.write(value.items, into: &buf)
+        FfiConverterUInt64.write(value.total, into: &buf)
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpointPage_lift(_ buf: RustBuffer) throws -> WebhookEndpointPage {
+    return try FfiConverterTypeWebhookEndpointPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpointPage_lower(_ value: WebhookEndpointPage) -> RustBuffer {
+    return FfiConverterTypeWebhookEndpointPage.lower(value)
+}
+
+
+/**
  * A tracked website.
  */
 public struct Website: Equatable, Hashable {
@@ -6005,6 +13423,94 @@ public func FfiConverterTypeWebsite_lift(_ buf: RustBuffer) throws -> Website {
 public func FfiConverterTypeWebsite_lower(_ value: Website) -> RustBuffer {
     return FfiConverterTypeWebsite.lower(value)
 }
+
+
+/**
+ * Whether a fleet alert still stands.
+ */
+
+public enum AlertStatus: Equatable, Hashable {
+    
+    /**
+     * Still standing.
+     */
+    case `open`
+    /**
+     * Resolved.
+     */
+    case resolved
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AlertStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertStatus: FfiConverterRustBuffer {
+    typealias SwiftType = AlertStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`open`
+        
+        case 2: return .resolved
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlertStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .resolved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertStatus_lift(_ buf: RustBuffer) throws -> AlertStatus {
+    return try FfiConverterTypeAlertStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertStatus_lower(_ value: AlertStatus) -> RustBuffer {
+    return FfiConverterTypeAlertStatus.lower(value)
+}
+
 
 
 /**
@@ -6307,6 +13813,398 @@ public func FfiConverterTypeDeploymentStatus_lift(_ buf: RustBuffer) throws -> D
 #endif
 public func FfiConverterTypeDeploymentStatus_lower(_ value: DeploymentStatus) -> RustBuffer {
     return FfiConverterTypeDeploymentStatus.lower(value)
+}
+
+
+
+/**
+ * Where a compute node stands.
+ */
+
+public enum DeviceStatus: Equatable, Hashable {
+    
+    /**
+     * Registered, waiting for an Org Admin's approval.
+     */
+    case pending
+    /**
+     * Approved: it takes work.
+     */
+    case approved
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeviceStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .approved
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviceStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .approved:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceStatus_lift(_ buf: RustBuffer) throws -> DeviceStatus {
+    return try FfiConverterTypeDeviceStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceStatus_lower(_ value: DeviceStatus) -> RustBuffer {
+    return FfiConverterTypeDeviceStatus.lower(value)
+}
+
+
+
+/**
+ * Whether an invoice is settled.
+ */
+
+public enum InvoiceStatus: Equatable, Hashable {
+    
+    /**
+     * Paid.
+     */
+    case paid
+    /**
+     * Not paid yet.
+     */
+    case `open`
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InvoiceStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoiceStatus: FfiConverterRustBuffer {
+    typealias SwiftType = InvoiceStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoiceStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .paid
+        
+        case 2: return .`open`
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InvoiceStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .paid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`open`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceStatus_lift(_ buf: RustBuffer) throws -> InvoiceStatus {
+    return try FfiConverterTypeInvoiceStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceStatus_lower(_ value: InvoiceStatus) -> RustBuffer {
+    return FfiConverterTypeInvoiceStatus.lower(value)
+}
+
+
+
+/**
+ * A job's state.
+ */
+
+public enum JobStatus: Equatable, Hashable {
+    
+    /**
+     * Waiting for a node.
+     */
+    case queued
+    /**
+     * Running.
+     */
+    case running
+    /**
+     * Finished well.
+     */
+    case succeeded
+    /**
+     * Finished badly.
+     */
+    case failed
+    /**
+     * Cancelled before it finished.
+     */
+    case cancelled
+    /**
+     * Done at once (inference requests).
+     */
+    case completed
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension JobStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJobStatus: FfiConverterRustBuffer {
+    typealias SwiftType = JobStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JobStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .queued
+        
+        case 2: return .running
+        
+        case 3: return .succeeded
+        
+        case 4: return .failed
+        
+        case 5: return .cancelled
+        
+        case 6: return .completed
+        
+        case 7: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JobStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .queued:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .running:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .succeeded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .cancelled:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJobStatus_lift(_ buf: RustBuffer) throws -> JobStatus {
+    return try FfiConverterTypeJobStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJobStatus_lower(_ value: JobStatus) -> RustBuffer {
+    return FfiConverterTypeJobStatus.lower(value)
+}
+
+
+
+/**
+ * Whether a member has joined.
+ */
+
+public enum MemberStatus: Equatable, Hashable {
+    
+    /**
+     * Joined.
+     */
+    case active
+    /**
+     * Invited, not joined yet.
+     */
+    case invited
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MemberStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemberStatus: FfiConverterRustBuffer {
+    typealias SwiftType = MemberStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemberStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .invited
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MemberStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .invited:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberStatus_lift(_ buf: RustBuffer) throws -> MemberStatus {
+    return try FfiConverterTypeMemberStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberStatus_lower(_ value: MemberStatus) -> RustBuffer {
+    return FfiConverterTypeMemberStatus.lower(value)
 }
 
 
@@ -6724,6 +14622,290 @@ public func FfiConverterTypeProjectType_lower(_ value: ProjectType) -> RustBuffe
 
 
 /**
+ * A member's role in an organization.
+ */
+
+public enum Role: Equatable, Hashable {
+    
+    /**
+     * An Org Admin: manages members, settings, devices, invoices and SLA rules.
+     */
+    case orgAdmin
+    /**
+     * A member.
+     */
+    case member
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Role: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRole: FfiConverterRustBuffer {
+    typealias SwiftType = Role
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Role {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .orgAdmin
+        
+        case 2: return .member
+        
+        case 3: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Role, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .orgAdmin:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .member:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lift(_ buf: RustBuffer) throws -> Role {
+    return try FfiConverterTypeRole.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
+    return FfiConverterTypeRole.lower(value)
+}
+
+
+
+/**
+ * A virtual server's state: `running` ⇄ `stopped`, and `terminated` for good.
+ */
+
+public enum ServerStatus: Equatable, Hashable {
+    
+    /**
+     * Running.
+     */
+    case running
+    /**
+     * Stopped; it can be resized or started.
+     */
+    case stopped
+    /**
+     * Terminated; it cannot start again.
+     */
+    case terminated
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ServerStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeServerStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ServerStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServerStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .running
+        
+        case 2: return .stopped
+        
+        case 3: return .terminated
+        
+        case 4: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ServerStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .running:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .stopped:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .terminated:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServerStatus_lift(_ buf: RustBuffer) throws -> ServerStatus {
+    return try FfiConverterTypeServerStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeServerStatus_lower(_ value: ServerStatus) -> RustBuffer {
+    return FfiConverterTypeServerStatus.lower(value)
+}
+
+
+
+/**
+ * What an SLA alert rule watches.
+ */
+
+public enum SlaMetric: Equatable, Hashable {
+    
+    /**
+     * Uptime, in percent.
+     */
+    case uptimePercent
+    /**
+     * 95th-percentile latency, in milliseconds.
+     */
+    case latencyP95Ms
+    /**
+     * Errors, in percent of requests.
+     */
+    case errorRatePercent
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    case unknown(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SlaMetric: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSlaMetric: FfiConverterRustBuffer {
+    typealias SwiftType = SlaMetric
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SlaMetric {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .uptimePercent
+        
+        case 2: return .latencyP95Ms
+        
+        case 3: return .errorRatePercent
+        
+        case 4: return .unknown(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SlaMetric, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .uptimePercent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .latencyP95Ms:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .errorRatePercent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .unknown(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaMetric_lift(_ buf: RustBuffer) throws -> SlaMetric {
+    return try FfiConverterTypeSlaMetric.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSlaMetric_lower(_ value: SlaMetric) -> RustBuffer {
+    return FfiConverterTypeSlaMetric.lower(value)
+}
+
+
+
+/**
  * The certificate state of a custom domain.
  */
 
@@ -6871,6 +15053,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -6967,6 +15173,78 @@ fileprivate struct FfiConverterOptionTypeRegistryAuth: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeUsage: FfiConverterRustBuffer {
+    typealias SwiftType = Usage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUsage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUsage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
+    typealias SwiftType = User?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAlertStatus: FfiConverterRustBuffer {
+    typealias SwiftType = AlertStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAlertStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAlertStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeAppType: FfiConverterRustBuffer {
     typealias SwiftType = AppType?
 
@@ -6983,6 +15261,30 @@ fileprivate struct FfiConverterOptionTypeAppType: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAppType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeviceStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeviceStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeviceStatus.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7063,6 +15365,54 @@ fileprivate struct FfiConverterOptionTypeProjectType: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRole: FfiConverterRustBuffer {
+    typealias SwiftType = Role?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRole.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRole.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSecret: FfiConverterRustBuffer {
     typealias SwiftType = Secret?
 
@@ -7128,6 +15478,231 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeApiKey: FfiConverterRustBuffer {
+    typealias SwiftType = [ApiKey]
+
+    public static func write(_ value: [ApiKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeApiKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ApiKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ApiKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeApiKey.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDevice: FfiConverterRustBuffer {
+    typealias SwiftType = [Device]
+
+    public static func write(_ value: [Device], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDevice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Device] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Device]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDevice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFineTuningJob: FfiConverterRustBuffer {
+    typealias SwiftType = [FineTuningJob]
+
+    public static func write(_ value: [FineTuningJob], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFineTuningJob.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FineTuningJob] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FineTuningJob]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFineTuningJob.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFleetAlert: FfiConverterRustBuffer {
+    typealias SwiftType = [FleetAlert]
+
+    public static func write(_ value: [FleetAlert], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFleetAlert.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FleetAlert] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FleetAlert]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFleetAlert.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInference: FfiConverterRustBuffer {
+    typealias SwiftType = [Inference]
+
+    public static func write(_ value: [Inference], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInference.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Inference] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Inference]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInference.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInvoice: FfiConverterRustBuffer {
+    typealias SwiftType = [Invoice]
+
+    public static func write(_ value: [Invoice], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInvoice.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Invoice] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Invoice]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInvoice.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMember: FfiConverterRustBuffer {
+    typealias SwiftType = [Member]
+
+    public static func write(_ value: [Member], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMember.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Member] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Member]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMember.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMlJob: FfiConverterRustBuffer {
+    typealias SwiftType = [MlJob]
+
+    public static func write(_ value: [MlJob], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMlJob.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MlJob] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MlJob]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMlJob.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOrganization: FfiConverterRustBuffer {
+    typealias SwiftType = [Organization]
+
+    public static func write(_ value: [Organization], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOrganization.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Organization] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Organization]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOrganization.read(from: &buf))
         }
         return seq
     }
@@ -7261,6 +15836,81 @@ fileprivate struct FfiConverterSequenceTypeRequestPoint: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSdkEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SdkEntry]
+
+    public static func write(_ value: [SdkEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSdkEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SdkEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SdkEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSdkEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSlaAlertRule: FfiConverterRustBuffer {
+    typealias SwiftType = [SlaAlertRule]
+
+    public static func write(_ value: [SlaAlertRule], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSlaAlertRule.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SlaAlertRule] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SlaAlertRule]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSlaAlertRule.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSlaBreach: FfiConverterRustBuffer {
+    typealias SwiftType = [SlaBreach]
+
+    public static func write(_ value: [SlaBreach], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSlaBreach.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SlaBreach] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SlaBreach]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSlaBreach.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer {
     typealias SwiftType = [StatusCount]
 
@@ -7278,6 +15928,56 @@ fileprivate struct FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStatusCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVirtualServer: FfiConverterRustBuffer {
+    typealias SwiftType = [VirtualServer]
+
+    public static func write(_ value: [VirtualServer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVirtualServer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VirtualServer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VirtualServer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVirtualServer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWebhookEndpoint: FfiConverterRustBuffer {
+    typealias SwiftType = [WebhookEndpoint]
+
+    public static func write(_ value: [WebhookEndpoint], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWebhookEndpoint.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WebhookEndpoint] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WebhookEndpoint]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWebhookEndpoint.read(from: &buf))
         }
         return seq
     }

@@ -33,118 +33,288 @@ import java.util.concurrent.ConcurrentHashMap
 import dev.zkit.model.AcquireDeployLock
 import dev.zkit.model.AddDomain
 import dev.zkit.model.AnalyticsSummary
+import dev.zkit.model.ApiKey
+import dev.zkit.model.ApiKeyPage
 import dev.zkit.model.App
+import dev.zkit.model.ApproveDevice
+import dev.zkit.model.CancelFineTuningJob
+import dev.zkit.model.CancelMlJob
 import dev.zkit.model.ChangePlan
+import dev.zkit.model.ConfirmPasswordReset
+import dev.zkit.model.CreateApiKey
 import dev.zkit.model.CreateApp
+import dev.zkit.model.CreateFineTuningJob
+import dev.zkit.model.CreateInference
+import dev.zkit.model.CreateMlJob
+import dev.zkit.model.CreateSlaAlertRule
+import dev.zkit.model.CreateVirtualServer
+import dev.zkit.model.CreateWebhookEndpoint
 import dev.zkit.model.DeleteApp
 import dev.zkit.model.DeleteFile
+import dev.zkit.model.DeleteSlaAlertRule
+import dev.zkit.model.DeleteWebhookEndpoint
 import dev.zkit.model.Deploy
 import dev.zkit.model.DeployApp
 import dev.zkit.model.DeployBranch
 import dev.zkit.model.DeployLock
 import dev.zkit.model.Deployment
+import dev.zkit.model.Device
+import dev.zkit.model.DevicePage
 import dev.zkit.model.Domain
+import dev.zkit.model.Download
+import dev.zkit.model.DownloadInvoicePdf
 import dev.zkit.model.EnvVars
 import dev.zkit.model.FfiConverterTypeAcquireDeployLock
 import dev.zkit.model.FfiConverterTypeAddDomain
 import dev.zkit.model.FfiConverterTypeAnalyticsSummary
+import dev.zkit.model.FfiConverterTypeApiKey
+import dev.zkit.model.FfiConverterTypeApiKeyPage
 import dev.zkit.model.FfiConverterTypeApp
+import dev.zkit.model.FfiConverterTypeApproveDevice
+import dev.zkit.model.FfiConverterTypeCancelFineTuningJob
+import dev.zkit.model.FfiConverterTypeCancelMlJob
 import dev.zkit.model.FfiConverterTypeChangePlan
+import dev.zkit.model.FfiConverterTypeConfirmPasswordReset
+import dev.zkit.model.FfiConverterTypeCreateApiKey
 import dev.zkit.model.FfiConverterTypeCreateApp
+import dev.zkit.model.FfiConverterTypeCreateFineTuningJob
+import dev.zkit.model.FfiConverterTypeCreateInference
+import dev.zkit.model.FfiConverterTypeCreateMlJob
+import dev.zkit.model.FfiConverterTypeCreateSlaAlertRule
+import dev.zkit.model.FfiConverterTypeCreateVirtualServer
+import dev.zkit.model.FfiConverterTypeCreateWebhookEndpoint
 import dev.zkit.model.FfiConverterTypeDeleteApp
 import dev.zkit.model.FfiConverterTypeDeleteFile
+import dev.zkit.model.FfiConverterTypeDeleteSlaAlertRule
+import dev.zkit.model.FfiConverterTypeDeleteWebhookEndpoint
 import dev.zkit.model.FfiConverterTypeDeploy
 import dev.zkit.model.FfiConverterTypeDeployApp
 import dev.zkit.model.FfiConverterTypeDeployBranch
 import dev.zkit.model.FfiConverterTypeDeployLock
 import dev.zkit.model.FfiConverterTypeDeployment
+import dev.zkit.model.FfiConverterTypeDevice
+import dev.zkit.model.FfiConverterTypeDevicePage
 import dev.zkit.model.FfiConverterTypeDomain
+import dev.zkit.model.FfiConverterTypeDownload
+import dev.zkit.model.FfiConverterTypeDownloadInvoicePdf
 import dev.zkit.model.FfiConverterTypeEnvVars
 import dev.zkit.model.FfiConverterTypeFileEntry
 import dev.zkit.model.FfiConverterTypeFinalizeDeploy
 import dev.zkit.model.FfiConverterTypeFinalizedDeploy
+import dev.zkit.model.FfiConverterTypeFineTuningJob
+import dev.zkit.model.FfiConverterTypeFineTuningJobPage
+import dev.zkit.model.FfiConverterTypeFleetAlertPage
 import dev.zkit.model.FfiConverterTypeGetAnalytics
 import dev.zkit.model.FfiConverterTypeGetApp
+import dev.zkit.model.FfiConverterTypeGetDevice
 import dev.zkit.model.FfiConverterTypeGetEnvs
+import dev.zkit.model.FfiConverterTypeGetFineTuningJob
+import dev.zkit.model.FfiConverterTypeGetInference
 import dev.zkit.model.FfiConverterTypeGetInstances
+import dev.zkit.model.FfiConverterTypeGetInvoice
 import dev.zkit.model.FfiConverterTypeGetLogs
 import dev.zkit.model.FfiConverterTypeGetMetrics
+import dev.zkit.model.FfiConverterTypeGetMlJob
 import dev.zkit.model.FfiConverterTypeGetNetworkLatency
 import dev.zkit.model.FfiConverterTypeGetNetworkRequests
 import dev.zkit.model.FfiConverterTypeGetNetworkStatusCodes
 import dev.zkit.model.FfiConverterTypeGetNetworkTopPaths
+import dev.zkit.model.FfiConverterTypeGetOrganization
+import dev.zkit.model.FfiConverterTypeGetOrganizationSettings
 import dev.zkit.model.FfiConverterTypeGetProject
+import dev.zkit.model.FfiConverterTypeGetSsoUrl
 import dev.zkit.model.FfiConverterTypeGetStorageUsage
+import dev.zkit.model.FfiConverterTypeGetVirtualServer
+import dev.zkit.model.FfiConverterTypeGetWebhookEndpoint
 import dev.zkit.model.FfiConverterTypeGetWebsite
+import dev.zkit.model.FfiConverterTypeInference
+import dev.zkit.model.FfiConverterTypeInferencePage
 import dev.zkit.model.FfiConverterTypeInstances
+import dev.zkit.model.FfiConverterTypeInviteMember
+import dev.zkit.model.FfiConverterTypeInvoice
+import dev.zkit.model.FfiConverterTypeInvoicePage
 import dev.zkit.model.FfiConverterTypeLatencyMetrics
+import dev.zkit.model.FfiConverterTypeListApiKeys
 import dev.zkit.model.FfiConverterTypeListDeployments
+import dev.zkit.model.FfiConverterTypeListDevices
 import dev.zkit.model.FfiConverterTypeListFiles
+import dev.zkit.model.FfiConverterTypeListFineTuningJobs
+import dev.zkit.model.FfiConverterTypeListFleetAlerts
+import dev.zkit.model.FfiConverterTypeListInferences
+import dev.zkit.model.FfiConverterTypeListInvoices
+import dev.zkit.model.FfiConverterTypeListMembers
+import dev.zkit.model.FfiConverterTypeListMlJobs
+import dev.zkit.model.FfiConverterTypeListOrganizations
 import dev.zkit.model.FfiConverterTypeListProjects
+import dev.zkit.model.FfiConverterTypeListSlaAlertRules
+import dev.zkit.model.FfiConverterTypeListSlaBreaches
+import dev.zkit.model.FfiConverterTypeListVirtualServers
+import dev.zkit.model.FfiConverterTypeListWebhookEndpoints
 import dev.zkit.model.FfiConverterTypeLogEntry
+import dev.zkit.model.FfiConverterTypeLogin
+import dev.zkit.model.FfiConverterTypeMember
+import dev.zkit.model.FfiConverterTypeMemberPage
 import dev.zkit.model.FfiConverterTypeMetrics
+import dev.zkit.model.FfiConverterTypeMlJob
+import dev.zkit.model.FfiConverterTypeMlJobPage
+import dev.zkit.model.FfiConverterTypeNewApiKey
+import dev.zkit.model.FfiConverterTypeOrganization
+import dev.zkit.model.FfiConverterTypeOrganizationPage
+import dev.zkit.model.FfiConverterTypeOrganizationSettings
 import dev.zkit.model.FfiConverterTypeProject
 import dev.zkit.model.FfiConverterTypeProjectPage
+import dev.zkit.model.FfiConverterTypeRefreshToken
+import dev.zkit.model.FfiConverterTypeRegisterDevice
+import dev.zkit.model.FfiConverterTypeRemoveDevice
 import dev.zkit.model.FfiConverterTypeRemoveDomain
+import dev.zkit.model.FfiConverterTypeRemoveMember
 import dev.zkit.model.FfiConverterTypeRenewDeployLock
 import dev.zkit.model.FfiConverterTypeRequestMetrics
+import dev.zkit.model.FfiConverterTypeRequestPasswordReset
+import dev.zkit.model.FfiConverterTypeResetConfirmed
+import dev.zkit.model.FfiConverterTypeResetRequested
+import dev.zkit.model.FfiConverterTypeResizeVirtualServer
 import dev.zkit.model.FfiConverterTypeResumeProject
+import dev.zkit.model.FfiConverterTypeRevokeApiKey
+import dev.zkit.model.FfiConverterTypeSdkInfo
+import dev.zkit.model.FfiConverterTypeSession
+import dev.zkit.model.FfiConverterTypeSlaAlertRule
+import dev.zkit.model.FfiConverterTypeSlaAlertRulePage
+import dev.zkit.model.FfiConverterTypeSlaBreachPage
+import dev.zkit.model.FfiConverterTypeSsoEntry
+import dev.zkit.model.FfiConverterTypeStartVirtualServer
 import dev.zkit.model.FfiConverterTypeStatusCodeMetrics
 import dev.zkit.model.FfiConverterTypeStopProject
+import dev.zkit.model.FfiConverterTypeStopVirtualServer
 import dev.zkit.model.FfiConverterTypeStorage
+import dev.zkit.model.FfiConverterTypeTerminateVirtualServer
 import dev.zkit.model.FfiConverterTypeTopPaths
 import dev.zkit.model.FfiConverterTypeUpdateDomain
 import dev.zkit.model.FfiConverterTypeUpdateEnvs
 import dev.zkit.model.FfiConverterTypeUpdateImage
 import dev.zkit.model.FfiConverterTypeUpdateInstances
+import dev.zkit.model.FfiConverterTypeUpdateMemberRole
+import dev.zkit.model.FfiConverterTypeUpdateOrganizationSettings
 import dev.zkit.model.FfiConverterTypeUpdateProjectDescription
 import dev.zkit.model.FfiConverterTypeUpdateProjectName
+import dev.zkit.model.FfiConverterTypeUpdateSlaAlertRule
 import dev.zkit.model.FfiConverterTypeUpdateStorageSize
+import dev.zkit.model.FfiConverterTypeUpdateWebhookEndpoint
 import dev.zkit.model.FfiConverterTypeUpdateWebsite
 import dev.zkit.model.FfiConverterTypeUploadFile
+import dev.zkit.model.FfiConverterTypeVirtualServer
+import dev.zkit.model.FfiConverterTypeVirtualServerPage
+import dev.zkit.model.FfiConverterTypeWebhookEndpoint
+import dev.zkit.model.FfiConverterTypeWebhookEndpointPage
 import dev.zkit.model.FfiConverterTypeWebsite
 import dev.zkit.model.FileEntry
 import dev.zkit.model.FinalizeDeploy
 import dev.zkit.model.FinalizedDeploy
+import dev.zkit.model.FineTuningJob
+import dev.zkit.model.FineTuningJobPage
+import dev.zkit.model.FleetAlertPage
 import dev.zkit.model.GetAnalytics
 import dev.zkit.model.GetApp
+import dev.zkit.model.GetDevice
 import dev.zkit.model.GetEnvs
+import dev.zkit.model.GetFineTuningJob
+import dev.zkit.model.GetInference
 import dev.zkit.model.GetInstances
+import dev.zkit.model.GetInvoice
 import dev.zkit.model.GetLogs
 import dev.zkit.model.GetMetrics
+import dev.zkit.model.GetMlJob
 import dev.zkit.model.GetNetworkLatency
 import dev.zkit.model.GetNetworkRequests
 import dev.zkit.model.GetNetworkStatusCodes
 import dev.zkit.model.GetNetworkTopPaths
+import dev.zkit.model.GetOrganization
+import dev.zkit.model.GetOrganizationSettings
 import dev.zkit.model.GetProject
+import dev.zkit.model.GetSsoUrl
 import dev.zkit.model.GetStorageUsage
+import dev.zkit.model.GetVirtualServer
+import dev.zkit.model.GetWebhookEndpoint
 import dev.zkit.model.GetWebsite
+import dev.zkit.model.Inference
+import dev.zkit.model.InferencePage
 import dev.zkit.model.Instances
+import dev.zkit.model.InviteMember
+import dev.zkit.model.Invoice
+import dev.zkit.model.InvoicePage
 import dev.zkit.model.LatencyMetrics
+import dev.zkit.model.ListApiKeys
 import dev.zkit.model.ListDeployments
+import dev.zkit.model.ListDevices
 import dev.zkit.model.ListFiles
+import dev.zkit.model.ListFineTuningJobs
+import dev.zkit.model.ListFleetAlerts
+import dev.zkit.model.ListInferences
+import dev.zkit.model.ListInvoices
+import dev.zkit.model.ListMembers
+import dev.zkit.model.ListMlJobs
+import dev.zkit.model.ListOrganizations
 import dev.zkit.model.ListProjects
+import dev.zkit.model.ListSlaAlertRules
+import dev.zkit.model.ListSlaBreaches
+import dev.zkit.model.ListVirtualServers
+import dev.zkit.model.ListWebhookEndpoints
 import dev.zkit.model.LogEntry
+import dev.zkit.model.Login
+import dev.zkit.model.Member
+import dev.zkit.model.MemberPage
 import dev.zkit.model.Metrics
+import dev.zkit.model.MlJob
+import dev.zkit.model.MlJobPage
+import dev.zkit.model.NewApiKey
+import dev.zkit.model.Organization
+import dev.zkit.model.OrganizationPage
+import dev.zkit.model.OrganizationSettings
 import dev.zkit.model.Project
 import dev.zkit.model.ProjectPage
+import dev.zkit.model.RefreshToken
+import dev.zkit.model.RegisterDevice
+import dev.zkit.model.RemoveDevice
 import dev.zkit.model.RemoveDomain
+import dev.zkit.model.RemoveMember
 import dev.zkit.model.RenewDeployLock
 import dev.zkit.model.RequestMetrics
+import dev.zkit.model.RequestPasswordReset
+import dev.zkit.model.ResetConfirmed
+import dev.zkit.model.ResetRequested
+import dev.zkit.model.ResizeVirtualServer
 import dev.zkit.model.ResumeProject
+import dev.zkit.model.RevokeApiKey
+import dev.zkit.model.SdkInfo
+import dev.zkit.model.Session
+import dev.zkit.model.SlaAlertRule
+import dev.zkit.model.SlaAlertRulePage
+import dev.zkit.model.SlaBreachPage
+import dev.zkit.model.SsoEntry
+import dev.zkit.model.StartVirtualServer
 import dev.zkit.model.StatusCodeMetrics
 import dev.zkit.model.StopProject
+import dev.zkit.model.StopVirtualServer
 import dev.zkit.model.Storage
+import dev.zkit.model.TerminateVirtualServer
 import dev.zkit.model.TopPaths
 import dev.zkit.model.UpdateDomain
 import dev.zkit.model.UpdateEnvs
 import dev.zkit.model.UpdateImage
 import dev.zkit.model.UpdateInstances
+import dev.zkit.model.UpdateMemberRole
+import dev.zkit.model.UpdateOrganizationSettings
 import dev.zkit.model.UpdateProjectDescription
 import dev.zkit.model.UpdateProjectName
+import dev.zkit.model.UpdateSlaAlertRule
 import dev.zkit.model.UpdateStorageSize
+import dev.zkit.model.UpdateWebhookEndpoint
 import dev.zkit.model.UpdateWebsite
 import dev.zkit.model.UploadFile
+import dev.zkit.model.VirtualServer
+import dev.zkit.model.VirtualServerPage
+import dev.zkit.model.WebhookEndpoint
+import dev.zkit.model.WebhookEndpointPage
 import dev.zkit.model.Website
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
@@ -157,60 +327,145 @@ import kotlinx.coroutines.suspendCancellableCoroutine
 import dev.zkit.model.RustBuffer as RustBufferAcquireDeployLock
 import dev.zkit.model.RustBuffer as RustBufferAddDomain
 import dev.zkit.model.RustBuffer as RustBufferAnalyticsSummary
+import dev.zkit.model.RustBuffer as RustBufferApiKey
+import dev.zkit.model.RustBuffer as RustBufferApiKeyPage
 import dev.zkit.model.RustBuffer as RustBufferApp
+import dev.zkit.model.RustBuffer as RustBufferApproveDevice
+import dev.zkit.model.RustBuffer as RustBufferCancelFineTuningJob
+import dev.zkit.model.RustBuffer as RustBufferCancelMlJob
 import dev.zkit.model.RustBuffer as RustBufferChangePlan
+import dev.zkit.model.RustBuffer as RustBufferConfirmPasswordReset
+import dev.zkit.model.RustBuffer as RustBufferCreateApiKey
 import dev.zkit.model.RustBuffer as RustBufferCreateApp
+import dev.zkit.model.RustBuffer as RustBufferCreateFineTuningJob
+import dev.zkit.model.RustBuffer as RustBufferCreateInference
+import dev.zkit.model.RustBuffer as RustBufferCreateMlJob
+import dev.zkit.model.RustBuffer as RustBufferCreateSlaAlertRule
+import dev.zkit.model.RustBuffer as RustBufferCreateVirtualServer
+import dev.zkit.model.RustBuffer as RustBufferCreateWebhookEndpoint
 import dev.zkit.model.RustBuffer as RustBufferDeleteApp
 import dev.zkit.model.RustBuffer as RustBufferDeleteFile
+import dev.zkit.model.RustBuffer as RustBufferDeleteSlaAlertRule
+import dev.zkit.model.RustBuffer as RustBufferDeleteWebhookEndpoint
 import dev.zkit.model.RustBuffer as RustBufferDeploy
 import dev.zkit.model.RustBuffer as RustBufferDeployApp
 import dev.zkit.model.RustBuffer as RustBufferDeployBranch
 import dev.zkit.model.RustBuffer as RustBufferDeployLock
 import dev.zkit.model.RustBuffer as RustBufferDeployment
+import dev.zkit.model.RustBuffer as RustBufferDevice
+import dev.zkit.model.RustBuffer as RustBufferDevicePage
 import dev.zkit.model.RustBuffer as RustBufferDomain
+import dev.zkit.model.RustBuffer as RustBufferDownload
+import dev.zkit.model.RustBuffer as RustBufferDownloadInvoicePdf
 import dev.zkit.model.RustBuffer as RustBufferEnvVars
 import dev.zkit.model.RustBuffer as RustBufferFileEntry
 import dev.zkit.model.RustBuffer as RustBufferFinalizeDeploy
 import dev.zkit.model.RustBuffer as RustBufferFinalizedDeploy
+import dev.zkit.model.RustBuffer as RustBufferFineTuningJob
+import dev.zkit.model.RustBuffer as RustBufferFineTuningJobPage
+import dev.zkit.model.RustBuffer as RustBufferFleetAlertPage
 import dev.zkit.model.RustBuffer as RustBufferGetAnalytics
 import dev.zkit.model.RustBuffer as RustBufferGetApp
+import dev.zkit.model.RustBuffer as RustBufferGetDevice
 import dev.zkit.model.RustBuffer as RustBufferGetEnvs
+import dev.zkit.model.RustBuffer as RustBufferGetFineTuningJob
+import dev.zkit.model.RustBuffer as RustBufferGetInference
 import dev.zkit.model.RustBuffer as RustBufferGetInstances
+import dev.zkit.model.RustBuffer as RustBufferGetInvoice
 import dev.zkit.model.RustBuffer as RustBufferGetLogs
 import dev.zkit.model.RustBuffer as RustBufferGetMetrics
+import dev.zkit.model.RustBuffer as RustBufferGetMlJob
 import dev.zkit.model.RustBuffer as RustBufferGetNetworkLatency
 import dev.zkit.model.RustBuffer as RustBufferGetNetworkRequests
 import dev.zkit.model.RustBuffer as RustBufferGetNetworkStatusCodes
 import dev.zkit.model.RustBuffer as RustBufferGetNetworkTopPaths
+import dev.zkit.model.RustBuffer as RustBufferGetOrganization
+import dev.zkit.model.RustBuffer as RustBufferGetOrganizationSettings
 import dev.zkit.model.RustBuffer as RustBufferGetProject
+import dev.zkit.model.RustBuffer as RustBufferGetSsoUrl
 import dev.zkit.model.RustBuffer as RustBufferGetStorageUsage
+import dev.zkit.model.RustBuffer as RustBufferGetVirtualServer
+import dev.zkit.model.RustBuffer as RustBufferGetWebhookEndpoint
 import dev.zkit.model.RustBuffer as RustBufferGetWebsite
+import dev.zkit.model.RustBuffer as RustBufferInference
+import dev.zkit.model.RustBuffer as RustBufferInferencePage
 import dev.zkit.model.RustBuffer as RustBufferInstances
+import dev.zkit.model.RustBuffer as RustBufferInviteMember
+import dev.zkit.model.RustBuffer as RustBufferInvoice
+import dev.zkit.model.RustBuffer as RustBufferInvoicePage
 import dev.zkit.model.RustBuffer as RustBufferLatencyMetrics
+import dev.zkit.model.RustBuffer as RustBufferListApiKeys
 import dev.zkit.model.RustBuffer as RustBufferListDeployments
+import dev.zkit.model.RustBuffer as RustBufferListDevices
 import dev.zkit.model.RustBuffer as RustBufferListFiles
+import dev.zkit.model.RustBuffer as RustBufferListFineTuningJobs
+import dev.zkit.model.RustBuffer as RustBufferListFleetAlerts
+import dev.zkit.model.RustBuffer as RustBufferListInferences
+import dev.zkit.model.RustBuffer as RustBufferListInvoices
+import dev.zkit.model.RustBuffer as RustBufferListMembers
+import dev.zkit.model.RustBuffer as RustBufferListMlJobs
+import dev.zkit.model.RustBuffer as RustBufferListOrganizations
 import dev.zkit.model.RustBuffer as RustBufferListProjects
+import dev.zkit.model.RustBuffer as RustBufferListSlaAlertRules
+import dev.zkit.model.RustBuffer as RustBufferListSlaBreaches
+import dev.zkit.model.RustBuffer as RustBufferListVirtualServers
+import dev.zkit.model.RustBuffer as RustBufferListWebhookEndpoints
 import dev.zkit.model.RustBuffer as RustBufferLogEntry
+import dev.zkit.model.RustBuffer as RustBufferLogin
+import dev.zkit.model.RustBuffer as RustBufferMember
+import dev.zkit.model.RustBuffer as RustBufferMemberPage
 import dev.zkit.model.RustBuffer as RustBufferMetrics
+import dev.zkit.model.RustBuffer as RustBufferMlJob
+import dev.zkit.model.RustBuffer as RustBufferMlJobPage
+import dev.zkit.model.RustBuffer as RustBufferNewApiKey
+import dev.zkit.model.RustBuffer as RustBufferOrganization
+import dev.zkit.model.RustBuffer as RustBufferOrganizationPage
+import dev.zkit.model.RustBuffer as RustBufferOrganizationSettings
 import dev.zkit.model.RustBuffer as RustBufferProject
 import dev.zkit.model.RustBuffer as RustBufferProjectPage
+import dev.zkit.model.RustBuffer as RustBufferRefreshToken
+import dev.zkit.model.RustBuffer as RustBufferRegisterDevice
+import dev.zkit.model.RustBuffer as RustBufferRemoveDevice
 import dev.zkit.model.RustBuffer as RustBufferRemoveDomain
+import dev.zkit.model.RustBuffer as RustBufferRemoveMember
 import dev.zkit.model.RustBuffer as RustBufferRenewDeployLock
 import dev.zkit.model.RustBuffer as RustBufferRequestMetrics
+import dev.zkit.model.RustBuffer as RustBufferRequestPasswordReset
+import dev.zkit.model.RustBuffer as RustBufferResetConfirmed
+import dev.zkit.model.RustBuffer as RustBufferResetRequested
+import dev.zkit.model.RustBuffer as RustBufferResizeVirtualServer
 import dev.zkit.model.RustBuffer as RustBufferResumeProject
+import dev.zkit.model.RustBuffer as RustBufferRevokeApiKey
+import dev.zkit.model.RustBuffer as RustBufferSdkInfo
+import dev.zkit.model.RustBuffer as RustBufferSession
+import dev.zkit.model.RustBuffer as RustBufferSlaAlertRule
+import dev.zkit.model.RustBuffer as RustBufferSlaAlertRulePage
+import dev.zkit.model.RustBuffer as RustBufferSlaBreachPage
+import dev.zkit.model.RustBuffer as RustBufferSsoEntry
+import dev.zkit.model.RustBuffer as RustBufferStartVirtualServer
 import dev.zkit.model.RustBuffer as RustBufferStatusCodeMetrics
 import dev.zkit.model.RustBuffer as RustBufferStopProject
+import dev.zkit.model.RustBuffer as RustBufferStopVirtualServer
 import dev.zkit.model.RustBuffer as RustBufferStorage
+import dev.zkit.model.RustBuffer as RustBufferTerminateVirtualServer
 import dev.zkit.model.RustBuffer as RustBufferTopPaths
 import dev.zkit.model.RustBuffer as RustBufferUpdateDomain
 import dev.zkit.model.RustBuffer as RustBufferUpdateEnvs
 import dev.zkit.model.RustBuffer as RustBufferUpdateImage
 import dev.zkit.model.RustBuffer as RustBufferUpdateInstances
+import dev.zkit.model.RustBuffer as RustBufferUpdateMemberRole
+import dev.zkit.model.RustBuffer as RustBufferUpdateOrganizationSettings
 import dev.zkit.model.RustBuffer as RustBufferUpdateProjectDescription
 import dev.zkit.model.RustBuffer as RustBufferUpdateProjectName
+import dev.zkit.model.RustBuffer as RustBufferUpdateSlaAlertRule
 import dev.zkit.model.RustBuffer as RustBufferUpdateStorageSize
+import dev.zkit.model.RustBuffer as RustBufferUpdateWebhookEndpoint
 import dev.zkit.model.RustBuffer as RustBufferUpdateWebsite
 import dev.zkit.model.RustBuffer as RustBufferUploadFile
+import dev.zkit.model.RustBuffer as RustBufferVirtualServer
+import dev.zkit.model.RustBuffer as RustBufferVirtualServerPage
+import dev.zkit.model.RustBuffer as RustBufferWebhookEndpoint
+import dev.zkit.model.RustBuffer as RustBufferWebhookEndpointPage
 import dev.zkit.model.RustBuffer as RustBufferWebsite
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -950,11 +1205,125 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_upload_file(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_approve_device(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_call_json(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_cancel_ml_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_confirm_password_reset(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_api_key(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_fine_tuning_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_inference(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_ml_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_sla_alert_rule(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_create_webhook_endpoint(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_delete_sla_alert_rule(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_delete_webhook_endpoint(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_describe(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_download_invoice_pdf(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_device(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_fine_tuning_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_inference(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_invoice(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_ml_job(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_organization(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_organization_settings(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_sdk_info(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_sso_url(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_get_webhook_endpoint(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_invite_member(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_api_keys(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_devices(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_inferences(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_invoices(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_members(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_organizations(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_login(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_refresh_token(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_register_device(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_remove_device(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_remove_member(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_request_password_reset(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_resize_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_revoke_api_key(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_start_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_stop_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_terminate_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_update_member_role(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_update_organization_settings(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_update_sla_alert_rule(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenifra_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenovay_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zerokie_new(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_constructor_zyra_new(
     ): Int
     external fun ffi_zkit_mobile_uniffi_contract_version(
     ): Int
@@ -1086,6 +1455,124 @@ internal object UniffiLib {
     external fun uniffi_zkit_mobile_fn_method_zerokie_renew_deploy_lock(`ptr`: Long,`input`: RustBufferRenewDeployLock.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_upload_file(`ptr`: Long,`input`: RustBufferUploadFile.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_zyra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_zyra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_constructor_zyra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`email`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_approve_device(`ptr`: Long,`input`: RustBufferApproveDevice.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_cancel_fine_tuning_job(`ptr`: Long,`input`: RustBufferCancelFineTuningJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_cancel_ml_job(`ptr`: Long,`input`: RustBufferCancelMlJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_confirm_password_reset(`ptr`: Long,`input`: RustBufferConfirmPasswordReset.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_api_key(`ptr`: Long,`input`: RustBufferCreateApiKey.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_fine_tuning_job(`ptr`: Long,`input`: RustBufferCreateFineTuningJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_inference(`ptr`: Long,`input`: RustBufferCreateInference.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_ml_job(`ptr`: Long,`input`: RustBufferCreateMlJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_sla_alert_rule(`ptr`: Long,`input`: RustBufferCreateSlaAlertRule.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_virtual_server(`ptr`: Long,`input`: RustBufferCreateVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_create_webhook_endpoint(`ptr`: Long,`input`: RustBufferCreateWebhookEndpoint.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_delete_sla_alert_rule(`ptr`: Long,`input`: RustBufferDeleteSlaAlertRule.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_delete_webhook_endpoint(`ptr`: Long,`input`: RustBufferDeleteWebhookEndpoint.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_describe(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zyra_download_invoice_pdf(`ptr`: Long,`input`: RustBufferDownloadInvoicePdf.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_device(`ptr`: Long,`input`: RustBufferGetDevice.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_fine_tuning_job(`ptr`: Long,`input`: RustBufferGetFineTuningJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_inference(`ptr`: Long,`input`: RustBufferGetInference.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_invoice(`ptr`: Long,`input`: RustBufferGetInvoice.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_ml_job(`ptr`: Long,`input`: RustBufferGetMlJob.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_organization(`ptr`: Long,`input`: RustBufferGetOrganization.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_organization_settings(`ptr`: Long,`input`: RustBufferGetOrganizationSettings.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_sdk_info(`ptr`: Long,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_sso_url(`ptr`: Long,`input`: RustBufferGetSsoUrl.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_virtual_server(`ptr`: Long,`input`: RustBufferGetVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_get_webhook_endpoint(`ptr`: Long,`input`: RustBufferGetWebhookEndpoint.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_invite_member(`ptr`: Long,`input`: RustBufferInviteMember.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_api_keys(`ptr`: Long,`input`: RustBufferListApiKeys.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_devices(`ptr`: Long,`input`: RustBufferListDevices.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs(`ptr`: Long,`input`: RustBufferListFineTuningJobs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(`ptr`: Long,`input`: RustBufferListFleetAlerts.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_inferences(`ptr`: Long,`input`: RustBufferListInferences.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_invoices(`ptr`: Long,`input`: RustBufferListInvoices.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_members(`ptr`: Long,`input`: RustBufferListMembers.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(`ptr`: Long,`input`: RustBufferListMlJobs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_organizations(`ptr`: Long,`input`: RustBufferListOrganizations.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(`ptr`: Long,`input`: RustBufferListSlaAlertRules.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches(`ptr`: Long,`input`: RustBufferListSlaBreaches.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers(`ptr`: Long,`input`: RustBufferListVirtualServers.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints(`ptr`: Long,`input`: RustBufferListWebhookEndpoints.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_login(`ptr`: Long,`input`: RustBufferLogin.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_refresh_token(`ptr`: Long,`input`: RustBufferRefreshToken.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_register_device(`ptr`: Long,`input`: RustBufferRegisterDevice.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_remove_device(`ptr`: Long,`input`: RustBufferRemoveDevice.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_remove_member(`ptr`: Long,`input`: RustBufferRemoveMember.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_request_password_reset(`ptr`: Long,`input`: RustBufferRequestPasswordReset.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_resize_virtual_server(`ptr`: Long,`input`: RustBufferResizeVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_revoke_api_key(`ptr`: Long,`input`: RustBufferRevokeApiKey.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_start_virtual_server(`ptr`: Long,`input`: RustBufferStartVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_stop_virtual_server(`ptr`: Long,`input`: RustBufferStopVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_terminate_virtual_server(`ptr`: Long,`input`: RustBufferTerminateVirtualServer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_update_member_role(`ptr`: Long,`input`: RustBufferUpdateMemberRole.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_update_organization_settings(`ptr`: Long,`input`: RustBufferUpdateOrganizationSettings.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_update_sla_alert_rule(`ptr`: Long,`input`: RustBufferUpdateSlaAlertRule.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_update_webhook_endpoint(`ptr`: Long,`input`: RustBufferUpdateWebhookEndpoint.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_func_new_deploy_session_id(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1349,6 +1836,174 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_upload_file() and 0xFFFF) != 62441) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_approve_device() and 0xFFFF) != 20916) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_call_json() and 0xFFFF) != 19514) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job() and 0xFFFF) != 52825) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_cancel_ml_job() and 0xFFFF) != 54425) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_confirm_password_reset() and 0xFFFF) != 12510) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_api_key() and 0xFFFF) != 33492) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_fine_tuning_job() and 0xFFFF) != 1443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_inference() and 0xFFFF) != 63830) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_ml_job() and 0xFFFF) != 17469) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_sla_alert_rule() and 0xFFFF) != 54016) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_virtual_server() and 0xFFFF) != 45138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_create_webhook_endpoint() and 0xFFFF) != 37835) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_delete_sla_alert_rule() and 0xFFFF) != 25875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_delete_webhook_endpoint() and 0xFFFF) != 58154) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_describe() and 0xFFFF) != 16338) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_download_invoice_pdf() and 0xFFFF) != 55231) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_device() and 0xFFFF) != 3848) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_fine_tuning_job() and 0xFFFF) != 10315) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_inference() and 0xFFFF) != 48446) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_invoice() and 0xFFFF) != 29238) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_ml_job() and 0xFFFF) != 61265) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_organization() and 0xFFFF) != 16015) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_organization_settings() and 0xFFFF) != 37798) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_sdk_info() and 0xFFFF) != 54978) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_sso_url() and 0xFFFF) != 60580) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_virtual_server() and 0xFFFF) != 50632) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_get_webhook_endpoint() and 0xFFFF) != 4394) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_invite_member() and 0xFFFF) != 35146) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_api_keys() and 0xFFFF) != 25889) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_devices() and 0xFFFF) != 62205) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs() and 0xFFFF) != 46927) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts() and 0xFFFF) != 42481) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_inferences() and 0xFFFF) != 48097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_invoices() and 0xFFFF) != 36766) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_members() and 0xFFFF) != 2416) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs() and 0xFFFF) != 38993) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_organizations() and 0xFFFF) != 11407) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules() and 0xFFFF) != 37605) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches() and 0xFFFF) != 41652) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers() and 0xFFFF) != 55191) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints() and 0xFFFF) != 38808) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_login() and 0xFFFF) != 780) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_refresh_token() and 0xFFFF) != 30546) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_register_device() and 0xFFFF) != 29263) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_remove_device() and 0xFFFF) != 31183) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_remove_member() and 0xFFFF) != 8954) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_request_password_reset() and 0xFFFF) != 57157) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_resize_virtual_server() and 0xFFFF) != 52587) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_revoke_api_key() and 0xFFFF) != 18624) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_start_virtual_server() and 0xFFFF) != 62099) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_stop_virtual_server() and 0xFFFF) != 60122) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_terminate_virtual_server() and 0xFFFF) != 62945) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_update_member_role() and 0xFFFF) != 40477) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_update_organization_settings() and 0xFFFF) != 27067) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_update_sla_alert_rule() and 0xFFFF) != 49707) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint() and 0xFFFF) != 63164) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 24532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1356,6 +2011,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 39140) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zyra_new() and 0xFFFF) != 41767) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3914,6 +4572,2002 @@ public object FfiConverterTypeZerokie: FfiConverter<Zerokie, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
+ * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
+ */
+public interface ZyraInterface {
+    
+    /**
+     * Approves a pending compute node (Org Admin).
+     */
+    suspend fun `approveDevice`(`input`: ApproveDevice, `call`: CallSettings? = null): Device
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
+    
+    /**
+     * Cancels a fine-tuning job that has not finished.
+     */
+    suspend fun `cancelFineTuningJob`(`input`: CancelFineTuningJob, `call`: CallSettings? = null): FineTuningJob
+    
+    /**
+     * Cancels an ML job that has not finished.
+     */
+    suspend fun `cancelMlJob`(`input`: CancelMlJob, `call`: CallSettings? = null): MlJob
+    
+    /**
+     * Sets a new password with the token of a reset mail.
+     */
+    suspend fun `confirmPasswordReset`(`input`: ConfirmPasswordReset, `call`: CallSettings? = null): ResetConfirmed
+    
+    /**
+     * Creates an API key. The answer is the only one that holds the whole key.
+     */
+    suspend fun `createApiKey`(`input`: CreateApiKey, `call`: CallSettings? = null): NewApiKey
+    
+    /**
+     * Starts a fine-tuning job.
+     */
+    suspend fun `createFineTuningJob`(`input`: CreateFineTuningJob, `call`: CallSettings? = null): FineTuningJob
+    
+    /**
+     * Asks a model.
+     */
+    suspend fun `createInference`(`input`: CreateInference, `call`: CallSettings? = null): Inference
+    
+    /**
+     * Starts an ML training job.
+     */
+    suspend fun `createMlJob`(`input`: CreateMlJob, `call`: CallSettings? = null): MlJob
+    
+    /**
+     * Creates an SLA alert rule (Org Admin).
+     */
+    suspend fun `createSlaAlertRule`(`input`: CreateSlaAlertRule, `call`: CallSettings? = null): SlaAlertRule
+    
+    /**
+     * Creates a virtual server, running.
+     */
+    suspend fun `createVirtualServer`(`input`: CreateVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Creates a webhook endpoint; the answer holds its signing secret.
+     */
+    suspend fun `createWebhookEndpoint`(`input`: CreateWebhookEndpoint, `call`: CallSettings? = null): WebhookEndpoint
+    
+    /**
+     * Deletes an SLA alert rule (Org Admin).
+     */
+    suspend fun `deleteSlaAlertRule`(`input`: DeleteSlaAlertRule, `call`: CallSettings? = null)
+    
+    /**
+     * Deletes a webhook endpoint.
+     */
+    suspend fun `deleteWebhookEndpoint`(`input`: DeleteWebhookEndpoint, `call`: CallSettings? = null)
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */
+    fun `describe`(): kotlin.String
+    
+    /**
+     * Downloads an invoice as PDF bytes (Org Admin).
+     */
+    suspend fun `downloadInvoicePdf`(`input`: DownloadInvoicePdf, `call`: CallSettings? = null): Download
+    
+    /**
+     * Fetches a compute node.
+     */
+    suspend fun `getDevice`(`input`: GetDevice, `call`: CallSettings? = null): Device
+    
+    /**
+     * Fetches a fine-tuning job.
+     */
+    suspend fun `getFineTuningJob`(`input`: GetFineTuningJob, `call`: CallSettings? = null): FineTuningJob
+    
+    /**
+     * Fetches an inference request.
+     */
+    suspend fun `getInference`(`input`: GetInference, `call`: CallSettings? = null): Inference
+    
+    /**
+     * Fetches an invoice (Org Admin).
+     */
+    suspend fun `getInvoice`(`input`: GetInvoice, `call`: CallSettings? = null): Invoice
+    
+    /**
+     * Fetches an ML job.
+     */
+    suspend fun `getMlJob`(`input`: GetMlJob, `call`: CallSettings? = null): MlJob
+    
+    /**
+     * Fetches an organization's profile.
+     */
+    suspend fun `getOrganization`(`input`: GetOrganization, `call`: CallSettings? = null): Organization
+    
+    /**
+     * Reads an organization's settings.
+     */
+    suspend fun `getOrganizationSettings`(`input`: GetOrganizationSettings, `call`: CallSettings? = null): OrganizationSettings
+    
+    /**
+     * What the API tells about itself and its SDKs; needs no credential.
+     */
+    suspend fun `getSdkInfo`(`call`: CallSettings? = null): SdkInfo
+    
+    /**
+     * The URL where an SSO login starts, for an email of an organization with SSO.
+     */
+    suspend fun `getSsoUrl`(`input`: GetSsoUrl, `call`: CallSettings? = null): SsoEntry
+    
+    /**
+     * Fetches a virtual server.
+     */
+    suspend fun `getVirtualServer`(`input`: GetVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Fetches a webhook endpoint.
+     */
+    suspend fun `getWebhookEndpoint`(`input`: GetWebhookEndpoint, `call`: CallSettings? = null): WebhookEndpoint
+    
+    /**
+     * Adds or invites a member (Org Admin).
+     */
+    suspend fun `inviteMember`(`input`: InviteMember, `call`: CallSettings? = null): Member
+    
+    /**
+     * Lists the caller's API keys by their prefixes, revoked ones too.
+     */
+    suspend fun `listApiKeys`(`input`: ListApiKeys, `call`: CallSettings? = null): ApiKeyPage
+    
+    /**
+     * Lists the compute nodes.
+     */
+    suspend fun `listDevices`(`input`: ListDevices, `call`: CallSettings? = null): DevicePage
+    
+    /**
+     * Lists the fine-tuning jobs.
+     */
+    suspend fun `listFineTuningJobs`(`input`: ListFineTuningJobs, `call`: CallSettings? = null): FineTuningJobPage
+    
+    /**
+     * Lists the fleet-wide monitoring alerts.
+     */
+    suspend fun `listFleetAlerts`(`input`: ListFleetAlerts, `call`: CallSettings? = null): FleetAlertPage
+    
+    /**
+     * Lists the inference requests.
+     */
+    suspend fun `listInferences`(`input`: ListInferences, `call`: CallSettings? = null): InferencePage
+    
+    /**
+     * Lists the invoices (Org Admin).
+     */
+    suspend fun `listInvoices`(`input`: ListInvoices, `call`: CallSettings? = null): InvoicePage
+    
+    /**
+     * Lists an organization's members.
+     */
+    suspend fun `listMembers`(`input`: ListMembers, `call`: CallSettings? = null): MemberPage
+    
+    /**
+     * Lists the ML jobs.
+     */
+    suspend fun `listMlJobs`(`input`: ListMlJobs, `call`: CallSettings? = null): MlJobPage
+    
+    /**
+     * Lists the caller's organizations.
+     */
+    suspend fun `listOrganizations`(`input`: ListOrganizations, `call`: CallSettings? = null): OrganizationPage
+    
+    /**
+     * Lists the SLA alert rules.
+     */
+    suspend fun `listSlaAlertRules`(`input`: ListSlaAlertRules, `call`: CallSettings? = null): SlaAlertRulePage
+    
+    /**
+     * Lists the SLA breach history.
+     */
+    suspend fun `listSlaBreaches`(`input`: ListSlaBreaches, `call`: CallSettings? = null): SlaBreachPage
+    
+    /**
+     * Lists the virtual servers.
+     */
+    suspend fun `listVirtualServers`(`input`: ListVirtualServers, `call`: CallSettings? = null): VirtualServerPage
+    
+    /**
+     * Lists the webhook endpoints.
+     */
+    suspend fun `listWebhookEndpoints`(`input`: ListWebhookEndpoints, `call`: CallSettings? = null): WebhookEndpointPage
+    
+    /**
+     * Logs in with an email and password: a JWT access token and a refresh token. A client
+     * built from an email and password does this by itself.
+     */
+    suspend fun `login`(`input`: Login, `call`: CallSettings? = null): Session
+    
+    /**
+     * Exchanges a refresh token for a new pair of tokens.
+     */
+    suspend fun `refreshToken`(`input`: RefreshToken, `call`: CallSettings? = null): Session
+    
+    /**
+     * Registers a compute node; it waits for approval.
+     */
+    suspend fun `registerDevice`(`input`: RegisterDevice, `call`: CallSettings? = null): Device
+    
+    /**
+     * Removes a compute node (Org Admin).
+     */
+    suspend fun `removeDevice`(`input`: RemoveDevice, `call`: CallSettings? = null)
+    
+    /**
+     * Removes a member (Org Admin).
+     */
+    suspend fun `removeMember`(`input`: RemoveMember, `call`: CallSettings? = null)
+    
+    /**
+     * Mails a password reset link, if the email is known (the answer does not say).
+     */
+    suspend fun `requestPasswordReset`(`input`: RequestPasswordReset, `call`: CallSettings? = null): ResetRequested
+    
+    /**
+     * Resizes a stopped virtual server.
+     */
+    suspend fun `resizeVirtualServer`(`input`: ResizeVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Revokes an API key, at once.
+     */
+    suspend fun `revokeApiKey`(`input`: RevokeApiKey, `call`: CallSettings? = null): ApiKey
+    
+    /**
+     * Starts a stopped virtual server.
+     */
+    suspend fun `startVirtualServer`(`input`: StartVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Stops a running virtual server.
+     */
+    suspend fun `stopVirtualServer`(`input`: StopVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Terminates a virtual server, for good.
+     */
+    suspend fun `terminateVirtualServer`(`input`: TerminateVirtualServer, `call`: CallSettings? = null): VirtualServer
+    
+    /**
+     * Changes a member's role (Org Admin).
+     */
+    suspend fun `updateMemberRole`(`input`: UpdateMemberRole, `call`: CallSettings? = null): Member
+    
+    /**
+     * Changes an organization's settings (Org Admin).
+     */
+    suspend fun `updateOrganizationSettings`(`input`: UpdateOrganizationSettings, `call`: CallSettings? = null): OrganizationSettings
+    
+    /**
+     * Changes an SLA alert rule (Org Admin).
+     */
+    suspend fun `updateSlaAlertRule`(`input`: UpdateSlaAlertRule, `call`: CallSettings? = null): SlaAlertRule
+    
+    /**
+     * Changes a webhook endpoint.
+     */
+    suspend fun `updateWebhookEndpoint`(`input`: UpdateWebhookEndpoint, `call`: CallSettings? = null): WebhookEndpoint
+    
+    companion object
+}
+
+/**
+ * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
+ * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
+ */
+open class Zyra: Disposable, AutoCloseable, ZyraInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     */
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `email`: kotlin.String? = null, `password`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(ZkitException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_constructor_zyra_new(
+    
+        
+        FfiConverterOptionalString.lower(`apiKey`),
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),
+        FfiConverterOptionalString.lower(`email`),
+        FfiConverterOptionalString.lower(`password`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_zyra(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_zyra(handle, status)
+        }
+    }
+
+    
+    /**
+     * Approves a pending compute node (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `approveDevice`(`input`: ApproveDevice, `call`: CallSettings?) : Device {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_approve_device(
+                uniffiHandle,
+                
+        FfiConverterTypeApproveDevice.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDevice.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDevice.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Calls an operation by its snake_case name with JSON input; returns the JSON output.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_call_json(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Cancels a fine-tuning job that has not finished.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cancelFineTuningJob`(`input`: CancelFineTuningJob, `call`: CallSettings?) : FineTuningJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_cancel_fine_tuning_job(
+                uniffiHandle,
+                
+        FfiConverterTypeCancelFineTuningJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFineTuningJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFineTuningJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Cancels an ML job that has not finished.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cancelMlJob`(`input`: CancelMlJob, `call`: CallSettings?) : MlJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_cancel_ml_job(
+                uniffiHandle,
+                
+        FfiConverterTypeCancelMlJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMlJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMlJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets a new password with the token of a reset mail.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `confirmPasswordReset`(`input`: ConfirmPasswordReset, `call`: CallSettings?) : ResetConfirmed {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_confirm_password_reset(
+                uniffiHandle,
+                
+        FfiConverterTypeConfirmPasswordReset.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferResetConfirmed.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResetConfirmed.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates an API key. The answer is the only one that holds the whole key.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createApiKey`(`input`: CreateApiKey, `call`: CallSettings?) : NewApiKey {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_api_key(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateApiKey.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferNewApiKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeNewApiKey.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Starts a fine-tuning job.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createFineTuningJob`(`input`: CreateFineTuningJob, `call`: CallSettings?) : FineTuningJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_fine_tuning_job(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateFineTuningJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFineTuningJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFineTuningJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Asks a model.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createInference`(`input`: CreateInference, `call`: CallSettings?) : Inference {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_inference(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateInference.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInference.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInference.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Starts an ML training job.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createMlJob`(`input`: CreateMlJob, `call`: CallSettings?) : MlJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_ml_job(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateMlJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMlJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMlJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates an SLA alert rule (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createSlaAlertRule`(`input`: CreateSlaAlertRule, `call`: CallSettings?) : SlaAlertRule {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_sla_alert_rule(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateSlaAlertRule.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSlaAlertRule.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSlaAlertRule.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates a virtual server, running.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createVirtualServer`(`input`: CreateVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Creates a webhook endpoint; the answer holds its signing secret.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createWebhookEndpoint`(`input`: CreateWebhookEndpoint, `call`: CallSettings?) : WebhookEndpoint {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_create_webhook_endpoint(
+                uniffiHandle,
+                
+        FfiConverterTypeCreateWebhookEndpoint.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebhookEndpoint.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebhookEndpoint.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes an SLA alert rule (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteSlaAlertRule`(`input`: DeleteSlaAlertRule, `call`: CallSettings?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_delete_sla_alert_rule(
+                uniffiHandle,
+                
+        FfiConverterTypeDeleteSlaAlertRule.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes a webhook endpoint.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteWebhookEndpoint`(`input`: DeleteWebhookEndpoint, `call`: CallSettings?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_delete_webhook_endpoint(
+                uniffiHandle,
+                
+        FfiConverterTypeDeleteWebhookEndpoint.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The base URL and a preview of the key, never the key.
+     */override fun `describe`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_describe(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Downloads an invoice as PDF bytes (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `downloadInvoicePdf`(`input`: DownloadInvoicePdf, `call`: CallSettings?) : Download {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_download_invoice_pdf(
+                uniffiHandle,
+                
+        FfiConverterTypeDownloadInvoicePdf.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDownload.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDownload.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches a compute node.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getDevice`(`input`: GetDevice, `call`: CallSettings?) : Device {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_device(
+                uniffiHandle,
+                
+        FfiConverterTypeGetDevice.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDevice.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDevice.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches a fine-tuning job.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getFineTuningJob`(`input`: GetFineTuningJob, `call`: CallSettings?) : FineTuningJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_fine_tuning_job(
+                uniffiHandle,
+                
+        FfiConverterTypeGetFineTuningJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFineTuningJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFineTuningJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches an inference request.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getInference`(`input`: GetInference, `call`: CallSettings?) : Inference {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_inference(
+                uniffiHandle,
+                
+        FfiConverterTypeGetInference.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInference.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInference.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches an invoice (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getInvoice`(`input`: GetInvoice, `call`: CallSettings?) : Invoice {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_invoice(
+                uniffiHandle,
+                
+        FfiConverterTypeGetInvoice.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInvoice.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInvoice.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches an ML job.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getMlJob`(`input`: GetMlJob, `call`: CallSettings?) : MlJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_ml_job(
+                uniffiHandle,
+                
+        FfiConverterTypeGetMlJob.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMlJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMlJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches an organization's profile.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getOrganization`(`input`: GetOrganization, `call`: CallSettings?) : Organization {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_organization(
+                uniffiHandle,
+                
+        FfiConverterTypeGetOrganization.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOrganization.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOrganization.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reads an organization's settings.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getOrganizationSettings`(`input`: GetOrganizationSettings, `call`: CallSettings?) : OrganizationSettings {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_organization_settings(
+                uniffiHandle,
+                
+        FfiConverterTypeGetOrganizationSettings.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOrganizationSettings.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOrganizationSettings.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * What the API tells about itself and its SDKs; needs no credential.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getSdkInfo`(`call`: CallSettings?) : SdkInfo {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_sdk_info(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSdkInfo.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSdkInfo.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The URL where an SSO login starts, for an email of an organization with SSO.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getSsoUrl`(`input`: GetSsoUrl, `call`: CallSettings?) : SsoEntry {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_sso_url(
+                uniffiHandle,
+                
+        FfiConverterTypeGetSsoUrl.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSsoEntry.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSsoEntry.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches a virtual server.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getVirtualServer`(`input`: GetVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeGetVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches a webhook endpoint.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `getWebhookEndpoint`(`input`: GetWebhookEndpoint, `call`: CallSettings?) : WebhookEndpoint {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_get_webhook_endpoint(
+                uniffiHandle,
+                
+        FfiConverterTypeGetWebhookEndpoint.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebhookEndpoint.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebhookEndpoint.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Adds or invites a member (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `inviteMember`(`input`: InviteMember, `call`: CallSettings?) : Member {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_invite_member(
+                uniffiHandle,
+                
+        FfiConverterTypeInviteMember.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMember.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMember.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the caller's API keys by their prefixes, revoked ones too.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listApiKeys`(`input`: ListApiKeys, `call`: CallSettings?) : ApiKeyPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_api_keys(
+                uniffiHandle,
+                
+        FfiConverterTypeListApiKeys.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApiKeyPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeApiKeyPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the compute nodes.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listDevices`(`input`: ListDevices, `call`: CallSettings?) : DevicePage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_devices(
+                uniffiHandle,
+                
+        FfiConverterTypeListDevices.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDevicePage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDevicePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the fine-tuning jobs.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listFineTuningJobs`(`input`: ListFineTuningJobs, `call`: CallSettings?) : FineTuningJobPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs(
+                uniffiHandle,
+                
+        FfiConverterTypeListFineTuningJobs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFineTuningJobPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFineTuningJobPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the fleet-wide monitoring alerts.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listFleetAlerts`(`input`: ListFleetAlerts, `call`: CallSettings?) : FleetAlertPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(
+                uniffiHandle,
+                
+        FfiConverterTypeListFleetAlerts.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFleetAlertPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFleetAlertPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the inference requests.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listInferences`(`input`: ListInferences, `call`: CallSettings?) : InferencePage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_inferences(
+                uniffiHandle,
+                
+        FfiConverterTypeListInferences.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInferencePage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInferencePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the invoices (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listInvoices`(`input`: ListInvoices, `call`: CallSettings?) : InvoicePage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_invoices(
+                uniffiHandle,
+                
+        FfiConverterTypeListInvoices.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferInvoicePage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeInvoicePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists an organization's members.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listMembers`(`input`: ListMembers, `call`: CallSettings?) : MemberPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_members(
+                uniffiHandle,
+                
+        FfiConverterTypeListMembers.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMemberPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMemberPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the ML jobs.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listMlJobs`(`input`: ListMlJobs, `call`: CallSettings?) : MlJobPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(
+                uniffiHandle,
+                
+        FfiConverterTypeListMlJobs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMlJobPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMlJobPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the caller's organizations.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listOrganizations`(`input`: ListOrganizations, `call`: CallSettings?) : OrganizationPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_organizations(
+                uniffiHandle,
+                
+        FfiConverterTypeListOrganizations.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOrganizationPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOrganizationPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the SLA alert rules.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listSlaAlertRules`(`input`: ListSlaAlertRules, `call`: CallSettings?) : SlaAlertRulePage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(
+                uniffiHandle,
+                
+        FfiConverterTypeListSlaAlertRules.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSlaAlertRulePage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSlaAlertRulePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the SLA breach history.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listSlaBreaches`(`input`: ListSlaBreaches, `call`: CallSettings?) : SlaBreachPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches(
+                uniffiHandle,
+                
+        FfiConverterTypeListSlaBreaches.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSlaBreachPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSlaBreachPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the virtual servers.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listVirtualServers`(`input`: ListVirtualServers, `call`: CallSettings?) : VirtualServerPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers(
+                uniffiHandle,
+                
+        FfiConverterTypeListVirtualServers.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServerPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServerPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Lists the webhook endpoints.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listWebhookEndpoints`(`input`: ListWebhookEndpoints, `call`: CallSettings?) : WebhookEndpointPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints(
+                uniffiHandle,
+                
+        FfiConverterTypeListWebhookEndpoints.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebhookEndpointPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebhookEndpointPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Logs in with an email and password: a JWT access token and a refresh token. A client
+     * built from an email and password does this by itself.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `login`(`input`: Login, `call`: CallSettings?) : Session {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_login(
+                uniffiHandle,
+                
+        FfiConverterTypeLogin.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSession.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSession.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Exchanges a refresh token for a new pair of tokens.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refreshToken`(`input`: RefreshToken, `call`: CallSettings?) : Session {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_refresh_token(
+                uniffiHandle,
+                
+        FfiConverterTypeRefreshToken.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSession.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSession.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Registers a compute node; it waits for approval.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `registerDevice`(`input`: RegisterDevice, `call`: CallSettings?) : Device {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_register_device(
+                uniffiHandle,
+                
+        FfiConverterTypeRegisterDevice.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDevice.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDevice.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Removes a compute node (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `removeDevice`(`input`: RemoveDevice, `call`: CallSettings?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_remove_device(
+                uniffiHandle,
+                
+        FfiConverterTypeRemoveDevice.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Removes a member (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `removeMember`(`input`: RemoveMember, `call`: CallSettings?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_remove_member(
+                uniffiHandle,
+                
+        FfiConverterTypeRemoveMember.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Mails a password reset link, if the email is known (the answer does not say).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `requestPasswordReset`(`input`: RequestPasswordReset, `call`: CallSettings?) : ResetRequested {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_request_password_reset(
+                uniffiHandle,
+                
+        FfiConverterTypeRequestPasswordReset.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferResetRequested.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResetRequested.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Resizes a stopped virtual server.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resizeVirtualServer`(`input`: ResizeVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_resize_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeResizeVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Revokes an API key, at once.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `revokeApiKey`(`input`: RevokeApiKey, `call`: CallSettings?) : ApiKey {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_revoke_api_key(
+                uniffiHandle,
+                
+        FfiConverterTypeRevokeApiKey.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApiKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeApiKey.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Starts a stopped virtual server.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `startVirtualServer`(`input`: StartVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_start_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeStartVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Stops a running virtual server.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `stopVirtualServer`(`input`: StopVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_stop_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeStopVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Terminates a virtual server, for good.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `terminateVirtualServer`(`input`: TerminateVirtualServer, `call`: CallSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_terminate_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterTypeTerminateVirtualServer.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes a member's role (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateMemberRole`(`input`: UpdateMemberRole, `call`: CallSettings?) : Member {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_update_member_role(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateMemberRole.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMember.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMember.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes an organization's settings (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateOrganizationSettings`(`input`: UpdateOrganizationSettings, `call`: CallSettings?) : OrganizationSettings {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_update_organization_settings(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateOrganizationSettings.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOrganizationSettings.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOrganizationSettings.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes an SLA alert rule (Org Admin).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateSlaAlertRule`(`input`: UpdateSlaAlertRule, `call`: CallSettings?) : SlaAlertRule {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_update_sla_alert_rule(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateSlaAlertRule.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSlaAlertRule.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSlaAlertRule.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes a webhook endpoint.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateWebhookEndpoint`(`input`: UpdateWebhookEndpoint, `call`: CallSettings?) : WebhookEndpoint {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_update_webhook_endpoint(
+                uniffiHandle,
+                
+        FfiConverterTypeUpdateWebhookEndpoint.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWebhookEndpoint.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWebhookEndpoint.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeZyra: FfiConverter<Zyra, Long> {
+    override fun lower(value: Zyra): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Zyra {
+        return Zyra(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Zyra {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Zyra) = 8UL
+
+    override fun write(value: Zyra, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 /**
  * Per-call settings; unset fields keep the client's.
@@ -5754,6 +8408,176 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

@@ -1312,6 +1312,156 @@ public object FfiConverterTypeAnalyticsSummary: FfiConverterRustBuffer<Analytics
 
 
 /**
+ * An API key as listed: its display prefix, never the key.
+ */
+data class ApiKey (
+    /**
+     * The key's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The key's first 18 characters, to tell keys apart.
+     */
+    var `prefix`: kotlin.String
+    , 
+    /**
+     * False once revoked.
+     */
+    var `isActive`: kotlin.Boolean
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * When it was last used.
+     */
+    var `lastUsedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApiKey: FfiConverterRustBuffer<ApiKey> {
+    override fun read(buf: ByteBuffer): ApiKey {
+        return ApiKey(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApiKey) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`prefix`) +
+            FfiConverterBoolean.allocationSize(value.`isActive`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalString.allocationSize(value.`lastUsedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ApiKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`prefix`, buf)
+            FfiConverterBoolean.write(value.`isActive`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterOptionalString.write(value.`lastUsedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of API keys.
+ */
+data class ApiKeyPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<ApiKey>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApiKeyPage: FfiConverterRustBuffer<ApiKeyPage> {
+    override fun read(buf: ByteBuffer): ApiKeyPage {
+        return ApiKeyPage(
+            FfiConverterSequenceTypeApiKey.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApiKeyPage) = (
+            FfiConverterSequenceTypeApiKey.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ApiKeyPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeApiKey.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * An app, as created, listed or fetched. Fields the listing leaves out are `None`.
  */
 data class App (
@@ -1439,6 +1589,123 @@ public object FfiConverterTypeApp: FfiConverterRustBuffer<App> {
 
 
 /**
+ * Input of `approve_device`.
+ */
+data class ApproveDevice (
+    /**
+     * The device's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApproveDevice: FfiConverterRustBuffer<ApproveDevice> {
+    override fun read(buf: ByteBuffer): ApproveDevice {
+        return ApproveDevice(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ApproveDevice) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: ApproveDevice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `cancel_fine_tuning_job`.
+ */
+data class CancelFineTuningJob (
+    /**
+     * The job's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCancelFineTuningJob: FfiConverterRustBuffer<CancelFineTuningJob> {
+    override fun read(buf: ByteBuffer): CancelFineTuningJob {
+        return CancelFineTuningJob(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CancelFineTuningJob) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: CancelFineTuningJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `cancel_ml_job`.
+ */
+data class CancelMlJob (
+    /**
+     * The job's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCancelMlJob: FfiConverterRustBuffer<CancelMlJob> {
+    override fun read(buf: ByteBuffer): CancelMlJob {
+        return CancelMlJob(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CancelMlJob) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: CancelMlJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * Input of `change_plan`.
  */
 data class ChangePlan (
@@ -1480,6 +1747,92 @@ public object FfiConverterTypeChangePlan: FfiConverterRustBuffer<ChangePlan> {
     override fun write(value: ChangePlan, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypePlan.write(value.`plan`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `confirm_password_reset`.
+ */
+data class ConfirmPasswordReset (
+    /**
+     * The token the reset mail carried.
+     */
+    var `token`: Secret
+    , 
+    /**
+     * The new password, 12 characters or more.
+     */
+    var `newPassword`: Secret
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConfirmPasswordReset: FfiConverterRustBuffer<ConfirmPasswordReset> {
+    override fun read(buf: ByteBuffer): ConfirmPasswordReset {
+        return ConfirmPasswordReset(
+            FfiConverterTypeSecret.read(buf),
+            FfiConverterTypeSecret.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConfirmPasswordReset) = (
+            FfiConverterTypeSecret.allocationSize(value.`token`) +
+            FfiConverterTypeSecret.allocationSize(value.`newPassword`)
+    )
+
+    override fun write(value: ConfirmPasswordReset, buf: ByteBuffer) {
+            FfiConverterTypeSecret.write(value.`token`, buf)
+            FfiConverterTypeSecret.write(value.`newPassword`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_api_key`.
+ */
+data class CreateApiKey (
+    /**
+     * A name that says what the key is for, such as `ci-deploy-prod`.
+     */
+    var `name`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateApiKey: FfiConverterRustBuffer<CreateApiKey> {
+    override fun read(buf: ByteBuffer): CreateApiKey {
+        return CreateApiKey(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateApiKey) = (
+            FfiConverterString.allocationSize(value.`name`)
+    )
+
+    override fun write(value: CreateApiKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
     }
 }
 
@@ -1581,6 +1934,352 @@ public object FfiConverterTypeCreateApp: FfiConverterRustBuffer<CreateApp> {
 
 
 /**
+ * Input of `create_fine_tuning_job`.
+ */
+data class CreateFineTuningJob (
+    /**
+     * The model to start from.
+     */
+    var `baseModel`: kotlin.String
+    , 
+    /**
+     * The training data.
+     */
+    var `trainingFile`: kotlin.String
+    , 
+    /**
+     * Appended to the tuned model's name.
+     */
+    var `suffix`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateFineTuningJob: FfiConverterRustBuffer<CreateFineTuningJob> {
+    override fun read(buf: ByteBuffer): CreateFineTuningJob {
+        return CreateFineTuningJob(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateFineTuningJob) = (
+            FfiConverterString.allocationSize(value.`baseModel`) +
+            FfiConverterString.allocationSize(value.`trainingFile`) +
+            FfiConverterOptionalString.allocationSize(value.`suffix`)
+    )
+
+    override fun write(value: CreateFineTuningJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`baseModel`, buf)
+            FfiConverterString.write(value.`trainingFile`, buf)
+            FfiConverterOptionalString.write(value.`suffix`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_inference`.
+ */
+data class CreateInference (
+    /**
+     * The model to ask.
+     */
+    var `model`: kotlin.String
+    , 
+    /**
+     * The prompt.
+     */
+    var `input`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateInference: FfiConverterRustBuffer<CreateInference> {
+    override fun read(buf: ByteBuffer): CreateInference {
+        return CreateInference(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateInference) = (
+            FfiConverterString.allocationSize(value.`model`) +
+            FfiConverterString.allocationSize(value.`input`)
+    )
+
+    override fun write(value: CreateInference, buf: ByteBuffer) {
+            FfiConverterString.write(value.`model`, buf)
+            FfiConverterString.write(value.`input`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_ml_job`.
+ */
+data class CreateMlJob (
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The model to train.
+     */
+    var `model`: kotlin.String
+    , 
+    /**
+     * The dataset to read.
+     */
+    var `dataset`: kotlin.String? = null 
+    , 
+    /**
+     * GPUs to use (at least 1).
+     */
+    var `gpuCount`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateMlJob: FfiConverterRustBuffer<CreateMlJob> {
+    override fun read(buf: ByteBuffer): CreateMlJob {
+        return CreateMlJob(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateMlJob) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`model`) +
+            FfiConverterOptionalString.allocationSize(value.`dataset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`gpuCount`)
+    )
+
+    override fun write(value: CreateMlJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`model`, buf)
+            FfiConverterOptionalString.write(value.`dataset`, buf)
+            FfiConverterOptionalUInt.write(value.`gpuCount`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_sla_alert_rule`.
+ */
+data class CreateSlaAlertRule (
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * What it watches.
+     */
+    var `metric`: SlaMetric
+    , 
+    /**
+     * The value that breaches it.
+     */
+    var `threshold`: kotlin.Double
+    , 
+    /**
+     * Minutes to measure over (at least 1).
+     */
+    var `windowMinutes`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateSlaAlertRule: FfiConverterRustBuffer<CreateSlaAlertRule> {
+    override fun read(buf: ByteBuffer): CreateSlaAlertRule {
+        return CreateSlaAlertRule(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSlaMetric.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateSlaAlertRule) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeSlaMetric.allocationSize(value.`metric`) +
+            FfiConverterDouble.allocationSize(value.`threshold`) +
+            FfiConverterUInt.allocationSize(value.`windowMinutes`)
+    )
+
+    override fun write(value: CreateSlaAlertRule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeSlaMetric.write(value.`metric`, buf)
+            FfiConverterDouble.write(value.`threshold`, buf)
+            FfiConverterUInt.write(value.`windowMinutes`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_virtual_server`: it starts running.
+ */
+data class CreateVirtualServer (
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`.
+     */
+    var `size`: kotlin.String
+    , 
+    /**
+     * Where it runs.
+     */
+    var `region`: kotlin.String
+    , 
+    /**
+     * Its image.
+     */
+    var `image`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateVirtualServer: FfiConverterRustBuffer<CreateVirtualServer> {
+    override fun read(buf: ByteBuffer): CreateVirtualServer {
+        return CreateVirtualServer(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateVirtualServer) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`size`) +
+            FfiConverterString.allocationSize(value.`region`) +
+            FfiConverterOptionalString.allocationSize(value.`image`)
+    )
+
+    override fun write(value: CreateVirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`size`, buf)
+            FfiConverterString.write(value.`region`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `create_webhook_endpoint`.
+ */
+data class CreateWebhookEndpoint (
+    /**
+     * Where events are posted.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The events to receive (at least one).
+     */
+    var `events`: List<kotlin.String>
+    , 
+    /**
+     * What it is for.
+     */
+    var `description`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCreateWebhookEndpoint: FfiConverterRustBuffer<CreateWebhookEndpoint> {
+    override fun read(buf: ByteBuffer): CreateWebhookEndpoint {
+        return CreateWebhookEndpoint(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CreateWebhookEndpoint) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterSequenceString.allocationSize(value.`events`) +
+            FfiConverterOptionalString.allocationSize(value.`description`)
+    )
+
+    override fun write(value: CreateWebhookEndpoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterSequenceString.write(value.`events`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+    }
+}
+
+
+
+/**
  * Input of `delete_app`.
  */
 data class DeleteApp (
@@ -1661,6 +2360,84 @@ public object FfiConverterTypeDeleteFile: FfiConverterRustBuffer<DeleteFile> {
     override fun write(value: DeleteFile, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`path`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `delete_sla_alert_rule`.
+ */
+data class DeleteSlaAlertRule (
+    /**
+     * The rule's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeleteSlaAlertRule: FfiConverterRustBuffer<DeleteSlaAlertRule> {
+    override fun read(buf: ByteBuffer): DeleteSlaAlertRule {
+        return DeleteSlaAlertRule(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeleteSlaAlertRule) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: DeleteSlaAlertRule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `delete_webhook_endpoint`.
+ */
+data class DeleteWebhookEndpoint (
+    /**
+     * The endpoint's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeleteWebhookEndpoint: FfiConverterRustBuffer<DeleteWebhookEndpoint> {
+    override fun read(buf: ByteBuffer): DeleteWebhookEndpoint {
+        return DeleteWebhookEndpoint(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeleteWebhookEndpoint) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: DeleteWebhookEndpoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -2021,6 +2798,172 @@ public object FfiConverterTypeDeployment: FfiConverterRustBuffer<Deployment> {
 
 
 /**
+ * A compute node.
+ */
+data class Device (
+    /**
+     * Its id, `dev_…`.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Pending or approved.
+     */
+    var `status`: DeviceStatus
+    , 
+    /**
+     * Its GPU model.
+     */
+    var `gpuModel`: kotlin.String?
+    , 
+    /**
+     * How many GPUs it has.
+     */
+    var `gpuCount`: kotlin.UInt?
+    , 
+    /**
+     * Where it runs.
+     */
+    var `region`: kotlin.String?
+    , 
+    /**
+     * When it was registered.
+     */
+    var `registeredAt`: kotlin.String?
+    , 
+    /**
+     * When it was approved.
+     */
+    var `approvedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDevice: FfiConverterRustBuffer<Device> {
+    override fun read(buf: ByteBuffer): Device {
+        return Device(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeDeviceStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Device) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeDeviceStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`gpuModel`) +
+            FfiConverterOptionalUInt.allocationSize(value.`gpuCount`) +
+            FfiConverterOptionalString.allocationSize(value.`region`) +
+            FfiConverterOptionalString.allocationSize(value.`registeredAt`) +
+            FfiConverterOptionalString.allocationSize(value.`approvedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Device, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeDeviceStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`gpuModel`, buf)
+            FfiConverterOptionalUInt.write(value.`gpuCount`, buf)
+            FfiConverterOptionalString.write(value.`region`, buf)
+            FfiConverterOptionalString.write(value.`registeredAt`, buf)
+            FfiConverterOptionalString.write(value.`approvedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of devices.
+ */
+data class DevicePage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<Device>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDevicePage: FfiConverterRustBuffer<DevicePage> {
+    override fun read(buf: ByteBuffer): DevicePage {
+        return DevicePage(
+            FfiConverterSequenceTypeDevice.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DevicePage) = (
+            FfiConverterSequenceTypeDevice.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: DevicePage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeDevice.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * A custom domain of a static app.
  */
 data class Domain (
@@ -2078,6 +3021,92 @@ public object FfiConverterTypeDomain: FfiConverterRustBuffer<Domain> {
             FfiConverterString.write(value.`cnameTarget`, buf)
             FfiConverterTypeTlsStatus.write(value.`tlsStatus`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A body that is not JSON, such as an invoice's PDF: its bytes and their media type.
+ */
+data class Download (
+    /**
+     * The bytes, as sent.
+     */
+    var `content`: Bytes
+    , 
+    /**
+     * Their media type, such as `application/pdf`.
+     */
+    var `contentType`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDownload: FfiConverterRustBuffer<Download> {
+    override fun read(buf: ByteBuffer): Download {
+        return Download(
+            FfiConverterTypeBytes.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Download) = (
+            FfiConverterTypeBytes.allocationSize(value.`content`) +
+            FfiConverterString.allocationSize(value.`contentType`)
+    )
+
+    override fun write(value: Download, buf: ByteBuffer) {
+            FfiConverterTypeBytes.write(value.`content`, buf)
+            FfiConverterString.write(value.`contentType`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `download_invoice_pdf`.
+ */
+data class DownloadInvoicePdf (
+    /**
+     * The invoice's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDownloadInvoicePdf: FfiConverterRustBuffer<DownloadInvoicePdf> {
+    override fun read(buf: ByteBuffer): DownloadInvoicePdf {
+        return DownloadInvoicePdf(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DownloadInvoicePdf) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: DownloadInvoicePdf, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -2336,6 +3365,314 @@ public object FfiConverterTypeFinalizedDeploy: FfiConverterRustBuffer<FinalizedD
 
 
 /**
+ * A fine-tuning job.
+ */
+data class FineTuningJob (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The model it starts from.
+     */
+    var `baseModel`: kotlin.String
+    , 
+    /**
+     * The training data.
+     */
+    var `trainingFile`: kotlin.String?
+    , 
+    /**
+     * Appended to the tuned model's name.
+     */
+    var `suffix`: kotlin.String?
+    , 
+    /**
+     * Its state.
+     */
+    var `status`: JobStatus
+    , 
+    /**
+     * The tuned model, once it has succeeded.
+     */
+    var `fineTunedModel`: kotlin.String?
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFineTuningJob: FfiConverterRustBuffer<FineTuningJob> {
+    override fun read(buf: ByteBuffer): FineTuningJob {
+        return FineTuningJob(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJobStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FineTuningJob) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`baseModel`) +
+            FfiConverterOptionalString.allocationSize(value.`trainingFile`) +
+            FfiConverterOptionalString.allocationSize(value.`suffix`) +
+            FfiConverterTypeJobStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`fineTunedModel`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: FineTuningJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`baseModel`, buf)
+            FfiConverterOptionalString.write(value.`trainingFile`, buf)
+            FfiConverterOptionalString.write(value.`suffix`, buf)
+            FfiConverterTypeJobStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`fineTunedModel`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of fine-tuning jobs.
+ */
+data class FineTuningJobPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<FineTuningJob>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFineTuningJobPage: FfiConverterRustBuffer<FineTuningJobPage> {
+    override fun read(buf: ByteBuffer): FineTuningJobPage {
+        return FineTuningJobPage(
+            FfiConverterSequenceTypeFineTuningJob.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FineTuningJobPage) = (
+            FfiConverterSequenceTypeFineTuningJob.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: FineTuningJobPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeFineTuningJob.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * A fleet-wide monitoring alert.
+ */
+data class FleetAlert (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * `info`, `warning` or `critical`.
+     */
+    var `severity`: kotlin.String
+    , 
+    /**
+     * The device it is about, if one.
+     */
+    var `deviceId`: kotlin.String?
+    , 
+    /**
+     * What happened.
+     */
+    var `message`: kotlin.String
+    , 
+    /**
+     * Open or resolved.
+     */
+    var `status`: AlertStatus
+    , 
+    /**
+     * When it was raised.
+     */
+    var `raisedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFleetAlert: FfiConverterRustBuffer<FleetAlert> {
+    override fun read(buf: ByteBuffer): FleetAlert {
+        return FleetAlert(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAlertStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FleetAlert) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`severity`) +
+            FfiConverterOptionalString.allocationSize(value.`deviceId`) +
+            FfiConverterString.allocationSize(value.`message`) +
+            FfiConverterTypeAlertStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`raisedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: FleetAlert, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`severity`, buf)
+            FfiConverterOptionalString.write(value.`deviceId`, buf)
+            FfiConverterString.write(value.`message`, buf)
+            FfiConverterTypeAlertStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`raisedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of fleet alerts.
+ */
+data class FleetAlertPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<FleetAlert>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFleetAlertPage: FfiConverterRustBuffer<FleetAlertPage> {
+    override fun read(buf: ByteBuffer): FleetAlertPage {
+        return FleetAlertPage(
+            FfiConverterSequenceTypeFleetAlert.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FleetAlertPage) = (
+            FfiConverterSequenceTypeFleetAlert.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: FleetAlertPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeFleetAlert.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_analytics`: a website and an optional date range (both days included).
  */
 data class GetAnalytics (
@@ -2430,6 +3767,45 @@ public object FfiConverterTypeGetApp: FfiConverterRustBuffer<GetApp> {
 
 
 /**
+ * Input of `get_device`.
+ */
+data class GetDevice (
+    /**
+     * The device's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetDevice: FfiConverterRustBuffer<GetDevice> {
+    override fun read(buf: ByteBuffer): GetDevice {
+        return GetDevice(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetDevice) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetDevice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_envs`.
  */
 data class GetEnvs (
@@ -2469,6 +3845,84 @@ public object FfiConverterTypeGetEnvs: FfiConverterRustBuffer<GetEnvs> {
 
 
 /**
+ * Input of `get_fine_tuning_job`.
+ */
+data class GetFineTuningJob (
+    /**
+     * The job's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetFineTuningJob: FfiConverterRustBuffer<GetFineTuningJob> {
+    override fun read(buf: ByteBuffer): GetFineTuningJob {
+        return GetFineTuningJob(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetFineTuningJob) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetFineTuningJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_inference`.
+ */
+data class GetInference (
+    /**
+     * The request's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetInference: FfiConverterRustBuffer<GetInference> {
+    override fun read(buf: ByteBuffer): GetInference {
+        return GetInference(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetInference) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetInference, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_instances`.
  */
 data class GetInstances (
@@ -2501,6 +3955,45 @@ public object FfiConverterTypeGetInstances: FfiConverterRustBuffer<GetInstances>
     )
 
     override fun write(value: GetInstances, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_invoice`.
+ */
+data class GetInvoice (
+    /**
+     * The invoice's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetInvoice: FfiConverterRustBuffer<GetInvoice> {
+    override fun read(buf: ByteBuffer): GetInvoice {
+        return GetInvoice(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetInvoice) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetInvoice, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
     }
 }
@@ -2604,6 +4097,45 @@ public object FfiConverterTypeGetMetrics: FfiConverterRustBuffer<GetMetrics> {
     override fun write(value: GetMetrics, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterOptionalTypePeriod.write(value.`period`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_ml_job`.
+ */
+data class GetMlJob (
+    /**
+     * The job's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetMlJob: FfiConverterRustBuffer<GetMlJob> {
+    override fun read(buf: ByteBuffer): GetMlJob {
+        return GetMlJob(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetMlJob) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetMlJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -2798,6 +4330,84 @@ public object FfiConverterTypeGetNetworkTopPaths: FfiConverterRustBuffer<GetNetw
 
 
 /**
+ * Input of `get_organization`.
+ */
+data class GetOrganization (
+    /**
+     * The organization's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetOrganization: FfiConverterRustBuffer<GetOrganization> {
+    override fun read(buf: ByteBuffer): GetOrganization {
+        return GetOrganization(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetOrganization) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetOrganization, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_organization_settings`.
+ */
+data class GetOrganizationSettings (
+    /**
+     * The organization's id.
+     */
+    var `organizationId`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetOrganizationSettings: FfiConverterRustBuffer<GetOrganizationSettings> {
+    override fun read(buf: ByteBuffer): GetOrganizationSettings {
+        return GetOrganizationSettings(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetOrganizationSettings) = (
+            FfiConverterString.allocationSize(value.`organizationId`)
+    )
+
+    override fun write(value: GetOrganizationSettings, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_project`.
  */
 data class GetProject (
@@ -2831,6 +4441,76 @@ public object FfiConverterTypeGetProject: FfiConverterRustBuffer<GetProject> {
 
     override fun write(value: GetProject, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_sdk_info`: none.
+ */
+class GetSdkInfo {
+    override fun equals(other: Any?): Boolean {
+        return other is GetSdkInfo
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetSdkInfo: FfiConverterRustBuffer<GetSdkInfo> {
+    override fun read(buf: ByteBuffer): GetSdkInfo {
+        return GetSdkInfo()
+    }
+
+    override fun allocationSize(value: GetSdkInfo) = 0UL
+
+    override fun write(value: GetSdkInfo, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
+ * Input of `get_sso_url`.
+ */
+data class GetSsoUrl (
+    /**
+     * The email of the user who logs in; its domain picks the organization.
+     */
+    var `email`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetSsoUrl: FfiConverterRustBuffer<GetSsoUrl> {
+    override fun read(buf: ByteBuffer): GetSsoUrl {
+        return GetSsoUrl(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetSsoUrl) = (
+            FfiConverterString.allocationSize(value.`email`)
+    )
+
+    override fun write(value: GetSsoUrl, buf: ByteBuffer) {
+            FfiConverterString.write(value.`email`, buf)
     }
 }
 
@@ -2876,6 +4556,84 @@ public object FfiConverterTypeGetStorageUsage: FfiConverterRustBuffer<GetStorage
 
 
 /**
+ * Input of `get_virtual_server`.
+ */
+data class GetVirtualServer (
+    /**
+     * The server's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetVirtualServer: FfiConverterRustBuffer<GetVirtualServer> {
+    override fun read(buf: ByteBuffer): GetVirtualServer {
+        return GetVirtualServer(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetVirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetVirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `get_webhook_endpoint`.
+ */
+data class GetWebhookEndpoint (
+    /**
+     * The endpoint's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeGetWebhookEndpoint: FfiConverterRustBuffer<GetWebhookEndpoint> {
+    override fun read(buf: ByteBuffer): GetWebhookEndpoint {
+        return GetWebhookEndpoint(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: GetWebhookEndpoint) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: GetWebhookEndpoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * Input of `get_website`.
  */
 data class GetWebsite (
@@ -2909,6 +4667,156 @@ public object FfiConverterTypeGetWebsite: FfiConverterRustBuffer<GetWebsite> {
 
     override fun write(value: GetWebsite, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * An inference request and its answer.
+ */
+data class Inference (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The model asked.
+     */
+    var `model`: kotlin.String
+    , 
+    /**
+     * `completed`.
+     */
+    var `status`: JobStatus
+    , 
+    /**
+     * What was asked.
+     */
+    var `input`: kotlin.String?
+    , 
+    /**
+     * The model's answer.
+     */
+    var `output`: kotlin.String?
+    , 
+    /**
+     * Tokens used.
+     */
+    var `usage`: Usage?
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInference: FfiConverterRustBuffer<Inference> {
+    override fun read(buf: ByteBuffer): Inference {
+        return Inference(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeJobStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeUsage.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Inference) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`model`) +
+            FfiConverterTypeJobStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`input`) +
+            FfiConverterOptionalString.allocationSize(value.`output`) +
+            FfiConverterOptionalTypeUsage.allocationSize(value.`usage`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`)
+    )
+
+    override fun write(value: Inference, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`model`, buf)
+            FfiConverterTypeJobStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`input`, buf)
+            FfiConverterOptionalString.write(value.`output`, buf)
+            FfiConverterOptionalTypeUsage.write(value.`usage`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
+ * A page of inference requests.
+ */
+data class InferencePage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<Inference>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInferencePage: FfiConverterRustBuffer<InferencePage> {
+    override fun read(buf: ByteBuffer): InferencePage {
+        return InferencePage(
+            FfiConverterSequenceTypeInference.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InferencePage) = (
+            FfiConverterSequenceTypeInference.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: InferencePage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeInference.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
     }
 }
 
@@ -2964,6 +4872,227 @@ public object FfiConverterTypeInstances: FfiConverterRustBuffer<Instances> {
             FfiConverterUInt.write(value.`count`, buf)
             FfiConverterOptionalUInt.write(value.`max`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `invite_member`: an existing user is added, a new email is invited.
+ */
+data class InviteMember (
+    /**
+     * The organization's id.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * Their email.
+     */
+    var `email`: kotlin.String
+    , 
+    /**
+     * Their role.
+     */
+    var `role`: Role
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInviteMember: FfiConverterRustBuffer<InviteMember> {
+    override fun read(buf: ByteBuffer): InviteMember {
+        return InviteMember(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeRole.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InviteMember) = (
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterString.allocationSize(value.`email`) +
+            FfiConverterTypeRole.allocationSize(value.`role`)
+    )
+
+    override fun write(value: InviteMember, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterString.write(value.`email`, buf)
+            FfiConverterTypeRole.write(value.`role`, buf)
+    }
+}
+
+
+
+/**
+ * An invoice.
+ */
+data class Invoice (
+    /**
+     * Its id, `inv_…`.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its number.
+     */
+    var `number`: kotlin.String
+    , 
+    /**
+     * Paid or open.
+     */
+    var `status`: InvoiceStatus
+    , 
+    /**
+     * The amount, in cents.
+     */
+    var `amountCents`: kotlin.ULong
+    , 
+    /**
+     * Its currency, such as `usd`.
+     */
+    var `currency`: kotlin.String
+    , 
+    /**
+     * The first day billed.
+     */
+    var `periodStart`: kotlin.String?
+    , 
+    /**
+     * The last day billed.
+     */
+    var `periodEnd`: kotlin.String?
+    , 
+    /**
+     * When it was issued.
+     */
+    var `issuedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInvoice: FfiConverterRustBuffer<Invoice> {
+    override fun read(buf: ByteBuffer): Invoice {
+        return Invoice(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeInvoiceStatus.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Invoice) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`number`) +
+            FfiConverterTypeInvoiceStatus.allocationSize(value.`status`) +
+            FfiConverterULong.allocationSize(value.`amountCents`) +
+            FfiConverterString.allocationSize(value.`currency`) +
+            FfiConverterOptionalString.allocationSize(value.`periodStart`) +
+            FfiConverterOptionalString.allocationSize(value.`periodEnd`) +
+            FfiConverterOptionalString.allocationSize(value.`issuedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Invoice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`number`, buf)
+            FfiConverterTypeInvoiceStatus.write(value.`status`, buf)
+            FfiConverterULong.write(value.`amountCents`, buf)
+            FfiConverterString.write(value.`currency`, buf)
+            FfiConverterOptionalString.write(value.`periodStart`, buf)
+            FfiConverterOptionalString.write(value.`periodEnd`, buf)
+            FfiConverterOptionalString.write(value.`issuedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of invoices.
+ */
+data class InvoicePage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<Invoice>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInvoicePage: FfiConverterRustBuffer<InvoicePage> {
+    override fun read(buf: ByteBuffer): InvoicePage {
+        return InvoicePage(
+            FfiConverterSequenceTypeInvoice.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InvoicePage) = (
+            FfiConverterSequenceTypeInvoice.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: InvoicePage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeInvoice.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
     }
 }
 
@@ -3041,6 +5170,53 @@ public object FfiConverterTypeLatencyMetrics: FfiConverterRustBuffer<LatencyMetr
 
 
 /**
+ * Input of `list_api_keys`: the caller's keys, revoked ones too.
+ */
+data class ListApiKeys (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListApiKeys: FfiConverterRustBuffer<ListApiKeys> {
+    override fun read(buf: ByteBuffer): ListApiKeys {
+        return ListApiKeys(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListApiKeys) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListApiKeys, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * Input of `list_apps`: none.
  */
 class ListApps {
@@ -3111,6 +5287,61 @@ public object FfiConverterTypeListDeployments: FfiConverterRustBuffer<ListDeploy
 
 
 /**
+ * Input of `list_devices`.
+ */
+data class ListDevices (
+    /**
+     * Only devices in this state.
+     */
+    var `status`: DeviceStatus? = null 
+    , 
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListDevices: FfiConverterRustBuffer<ListDevices> {
+    override fun read(buf: ByteBuffer): ListDevices {
+        return ListDevices(
+            FfiConverterOptionalTypeDeviceStatus.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListDevices) = (
+            FfiConverterOptionalTypeDeviceStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListDevices, buf: ByteBuffer) {
+            FfiConverterOptionalTypeDeviceStatus.write(value.`status`, buf)
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * Input of `list_files`.
  */
 data class ListFiles (
@@ -3144,6 +5375,351 @@ public object FfiConverterTypeListFiles: FfiConverterRustBuffer<ListFiles> {
 
     override fun write(value: ListFiles, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_fine_tuning_jobs`.
+ */
+data class ListFineTuningJobs (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListFineTuningJobs: FfiConverterRustBuffer<ListFineTuningJobs> {
+    override fun read(buf: ByteBuffer): ListFineTuningJobs {
+        return ListFineTuningJobs(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListFineTuningJobs) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListFineTuningJobs, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_fleet_alerts`.
+ */
+data class ListFleetAlerts (
+    /**
+     * Only alerts in this state.
+     */
+    var `status`: AlertStatus? = null 
+    , 
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListFleetAlerts: FfiConverterRustBuffer<ListFleetAlerts> {
+    override fun read(buf: ByteBuffer): ListFleetAlerts {
+        return ListFleetAlerts(
+            FfiConverterOptionalTypeAlertStatus.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListFleetAlerts) = (
+            FfiConverterOptionalTypeAlertStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListFleetAlerts, buf: ByteBuffer) {
+            FfiConverterOptionalTypeAlertStatus.write(value.`status`, buf)
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_inferences`.
+ */
+data class ListInferences (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListInferences: FfiConverterRustBuffer<ListInferences> {
+    override fun read(buf: ByteBuffer): ListInferences {
+        return ListInferences(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListInferences) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListInferences, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_invoices`.
+ */
+data class ListInvoices (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListInvoices: FfiConverterRustBuffer<ListInvoices> {
+    override fun read(buf: ByteBuffer): ListInvoices {
+        return ListInvoices(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListInvoices) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListInvoices, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_members`.
+ */
+data class ListMembers (
+    /**
+     * The path's resource id.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListMembers: FfiConverterRustBuffer<ListMembers> {
+    override fun read(buf: ByteBuffer): ListMembers {
+        return ListMembers(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListMembers) = (
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListMembers, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_ml_jobs`.
+ */
+data class ListMlJobs (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListMlJobs: FfiConverterRustBuffer<ListMlJobs> {
+    override fun read(buf: ByteBuffer): ListMlJobs {
+        return ListMlJobs(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListMlJobs) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListMlJobs, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_organizations`: the caller's organizations.
+ */
+data class ListOrganizations (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListOrganizations: FfiConverterRustBuffer<ListOrganizations> {
+    override fun read(buf: ByteBuffer): ListOrganizations {
+        return ListOrganizations(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListOrganizations) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListOrganizations, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
     }
 }
 
@@ -3198,6 +5774,194 @@ public object FfiConverterTypeListProjects: FfiConverterRustBuffer<ListProjects>
     override fun write(value: ListProjects, buf: ByteBuffer) {
             FfiConverterOptionalTypeProjectType.write(value.`kind`, buf)
             FfiConverterOptionalUInt.write(value.`page`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_sla_alert_rules`.
+ */
+data class ListSlaAlertRules (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListSlaAlertRules: FfiConverterRustBuffer<ListSlaAlertRules> {
+    override fun read(buf: ByteBuffer): ListSlaAlertRules {
+        return ListSlaAlertRules(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListSlaAlertRules) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListSlaAlertRules, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_sla_breaches`: the breach history.
+ */
+data class ListSlaBreaches (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListSlaBreaches: FfiConverterRustBuffer<ListSlaBreaches> {
+    override fun read(buf: ByteBuffer): ListSlaBreaches {
+        return ListSlaBreaches(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListSlaBreaches) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListSlaBreaches, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_virtual_servers`.
+ */
+data class ListVirtualServers (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListVirtualServers: FfiConverterRustBuffer<ListVirtualServers> {
+    override fun read(buf: ByteBuffer): ListVirtualServers {
+        return ListVirtualServers(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListVirtualServers) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListVirtualServers, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
+            FfiConverterOptionalUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `list_webhook_endpoints`.
+ */
+data class ListWebhookEndpoints (
+    /**
+     * Where the page starts (default 0).
+     */
+    var `offset`: kotlin.ULong? = null 
+    , 
+    /**
+     * Items per page, 1 to 200 (default 50).
+     */
+    var `limit`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListWebhookEndpoints: FfiConverterRustBuffer<ListWebhookEndpoints> {
+    override fun read(buf: ByteBuffer): ListWebhookEndpoints {
+        return ListWebhookEndpoints(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListWebhookEndpoints) = (
+            FfiConverterOptionalULong.allocationSize(value.`offset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: ListWebhookEndpoints, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`offset`, buf)
             FfiConverterOptionalUInt.write(value.`limit`, buf)
     }
 }
@@ -3307,6 +6071,203 @@ public object FfiConverterTypeLogEntry: FfiConverterRustBuffer<LogEntry> {
 
 
 /**
+ * Input of `login`.
+ */
+data class Login (
+    /**
+     * The account's email.
+     */
+    var `email`: kotlin.String
+    , 
+    /**
+     * Its password.
+     */
+    var `password`: Secret
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogin: FfiConverterRustBuffer<Login> {
+    override fun read(buf: ByteBuffer): Login {
+        return Login(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Login) = (
+            FfiConverterString.allocationSize(value.`email`) +
+            FfiConverterTypeSecret.allocationSize(value.`password`)
+    )
+
+    override fun write(value: Login, buf: ByteBuffer) {
+            FfiConverterString.write(value.`email`, buf)
+            FfiConverterTypeSecret.write(value.`password`, buf)
+    }
+}
+
+
+
+/**
+ * A member of an organization.
+ */
+data class Member (
+    /**
+     * The user's id.
+     */
+    var `userId`: kotlin.String
+    , 
+    /**
+     * Their email.
+     */
+    var `email`: kotlin.String
+    , 
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * Their role.
+     */
+    var `role`: Role
+    , 
+    /**
+     * Whether they have joined.
+     */
+    var `status`: MemberStatus
+    , 
+    /**
+     * When they joined.
+     */
+    var `joinedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMember: FfiConverterRustBuffer<Member> {
+    override fun read(buf: ByteBuffer): Member {
+        return Member(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeRole.read(buf),
+            FfiConverterTypeMemberStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Member) = (
+            FfiConverterString.allocationSize(value.`userId`) +
+            FfiConverterString.allocationSize(value.`email`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterTypeRole.allocationSize(value.`role`) +
+            FfiConverterTypeMemberStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`joinedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Member, buf: ByteBuffer) {
+            FfiConverterString.write(value.`userId`, buf)
+            FfiConverterString.write(value.`email`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterTypeRole.write(value.`role`, buf)
+            FfiConverterTypeMemberStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`joinedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of members.
+ */
+data class MemberPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<Member>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMemberPage: FfiConverterRustBuffer<MemberPage> {
+    override fun read(buf: ByteBuffer): MemberPage {
+        return MemberPage(
+            FfiConverterSequenceTypeMember.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MemberPage) = (
+            FfiConverterSequenceTypeMember.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: MemberPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeMember.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * Resource and traffic figures of a project over a period.
  */
 data class Metrics (
@@ -3379,6 +6340,464 @@ public object FfiConverterTypeMetrics: FfiConverterRustBuffer<Metrics> {
             FfiConverterDouble.write(value.`memoryMb`, buf)
             FfiConverterULong.write(value.`requests`, buf)
             FfiConverterUInt.write(value.`instances`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * An ML training job.
+ */
+data class MlJob (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * The model it trains.
+     */
+    var `model`: kotlin.String?
+    , 
+    /**
+     * The dataset it reads.
+     */
+    var `dataset`: kotlin.String?
+    , 
+    /**
+     * GPUs it uses.
+     */
+    var `gpuCount`: kotlin.UInt?
+    , 
+    /**
+     * Its state.
+     */
+    var `status`: JobStatus
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMlJob: FfiConverterRustBuffer<MlJob> {
+    override fun read(buf: ByteBuffer): MlJob {
+        return MlJob(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterTypeJobStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MlJob) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`model`) +
+            FfiConverterOptionalString.allocationSize(value.`dataset`) +
+            FfiConverterOptionalUInt.allocationSize(value.`gpuCount`) +
+            FfiConverterTypeJobStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: MlJob, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`model`, buf)
+            FfiConverterOptionalString.write(value.`dataset`, buf)
+            FfiConverterOptionalUInt.write(value.`gpuCount`, buf)
+            FfiConverterTypeJobStatus.write(value.`status`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of ML jobs.
+ */
+data class MlJobPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<MlJob>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMlJobPage: FfiConverterRustBuffer<MlJobPage> {
+    override fun read(buf: ByteBuffer): MlJobPage {
+        return MlJobPage(
+            FfiConverterSequenceTypeMlJob.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MlJobPage) = (
+            FfiConverterSequenceTypeMlJob.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: MlJobPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeMlJob.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * A new API key: the only answer that holds the whole key. Keep it now; it is never shown again.
+ */
+data class NewApiKey (
+    /**
+     * The key's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The key's first 18 characters.
+     */
+    var `prefix`: kotlin.String
+    , 
+    /**
+     * The key itself, `zyra_sk_…` (prints as a preview).
+     */
+    var `key`: Secret
+    , 
+    /**
+     * True.
+     */
+    var `isActive`: kotlin.Boolean
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewApiKey: FfiConverterRustBuffer<NewApiKey> {
+    override fun read(buf: ByteBuffer): NewApiKey {
+        return NewApiKey(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSecret.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewApiKey) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`prefix`) +
+            FfiConverterTypeSecret.allocationSize(value.`key`) +
+            FfiConverterBoolean.allocationSize(value.`isActive`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: NewApiKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`prefix`, buf)
+            FfiConverterTypeSecret.write(value.`key`, buf)
+            FfiConverterBoolean.write(value.`isActive`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * An organization's profile.
+ */
+data class Organization (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its URL name.
+     */
+    var `slug`: kotlin.String?
+    , 
+    /**
+     * Its plan.
+     */
+    var `plan`: kotlin.String?
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOrganization: FfiConverterRustBuffer<Organization> {
+    override fun read(buf: ByteBuffer): Organization {
+        return Organization(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Organization) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`slug`) +
+            FfiConverterOptionalString.allocationSize(value.`plan`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Organization, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`slug`, buf)
+            FfiConverterOptionalString.write(value.`plan`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of organizations.
+ */
+data class OrganizationPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<Organization>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOrganizationPage: FfiConverterRustBuffer<OrganizationPage> {
+    override fun read(buf: ByteBuffer): OrganizationPage {
+        return OrganizationPage(
+            FfiConverterSequenceTypeOrganization.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OrganizationPage) = (
+            FfiConverterSequenceTypeOrganization.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: OrganizationPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeOrganization.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * An organization's settings.
+ */
+data class OrganizationSettings (
+    /**
+     * Whether members must log in through SSO.
+     */
+    var `requireSso`: kotlin.Boolean
+    , 
+    /**
+     * The role new members get.
+     */
+    var `defaultRole`: Role
+    , 
+    /**
+     * Minutes a dashboard session lasts.
+     */
+    var `sessionTimeoutMinutes`: kotlin.UInt
+    , 
+    /**
+     * Email domains members may have; empty allows any.
+     */
+    var `allowedEmailDomains`: List<kotlin.String>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOrganizationSettings: FfiConverterRustBuffer<OrganizationSettings> {
+    override fun read(buf: ByteBuffer): OrganizationSettings {
+        return OrganizationSettings(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeRole.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OrganizationSettings) = (
+            FfiConverterBoolean.allocationSize(value.`requireSso`) +
+            FfiConverterTypeRole.allocationSize(value.`defaultRole`) +
+            FfiConverterUInt.allocationSize(value.`sessionTimeoutMinutes`) +
+            FfiConverterSequenceString.allocationSize(value.`allowedEmailDomains`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OrganizationSettings, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`requireSso`, buf)
+            FfiConverterTypeRole.write(value.`defaultRole`, buf)
+            FfiConverterUInt.write(value.`sessionTimeoutMinutes`, buf)
+            FfiConverterSequenceString.write(value.`allowedEmailDomains`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
     }
 }
@@ -3757,6 +7176,108 @@ public object FfiConverterTypeReferrerVisitors: FfiConverterRustBuffer<ReferrerV
 
 
 /**
+ * Input of `refresh_token`.
+ */
+data class RefreshToken (
+    /**
+     * The refresh token of a login.
+     */
+    var `refreshToken`: Secret
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRefreshToken: FfiConverterRustBuffer<RefreshToken> {
+    override fun read(buf: ByteBuffer): RefreshToken {
+        return RefreshToken(
+            FfiConverterTypeSecret.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RefreshToken) = (
+            FfiConverterTypeSecret.allocationSize(value.`refreshToken`)
+    )
+
+    override fun write(value: RefreshToken, buf: ByteBuffer) {
+            FfiConverterTypeSecret.write(value.`refreshToken`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `register_device`: the node waits for an Org Admin's approval.
+ */
+data class RegisterDevice (
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its GPU model, such as `A100`.
+     */
+    var `gpuModel`: kotlin.String
+    , 
+    /**
+     * How many GPUs it has (at least 1).
+     */
+    var `gpuCount`: kotlin.UInt
+    , 
+    /**
+     * Where it runs, such as `eu-west`.
+     */
+    var `region`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRegisterDevice: FfiConverterRustBuffer<RegisterDevice> {
+    override fun read(buf: ByteBuffer): RegisterDevice {
+        return RegisterDevice(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RegisterDevice) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`gpuModel`) +
+            FfiConverterUInt.allocationSize(value.`gpuCount`) +
+            FfiConverterString.allocationSize(value.`region`)
+    )
+
+    override fun write(value: RegisterDevice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`gpuModel`, buf)
+            FfiConverterUInt.write(value.`gpuCount`, buf)
+            FfiConverterString.write(value.`region`, buf)
+    }
+}
+
+
+
+/**
  * Credentials for pulling from a private registry. The password never shows in `Debug`.
  */
 data class RegistryAuth (
@@ -3812,6 +7333,45 @@ public object FfiConverterTypeRegistryAuth: FfiConverterRustBuffer<RegistryAuth>
 
 
 /**
+ * Input of `remove_device`.
+ */
+data class RemoveDevice (
+    /**
+     * The device's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRemoveDevice: FfiConverterRustBuffer<RemoveDevice> {
+    override fun read(buf: ByteBuffer): RemoveDevice {
+        return RemoveDevice(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RemoveDevice) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: RemoveDevice, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * Input of `remove_domain`.
  */
 data class RemoveDomain (
@@ -3853,6 +7413,53 @@ public object FfiConverterTypeRemoveDomain: FfiConverterRustBuffer<RemoveDomain>
     override fun write(value: RemoveDomain, buf: ByteBuffer) {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`domain`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `remove_member`.
+ */
+data class RemoveMember (
+    /**
+     * The organization's id.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * The member's user id.
+     */
+    var `userId`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRemoveMember: FfiConverterRustBuffer<RemoveMember> {
+    override fun read(buf: ByteBuffer): RemoveMember {
+        return RemoveMember(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RemoveMember) = (
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterString.allocationSize(value.`userId`)
+    )
+
+    override fun write(value: RemoveMember, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterString.write(value.`userId`, buf)
     }
 }
 
@@ -3969,6 +7576,45 @@ public object FfiConverterTypeRequestMetrics: FfiConverterRustBuffer<RequestMetr
 
 
 /**
+ * Input of `request_password_reset`.
+ */
+data class RequestPasswordReset (
+    /**
+     * The account's email.
+     */
+    var `email`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestPasswordReset: FfiConverterRustBuffer<RequestPasswordReset> {
+    override fun read(buf: ByteBuffer): RequestPasswordReset {
+        return RequestPasswordReset(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RequestPasswordReset) = (
+            FfiConverterString.allocationSize(value.`email`)
+    )
+
+    override fun write(value: RequestPasswordReset, buf: ByteBuffer) {
+            FfiConverterString.write(value.`email`, buf)
+    }
+}
+
+
+
+/**
  * Requests in one slot of a time series.
  */
 data class RequestPoint (
@@ -4016,6 +7662,131 @@ public object FfiConverterTypeRequestPoint: FfiConverterRustBuffer<RequestPoint>
 
 
 /**
+ * The password was changed.
+ */
+data class ResetConfirmed (
+    /**
+     * True once the new password is set.
+     */
+    var `reset`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResetConfirmed: FfiConverterRustBuffer<ResetConfirmed> {
+    override fun read(buf: ByteBuffer): ResetConfirmed {
+        return ResetConfirmed(
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResetConfirmed) = (
+            FfiConverterBoolean.allocationSize(value.`reset`)
+    )
+
+    override fun write(value: ResetConfirmed, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`reset`, buf)
+    }
+}
+
+
+
+/**
+ * A password reset was asked for; the mail goes out if the email is known.
+ */
+data class ResetRequested (
+    /**
+     * Always true: the answer does not tell whether the email is known.
+     */
+    var `sent`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResetRequested: FfiConverterRustBuffer<ResetRequested> {
+    override fun read(buf: ByteBuffer): ResetRequested {
+        return ResetRequested(
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResetRequested) = (
+            FfiConverterBoolean.allocationSize(value.`sent`)
+    )
+
+    override fun write(value: ResetRequested, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`sent`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `resize_virtual_server`: a stopped server gets a new size.
+ */
+data class ResizeVirtualServer (
+    /**
+     * The server's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The new size.
+     */
+    var `size`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResizeVirtualServer: FfiConverterRustBuffer<ResizeVirtualServer> {
+    override fun read(buf: ByteBuffer): ResizeVirtualServer {
+        return ResizeVirtualServer(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResizeVirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`size`)
+    )
+
+    override fun write(value: ResizeVirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`size`, buf)
+    }
+}
+
+
+
+/**
  * Input of `resume_project`.
  */
 data class ResumeProject (
@@ -4048,6 +7819,652 @@ public object FfiConverterTypeResumeProject: FfiConverterRustBuffer<ResumeProjec
     )
 
     override fun write(value: ResumeProject, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `revoke_api_key`.
+ */
+data class RevokeApiKey (
+    /**
+     * The key's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRevokeApiKey: FfiConverterRustBuffer<RevokeApiKey> {
+    override fun read(buf: ByteBuffer): RevokeApiKey {
+        return RevokeApiKey(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RevokeApiKey) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: RevokeApiKey, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * One SDK `/sdk` lists.
+ */
+data class SdkEntry (
+    /**
+     * Its language.
+     */
+    var `language`: kotlin.String
+    , 
+    /**
+     * Its package name.
+     */
+    var `package`: kotlin.String
+    , 
+    /**
+     * Its version.
+     */
+    var `version`: kotlin.String?
+    , 
+    /**
+     * Its documentation.
+     */
+    var `docsUrl`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSdkEntry: FfiConverterRustBuffer<SdkEntry> {
+    override fun read(buf: ByteBuffer): SdkEntry {
+        return SdkEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SdkEntry) = (
+            FfiConverterString.allocationSize(value.`language`) +
+            FfiConverterString.allocationSize(value.`package`) +
+            FfiConverterOptionalString.allocationSize(value.`version`) +
+            FfiConverterOptionalString.allocationSize(value.`docsUrl`)
+    )
+
+    override fun write(value: SdkEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`language`, buf)
+            FfiConverterString.write(value.`package`, buf)
+            FfiConverterOptionalString.write(value.`version`, buf)
+            FfiConverterOptionalString.write(value.`docsUrl`, buf)
+    }
+}
+
+
+
+/**
+ * What `/sdk` tells about the API and its SDKs.
+ */
+data class SdkInfo (
+    /**
+     * The API's version, such as `v1`.
+     */
+    var `apiVersion`: kotlin.String
+    , 
+    /**
+     * Where its OpenAPI document is.
+     */
+    var `openapiUrl`: kotlin.String?
+    , 
+    /**
+     * The SDKs it knows of.
+     */
+    var `sdks`: List<SdkEntry>
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSdkInfo: FfiConverterRustBuffer<SdkInfo> {
+    override fun read(buf: ByteBuffer): SdkInfo {
+        return SdkInfo(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeSdkEntry.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SdkInfo) = (
+            FfiConverterString.allocationSize(value.`apiVersion`) +
+            FfiConverterOptionalString.allocationSize(value.`openapiUrl`) +
+            FfiConverterSequenceTypeSdkEntry.allocationSize(value.`sdks`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: SdkInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`apiVersion`, buf)
+            FfiConverterOptionalString.write(value.`openapiUrl`, buf)
+            FfiConverterSequenceTypeSdkEntry.write(value.`sdks`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The tokens of a login or a refresh. Both tokens are secrets: they print as previews.
+ */
+data class Session (
+    /**
+     * The JWT sent as `Authorization: Bearer`.
+     */
+    var `accessToken`: Secret
+    , 
+    /**
+     * Exchanged for a new pair with `refresh_token`.
+     */
+    var `refreshToken`: Secret
+    , 
+    /**
+     * Always `bearer`.
+     */
+    var `tokenType`: kotlin.String
+    , 
+    /**
+     * Seconds the access token lives.
+     */
+    var `expiresIn`: kotlin.ULong
+    , 
+    /**
+     * Who logged in.
+     */
+    var `user`: User?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
+    override fun read(buf: ByteBuffer): Session {
+        return Session(
+            FfiConverterTypeSecret.read(buf),
+            FfiConverterTypeSecret.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeUser.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Session) = (
+            FfiConverterTypeSecret.allocationSize(value.`accessToken`) +
+            FfiConverterTypeSecret.allocationSize(value.`refreshToken`) +
+            FfiConverterString.allocationSize(value.`tokenType`) +
+            FfiConverterULong.allocationSize(value.`expiresIn`) +
+            FfiConverterOptionalTypeUser.allocationSize(value.`user`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: Session, buf: ByteBuffer) {
+            FfiConverterTypeSecret.write(value.`accessToken`, buf)
+            FfiConverterTypeSecret.write(value.`refreshToken`, buf)
+            FfiConverterString.write(value.`tokenType`, buf)
+            FfiConverterULong.write(value.`expiresIn`, buf)
+            FfiConverterOptionalTypeUser.write(value.`user`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * An SLA alert rule.
+ */
+data class SlaAlertRule (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * What it watches.
+     */
+    var `metric`: SlaMetric
+    , 
+    /**
+     * The value that breaches it.
+     */
+    var `threshold`: kotlin.Double
+    , 
+    /**
+     * Minutes the metric is measured over.
+     */
+    var `windowMinutes`: kotlin.UInt
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlaAlertRule: FfiConverterRustBuffer<SlaAlertRule> {
+    override fun read(buf: ByteBuffer): SlaAlertRule {
+        return SlaAlertRule(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSlaMetric.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SlaAlertRule) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeSlaMetric.allocationSize(value.`metric`) +
+            FfiConverterDouble.allocationSize(value.`threshold`) +
+            FfiConverterUInt.allocationSize(value.`windowMinutes`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: SlaAlertRule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeSlaMetric.write(value.`metric`, buf)
+            FfiConverterDouble.write(value.`threshold`, buf)
+            FfiConverterUInt.write(value.`windowMinutes`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of SLA alert rules.
+ */
+data class SlaAlertRulePage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<SlaAlertRule>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlaAlertRulePage: FfiConverterRustBuffer<SlaAlertRulePage> {
+    override fun read(buf: ByteBuffer): SlaAlertRulePage {
+        return SlaAlertRulePage(
+            FfiConverterSequenceTypeSlaAlertRule.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SlaAlertRulePage) = (
+            FfiConverterSequenceTypeSlaAlertRule.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: SlaAlertRulePage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeSlaAlertRule.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * A breach of an SLA alert rule.
+ */
+data class SlaBreach (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The rule breached.
+     */
+    var `ruleId`: kotlin.String
+    , 
+    /**
+     * What was measured.
+     */
+    var `metric`: SlaMetric
+    , 
+    /**
+     * The value measured.
+     */
+    var `value`: kotlin.Double
+    , 
+    /**
+     * The rule's threshold.
+     */
+    var `threshold`: kotlin.Double
+    , 
+    /**
+     * When it started.
+     */
+    var `startedAt`: kotlin.String
+    , 
+    /**
+     * When it ended, if it has.
+     */
+    var `resolvedAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlaBreach: FfiConverterRustBuffer<SlaBreach> {
+    override fun read(buf: ByteBuffer): SlaBreach {
+        return SlaBreach(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSlaMetric.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SlaBreach) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`ruleId`) +
+            FfiConverterTypeSlaMetric.allocationSize(value.`metric`) +
+            FfiConverterDouble.allocationSize(value.`value`) +
+            FfiConverterDouble.allocationSize(value.`threshold`) +
+            FfiConverterString.allocationSize(value.`startedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`resolvedAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: SlaBreach, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`ruleId`, buf)
+            FfiConverterTypeSlaMetric.write(value.`metric`, buf)
+            FfiConverterDouble.write(value.`value`, buf)
+            FfiConverterDouble.write(value.`threshold`, buf)
+            FfiConverterString.write(value.`startedAt`, buf)
+            FfiConverterOptionalString.write(value.`resolvedAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of SLA breaches.
+ */
+data class SlaBreachPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<SlaBreach>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlaBreachPage: FfiConverterRustBuffer<SlaBreachPage> {
+    override fun read(buf: ByteBuffer): SlaBreachPage {
+        return SlaBreachPage(
+            FfiConverterSequenceTypeSlaBreach.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SlaBreachPage) = (
+            FfiConverterSequenceTypeSlaBreach.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: SlaBreachPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeSlaBreach.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * Where an SSO login starts.
+ */
+data class SsoEntry (
+    /**
+     * Open this URL to log in.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The organization whose identity provider it is.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * Its kind, such as `saml`.
+     */
+    var `provider`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSsoEntry: FfiConverterRustBuffer<SsoEntry> {
+    override fun read(buf: ByteBuffer): SsoEntry {
+        return SsoEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SsoEntry) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterOptionalString.allocationSize(value.`provider`)
+    )
+
+    override fun write(value: SsoEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterOptionalString.write(value.`provider`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `start_virtual_server`: a stopped server starts.
+ */
+data class StartVirtualServer (
+    /**
+     * The server's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStartVirtualServer: FfiConverterRustBuffer<StartVirtualServer> {
+    override fun read(buf: ByteBuffer): StartVirtualServer {
+        return StartVirtualServer(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StartVirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: StartVirtualServer, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
     }
 }
@@ -4196,6 +8613,45 @@ public object FfiConverterTypeStopProject: FfiConverterRustBuffer<StopProject> {
 
 
 /**
+ * Input of `stop_virtual_server`: a running server stops.
+ */
+data class StopVirtualServer (
+    /**
+     * The server's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStopVirtualServer: FfiConverterRustBuffer<StopVirtualServer> {
+    override fun read(buf: ByteBuffer): StopVirtualServer {
+        return StopVirtualServer(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StopVirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: StopVirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
  * A project's storage: its size and how much is used.
  */
 data class Storage (
@@ -4245,6 +8701,45 @@ public object FfiConverterTypeStorage: FfiConverterRustBuffer<Storage> {
             FfiConverterUInt.write(value.`sizeGb`, buf)
             FfiConverterDouble.write(value.`usedGb`, buf)
             FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `terminate_virtual_server`: for good.
+ */
+data class TerminateVirtualServer (
+    /**
+     * The server's id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTerminateVirtualServer: FfiConverterRustBuffer<TerminateVirtualServer> {
+    override fun read(buf: ByteBuffer): TerminateVirtualServer {
+        return TerminateVirtualServer(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TerminateVirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: TerminateVirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -4502,6 +8997,132 @@ public object FfiConverterTypeUpdateInstances: FfiConverterRustBuffer<UpdateInst
 
 
 /**
+ * Input of `update_member_role`.
+ */
+data class UpdateMemberRole (
+    /**
+     * The organization's id.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * The member's user id.
+     */
+    var `userId`: kotlin.String
+    , 
+    /**
+     * Their new role.
+     */
+    var `role`: Role
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateMemberRole: FfiConverterRustBuffer<UpdateMemberRole> {
+    override fun read(buf: ByteBuffer): UpdateMemberRole {
+        return UpdateMemberRole(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeRole.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateMemberRole) = (
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterString.allocationSize(value.`userId`) +
+            FfiConverterTypeRole.allocationSize(value.`role`)
+    )
+
+    override fun write(value: UpdateMemberRole, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterString.write(value.`userId`, buf)
+            FfiConverterTypeRole.write(value.`role`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_organization_settings`: the settings to change; the others stay.
+ */
+data class UpdateOrganizationSettings (
+    /**
+     * The organization's id.
+     */
+    var `organizationId`: kotlin.String
+    , 
+    /**
+     * Whether members must log in through SSO.
+     */
+    var `requireSso`: kotlin.Boolean? = null 
+    , 
+    /**
+     * The role new members get.
+     */
+    var `defaultRole`: Role? = null 
+    , 
+    /**
+     * Minutes a dashboard session lasts (at least 1).
+     */
+    var `sessionTimeoutMinutes`: kotlin.UInt? = null 
+    , 
+    /**
+     * Email domains members may have; empty allows any.
+     */
+    var `allowedEmailDomains`: List<kotlin.String>? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateOrganizationSettings: FfiConverterRustBuffer<UpdateOrganizationSettings> {
+    override fun read(buf: ByteBuffer): UpdateOrganizationSettings {
+        return UpdateOrganizationSettings(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeRole.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateOrganizationSettings) = (
+            FfiConverterString.allocationSize(value.`organizationId`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`requireSso`) +
+            FfiConverterOptionalTypeRole.allocationSize(value.`defaultRole`) +
+            FfiConverterOptionalUInt.allocationSize(value.`sessionTimeoutMinutes`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`allowedEmailDomains`)
+    )
+
+    override fun write(value: UpdateOrganizationSettings, buf: ByteBuffer) {
+            FfiConverterString.write(value.`organizationId`, buf)
+            FfiConverterOptionalBoolean.write(value.`requireSso`, buf)
+            FfiConverterOptionalTypeRole.write(value.`defaultRole`, buf)
+            FfiConverterOptionalUInt.write(value.`sessionTimeoutMinutes`, buf)
+            FfiConverterOptionalSequenceString.write(value.`allowedEmailDomains`, buf)
+    }
+}
+
+
+
+/**
  * Input of `update_project_description`.
  */
 data class UpdateProjectDescription (
@@ -4596,6 +9217,69 @@ public object FfiConverterTypeUpdateProjectName: FfiConverterRustBuffer<UpdatePr
 
 
 /**
+ * Input of `update_sla_alert_rule`: what to change; the rest stays.
+ */
+data class UpdateSlaAlertRule (
+    /**
+     * The rule's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * A new name.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * A new threshold.
+     */
+    var `threshold`: kotlin.Double? = null 
+    , 
+    /**
+     * A new window (at least 1).
+     */
+    var `windowMinutes`: kotlin.UInt? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateSlaAlertRule: FfiConverterRustBuffer<UpdateSlaAlertRule> {
+    override fun read(buf: ByteBuffer): UpdateSlaAlertRule {
+        return UpdateSlaAlertRule(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateSlaAlertRule) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalDouble.allocationSize(value.`threshold`) +
+            FfiConverterOptionalUInt.allocationSize(value.`windowMinutes`)
+    )
+
+    override fun write(value: UpdateSlaAlertRule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalDouble.write(value.`threshold`, buf)
+            FfiConverterOptionalUInt.write(value.`windowMinutes`, buf)
+    }
+}
+
+
+
+/**
  * Input of `update_storage_size`.
  */
 data class UpdateStorageSize (
@@ -4637,6 +9321,77 @@ public object FfiConverterTypeUpdateStorageSize: FfiConverterRustBuffer<UpdateSt
     override fun write(value: UpdateStorageSize, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterUInt.write(value.`sizeGb`, buf)
+    }
+}
+
+
+
+/**
+ * Input of `update_webhook_endpoint`: what to change; the rest stays.
+ */
+data class UpdateWebhookEndpoint (
+    /**
+     * The endpoint's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * A new URL.
+     */
+    var `url`: kotlin.String? = null 
+    , 
+    /**
+     * New events.
+     */
+    var `events`: List<kotlin.String>? = null 
+    , 
+    /**
+     * A new description.
+     */
+    var `description`: kotlin.String? = null 
+    , 
+    /**
+     * Turns sending on or off.
+     */
+    var `enabled`: kotlin.Boolean? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUpdateWebhookEndpoint: FfiConverterRustBuffer<UpdateWebhookEndpoint> {
+    override fun read(buf: ByteBuffer): UpdateWebhookEndpoint {
+        return UpdateWebhookEndpoint(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UpdateWebhookEndpoint) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`url`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`events`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`enabled`)
+    )
+
+    override fun write(value: UpdateWebhookEndpoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`url`, buf)
+            FfiConverterOptionalSequenceString.write(value.`events`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalBoolean.write(value.`enabled`, buf)
     }
 }
 
@@ -4778,6 +9533,440 @@ public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
 
 
 /**
+ * Tokens an inference used.
+ */
+data class Usage (
+    /**
+     * Tokens read.
+     */
+    var `inputTokens`: kotlin.ULong
+    , 
+    /**
+     * Tokens written.
+     */
+    var `outputTokens`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUsage: FfiConverterRustBuffer<Usage> {
+    override fun read(buf: ByteBuffer): Usage {
+        return Usage(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Usage) = (
+            FfiConverterULong.allocationSize(value.`inputTokens`) +
+            FfiConverterULong.allocationSize(value.`outputTokens`)
+    )
+
+    override fun write(value: Usage, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`inputTokens`, buf)
+            FfiConverterULong.write(value.`outputTokens`, buf)
+    }
+}
+
+
+
+/**
+ * A user.
+ */
+data class User (
+    /**
+     * The user's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Their email.
+     */
+    var `email`: kotlin.String
+    , 
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * Their role in their organization.
+     */
+    var `role`: Role
+    , 
+    /**
+     * Their organization.
+     */
+    var `organizationId`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
+    override fun read(buf: ByteBuffer): User {
+        return User(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeRole.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: User) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`email`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterTypeRole.allocationSize(value.`role`) +
+            FfiConverterOptionalString.allocationSize(value.`organizationId`)
+    )
+
+    override fun write(value: User, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`email`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterTypeRole.write(value.`role`, buf)
+            FfiConverterOptionalString.write(value.`organizationId`, buf)
+    }
+}
+
+
+
+/**
+ * A virtual server.
+ */
+data class VirtualServer (
+    /**
+     * Its id, `vs_…`.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Running, stopped or terminated.
+     */
+    var `status`: ServerStatus
+    , 
+    /**
+     * Its size, such as `gpu.small`.
+     */
+    var `size`: kotlin.String
+    , 
+    /**
+     * Where it runs.
+     */
+    var `region`: kotlin.String?
+    , 
+    /**
+     * Its image.
+     */
+    var `image`: kotlin.String?
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVirtualServer: FfiConverterRustBuffer<VirtualServer> {
+    override fun read(buf: ByteBuffer): VirtualServer {
+        return VirtualServer(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeServerStatus.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VirtualServer) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeServerStatus.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`size`) +
+            FfiConverterOptionalString.allocationSize(value.`region`) +
+            FfiConverterOptionalString.allocationSize(value.`image`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: VirtualServer, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeServerStatus.write(value.`status`, buf)
+            FfiConverterString.write(value.`size`, buf)
+            FfiConverterOptionalString.write(value.`region`, buf)
+            FfiConverterOptionalString.write(value.`image`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of virtual servers.
+ */
+data class VirtualServerPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<VirtualServer>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVirtualServerPage: FfiConverterRustBuffer<VirtualServerPage> {
+    override fun read(buf: ByteBuffer): VirtualServerPage {
+        return VirtualServerPage(
+            FfiConverterSequenceTypeVirtualServer.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VirtualServerPage) = (
+            FfiConverterSequenceTypeVirtualServer.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: VirtualServerPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeVirtualServer.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
+ * A webhook endpoint.
+ */
+data class WebhookEndpoint (
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Where events are posted.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The events it receives.
+     */
+    var `events`: List<kotlin.String>
+    , 
+    /**
+     * What it is for.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * Whether events are sent.
+     */
+    var `enabled`: kotlin.Boolean
+    , 
+    /**
+     * The signing secret, `whsec_…`, in the answer that creates the endpoint only.
+     */
+    var `secret`: Secret?
+    , 
+    /**
+     * When it was made.
+     */
+    var `createdAt`: kotlin.String?
+    , 
+    /**
+     * Fields this version of zkit does not model.
+     */
+    var `extra`: Extra
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWebhookEndpoint: FfiConverterRustBuffer<WebhookEndpoint> {
+    override fun read(buf: ByteBuffer): WebhookEndpoint {
+        return WebhookEndpoint(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeSecret.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeExtra.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WebhookEndpoint) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterSequenceString.allocationSize(value.`events`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterBoolean.allocationSize(value.`enabled`) +
+            FfiConverterOptionalTypeSecret.allocationSize(value.`secret`) +
+            FfiConverterOptionalString.allocationSize(value.`createdAt`) +
+            FfiConverterTypeExtra.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: WebhookEndpoint, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterSequenceString.write(value.`events`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterBoolean.write(value.`enabled`, buf)
+            FfiConverterOptionalTypeSecret.write(value.`secret`, buf)
+            FfiConverterOptionalString.write(value.`createdAt`, buf)
+            FfiConverterTypeExtra.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A page of webhook endpoints.
+ */
+data class WebhookEndpointPage (
+    /**
+     * The items of this page.
+     */
+    var `items`: List<WebhookEndpoint>
+    , 
+    /**
+     * Items in the whole list.
+     */
+    var `total`: kotlin.ULong
+    , 
+    /**
+     * The offset of this page's first item.
+     */
+    var `offset`: kotlin.ULong
+    , 
+    /**
+     * Items per page asked for.
+     */
+    var `limit`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWebhookEndpointPage: FfiConverterRustBuffer<WebhookEndpointPage> {
+    override fun read(buf: ByteBuffer): WebhookEndpointPage {
+        return WebhookEndpointPage(
+            FfiConverterSequenceTypeWebhookEndpoint.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WebhookEndpointPage) = (
+            FfiConverterSequenceTypeWebhookEndpoint.allocationSize(value.`items`) +
+            FfiConverterULong.allocationSize(value.`total`) +
+            FfiConverterULong.allocationSize(value.`offset`) +
+            FfiConverterUInt.allocationSize(value.`limit`)
+    )
+
+    override fun write(value: WebhookEndpointPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeWebhookEndpoint.write(value.`items`, buf)
+            FfiConverterULong.write(value.`total`, buf)
+            FfiConverterULong.write(value.`offset`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+    }
+}
+
+
+
+/**
  * A tracked website.
  */
 data class Website (
@@ -4861,6 +10050,105 @@ public object FfiConverterTypeWebsite: FfiConverterRustBuffer<Website> {
             FfiConverterTypeExtra.write(value.`extra`, buf)
     }
 }
+
+
+
+/**
+ * Whether a fleet alert still stands.
+ */
+sealed class AlertStatus {
+    
+    /**
+     * Still standing.
+     */
+    object Open : AlertStatus()
+    
+    
+    /**
+     * Resolved.
+     */
+    object Resolved : AlertStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : AlertStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlertStatus : FfiConverterRustBuffer<AlertStatus>{
+    override fun read(buf: ByteBuffer): AlertStatus {
+        return when(buf.getInt()) {
+            1 -> AlertStatus.Open
+            2 -> AlertStatus.Resolved
+            3 -> AlertStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: AlertStatus): ULong = when(value) {
+        is AlertStatus.Open -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is AlertStatus.Resolved -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is AlertStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: AlertStatus, buf: ByteBuffer) {
+        when(value) {
+            is AlertStatus.Open -> {
+                buf.putInt(1)
+                Unit
+            }
+            is AlertStatus.Resolved -> {
+                buf.putInt(2)
+                Unit
+            }
+            is AlertStatus.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -5218,6 +10506,470 @@ public object FfiConverterTypeDeploymentStatus : FfiConverterRustBuffer<Deployme
             }
             is DeploymentStatus.Unknown -> {
                 buf.putInt(5)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Where a compute node stands.
+ */
+sealed class DeviceStatus {
+    
+    /**
+     * Registered, waiting for an Org Admin's approval.
+     */
+    object Pending : DeviceStatus()
+    
+    
+    /**
+     * Approved: it takes work.
+     */
+    object Approved : DeviceStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : DeviceStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeviceStatus : FfiConverterRustBuffer<DeviceStatus>{
+    override fun read(buf: ByteBuffer): DeviceStatus {
+        return when(buf.getInt()) {
+            1 -> DeviceStatus.Pending
+            2 -> DeviceStatus.Approved
+            3 -> DeviceStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DeviceStatus): ULong = when(value) {
+        is DeviceStatus.Pending -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeviceStatus.Approved -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeviceStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: DeviceStatus, buf: ByteBuffer) {
+        when(value) {
+            is DeviceStatus.Pending -> {
+                buf.putInt(1)
+                Unit
+            }
+            is DeviceStatus.Approved -> {
+                buf.putInt(2)
+                Unit
+            }
+            is DeviceStatus.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Whether an invoice is settled.
+ */
+sealed class InvoiceStatus {
+    
+    /**
+     * Paid.
+     */
+    object Paid : InvoiceStatus()
+    
+    
+    /**
+     * Not paid yet.
+     */
+    object Open : InvoiceStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : InvoiceStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInvoiceStatus : FfiConverterRustBuffer<InvoiceStatus>{
+    override fun read(buf: ByteBuffer): InvoiceStatus {
+        return when(buf.getInt()) {
+            1 -> InvoiceStatus.Paid
+            2 -> InvoiceStatus.Open
+            3 -> InvoiceStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: InvoiceStatus): ULong = when(value) {
+        is InvoiceStatus.Paid -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is InvoiceStatus.Open -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is InvoiceStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: InvoiceStatus, buf: ByteBuffer) {
+        when(value) {
+            is InvoiceStatus.Paid -> {
+                buf.putInt(1)
+                Unit
+            }
+            is InvoiceStatus.Open -> {
+                buf.putInt(2)
+                Unit
+            }
+            is InvoiceStatus.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A job's state.
+ */
+sealed class JobStatus {
+    
+    /**
+     * Waiting for a node.
+     */
+    object Queued : JobStatus()
+    
+    
+    /**
+     * Running.
+     */
+    object Running : JobStatus()
+    
+    
+    /**
+     * Finished well.
+     */
+    object Succeeded : JobStatus()
+    
+    
+    /**
+     * Finished badly.
+     */
+    object Failed : JobStatus()
+    
+    
+    /**
+     * Cancelled before it finished.
+     */
+    object Cancelled : JobStatus()
+    
+    
+    /**
+     * Done at once (inference requests).
+     */
+    object Completed : JobStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : JobStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJobStatus : FfiConverterRustBuffer<JobStatus>{
+    override fun read(buf: ByteBuffer): JobStatus {
+        return when(buf.getInt()) {
+            1 -> JobStatus.Queued
+            2 -> JobStatus.Running
+            3 -> JobStatus.Succeeded
+            4 -> JobStatus.Failed
+            5 -> JobStatus.Cancelled
+            6 -> JobStatus.Completed
+            7 -> JobStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: JobStatus): ULong = when(value) {
+        is JobStatus.Queued -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Running -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Succeeded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Failed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Cancelled -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Completed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JobStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: JobStatus, buf: ByteBuffer) {
+        when(value) {
+            is JobStatus.Queued -> {
+                buf.putInt(1)
+                Unit
+            }
+            is JobStatus.Running -> {
+                buf.putInt(2)
+                Unit
+            }
+            is JobStatus.Succeeded -> {
+                buf.putInt(3)
+                Unit
+            }
+            is JobStatus.Failed -> {
+                buf.putInt(4)
+                Unit
+            }
+            is JobStatus.Cancelled -> {
+                buf.putInt(5)
+                Unit
+            }
+            is JobStatus.Completed -> {
+                buf.putInt(6)
+                Unit
+            }
+            is JobStatus.Unknown -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Whether a member has joined.
+ */
+sealed class MemberStatus {
+    
+    /**
+     * Joined.
+     */
+    object Active : MemberStatus()
+    
+    
+    /**
+     * Invited, not joined yet.
+     */
+    object Invited : MemberStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : MemberStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMemberStatus : FfiConverterRustBuffer<MemberStatus>{
+    override fun read(buf: ByteBuffer): MemberStatus {
+        return when(buf.getInt()) {
+            1 -> MemberStatus.Active
+            2 -> MemberStatus.Invited
+            3 -> MemberStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: MemberStatus): ULong = when(value) {
+        is MemberStatus.Active -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is MemberStatus.Invited -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is MemberStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: MemberStatus, buf: ByteBuffer) {
+        when(value) {
+            is MemberStatus.Active -> {
+                buf.putInt(1)
+                Unit
+            }
+            is MemberStatus.Invited -> {
+                buf.putInt(2)
+                Unit
+            }
+            is MemberStatus.Unknown -> {
+                buf.putInt(3)
                 FfiConverterString.write(value.v1, buf)
                 Unit
             }
@@ -5728,6 +11480,337 @@ public object FfiConverterTypeProjectType : FfiConverterRustBuffer<ProjectType>{
 
 
 /**
+ * A member's role in an organization.
+ */
+sealed class Role {
+    
+    /**
+     * An Org Admin: manages members, settings, devices, invoices and SLA rules.
+     */
+    object OrgAdmin : Role()
+    
+    
+    /**
+     * A member.
+     */
+    object Member : Role()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : Role()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRole : FfiConverterRustBuffer<Role>{
+    override fun read(buf: ByteBuffer): Role {
+        return when(buf.getInt()) {
+            1 -> Role.OrgAdmin
+            2 -> Role.Member
+            3 -> Role.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Role): ULong = when(value) {
+        is Role.OrgAdmin -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Role.Member -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Role.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: Role, buf: ByteBuffer) {
+        when(value) {
+            is Role.OrgAdmin -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Role.Member -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Role.Unknown -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A virtual server's state: `running` ⇄ `stopped`, and `terminated` for good.
+ */
+sealed class ServerStatus {
+    
+    /**
+     * Running.
+     */
+    object Running : ServerStatus()
+    
+    
+    /**
+     * Stopped; it can be resized or started.
+     */
+    object Stopped : ServerStatus()
+    
+    
+    /**
+     * Terminated; it cannot start again.
+     */
+    object Terminated : ServerStatus()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : ServerStatus()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeServerStatus : FfiConverterRustBuffer<ServerStatus>{
+    override fun read(buf: ByteBuffer): ServerStatus {
+        return when(buf.getInt()) {
+            1 -> ServerStatus.Running
+            2 -> ServerStatus.Stopped
+            3 -> ServerStatus.Terminated
+            4 -> ServerStatus.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ServerStatus): ULong = when(value) {
+        is ServerStatus.Running -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ServerStatus.Stopped -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ServerStatus.Terminated -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ServerStatus.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: ServerStatus, buf: ByteBuffer) {
+        when(value) {
+            is ServerStatus.Running -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ServerStatus.Stopped -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ServerStatus.Terminated -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ServerStatus.Unknown -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What an SLA alert rule watches.
+ */
+sealed class SlaMetric {
+    
+    /**
+     * Uptime, in percent.
+     */
+    object UptimePercent : SlaMetric()
+    
+    
+    /**
+     * 95th-percentile latency, in milliseconds.
+     */
+    object LatencyP95Ms : SlaMetric()
+    
+    
+    /**
+     * Errors, in percent of requests.
+     */
+    object ErrorRatePercent : SlaMetric()
+    
+    
+    /**
+     * A value this version of zkit does not know yet.
+     */
+    data class Unknown(
+        val v1: kotlin.String) : SlaMetric()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSlaMetric : FfiConverterRustBuffer<SlaMetric>{
+    override fun read(buf: ByteBuffer): SlaMetric {
+        return when(buf.getInt()) {
+            1 -> SlaMetric.UptimePercent
+            2 -> SlaMetric.LatencyP95Ms
+            3 -> SlaMetric.ErrorRatePercent
+            4 -> SlaMetric.Unknown(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SlaMetric): ULong = when(value) {
+        is SlaMetric.UptimePercent -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SlaMetric.LatencyP95Ms -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SlaMetric.ErrorRatePercent -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SlaMetric.Unknown -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.v1)
+            )
+        }
+    }
+
+    override fun write(value: SlaMetric, buf: ByteBuffer) {
+        when(value) {
+            is SlaMetric.UptimePercent -> {
+                buf.putInt(1)
+                Unit
+            }
+            is SlaMetric.LatencyP95Ms -> {
+                buf.putInt(2)
+                Unit
+            }
+            is SlaMetric.ErrorRatePercent -> {
+                buf.putInt(3)
+                Unit
+            }
+            is SlaMetric.Unknown -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The certificate state of a custom domain.
  */
 sealed class TlsStatus {
@@ -5911,6 +11994,38 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
+    override fun read(buf: ByteBuffer): kotlin.ULong? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterULong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ULong?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterULong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ULong?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
     override fun read(buf: ByteBuffer): kotlin.Double? {
         if (buf.get().toInt() == 0) {
@@ -6039,6 +12154,102 @@ public object FfiConverterOptionalTypeRegistryAuth: FfiConverterRustBuffer<Regis
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeUsage: FfiConverterRustBuffer<Usage?> {
+    override fun read(buf: ByteBuffer): Usage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUsage.read(buf)
+    }
+
+    override fun allocationSize(value: Usage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUsage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Usage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUsage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeUser: FfiConverterRustBuffer<User?> {
+    override fun read(buf: ByteBuffer): User? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUser.read(buf)
+    }
+
+    override fun allocationSize(value: User?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUser.allocationSize(value)
+        }
+    }
+
+    override fun write(value: User?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUser.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAlertStatus: FfiConverterRustBuffer<AlertStatus?> {
+    override fun read(buf: ByteBuffer): AlertStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAlertStatus.read(buf)
+    }
+
+    override fun allocationSize(value: AlertStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAlertStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AlertStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAlertStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeAppType: FfiConverterRustBuffer<AppType?> {
     override fun read(buf: ByteBuffer): AppType? {
         if (buf.get().toInt() == 0) {
@@ -6061,6 +12272,38 @@ public object FfiConverterOptionalTypeAppType: FfiConverterRustBuffer<AppType?> 
         } else {
             buf.put(1)
             FfiConverterTypeAppType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDeviceStatus: FfiConverterRustBuffer<DeviceStatus?> {
+    override fun read(buf: ByteBuffer): DeviceStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDeviceStatus.read(buf)
+    }
+
+    override fun allocationSize(value: DeviceStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDeviceStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DeviceStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDeviceStatus.write(value, buf)
         }
     }
 }
@@ -6167,6 +12410,70 @@ public object FfiConverterOptionalTypeProjectType: FfiConverterRustBuffer<Projec
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRole: FfiConverterRustBuffer<Role?> {
+    override fun read(buf: ByteBuffer): Role? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRole.read(buf)
+    }
+
+    override fun allocationSize(value: Role?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRole.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Role?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRole.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSecret: FfiConverterRustBuffer<Secret?> {
     override fun read(buf: ByteBuffer): Secret? {
         if (buf.get().toInt() == 0) {
@@ -6249,6 +12556,258 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeApiKey: FfiConverterRustBuffer<List<ApiKey>> {
+    override fun read(buf: ByteBuffer): List<ApiKey> {
+        val len = buf.getInt()
+        return List<ApiKey>(len) {
+            FfiConverterTypeApiKey.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ApiKey>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeApiKey.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ApiKey>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeApiKey.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDevice: FfiConverterRustBuffer<List<Device>> {
+    override fun read(buf: ByteBuffer): List<Device> {
+        val len = buf.getInt()
+        return List<Device>(len) {
+            FfiConverterTypeDevice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Device>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDevice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Device>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDevice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFineTuningJob: FfiConverterRustBuffer<List<FineTuningJob>> {
+    override fun read(buf: ByteBuffer): List<FineTuningJob> {
+        val len = buf.getInt()
+        return List<FineTuningJob>(len) {
+            FfiConverterTypeFineTuningJob.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FineTuningJob>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFineTuningJob.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FineTuningJob>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFineTuningJob.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFleetAlert: FfiConverterRustBuffer<List<FleetAlert>> {
+    override fun read(buf: ByteBuffer): List<FleetAlert> {
+        val len = buf.getInt()
+        return List<FleetAlert>(len) {
+            FfiConverterTypeFleetAlert.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FleetAlert>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFleetAlert.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FleetAlert>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFleetAlert.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeInference: FfiConverterRustBuffer<List<Inference>> {
+    override fun read(buf: ByteBuffer): List<Inference> {
+        val len = buf.getInt()
+        return List<Inference>(len) {
+            FfiConverterTypeInference.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Inference>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInference.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Inference>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInference.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeInvoice: FfiConverterRustBuffer<List<Invoice>> {
+    override fun read(buf: ByteBuffer): List<Invoice> {
+        val len = buf.getInt()
+        return List<Invoice>(len) {
+            FfiConverterTypeInvoice.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Invoice>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInvoice.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Invoice>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInvoice.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMember: FfiConverterRustBuffer<List<Member>> {
+    override fun read(buf: ByteBuffer): List<Member> {
+        val len = buf.getInt()
+        return List<Member>(len) {
+            FfiConverterTypeMember.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Member>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMember.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Member>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMember.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMlJob: FfiConverterRustBuffer<List<MlJob>> {
+    override fun read(buf: ByteBuffer): List<MlJob> {
+        val len = buf.getInt()
+        return List<MlJob>(len) {
+            FfiConverterTypeMlJob.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MlJob>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMlJob.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MlJob>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMlJob.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOrganization: FfiConverterRustBuffer<List<Organization>> {
+    override fun read(buf: ByteBuffer): List<Organization> {
+        val len = buf.getInt()
+        return List<Organization>(len) {
+            FfiConverterTypeOrganization.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Organization>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOrganization.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Organization>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOrganization.write(it, buf)
         }
     }
 }
@@ -6399,6 +12958,90 @@ public object FfiConverterSequenceTypeRequestPoint: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeSdkEntry: FfiConverterRustBuffer<List<SdkEntry>> {
+    override fun read(buf: ByteBuffer): List<SdkEntry> {
+        val len = buf.getInt()
+        return List<SdkEntry>(len) {
+            FfiConverterTypeSdkEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SdkEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSdkEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SdkEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSdkEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSlaAlertRule: FfiConverterRustBuffer<List<SlaAlertRule>> {
+    override fun read(buf: ByteBuffer): List<SlaAlertRule> {
+        val len = buf.getInt()
+        return List<SlaAlertRule>(len) {
+            FfiConverterTypeSlaAlertRule.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SlaAlertRule>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSlaAlertRule.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SlaAlertRule>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSlaAlertRule.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSlaBreach: FfiConverterRustBuffer<List<SlaBreach>> {
+    override fun read(buf: ByteBuffer): List<SlaBreach> {
+        val len = buf.getInt()
+        return List<SlaBreach>(len) {
+            FfiConverterTypeSlaBreach.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SlaBreach>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSlaBreach.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SlaBreach>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSlaBreach.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer<List<StatusCount>> {
     override fun read(buf: ByteBuffer): List<StatusCount> {
         val len = buf.getInt()
@@ -6417,6 +13060,62 @@ public object FfiConverterSequenceTypeStatusCount: FfiConverterRustBuffer<List<S
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStatusCount.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeVirtualServer: FfiConverterRustBuffer<List<VirtualServer>> {
+    override fun read(buf: ByteBuffer): List<VirtualServer> {
+        val len = buf.getInt()
+        return List<VirtualServer>(len) {
+            FfiConverterTypeVirtualServer.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VirtualServer>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVirtualServer.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VirtualServer>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVirtualServer.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWebhookEndpoint: FfiConverterRustBuffer<List<WebhookEndpoint>> {
+    override fun read(buf: ByteBuffer): List<WebhookEndpoint> {
+        val len = buf.getInt()
+        return List<WebhookEndpoint>(len) {
+            FfiConverterTypeWebhookEndpoint.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<WebhookEndpoint>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWebhookEndpoint.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<WebhookEndpoint>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWebhookEndpoint.write(it, buf)
         }
     }
 }

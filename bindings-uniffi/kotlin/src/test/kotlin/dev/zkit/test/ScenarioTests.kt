@@ -4,6 +4,7 @@ import dev.zkit.CallSettings
 import dev.zkit.ClientSettings
 import dev.zkit.Zenifra
 import dev.zkit.Zenovay
+import dev.zkit.Zyra
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
 import java.io.File
@@ -57,6 +58,7 @@ object ScenarioTests : Suite("scenarios") {
             "zerokie" -> Zerokie(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
             "zenifra" -> Zenifra(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
             "zenovay" -> Zenovay(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
+            "zyra" -> Zyra(key, settings).let { c -> ScenarioClient({ o, i, s -> c.callJson(o, i, s) }, c) }
             else -> fail("unknown api $api")
         }
     }
