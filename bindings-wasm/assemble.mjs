@@ -93,10 +93,10 @@ export function packageJson(version) {
     name: 'zkit',
     version,
     description:
-      'Typed, retrying, rate-limit-aware clients for the Zerokie API (more to come), on the zkit Rust core compiled to WebAssembly: Node 18+ and browsers.',
+      'Typed, retrying, rate-limit-aware clients for the Zerokie, Zenifra, Zenovay and Zyra APIs, on the zkit Rust core compiled to WebAssembly: Node 18+ and browsers.',
     license: 'MIT OR Apache-2.0',
     repository: { type: 'git', url: 'git+https://github.com/zkit-sdk/zkit.git', directory: 'bindings-wasm' },
-    keywords: ['zerokie', 'api', 'client', 'sdk', 'webassembly'],
+    keywords: ['zerokie', 'zenifra', 'zenovay', 'zyra', 'api', 'client', 'sdk', 'webassembly'],
     type: 'commonjs',
     main: './index.cjs',
     module: './browser.mjs',

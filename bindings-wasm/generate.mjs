@@ -2,11 +2,14 @@
 // Writes zkit's typed JavaScript surface from the APIs' JSON Schemas:
 //
 //   js/clients.mjs   one class per API (`Zerokie`, …) with one method per operation (camelCase:
-//                    createApp, listApps, …), each a one-line call into the shared ZkitClient
+//                    createApp, listApps, …), each a one-line call into the shared ZkitClient, and
+//                    for each paged list (`"paged": true`) an `iter<Items>` method (iterDevices)
+//                    returning a lazy `Pages` walk
 //   js/index.d.ts    the TypeScript declarations of the whole package: js/zkit.d.ts (settings,
-//                    errors, the client base), then per API an interface per output type (readonly
-//                    fields, unknown fields reachable by an index signature), a `<Name>Params`
-//                    interface per input type, and the client class
+//                    errors, the client base, `Pages`), then per API an interface per output type
+//                    (readonly fields, unknown fields reachable by an index signature; binary
+//                    fields as Uint8Array), a `<Name>Params` interface per input type, and the
+//                    client class
 //
 //   node generate.mjs                    # write both files
 //   node generate.mjs --check            # exit 1 if the files on disk are not what would be written
@@ -16,8 +19,8 @@
 //
 // The schemas come from the built native module: each class in NATIVE_CLASSES has a static
 // `schema()` returning the document of its API (operations, their docs, input and output schemas,
-// `$defs`), as the Rust core builds it from the operation table. The Python twin of this file is
-// bindings-python/generate.py.
+// `$defs`), as the Rust core builds it from the operation table, plus `login` (whether clients may
+// log in with an email and password). The Python twin of this file is bindings-python/generate.py.
 
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +32,7 @@ const SOURCES = join(HERE, 'js');
 const DEFAULT_NATIVE = join(HERE, 'pkg', 'node', 'zkit_wasm.js');
 
 // The native classes whose schemas are turned into clients, one per API.
-const NATIVE_CLASSES = ['NativeZerokie', 'NativeZenifra', 'NativeZenovay'];
+const NATIVE_CLASSES = ['NativeZerokie', 'NativeZenifra', 'NativeZenovay', 'NativeZyra'];
 
 // Members of ZkitClient (and of every object): an operation may not take one of these names.
 const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'schema']);
@@ -54,6 +57,12 @@ const q = (text) => JSON.stringify(text);
 
 export function camelCase(name) {
   return name.replace(/_+([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+/** The method that walks a paged list: list_devices → iterDevices, other_list → iterOtherList. */
+export function iterName(operation) {
+  const name = camelCase(operation.replace(/^list_/, ''));
+  return `iter${name[0].toUpperCase()}${name.slice(1)}`;
 }
 
 function className(api) {
@@ -245,7 +254,7 @@ class Api {
     if (Array.isArray(kind)) return union(kind.map((k) => this.bareType({ ...schema, type: k }, side)));
     switch (kind) {
       case 'string':
-        if (schema.format === 'binary') return side === 'in' ? 'Uint8Array | string' : 'readonly number[]';
+        if (schema.format === 'binary') return side === 'in' ? 'Uint8Array | string' : 'Uint8Array';
         if (Array.isArray(schema.enum)) return union(schema.enum.map(q));
         return 'string';
       case 'integer':
@@ -275,6 +284,28 @@ class Api {
     if (output.type === 'null') return 'void';
     const text = this.type(output, 'out');
     return text.startsWith('readonly ') && output.type === 'array' ? text.slice('readonly '.length) : text;
+  }
+
+  /** The type of a paged list's items: those of its output's `items` array. */
+  itemType(operation) {
+    const items = this.resolve(operation.output)?.properties?.items;
+    if (items?.type !== 'array') throw new Error(`generate.mjs: paged operation ${operation.name} has no "items" array`);
+    return this.type(items.items ?? {}, 'out');
+  }
+
+  /**
+   * Where an output holds binary fields, which arrive as arrays of byte numbers and are handed out
+   * as Uint8Arrays: dotted paths, `*` for each element of an array ("content", "items.*.content").
+   */
+  binaryPaths(schema, path = [], seen = []) {
+    const [inner] = splitNullable(schema);
+    const name = this.ref(inner);
+    if (name !== null) return seen.includes(name) ? [] : this.binaryPaths(this.defs[name], path, [...seen, name]);
+    if (inner.type === 'string' && inner.format === 'binary') return [path.join('.')];
+    const options = inner.anyOf ?? inner.oneOf ?? [];
+    const nested = Object.entries(inner.properties ?? {}).map(([wire, s]) => this.binaryPaths(s, [...path, wire], seen));
+    if (inner.type === 'array') nested.push(this.binaryPaths(inner.items ?? {}, [...path, '*'], seen));
+    return [...new Set([...options.flatMap((o) => this.binaryPaths(o, path, seen)), ...nested.flat()])];
   }
 
   /** The documented values of an open string enum, for docs. */
@@ -330,32 +361,52 @@ function interfaceDeclaration(api, name, side) {
   return out;
 }
 
-function methodSignature(api, operation, returns) {
+/** A method's declaration: `returns` is its result type, `method` and `options` default to an operation call's. */
+function methodSignature(api, operation, returns, { method = camelCase(operation.name), options = 'CallOptions' } = {}) {
   const form = api.inputForm(operation);
   const params = api.ref(operation.input) + 'Params';
   const args =
     form === 'none'
-      ? 'options?: CallOptions'
-      : `params${form === 'optional' ? '?' : ''}: ${params}, options?: CallOptions`;
-  const line = `${camelCase(operation.name)}(${args}): Promise<${returns}>;`;
+      ? `options?: ${options}`
+      : `params${form === 'optional' ? '?' : ''}: ${params}, options?: ${options}`;
+  const line = `${method}(${args}): ${returns};`;
   if (line.length <= 108) return [`  ${line}`];
-  return [`  ${camelCase(operation.name)}(`, ...args.split(', ').map((arg) => `    ${arg},`), `  ): Promise<${returns}>;`];
+  return [`  ${method}(`, ...args.split(', ').map((arg) => `    ${arg},`), `  ): ${returns};`];
+}
+
+const pagedOperations = (api) => api.operations.filter((operation) => operation.paged === true);
+
+/** The doc of a paged list's `iter…` method. */
+function iterDoc(operation) {
+  const what = (operation.doc || operation.name).split('\n\n')[0].replace(/\.$/, '');
+  return `${what}, every page: \`for await\` gives the items, \`.pages()\` the pages. Lazy: nothing is fetched until the walk starts, then one page at a time; \`maxPages\` caps it (default 1000).`;
 }
 
 function clientDeclaration(api) {
   const document = api.document;
   const prefix = document.env_prefix;
+  const login = document.login
+    ? `\n\nInstead of a key, an \`email\` and \`password\` (in Node, ${prefix}_EMAIL and ${prefix}_PASSWORD ` +
+      'when no key is set): the client logs in on its first call and keeps its token fresh by itself.'
+    : '';
   const doc =
     `A client of the ${api.name} API: one method per operation, each returning a Promise.\n\n` +
     `The key comes from \`apiKey\` or, in Node, ${prefix}_API_KEY; the base URL from \`baseUrl\`, ` +
     `${prefix}_BASE_URL or ${document.default_base_url}. Timeouts, retries and pacing are settable ` +
-    'here and per call.';
+    `here and per call.${login}`;
   const settings = document.settings ?? [];
-  const options = settings.length > 0 ? `${api.name}Options` : 'ClientOptions';
+  const own = settings.length > 0 || document.login;
+  const options = own ? `${api.name}Options` : 'ClientOptions';
   const out = [];
-  if (settings.length > 0) {
+  if (own) {
     out.push('', `/** A ${api.name} client's settings: every client's, and ${api.name}'s own. */`);
     out.push(`export interface ${options} extends ClientOptions {`);
+    if (document.login) {
+      out.push(`  /** The email to log in with, instead of \`apiKey\`; in Node, ${prefix}_EMAIL when no key is given. */`);
+      out.push('  readonly email?: string | null;');
+      out.push(`  /** The password of \`email\`, never shown; in Node, ${prefix}_PASSWORD when no key is given. */`);
+      out.push('  readonly password?: string | null;');
+    }
     for (const setting of settings) {
       out.push(`  /** Sent as ${setting.header} on every call; in Node, ${setting.env} when not given. */`);
       out.push(`  readonly ${camelCase(setting.name)}?: string | null;`);
@@ -364,13 +415,18 @@ function clientDeclaration(api) {
   }
   out.push('', ...api.doc(doc, ''), `export declare class ${api.name} extends ZkitClient {`);
   out.push(...api.doc(`A client of the ${api.name} API (see the class).`, '  '), `  constructor(options?: ${options});`);
-  if (settings.length > 0) {
+  if (own) {
     out.push('  /** A new client with this one\'s settings, except those given here. */');
     out.push(`  withOptions(options: ${options}): this;`);
   }
   for (const operation of api.operations) {
     out.push(...api.doc(operation.doc || operation.name, '  '));
-    out.push(...methodSignature(api, operation, api.resultType(operation)));
+    out.push(...methodSignature(api, operation, `Promise<${api.resultType(operation)}>`));
+  }
+  for (const operation of pagedOperations(api)) {
+    const returns = `Pages<${api.resultType(operation)}, ${api.itemType(operation)}>`;
+    out.push(...api.doc(iterDoc(operation), '  '));
+    out.push(...methodSignature(api, operation, returns, { method: iterName(operation.name), options: 'PageOptions' }));
   }
   out.push('  /** The same methods, each resolving to the result with the facts of its HTTP response. */');
   out.push(`  readonly withResponse: ${api.name}WithResponse;`);
@@ -380,7 +436,7 @@ function clientDeclaration(api) {
   for (const operation of api.operations) {
     const result = api.resultType(operation);
     out.push(...api.doc(operation.doc || operation.name, '  '));
-    out.push(...methodSignature(api, operation, `ApiResponse<${result === 'void' ? 'null' : result}>`));
+    out.push(...methodSignature(api, operation, `Promise<ApiResponse<${result === 'void' ? 'null' : result}>>`));
   }
   out.push('}');
   return out;
@@ -400,6 +456,11 @@ function clientClass(api) {
       out.push(`    ${method}(params, options) {`, `      return this[CALL](${q(operation.name)}, params, options);`, '    }');
     }
   }
+  for (const operation of pagedOperations(api)) {
+    out.push(...api.doc(iterDoc(operation), '    '));
+    const [params, args] = api.inputForm(operation) === 'none' ? ['undefined', 'options'] : ['params', 'params, options'];
+    out.push(`    ${iterName(operation.name)}(${args}) {`, `      return this[PAGES](${q(operation.name)}, ${params}, options);`, '    }');
+  }
   out.push('', '    // What the shared ZkitClient needs to know of this API and its operations.');
   out.push('    static [API] = {');
   out.push(`      name: ${q(api.name)},`);
@@ -409,11 +470,15 @@ function clientClass(api) {
     (setting) => `{ name: ${q(camelCase(setting.name))}, env: ${q(setting.env)} }`,
   );
   out.push(`      settings: [${settings.join(', ')}],`);
+  out.push(`      login: ${api.document.login === true},`);
   out.push('      operations: {');
   for (const operation of api.operations) {
     const fields = api.inputFields(operation).map(([wire]) => q(wire));
     const output = operation.output.type === 'null' ? 'void' : 'value';
-    const spec = `method: ${q(camelCase(operation.name))}, input: ${q(api.inputForm(operation))}, output: ${q(output)}`;
+    let spec = `method: ${q(camelCase(operation.name))}, input: ${q(api.inputForm(operation))}, output: ${q(output)}`;
+    if (operation.paged === true) spec += `, iter: ${q(iterName(operation.name))}`;
+    const binary = api.binaryPaths(operation.output);
+    if (binary.length) spec += `, binary: [${binary.map(q).join(', ')}]`;
     const line = `        ${operation.name}: { ${spec}, fields: [${fields.join(', ')}] },`;
     if (line.length <= 110) {
       out.push(line);
@@ -451,9 +516,13 @@ function checkNames(apis, baseDeclarations) {
     for (const name of api.params) claim(`${name}Params`, 'the schemas');
     claim(api.name, `the ${api.name} API`);
     claim(`${api.name}WithResponse`, `the ${api.name} API`);
+    const methods = new Set();
     for (const operation of api.operations) {
-      const method = camelCase(operation.name);
-      if (CLIENT_MEMBERS.has(method)) throw new Error(`generate.mjs: operation ${operation.name} clashes with ZkitClient.${method}`);
+      for (const method of [camelCase(operation.name), ...(operation.paged === true ? [iterName(operation.name)] : [])]) {
+        if (CLIENT_MEMBERS.has(method)) throw new Error(`generate.mjs: operation ${operation.name} clashes with ZkitClient.${method}`);
+        if (methods.has(method)) throw new Error(`generate.mjs: two methods of ${api.name} are named ${method}`);
+        methods.add(method);
+      }
     }
   }
 }
@@ -488,8 +557,8 @@ export function generate(documents, baseDeclarations = readFileSync(join(SOURCES
     "// zkit's per-API client classes: one method per operation, each a call into the shared ZkitClient",
     '// (zkit.mjs). Generated by bindings-wasm/generate.mjs from the APIs\' schemas; do not edit by hand.',
     '',
-    '/** The API classes on top of `ZkitClient`; `CALL` and `API` are its hooks. */',
-    'export function defineClients(ZkitClient, { CALL, API }) {',
+    '/** The API classes on top of `ZkitClient`; `CALL`, `PAGES` and `API` are its hooks. */',
+    'export function defineClients(ZkitClient, { CALL, PAGES, API }) {',
   ];
   js.push(...apis.flatMap((api, index) => [...(index ? [''] : []), ...clientClass(api)]));
   js.push('', `  return { ${apis.map((api) => api.name).join(', ')} };`, '}');

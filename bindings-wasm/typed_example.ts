@@ -35,6 +35,16 @@ import {
   ZkitClient,
   ZkitError,
   newDeploySessionId,
+  Device,
+  DevicePage,
+  Download,
+  Member,
+  NewApiKey,
+  PageOptions,
+  Pages,
+  Role,
+  Zyra,
+  ZyraOptions,
 } from 'zkit';
 
 async function deploySite(zerokie: Zerokie): Promise<FileEntry[]> {
@@ -197,8 +207,50 @@ async function otherApis(): Promise<void> {
   console.log(names, visitors);
 }
 
+/** Zyra: a login, lazy walks over typed pages and items, bytes. */
+async function zyraFleet(): Promise<number> {
+  const options: ZyraOptions = { email: 'ada@example.com', password: 'secret', baseUrl: 'http://127.0.0.1:4010/zyra/api/v1' };
+  const zyra = new Zyra(options);
+  const walkOptions: PageOptions = { maxPages: 10, signal: AbortSignal.timeout(60_000), maxRetries: 1 };
+  const walk: Pages<DevicePage, Device> = zyra.iterDevices({ limit: 200, status: 'pending' }, walkOptions);
+  let gpus = 0;
+  for await (const device of walk) gpus += device.gpu_count ?? 0;
+  for await (const page of walk.pages()) {
+    const total: number = page.total;
+    const first: Device | undefined = page.items[0];
+    console.log(total, page.offset, first?.id);
+  }
+  for await (const member of zyra.iterMembers({ organization_id: 'org_sandbox' })) {
+    const role: Role = member.role;
+    const typed: Member = member;
+    console.log(role, typed.email);
+  }
+  const pdf: Download = await zyra.downloadInvoicePdf({ id: 'inv_0001' });
+  const bytes: Uint8Array = pdf.content;
+  const type: string = pdf.content_type;
+  const key: NewApiKey = await zyra.withOptions({ apiKey: 'zyra_sk_…', email: null, password: null }).createApiKey({ name: 'ci' });
+  console.log(bytes.length, type, key.key.length);
+  // @ts-expect-error: a limit is a number
+  zyra.iterDevices({ limit: '200' });
+  // @ts-expect-error: maxPages is an option, not a parameter
+  zyra.iterDevices({ maxPages: 3 });
+  // @ts-expect-error: iterMembers needs its organization
+  zyra.iterMembers();
+  // @ts-expect-error: a walk is iterated, not awaited into a list
+  const devices: Device[] = await zyra.iterDevices();
+  // @ts-expect-error: binary content is bytes, not an array of numbers
+  const numbers: number[] = pdf.content;
+  // @ts-expect-error: a login is Zyra's, not Zerokie's
+  new Zerokie({ email: 'a@b.c', password: 'p' });
+  // @ts-expect-error: operations that are not paged lists have no walk
+  zyra.iterInvoicePdf({ id: 'inv_0001' });
+  console.log(devices, numbers);
+  return gpus;
+}
+
 export async function main(): Promise<void> {
   await otherApis();
+  console.log(await zyraFleet());
   const zerokie = new Zerokie({ jitterSeed: 7 });
   await deploySite(zerokie);
   await containers(zerokie);

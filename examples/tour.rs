@@ -17,11 +17,11 @@ use zkit::zenifra::{
     UpdateProjectDescription, UpdateProjectName, UpdateStorageSize, Zenifra,
 };
 use zkit::zenovay::{GetAnalytics, UpdateWebsite, Zenovay};
-use zkit::zyra::{CreateVirtualServer, DownloadInvoicePdf, ListDevices, ListFleetAlerts, ListInvoices, Zyra};
 use zkit::zerokie::{
     new_deploy_session_id, AcquireDeployLock, AddDomain, CreateApp, DeleteFile, DeployApp, FinalizeDeploy,
     RemoveDomain, RenewDeployLock, UploadFile, Zerokie,
 };
+use zkit::zyra::{CreateVirtualServer, DownloadInvoicePdf, ListDevices, ListFleetAlerts, ListInvoices, Zyra};
 use zkit::{ErrorKind, RawRequest};
 use zkit_sandbox::{credentials, Sandbox};
 
@@ -347,7 +347,14 @@ async fn zyra_tour(zyra: &Zyra, change_things: bool) -> zkit::Result<()> {
     let invoices = zyra.list_invoices(ListInvoices::default()).await?;
     if let Some(invoice) = invoices.items.first() {
         let pdf = zyra.download_invoice_pdf(DownloadInvoicePdf::from(invoice.id.as_str())).await?;
-        println!("invoice      {} {} {} cents: {} bytes of {}", invoice.number, invoice.status, invoice.amount_cents, pdf.content.len(), pdf.content_type);
+        println!(
+            "invoice      {} {} {} cents: {} bytes of {}",
+            invoice.number,
+            invoice.status,
+            invoice.amount_cents,
+            pdf.content.len(),
+            pdf.content_type
+        );
     }
     let alerts = zyra.list_fleet_alerts(ListFleetAlerts::default().status(zkit::zyra::AlertStatus::Open)).await?;
     println!("fleet alerts {} open", alerts.total);

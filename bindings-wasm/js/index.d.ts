@@ -43,6 +43,15 @@ export interface CallOptions {
   readonly rateLimit?: boolean;
 }
 
+/** Settings of a walk over a paged list: every page's call options, and a cap on pages. */
+export interface PageOptions extends CallOptions {
+  /**
+   * The most pages the walk fetches (default 1000); one more page with items left is a DecodeError
+   * rather than a walk that never ends. A signal aborts the page in flight.
+   */
+  readonly maxPages?: number;
+}
+
 /** What a raw call's query parameter may be; numbers and booleans are sent as their text. */
 export type QueryValue = string | number | boolean;
 
@@ -227,6 +236,21 @@ export declare class InvalidInputError extends ZkitError {
 }
 
 // ---- the clients -------------------------------------------------------------------------------
+
+/**
+ * A lazy walk over a paged list (`P` its pages, `T` their items), from a client's `iter…` methods:
+ * `for await (const item of walk)` gives the items, `walk.pages()` the pages. Nothing is fetched until
+ * the walk starts; then one request a page, each made when the page before is used up. Each walk
+ * starts afresh from the first page. A page that does not start where it was asked to, or one page
+ * too many for `maxPages`, rejects with DecodeError.
+ */
+export declare class Pages<P, T> implements AsyncIterable<T> {
+  private constructor();
+  /** The pages, each with its `items`, `total`, `offset` and `limit`. */
+  pages(): AsyncGenerator<P, void, undefined>;
+  /** The items of every page, in order. */
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined>;
+}
 
 /** What every API client shares: settings, the generic call, raw calls, closing. */
 export declare abstract class ZkitClient {
@@ -1308,4 +1332,1536 @@ export interface ZenovayWithResponse {
   updateWebsite(params: UpdateWebsiteParams, options?: CallOptions): Promise<ApiResponse<Website>>;
   /** Reads a website's analytics summary over a date range (the last 30 days by default). */
   getAnalytics(params: GetAnalyticsParams, options?: CallOptions): Promise<ApiResponse<AnalyticsSummary>>;
+}
+
+// ---- Zyra ----------------------------------------------------------------------------------------
+
+/** Role: documented values; a newer server may send others. */
+export type Role = "org_admin" | "member" | (string & {});
+
+/** MemberStatus: documented values; a newer server may send others. */
+export type MemberStatus = "active" | "invited" | (string & {});
+
+/** DeviceStatus: documented values; a newer server may send others. */
+export type DeviceStatus = "pending" | "approved" | (string & {});
+
+/** ServerStatus: documented values; a newer server may send others. */
+export type ServerStatus = "running" | "stopped" | "terminated" | (string & {});
+
+/** JobStatus: documented values; a newer server may send others. */
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "completed" | (string & {});
+
+/** InvoiceStatus: documented values; a newer server may send others. */
+export type InvoiceStatus = "paid" | "open" | (string & {});
+
+/** SlaMetric: documented values; a newer server may send others. */
+export type SlaMetric = "uptime_percent" | "latency_p95_ms" | "error_rate_percent" | (string & {});
+
+/** AlertStatus: documented values; a newer server may send others. */
+export type AlertStatus = "open" | "resolved" | (string & {});
+
+/** The tokens of a login or a refresh. Both tokens are secrets: they print as previews. */
+export interface Session {
+  /** The JWT sent as `Authorization: Bearer`. */
+  readonly access_token: string;
+  /** Exchanged for a new pair with `refreshToken`. */
+  readonly refresh_token: string;
+  /** Seconds the access token lives. */
+  readonly expires_in: number;
+  /** Always `bearer`. */
+  readonly token_type?: string;
+  /** Who logged in. */
+  readonly user?: User | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A user. */
+export interface User {
+  /** The user's id. */
+  readonly id: string;
+  /** Their email. */
+  readonly email: string;
+  /**
+   * Their role in their organization.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly role: Role;
+  /** Their name. */
+  readonly name?: string | null;
+  /** Their organization. */
+  readonly organization_id?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A password reset was asked for; the mail goes out if the email is known. */
+export interface ResetRequested {
+  /** Always true: the answer does not tell whether the email is known. */
+  readonly sent: boolean;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** The password was changed. */
+export interface ResetConfirmed {
+  /** True once the new password is set. */
+  readonly reset: boolean;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Where an SSO login starts. */
+export interface SsoEntry {
+  /** Open this URL to log in. */
+  readonly url: string;
+  /** The organization whose identity provider it is. */
+  readonly organization_id: string;
+  /** Its kind, such as `saml`. */
+  readonly provider?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/**
+ * A new API key: the only answer that holds the whole key. Keep it now; it is never shown again.
+ */
+export interface NewApiKey {
+  /** The key's id. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /** The key's first 18 characters. */
+  readonly prefix: string;
+  /** The key itself, `zyra_sk_…` (prints as a preview). */
+  readonly key: string;
+  /** True. */
+  readonly is_active?: boolean;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of API keys. */
+export interface ApiKeyPage {
+  /** The items of this page. */
+  readonly items: readonly ApiKey[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An API key as listed: its display prefix, never the key. */
+export interface ApiKey {
+  /** The key's id. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /** The key's first 18 characters, to tell keys apart. */
+  readonly prefix: string;
+  /** False once revoked. */
+  readonly is_active: boolean;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** When it was last used. */
+  readonly last_used_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of organizations. */
+export interface OrganizationPage {
+  /** The items of this page. */
+  readonly items: readonly Organization[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An organization's profile. */
+export interface Organization {
+  /** Its id. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /** Its URL name. */
+  readonly slug?: string | null;
+  /** Its plan. */
+  readonly plan?: string | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of members. */
+export interface MemberPage {
+  /** The items of this page. */
+  readonly items: readonly Member[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A member of an organization. */
+export interface Member {
+  /** The user's id. */
+  readonly user_id: string;
+  /** Their email. */
+  readonly email: string;
+  /**
+   * Their role.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly role: Role;
+  /**
+   * Whether they have joined.
+   *
+   * Known values: "active", "invited"; a newer server may send others.
+   */
+  readonly status: MemberStatus;
+  /** Their name. */
+  readonly name?: string | null;
+  /** When they joined. */
+  readonly joined_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An organization's settings. */
+export interface OrganizationSettings {
+  /** Whether members must log in through SSO. */
+  readonly require_sso: boolean;
+  /**
+   * The role new members get.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly default_role: Role;
+  /** Minutes a dashboard session lasts. */
+  readonly session_timeout_minutes: number;
+  /** Email domains members may have; empty allows any. */
+  readonly allowed_email_domains?: readonly string[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of devices. */
+export interface DevicePage {
+  /** The items of this page. */
+  readonly items: readonly Device[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A compute node. */
+export interface Device {
+  /** Its id, `dev_…`. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /**
+   * Pending or approved.
+   *
+   * Known values: "pending", "approved"; a newer server may send others.
+   */
+  readonly status: DeviceStatus;
+  /** Its GPU model. */
+  readonly gpu_model?: string | null;
+  /** How many GPUs it has. */
+  readonly gpu_count?: number | null;
+  /** Where it runs. */
+  readonly region?: string | null;
+  /** When it was registered. */
+  readonly registered_at?: string | null;
+  /** When it was approved. */
+  readonly approved_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of virtual servers. */
+export interface VirtualServerPage {
+  /** The items of this page. */
+  readonly items: readonly VirtualServer[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A virtual server. */
+export interface VirtualServer {
+  /** Its id, `vs_…`. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /**
+   * Running, stopped or terminated.
+   *
+   * Known values: "running", "stopped", "terminated"; a newer server may send others.
+   */
+  readonly status: ServerStatus;
+  /** Its size, such as `gpu.small`. */
+  readonly size: string;
+  /** Where it runs. */
+  readonly region?: string | null;
+  /** Its image. */
+  readonly image?: string | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An ML training job. */
+export interface MlJob {
+  /** Its id. */
+  readonly id: string;
+  /**
+   * Its state.
+   *
+   * Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a newer
+   * server may send others.
+   */
+  readonly status: JobStatus;
+  /** Its name. */
+  readonly name?: string | null;
+  /** The model it trains. */
+  readonly model?: string | null;
+  /** The dataset it reads. */
+  readonly dataset?: string | null;
+  /** GPUs it uses. */
+  readonly gpu_count?: number | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of ML jobs. */
+export interface MlJobPage {
+  /** The items of this page. */
+  readonly items: readonly MlJob[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An inference request and its answer. */
+export interface Inference {
+  /** Its id. */
+  readonly id: string;
+  /** The model asked. */
+  readonly model: string;
+  /**
+   * `completed`.
+   *
+   * Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a newer
+   * server may send others.
+   */
+  readonly status: JobStatus;
+  /** What was asked. */
+  readonly input?: string | null;
+  /** The model's answer. */
+  readonly output?: string | null;
+  /** Tokens used. */
+  readonly usage?: Usage | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Tokens an inference used. */
+export interface Usage {
+  /** Tokens read. */
+  readonly input_tokens: number;
+  /** Tokens written. */
+  readonly output_tokens: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of inference requests. */
+export interface InferencePage {
+  /** The items of this page. */
+  readonly items: readonly Inference[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A fine-tuning job. */
+export interface FineTuningJob {
+  /** Its id. */
+  readonly id: string;
+  /** The model it starts from. */
+  readonly base_model: string;
+  /**
+   * Its state.
+   *
+   * Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a newer
+   * server may send others.
+   */
+  readonly status: JobStatus;
+  /** The training data. */
+  readonly training_file?: string | null;
+  /** Appended to the tuned model's name. */
+  readonly suffix?: string | null;
+  /** The tuned model, once it has succeeded. */
+  readonly fine_tuned_model?: string | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of fine-tuning jobs. */
+export interface FineTuningJobPage {
+  /** The items of this page. */
+  readonly items: readonly FineTuningJob[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of webhook endpoints. */
+export interface WebhookEndpointPage {
+  /** The items of this page. */
+  readonly items: readonly WebhookEndpoint[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A webhook endpoint. */
+export interface WebhookEndpoint {
+  /** Its id. */
+  readonly id: string;
+  /** Where events are posted. */
+  readonly url: string;
+  /** The events it receives. */
+  readonly events?: readonly string[];
+  /** What it is for. */
+  readonly description?: string | null;
+  /** Whether events are sent. */
+  readonly enabled?: boolean;
+  /** The signing secret, `whsec_…`, in the answer that creates the endpoint only. */
+  readonly secret?: string | null;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of invoices. */
+export interface InvoicePage {
+  /** The items of this page. */
+  readonly items: readonly Invoice[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An invoice. */
+export interface Invoice {
+  /** Its id, `inv_…`. */
+  readonly id: string;
+  /** Its number. */
+  readonly number: string;
+  /**
+   * Paid or open.
+   *
+   * Known values: "paid", "open"; a newer server may send others.
+   */
+  readonly status: InvoiceStatus;
+  /** The amount, in cents. */
+  readonly amount_cents: number;
+  /** Its currency, such as `usd`. */
+  readonly currency: string;
+  /** The first day billed. */
+  readonly period_start?: string | null;
+  /** The last day billed. */
+  readonly period_end?: string | null;
+  /** When it was issued. */
+  readonly issued_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A body that is not JSON, such as an invoice's PDF: its bytes and their media type. */
+export interface Download {
+  /** The bytes, as sent. */
+  readonly content: Uint8Array;
+  /** Their media type, such as `application/pdf`. */
+  readonly content_type: string;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of SLA alert rules. */
+export interface SlaAlertRulePage {
+  /** The items of this page. */
+  readonly items: readonly SlaAlertRule[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** An SLA alert rule. */
+export interface SlaAlertRule {
+  /** Its id. */
+  readonly id: string;
+  /** Its name. */
+  readonly name: string;
+  /**
+   * What it watches.
+   *
+   * Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server may send
+   * others.
+   */
+  readonly metric: SlaMetric;
+  /** The value that breaches it. */
+  readonly threshold: number;
+  /** Minutes the metric is measured over. */
+  readonly window_minutes: number;
+  /** When it was made. */
+  readonly created_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of SLA breaches. */
+export interface SlaBreachPage {
+  /** The items of this page. */
+  readonly items: readonly SlaBreach[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A breach of an SLA alert rule. */
+export interface SlaBreach {
+  /** Its id. */
+  readonly id: string;
+  /** The rule breached. */
+  readonly rule_id: string;
+  /**
+   * What was measured.
+   *
+   * Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server may send
+   * others.
+   */
+  readonly metric: SlaMetric;
+  /** The value measured. */
+  readonly value: number;
+  /** The rule's threshold. */
+  readonly threshold: number;
+  /** When it started. */
+  readonly started_at: string;
+  /** When it ended, if it has. */
+  readonly resolved_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A page of fleet alerts. */
+export interface FleetAlertPage {
+  /** The items of this page. */
+  readonly items: readonly FleetAlert[];
+  /** Items in the whole list. */
+  readonly total: number;
+  /** The offset of this page's first item. */
+  readonly offset: number;
+  /** Items per page asked for. */
+  readonly limit: number;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** A fleet-wide monitoring alert. */
+export interface FleetAlert {
+  /** Its id. */
+  readonly id: string;
+  /** `info`, `warning` or `critical`. */
+  readonly severity: string;
+  /** What happened. */
+  readonly message: string;
+  /**
+   * Open or resolved.
+   *
+   * Known values: "open", "resolved"; a newer server may send others.
+   */
+  readonly status: AlertStatus;
+  /** The device it is about, if one. */
+  readonly device_id?: string | null;
+  /** When it was raised. */
+  readonly raised_at?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** What `/sdk` tells about the API and its SDKs. */
+export interface SdkInfo {
+  /** The API's version, such as `v1`. */
+  readonly api_version: string;
+  /** Where its OpenAPI document is. */
+  readonly openapi_url?: string | null;
+  /** The SDKs it knows of. */
+  readonly sdks?: readonly SdkEntry[];
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** One SDK `/sdk` lists. */
+export interface SdkEntry {
+  /** Its language. */
+  readonly language: string;
+  /** Its package name. */
+  readonly package: string;
+  /** Its version. */
+  readonly version?: string | null;
+  /** Its documentation. */
+  readonly docs_url?: string | null;
+  /** Fields this version of zkit does not name, as the server sent them. */
+  readonly [key: string]: unknown;
+}
+
+/** Input of `login`. */
+export interface LoginParams {
+  /** The account's email. */
+  readonly email: string;
+  /** Its password. */
+  readonly password: string;
+}
+
+/** Input of `refreshToken`. */
+export interface RefreshTokenParams {
+  /** The refresh token of a login. */
+  readonly refresh_token: string;
+}
+
+/** Input of `requestPasswordReset`. */
+export interface RequestPasswordResetParams {
+  /** The account's email. */
+  readonly email: string;
+}
+
+/** Input of `confirmPasswordReset`. */
+export interface ConfirmPasswordResetParams {
+  /** The token the reset mail carried. */
+  readonly token: string;
+  /** The new password, 12 characters or more. */
+  readonly new_password: string;
+}
+
+/** Input of `getSsoUrl`. */
+export interface GetSsoUrlParams {
+  /** The email of the user who logs in; its domain picks the organization. */
+  readonly email: string;
+}
+
+/** Input of `createApiKey`. */
+export interface CreateApiKeyParams {
+  /** A name that says what the key is for, such as `ci-deploy-prod`. */
+  readonly name: string;
+}
+
+/** Input of `listApiKeys`: the caller's keys, revoked ones too. */
+export interface ListApiKeysParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `revokeApiKey`. */
+export interface RevokeApiKeyParams {
+  /** The key's id. */
+  readonly id: string;
+}
+
+/** Input of `listOrganizations`: the caller's organizations. */
+export interface ListOrganizationsParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getOrganization`. */
+export interface GetOrganizationParams {
+  /** The organization's id. */
+  readonly id: string;
+}
+
+/** Input of `listMembers`. */
+export interface ListMembersParams {
+  /** The path's resource id. */
+  readonly organization_id: string;
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `inviteMember`: an existing user is added, a new email is invited. */
+export interface InviteMemberParams {
+  /** The organization's id. */
+  readonly organization_id: string;
+  /** Their email. */
+  readonly email: string;
+  /**
+   * Their role.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly role: Role;
+}
+
+/** Input of `updateMemberRole`. */
+export interface UpdateMemberRoleParams {
+  /** The organization's id. */
+  readonly organization_id: string;
+  /** The member's user id. */
+  readonly user_id: string;
+  /**
+   * Their new role.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly role: Role;
+}
+
+/** Input of `removeMember`. */
+export interface RemoveMemberParams {
+  /** The organization's id. */
+  readonly organization_id: string;
+  /** The member's user id. */
+  readonly user_id: string;
+}
+
+/** Input of `getOrganizationSettings`. */
+export interface GetOrganizationSettingsParams {
+  /** The organization's id. */
+  readonly organization_id: string;
+}
+
+/** Input of `updateOrganizationSettings`: the settings to change; the others stay. */
+export interface UpdateOrganizationSettingsParams {
+  /** The organization's id. */
+  readonly organization_id: string;
+  /** Whether members must log in through SSO. */
+  readonly require_sso?: boolean | null;
+  /**
+   * The role new members get.
+   *
+   * Known values: "org_admin", "member"; a newer server may send others.
+   */
+  readonly default_role?: Role | null;
+  /** Minutes a dashboard session lasts (at least 1). */
+  readonly session_timeout_minutes?: number | null;
+  /** Email domains members may have; empty allows any. */
+  readonly allowed_email_domains?: readonly string[] | null;
+}
+
+/** Input of `listDevices`. */
+export interface ListDevicesParams {
+  /**
+   * Only devices in this state.
+   *
+   * Known values: "pending", "approved"; a newer server may send others.
+   */
+  readonly status?: DeviceStatus | null;
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getDevice`. */
+export interface GetDeviceParams {
+  /** The device's id. */
+  readonly id: string;
+}
+
+/** Input of `registerDevice`: the node waits for an Org Admin's approval. */
+export interface RegisterDeviceParams {
+  /** Its name. */
+  readonly name: string;
+  /** Its GPU model, such as `A100`. */
+  readonly gpu_model: string;
+  /** How many GPUs it has (at least 1). */
+  readonly gpu_count: number;
+  /** Where it runs, such as `eu-west`. */
+  readonly region: string;
+}
+
+/** Input of `approveDevice`. */
+export interface ApproveDeviceParams {
+  /** The device's id. */
+  readonly id: string;
+}
+
+/** Input of `removeDevice`. */
+export interface RemoveDeviceParams {
+  /** The device's id. */
+  readonly id: string;
+}
+
+/** Input of `listVirtualServers`. */
+export interface ListVirtualServersParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getVirtualServer`. */
+export interface GetVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
+}
+
+/** Input of `createVirtualServer`: it starts running. */
+export interface CreateVirtualServerParams {
+  /** Its name. */
+  readonly name: string;
+  /** Its size: `gpu.small`, `gpu.medium`, `gpu.large` or `gpu.xlarge`. */
+  readonly size: string;
+  /** Where it runs. */
+  readonly region: string;
+  /** Its image. */
+  readonly image?: string | null;
+}
+
+/** Input of `startVirtualServer`: a stopped server starts. */
+export interface StartVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
+}
+
+/** Input of `stopVirtualServer`: a running server stops. */
+export interface StopVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
+}
+
+/** Input of `resizeVirtualServer`: a stopped server gets a new size. */
+export interface ResizeVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
+  /** The new size. */
+  readonly size: string;
+}
+
+/** Input of `terminateVirtualServer`: for good. */
+export interface TerminateVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
+}
+
+/** Input of `createMlJob`. */
+export interface CreateMlJobParams {
+  /** Its name. */
+  readonly name: string;
+  /** The model to train. */
+  readonly model: string;
+  /** The dataset to read. */
+  readonly dataset?: string | null;
+  /** GPUs to use (at least 1). */
+  readonly gpu_count?: number | null;
+}
+
+/** Input of `listMlJobs`. */
+export interface ListMlJobsParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getMlJob`. */
+export interface GetMlJobParams {
+  /** The job's id. */
+  readonly id: string;
+}
+
+/** Input of `cancelMlJob`. */
+export interface CancelMlJobParams {
+  /** The job's id. */
+  readonly id: string;
+}
+
+/** Input of `createInference`. */
+export interface CreateInferenceParams {
+  /** The model to ask. */
+  readonly model: string;
+  /** The prompt. */
+  readonly input: string;
+}
+
+/** Input of `listInferences`. */
+export interface ListInferencesParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getInference`. */
+export interface GetInferenceParams {
+  /** The request's id. */
+  readonly id: string;
+}
+
+/** Input of `createFineTuningJob`. */
+export interface CreateFineTuningJobParams {
+  /** The model to start from. */
+  readonly base_model: string;
+  /** The training data. */
+  readonly training_file: string;
+  /** Appended to the tuned model's name. */
+  readonly suffix?: string | null;
+}
+
+/** Input of `listFineTuningJobs`. */
+export interface ListFineTuningJobsParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getFineTuningJob`. */
+export interface GetFineTuningJobParams {
+  /** The job's id. */
+  readonly id: string;
+}
+
+/** Input of `cancelFineTuningJob`. */
+export interface CancelFineTuningJobParams {
+  /** The job's id. */
+  readonly id: string;
+}
+
+/** Input of `listWebhookEndpoints`. */
+export interface ListWebhookEndpointsParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getWebhookEndpoint`. */
+export interface GetWebhookEndpointParams {
+  /** The endpoint's id. */
+  readonly id: string;
+}
+
+/** Input of `createWebhookEndpoint`. */
+export interface CreateWebhookEndpointParams {
+  /** Where events are posted. */
+  readonly url: string;
+  /** The events to receive (at least one). */
+  readonly events: readonly string[];
+  /** What it is for. */
+  readonly description?: string | null;
+}
+
+/** Input of `updateWebhookEndpoint`: what to change; the rest stays. */
+export interface UpdateWebhookEndpointParams {
+  /** The endpoint's id. */
+  readonly id: string;
+  /** A new URL. */
+  readonly url?: string | null;
+  /** New events. */
+  readonly events?: readonly string[] | null;
+  /** A new description. */
+  readonly description?: string | null;
+  /** Turns sending on or off. */
+  readonly enabled?: boolean | null;
+}
+
+/** Input of `deleteWebhookEndpoint`. */
+export interface DeleteWebhookEndpointParams {
+  /** The endpoint's id. */
+  readonly id: string;
+}
+
+/** Input of `listInvoices`. */
+export interface ListInvoicesParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `getInvoice`. */
+export interface GetInvoiceParams {
+  /** The invoice's id. */
+  readonly id: string;
+}
+
+/** Input of `downloadInvoicePdf`. */
+export interface DownloadInvoicePdfParams {
+  /** The invoice's id. */
+  readonly id: string;
+}
+
+/** Input of `listSlaAlertRules`. */
+export interface ListSlaAlertRulesParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `createSlaAlertRule`. */
+export interface CreateSlaAlertRuleParams {
+  /** Its name. */
+  readonly name: string;
+  /**
+   * What it watches.
+   *
+   * Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server may send
+   * others.
+   */
+  readonly metric: SlaMetric;
+  /** The value that breaches it. */
+  readonly threshold: number;
+  /** Minutes to measure over (at least 1). */
+  readonly window_minutes: number;
+}
+
+/** Input of `updateSlaAlertRule`: what to change; the rest stays. */
+export interface UpdateSlaAlertRuleParams {
+  /** The rule's id. */
+  readonly id: string;
+  /** A new name. */
+  readonly name?: string | null;
+  /** A new threshold. */
+  readonly threshold?: number | null;
+  /** A new window (at least 1). */
+  readonly window_minutes?: number | null;
+}
+
+/** Input of `deleteSlaAlertRule`. */
+export interface DeleteSlaAlertRuleParams {
+  /** The rule's id. */
+  readonly id: string;
+}
+
+/** Input of `listSlaBreaches`: the breach history. */
+export interface ListSlaBreachesParams {
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** Input of `listFleetAlerts`. */
+export interface ListFleetAlertsParams {
+  /**
+   * Only alerts in this state.
+   *
+   * Known values: "open", "resolved"; a newer server may send others.
+   */
+  readonly status?: AlertStatus | null;
+  /** Where the page starts (default 0). */
+  readonly offset?: number | null;
+  /** Items per page, 1 to 200 (default 50). */
+  readonly limit?: number | null;
+}
+
+/** A Zyra client's settings: every client's, and Zyra's own. */
+export interface ZyraOptions extends ClientOptions {
+  /** The email to log in with, instead of `apiKey`; in Node, ZYRA_EMAIL when no key is given. */
+  readonly email?: string | null;
+  /** The password of `email`, never shown; in Node, ZYRA_PASSWORD when no key is given. */
+  readonly password?: string | null;
+}
+
+/**
+ * A client of the Zyra API: one method per operation, each returning a Promise.
+ *
+ * The key comes from `apiKey` or, in Node, ZYRA_API_KEY; the base URL from `baseUrl`, ZYRA_BASE_URL
+ * or https://app.getzyra.io/api/v1. Timeouts, retries and pacing are settable here and per call.
+ *
+ * Instead of a key, an `email` and `password` (in Node, ZYRA_EMAIL and ZYRA_PASSWORD when no key is
+ * set): the client logs in on its first call and keeps its token fresh by itself.
+ */
+export declare class Zyra extends ZkitClient {
+  /** A client of the Zyra API (see the class). */
+  constructor(options?: ZyraOptions);
+  /** A new client with this one's settings, except those given here. */
+  withOptions(options: ZyraOptions): this;
+  /**
+   * Logs in with an email and password: a JWT access token and a refresh token. A client built from
+   * an email and password does this by itself.
+   */
+  login(params: LoginParams, options?: CallOptions): Promise<Session>;
+  /** Exchanges a refresh token for a new pair of tokens. */
+  refreshToken(params: RefreshTokenParams, options?: CallOptions): Promise<Session>;
+  /** Mails a password reset link, if the email is known (the answer does not say). */
+  requestPasswordReset(params: RequestPasswordResetParams, options?: CallOptions): Promise<ResetRequested>;
+  /** Sets a new password with the token of a reset mail. */
+  confirmPasswordReset(params: ConfirmPasswordResetParams, options?: CallOptions): Promise<ResetConfirmed>;
+  /** The URL where an SSO login starts, for an email of an organization with SSO. */
+  getSsoUrl(params: GetSsoUrlParams, options?: CallOptions): Promise<SsoEntry>;
+  /** Creates an API key. The answer is the only one that holds the whole key. */
+  createApiKey(params: CreateApiKeyParams, options?: CallOptions): Promise<NewApiKey>;
+  /** Lists the caller's API keys by their prefixes, revoked ones too. */
+  listApiKeys(params?: ListApiKeysParams, options?: CallOptions): Promise<ApiKeyPage>;
+  /** Revokes an API key, at once. */
+  revokeApiKey(params: RevokeApiKeyParams, options?: CallOptions): Promise<ApiKey>;
+  /** Lists the caller's organizations. */
+  listOrganizations(params?: ListOrganizationsParams, options?: CallOptions): Promise<OrganizationPage>;
+  /** Fetches an organization's profile. */
+  getOrganization(params: GetOrganizationParams, options?: CallOptions): Promise<Organization>;
+  /** Lists an organization's members. */
+  listMembers(params: ListMembersParams, options?: CallOptions): Promise<MemberPage>;
+  /** Adds or invites a member (Org Admin). */
+  inviteMember(params: InviteMemberParams, options?: CallOptions): Promise<Member>;
+  /** Changes a member's role (Org Admin). */
+  updateMemberRole(params: UpdateMemberRoleParams, options?: CallOptions): Promise<Member>;
+  /** Removes a member (Org Admin). */
+  removeMember(params: RemoveMemberParams, options?: CallOptions): Promise<void>;
+  /** Reads an organization's settings. */
+  getOrganizationSettings(
+    params: GetOrganizationSettingsParams,
+    options?: CallOptions,
+  ): Promise<OrganizationSettings>;
+  /** Changes an organization's settings (Org Admin). */
+  updateOrganizationSettings(
+    params: UpdateOrganizationSettingsParams,
+    options?: CallOptions,
+  ): Promise<OrganizationSettings>;
+  /** Lists the compute nodes. */
+  listDevices(params?: ListDevicesParams, options?: CallOptions): Promise<DevicePage>;
+  /** Fetches a compute node. */
+  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<Device>;
+  /** Registers a compute node; it waits for approval. */
+  registerDevice(params: RegisterDeviceParams, options?: CallOptions): Promise<Device>;
+  /** Approves a pending compute node (Org Admin). */
+  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<Device>;
+  /** Removes a compute node (Org Admin). */
+  removeDevice(params: RemoveDeviceParams, options?: CallOptions): Promise<void>;
+  /** Lists the virtual servers. */
+  listVirtualServers(params?: ListVirtualServersParams, options?: CallOptions): Promise<VirtualServerPage>;
+  /** Fetches a virtual server. */
+  getVirtualServer(params: GetVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Creates a virtual server, running. */
+  createVirtualServer(params: CreateVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Starts a stopped virtual server. */
+  startVirtualServer(params: StartVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Stops a running virtual server. */
+  stopVirtualServer(params: StopVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Resizes a stopped virtual server. */
+  resizeVirtualServer(params: ResizeVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Terminates a virtual server, for good. */
+  terminateVirtualServer(params: TerminateVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Starts an ML training job. */
+  createMlJob(params: CreateMlJobParams, options?: CallOptions): Promise<MlJob>;
+  /** Lists the ML jobs. */
+  listMlJobs(params?: ListMlJobsParams, options?: CallOptions): Promise<MlJobPage>;
+  /** Fetches an ML job. */
+  getMlJob(params: GetMlJobParams, options?: CallOptions): Promise<MlJob>;
+  /** Cancels an ML job that has not finished. */
+  cancelMlJob(params: CancelMlJobParams, options?: CallOptions): Promise<MlJob>;
+  /** Asks a model. */
+  createInference(params: CreateInferenceParams, options?: CallOptions): Promise<Inference>;
+  /** Lists the inference requests. */
+  listInferences(params?: ListInferencesParams, options?: CallOptions): Promise<InferencePage>;
+  /** Fetches an inference request. */
+  getInference(params: GetInferenceParams, options?: CallOptions): Promise<Inference>;
+  /** Starts a fine-tuning job. */
+  createFineTuningJob(params: CreateFineTuningJobParams, options?: CallOptions): Promise<FineTuningJob>;
+  /** Lists the fine-tuning jobs. */
+  listFineTuningJobs(params?: ListFineTuningJobsParams, options?: CallOptions): Promise<FineTuningJobPage>;
+  /** Fetches a fine-tuning job. */
+  getFineTuningJob(params: GetFineTuningJobParams, options?: CallOptions): Promise<FineTuningJob>;
+  /** Cancels a fine-tuning job that has not finished. */
+  cancelFineTuningJob(params: CancelFineTuningJobParams, options?: CallOptions): Promise<FineTuningJob>;
+  /** Lists the webhook endpoints. */
+  listWebhookEndpoints(
+    params?: ListWebhookEndpointsParams,
+    options?: CallOptions,
+  ): Promise<WebhookEndpointPage>;
+  /** Fetches a webhook endpoint. */
+  getWebhookEndpoint(params: GetWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
+  /** Creates a webhook endpoint; the answer holds its signing secret. */
+  createWebhookEndpoint(params: CreateWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
+  /** Changes a webhook endpoint. */
+  updateWebhookEndpoint(params: UpdateWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
+  /** Deletes a webhook endpoint. */
+  deleteWebhookEndpoint(params: DeleteWebhookEndpointParams, options?: CallOptions): Promise<void>;
+  /** Lists the invoices (Org Admin). */
+  listInvoices(params?: ListInvoicesParams, options?: CallOptions): Promise<InvoicePage>;
+  /** Fetches an invoice (Org Admin). */
+  getInvoice(params: GetInvoiceParams, options?: CallOptions): Promise<Invoice>;
+  /** Downloads an invoice as PDF bytes (Org Admin). */
+  downloadInvoicePdf(params: DownloadInvoicePdfParams, options?: CallOptions): Promise<Download>;
+  /** Lists the SLA alert rules. */
+  listSlaAlertRules(params?: ListSlaAlertRulesParams, options?: CallOptions): Promise<SlaAlertRulePage>;
+  /** Creates an SLA alert rule (Org Admin). */
+  createSlaAlertRule(params: CreateSlaAlertRuleParams, options?: CallOptions): Promise<SlaAlertRule>;
+  /** Changes an SLA alert rule (Org Admin). */
+  updateSlaAlertRule(params: UpdateSlaAlertRuleParams, options?: CallOptions): Promise<SlaAlertRule>;
+  /** Deletes an SLA alert rule (Org Admin). */
+  deleteSlaAlertRule(params: DeleteSlaAlertRuleParams, options?: CallOptions): Promise<void>;
+  /** Lists the SLA breach history. */
+  listSlaBreaches(params?: ListSlaBreachesParams, options?: CallOptions): Promise<SlaBreachPage>;
+  /** Lists the fleet-wide monitoring alerts. */
+  listFleetAlerts(params?: ListFleetAlertsParams, options?: CallOptions): Promise<FleetAlertPage>;
+  /** What the API tells about itself and its SDKs; needs no credential. */
+  getSdkInfo(options?: CallOptions): Promise<SdkInfo>;
+  /**
+   * Lists the caller's API keys by their prefixes, revoked ones too, every page: `for await` gives
+   * the items, `.pages()` the pages. Lazy: nothing is fetched until the walk starts, then one page
+   * at a time; `maxPages` caps it (default 1000).
+   */
+  iterApiKeys(params?: ListApiKeysParams, options?: PageOptions): Pages<ApiKeyPage, ApiKey>;
+  /**
+   * Lists the caller's organizations, every page: `for await` gives the items, `.pages()` the
+   * pages. Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps
+   * it (default 1000).
+   */
+  iterOrganizations(
+    params?: ListOrganizationsParams,
+    options?: PageOptions,
+  ): Pages<OrganizationPage, Organization>;
+  /**
+   * Lists an organization's members, every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterMembers(params: ListMembersParams, options?: PageOptions): Pages<MemberPage, Member>;
+  /**
+   * Lists the compute nodes, every page: `for await` gives the items, `.pages()` the pages. Lazy:
+   * nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it (default
+   * 1000).
+   */
+  iterDevices(params?: ListDevicesParams, options?: PageOptions): Pages<DevicePage, Device>;
+  /**
+   * Lists the virtual servers, every page: `for await` gives the items, `.pages()` the pages. Lazy:
+   * nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it (default
+   * 1000).
+   */
+  iterVirtualServers(
+    params?: ListVirtualServersParams,
+    options?: PageOptions,
+  ): Pages<VirtualServerPage, VirtualServer>;
+  /**
+   * Lists the ML jobs, every page: `for await` gives the items, `.pages()` the pages. Lazy: nothing
+   * is fetched until the walk starts, then one page at a time; `maxPages` caps it (default 1000).
+   */
+  iterMlJobs(params?: ListMlJobsParams, options?: PageOptions): Pages<MlJobPage, MlJob>;
+  /**
+   * Lists the inference requests, every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterInferences(params?: ListInferencesParams, options?: PageOptions): Pages<InferencePage, Inference>;
+  /**
+   * Lists the fine-tuning jobs, every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterFineTuningJobs(
+    params?: ListFineTuningJobsParams,
+    options?: PageOptions,
+  ): Pages<FineTuningJobPage, FineTuningJob>;
+  /**
+   * Lists the webhook endpoints, every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterWebhookEndpoints(
+    params?: ListWebhookEndpointsParams,
+    options?: PageOptions,
+  ): Pages<WebhookEndpointPage, WebhookEndpoint>;
+  /**
+   * Lists the invoices (Org Admin), every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterInvoices(params?: ListInvoicesParams, options?: PageOptions): Pages<InvoicePage, Invoice>;
+  /**
+   * Lists the SLA alert rules, every page: `for await` gives the items, `.pages()` the pages. Lazy:
+   * nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it (default
+   * 1000).
+   */
+  iterSlaAlertRules(
+    params?: ListSlaAlertRulesParams,
+    options?: PageOptions,
+  ): Pages<SlaAlertRulePage, SlaAlertRule>;
+  /**
+   * Lists the SLA breach history, every page: `for await` gives the items, `.pages()` the pages.
+   * Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps it
+   * (default 1000).
+   */
+  iterSlaBreaches(params?: ListSlaBreachesParams, options?: PageOptions): Pages<SlaBreachPage, SlaBreach>;
+  /**
+   * Lists the fleet-wide monitoring alerts, every page: `for await` gives the items, `.pages()` the
+   * pages. Lazy: nothing is fetched until the walk starts, then one page at a time; `maxPages` caps
+   * it (default 1000).
+   */
+  iterFleetAlerts(params?: ListFleetAlertsParams, options?: PageOptions): Pages<FleetAlertPage, FleetAlert>;
+  /** The same methods, each resolving to the result with the facts of its HTTP response. */
+  readonly withResponse: ZyraWithResponse;
+}
+
+/** Zyra's methods, each resolving to the result with the facts of its HTTP response. */
+export interface ZyraWithResponse {
+  /**
+   * Logs in with an email and password: a JWT access token and a refresh token. A client built from
+   * an email and password does this by itself.
+   */
+  login(params: LoginParams, options?: CallOptions): Promise<ApiResponse<Session>>;
+  /** Exchanges a refresh token for a new pair of tokens. */
+  refreshToken(params: RefreshTokenParams, options?: CallOptions): Promise<ApiResponse<Session>>;
+  /** Mails a password reset link, if the email is known (the answer does not say). */
+  requestPasswordReset(
+    params: RequestPasswordResetParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<ResetRequested>>;
+  /** Sets a new password with the token of a reset mail. */
+  confirmPasswordReset(
+    params: ConfirmPasswordResetParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<ResetConfirmed>>;
+  /** The URL where an SSO login starts, for an email of an organization with SSO. */
+  getSsoUrl(params: GetSsoUrlParams, options?: CallOptions): Promise<ApiResponse<SsoEntry>>;
+  /** Creates an API key. The answer is the only one that holds the whole key. */
+  createApiKey(params: CreateApiKeyParams, options?: CallOptions): Promise<ApiResponse<NewApiKey>>;
+  /** Lists the caller's API keys by their prefixes, revoked ones too. */
+  listApiKeys(params?: ListApiKeysParams, options?: CallOptions): Promise<ApiResponse<ApiKeyPage>>;
+  /** Revokes an API key, at once. */
+  revokeApiKey(params: RevokeApiKeyParams, options?: CallOptions): Promise<ApiResponse<ApiKey>>;
+  /** Lists the caller's organizations. */
+  listOrganizations(
+    params?: ListOrganizationsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<OrganizationPage>>;
+  /** Fetches an organization's profile. */
+  getOrganization(params: GetOrganizationParams, options?: CallOptions): Promise<ApiResponse<Organization>>;
+  /** Lists an organization's members. */
+  listMembers(params: ListMembersParams, options?: CallOptions): Promise<ApiResponse<MemberPage>>;
+  /** Adds or invites a member (Org Admin). */
+  inviteMember(params: InviteMemberParams, options?: CallOptions): Promise<ApiResponse<Member>>;
+  /** Changes a member's role (Org Admin). */
+  updateMemberRole(params: UpdateMemberRoleParams, options?: CallOptions): Promise<ApiResponse<Member>>;
+  /** Removes a member (Org Admin). */
+  removeMember(params: RemoveMemberParams, options?: CallOptions): Promise<ApiResponse<null>>;
+  /** Reads an organization's settings. */
+  getOrganizationSettings(
+    params: GetOrganizationSettingsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<OrganizationSettings>>;
+  /** Changes an organization's settings (Org Admin). */
+  updateOrganizationSettings(
+    params: UpdateOrganizationSettingsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<OrganizationSettings>>;
+  /** Lists the compute nodes. */
+  listDevices(params?: ListDevicesParams, options?: CallOptions): Promise<ApiResponse<DevicePage>>;
+  /** Fetches a compute node. */
+  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
+  /** Registers a compute node; it waits for approval. */
+  registerDevice(params: RegisterDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
+  /** Approves a pending compute node (Org Admin). */
+  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
+  /** Removes a compute node (Org Admin). */
+  removeDevice(params: RemoveDeviceParams, options?: CallOptions): Promise<ApiResponse<null>>;
+  /** Lists the virtual servers. */
+  listVirtualServers(
+    params?: ListVirtualServersParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServerPage>>;
+  /** Fetches a virtual server. */
+  getVirtualServer(
+    params: GetVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Creates a virtual server, running. */
+  createVirtualServer(
+    params: CreateVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Starts a stopped virtual server. */
+  startVirtualServer(
+    params: StartVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Stops a running virtual server. */
+  stopVirtualServer(
+    params: StopVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Resizes a stopped virtual server. */
+  resizeVirtualServer(
+    params: ResizeVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Terminates a virtual server, for good. */
+  terminateVirtualServer(
+    params: TerminateVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Starts an ML training job. */
+  createMlJob(params: CreateMlJobParams, options?: CallOptions): Promise<ApiResponse<MlJob>>;
+  /** Lists the ML jobs. */
+  listMlJobs(params?: ListMlJobsParams, options?: CallOptions): Promise<ApiResponse<MlJobPage>>;
+  /** Fetches an ML job. */
+  getMlJob(params: GetMlJobParams, options?: CallOptions): Promise<ApiResponse<MlJob>>;
+  /** Cancels an ML job that has not finished. */
+  cancelMlJob(params: CancelMlJobParams, options?: CallOptions): Promise<ApiResponse<MlJob>>;
+  /** Asks a model. */
+  createInference(params: CreateInferenceParams, options?: CallOptions): Promise<ApiResponse<Inference>>;
+  /** Lists the inference requests. */
+  listInferences(params?: ListInferencesParams, options?: CallOptions): Promise<ApiResponse<InferencePage>>;
+  /** Fetches an inference request. */
+  getInference(params: GetInferenceParams, options?: CallOptions): Promise<ApiResponse<Inference>>;
+  /** Starts a fine-tuning job. */
+  createFineTuningJob(
+    params: CreateFineTuningJobParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<FineTuningJob>>;
+  /** Lists the fine-tuning jobs. */
+  listFineTuningJobs(
+    params?: ListFineTuningJobsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<FineTuningJobPage>>;
+  /** Fetches a fine-tuning job. */
+  getFineTuningJob(
+    params: GetFineTuningJobParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<FineTuningJob>>;
+  /** Cancels a fine-tuning job that has not finished. */
+  cancelFineTuningJob(
+    params: CancelFineTuningJobParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<FineTuningJob>>;
+  /** Lists the webhook endpoints. */
+  listWebhookEndpoints(
+    params?: ListWebhookEndpointsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<WebhookEndpointPage>>;
+  /** Fetches a webhook endpoint. */
+  getWebhookEndpoint(
+    params: GetWebhookEndpointParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<WebhookEndpoint>>;
+  /** Creates a webhook endpoint; the answer holds its signing secret. */
+  createWebhookEndpoint(
+    params: CreateWebhookEndpointParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<WebhookEndpoint>>;
+  /** Changes a webhook endpoint. */
+  updateWebhookEndpoint(
+    params: UpdateWebhookEndpointParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<WebhookEndpoint>>;
+  /** Deletes a webhook endpoint. */
+  deleteWebhookEndpoint(
+    params: DeleteWebhookEndpointParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<null>>;
+  /** Lists the invoices (Org Admin). */
+  listInvoices(params?: ListInvoicesParams, options?: CallOptions): Promise<ApiResponse<InvoicePage>>;
+  /** Fetches an invoice (Org Admin). */
+  getInvoice(params: GetInvoiceParams, options?: CallOptions): Promise<ApiResponse<Invoice>>;
+  /** Downloads an invoice as PDF bytes (Org Admin). */
+  downloadInvoicePdf(params: DownloadInvoicePdfParams, options?: CallOptions): Promise<ApiResponse<Download>>;
+  /** Lists the SLA alert rules. */
+  listSlaAlertRules(
+    params?: ListSlaAlertRulesParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<SlaAlertRulePage>>;
+  /** Creates an SLA alert rule (Org Admin). */
+  createSlaAlertRule(
+    params: CreateSlaAlertRuleParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<SlaAlertRule>>;
+  /** Changes an SLA alert rule (Org Admin). */
+  updateSlaAlertRule(
+    params: UpdateSlaAlertRuleParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<SlaAlertRule>>;
+  /** Deletes an SLA alert rule (Org Admin). */
+  deleteSlaAlertRule(params: DeleteSlaAlertRuleParams, options?: CallOptions): Promise<ApiResponse<null>>;
+  /** Lists the SLA breach history. */
+  listSlaBreaches(params?: ListSlaBreachesParams, options?: CallOptions): Promise<ApiResponse<SlaBreachPage>>;
+  /** Lists the fleet-wide monitoring alerts. */
+  listFleetAlerts(
+    params?: ListFleetAlertsParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<FleetAlertPage>>;
+  /** What the API tells about itself and its SDKs; needs no credential. */
+  getSdkInfo(options?: CallOptions): Promise<ApiResponse<SdkInfo>>;
 }

@@ -39,6 +39,15 @@ export interface CallOptions {
   readonly rateLimit?: boolean;
 }
 
+/** Settings of a walk over a paged list: every page's call options, and a cap on pages. */
+export interface PageOptions extends CallOptions {
+  /**
+   * The most pages the walk fetches (default 1000); one more page with items left is a DecodeError
+   * rather than a walk that never ends. A signal aborts the page in flight.
+   */
+  readonly maxPages?: number;
+}
+
 /** What a raw call's query parameter may be; numbers and booleans are sent as their text. */
 export type QueryValue = string | number | boolean;
 
@@ -223,6 +232,21 @@ export declare class InvalidInputError extends ZkitError {
 }
 
 // ---- the clients -------------------------------------------------------------------------------
+
+/**
+ * A lazy walk over a paged list (`P` its pages, `T` their items), from a client's `iter…` methods:
+ * `for await (const item of walk)` gives the items, `walk.pages()` the pages. Nothing is fetched until
+ * the walk starts; then one request a page, each made when the page before is used up. Each walk
+ * starts afresh from the first page. A page that does not start where it was asked to, or one page
+ * too many for `maxPages`, rejects with DecodeError.
+ */
+export declare class Pages<P, T> implements AsyncIterable<T> {
+  private constructor();
+  /** The pages, each with its `items`, `total`, `offset` and `limit`. */
+  pages(): AsyncGenerator<P, void, undefined>;
+  /** The items of every page, in order. */
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined>;
+}
 
 /** What every API client shares: settings, the generic call, raw calls, closing. */
 export declare abstract class ZkitClient {

@@ -1,12 +1,15 @@
 // zkit for JavaScript: the layer every entry point shares (Node's require and import, browsers).
 //
 // The native module (the core compiled to WebAssembly by wasm-bindgen) has one class per API with a
-// generic `call(operation, input, options)` returning a Promise, a raw call, `close`, `describe` and
-// the API's schema. This layer
+// generic `call(operation, input, options)` returning a Promise, a generic walk over paged lists
+// (`pages`, whose `nextPage` returns a Promise), a raw call, `close`, `describe` and the API's
+// schema. This layer
 //   - turns the plain error objects the native module throws into `ZkitError` subclasses, and a trap
 //     (a panic in the core) into `ZkitError` of kind "internal";
 //   - refuses unknown option and parameter names before anything is sent;
-//   - reads `<API>_API_KEY` and `<API>_BASE_URL` from the host's environment (Node) when not given;
+//   - reads `<API>_API_KEY` (or `<API>_EMAIL` and `<API>_PASSWORD`) and `<API>_BASE_URL` from the
+//     host's environment (Node) when not given;
+//   - makes the walks async iterables (`Pages`), and binary fields of results Uint8Arrays;
 //   - hosts the per-API classes generated from the schemas (clients.mjs: one method per operation).
 // Retries, Retry-After, timeouts, rate limiting, auth and redaction all happen in the core.
 //
@@ -148,13 +151,14 @@ function apiResponse(data, meta) {
 // ---- values and options ------------------------------------------------------------------------
 
 const CLIENT_OPTIONS = ['apiKey', 'baseUrl', 'timeoutMs', 'deadlineMs', 'maxRetries', 'rateLimit', 'jitterSeed', 'authHeader'];
-/** The settings a client of `api` takes: every API's, and its own (such as Zenifra's `organizationId`). */
+/** The settings a client of `api` takes: every API's, a login's, and its own (such as Zenifra's `organizationId`). */
 function clientOptions(api) {
-  return [...CLIENT_OPTIONS, ...api.settings.map((setting) => setting.name)];
+  return [...CLIENT_OPTIONS, ...(api.login ? ['email', 'password'] : []), ...api.settings.map((setting) => setting.name)];
 }
 
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs', 'maxRetries', 'idempotencyKey', 'rateLimit'];
 const RAW_OPTIONS = ['query', 'json', 'body', 'contentType', ...CALL_OPTIONS];
+const PAGE_OPTIONS = ['maxPages', ...CALL_OPTIONS];
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object') return false;
@@ -175,6 +179,16 @@ function pick(caller, given, allowed) {
   return out;
 }
 
+/** An operation's input from a typed method's `params`, refusing names it does not take. */
+function operationInput(spec, caller, params) {
+  if (spec.input === 'none' || (params === undefined && spec.input !== 'required')) return {};
+  if (!isPlainObject(params)) throw new TypeError(`${caller} takes an object of its parameters`);
+  for (const key of Object.keys(params)) {
+    if (!spec.fields.includes(key)) throw invalidInput(key, `is not a parameter of ${spec.method}`);
+  }
+  return plain(params, '');
+}
+
 /** `value` as the native side takes JSON: plain objects and arrays, primitives, Uint8Array. */
 function plain(value, path) {
   if (value === null || typeof value !== 'object') return value; // the native side names what it refuses
@@ -191,6 +205,24 @@ function plain(value, path) {
     if (item !== undefined) out[key] = plain(item, path ? `${path}.${key}` : key);
   }
   return out;
+}
+
+/**
+ * `value` with the byte arrays at `paths` ("content", "items.*.content": see generate.mjs) made
+ * Uint8Arrays: JSON carries binary fields as arrays of numbers.
+ */
+function withBytes(value, paths = []) {
+  const convert = (node, [step, ...rest]) => {
+    if (step === undefined) return Array.isArray(node) ? Uint8Array.from(node) : node;
+    if (node === null || typeof node !== 'object') return node;
+    if (step === '*') {
+      if (Array.isArray(node)) node.forEach((item, index) => (node[index] = convert(item, rest)));
+    } else if (Object.hasOwn(node, step)) {
+      node[step] = convert(node[step], rest);
+    }
+    return node;
+  };
+  return paths.reduce((node, path) => convert(node, path === '' ? [] : path.split('.')), value);
 }
 
 function bytes(value, field) {
@@ -323,7 +355,10 @@ class Bridge {
 
 // Keys of the generated classes' hooks, out of reach of user code.
 const CALL = Symbol('zkit.call');
+const PAGES = Symbol('zkit.pages');
 const API = Symbol('zkit.api');
+// What only a client may hand to `Pages`.
+const WALK = Symbol('zkit.walk');
 
 /**
  * The package's exports on top of `native`, the wasm-bindgen module (`NativeZerokie`, …,
@@ -338,6 +373,28 @@ export function createZkit(native, host = {}) {
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
 
+  /**
+   * A lazy walk over a paged list, from a client's `iter…` methods: `for await` gives the items,
+   * `pages()` the pages. Each walk starts afresh and fetches one page when the one before is used up.
+   */
+  class Pages {
+    #walk;
+
+    constructor(token, walk) {
+      if (token !== WALK) throw new TypeError('Pages come from the iter… methods of a client, such as zyra.iterDevices()');
+      this.#walk = walk;
+    }
+
+    /** The pages, one request each, as they are asked for. */
+    pages() {
+      return this.#walk();
+    }
+
+    async *[Symbol.asyncIterator]() {
+      for await (const page of this.#walk()) yield* page.items;
+    }
+  }
+
   /** What every API client shares: settings, the generic call, raw calls, closing. */
   class ZkitClient {
     #native;
@@ -348,7 +405,14 @@ export function createZkit(native, host = {}) {
       if (api === undefined) throw new TypeError('ZkitClient is the base of the API clients; use Zerokie');
       const settings = pick(`new ${api.name}()`, options, clientOptions(api));
       const config = { ...settings };
-      config.apiKey ??= env(`${api.envPrefix}_API_KEY`);
+      // As the core reads them natively: the key, else a login, unless a login was given.
+      if (config.email == null && config.password == null) {
+        config.apiKey ??= env(`${api.envPrefix}_API_KEY`);
+        if (api.login && config.apiKey == null) {
+          config.email = env(`${api.envPrefix}_EMAIL`);
+          config.password = env(`${api.envPrefix}_PASSWORD`);
+        }
+      }
       config.baseUrl ??= env(`${api.envPrefix}_BASE_URL`);
       for (const setting of api.settings) config[setting.name] ??= env(setting.env);
       const NativeClass = bridge.native[api.native];
@@ -455,17 +519,37 @@ export function createZkit(native, host = {}) {
     async [CALL](operation, params, options, withMeta = false) {
       const spec = this.constructor[API].operations[operation];
       const caller = `${spec.method}()`;
-      let input = {};
-      if (spec.input !== 'none' && (params !== undefined || spec.input === 'required')) {
-        if (!isPlainObject(params)) throw new TypeError(`${caller} takes an object of its parameters`);
-        for (const key of Object.keys(params)) {
-          if (!spec.fields.includes(key)) throw invalidInput(key, `is not a parameter of ${spec.method}`);
-        }
-        input = plain(params, '');
-      }
+      const input = operationInput(spec, caller, params);
       const response = await this.#send(operation, input, pick(caller, options, CALL_OPTIONS), withMeta);
-      if (withMeta) return response;
-      return spec.output === 'void' ? undefined : response;
+      if (withMeta) return { ...response, data: withBytes(response.data, spec.binary) };
+      return spec.output === 'void' ? undefined : withBytes(response, spec.binary);
+    }
+
+    /** The path of every generated `iter…` method: a walk that checks and fetches once iterated. */
+    [PAGES](operation, params, options) {
+      const spec = this.constructor[API].operations[operation];
+      const caller = `${spec.iter}()`;
+      const native = this.#native;
+      return new Pages(WALK, async function* walk() {
+        const { signal, ...rest } = pick(caller, options, PAGE_OPTIONS);
+        const input = operationInput(spec, caller, params);
+        const pages = bridge.run(() => native.pages(operation, input, rest));
+        try {
+          for (;;) {
+            const { native: pageOptions, release } = callOptions({ signal });
+            let page;
+            try {
+              page = await bridge.settle(() => pages.nextPage(pageOptions));
+            } finally {
+              release();
+            }
+            if (page === null) return;
+            yield withBytes(page.data, spec.binary);
+          }
+        } finally {
+          if (!bridge.broken) pages.free();
+        }
+      });
     }
 
     async #send(operation, input, options, withMeta) {
@@ -479,10 +563,11 @@ export function createZkit(native, host = {}) {
     }
   }
 
-  const clients = defineClients(ZkitClient, { CALL, API });
+  const clients = defineClients(ZkitClient, { CALL, PAGES, API });
   return {
     ...clients,
     ZkitClient,
+    Pages,
     RawResponse,
     ZkitError,
     BadRequestError,

@@ -1,20 +1,23 @@
 //! zkit for JavaScript: the core compiled to WebAssembly. One native class per API (`native_client!`)
-//! with a generic `call` that returns a Promise, a raw call, `close` and the API's schema. The typed
-//! JavaScript surface and its TypeScript declarations are generated from that schema (`generate.mjs`),
-//! so adding an operation to the core needs nothing here.
+//! with a generic `call` that returns a Promise, a generic walk over paged lists (`pages`), a raw
+//! call, `close` and the API's schema. The typed JavaScript surface and its TypeScript declarations
+//! are generated from that schema (`generate.mjs`), so adding an operation (or an API) to the core
+//! needs nothing here but the API's `native_client!` line.
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{select, Either};
+use futures_util::lock::Mutex;
 use js_sys::{Promise, Reflect, Uint8Array};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
-use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, RawRequest, ResponseMeta};
+use zkit::{Api, CallOptions, ClientBuilder, Credential, DynamicApi, JsonPages, RawRequest, Response, ResponseMeta};
 
 mod convert;
 
@@ -169,6 +172,12 @@ fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
     if let Some(header) = text(config, "authHeader")? {
         builder = builder.auth_header(header);
     }
+    // A login instead of a key; the core refuses these for an API without one.
+    for name in ["email", "password"] {
+        if let Some(value) = text(config, name)? {
+            builder = builder.setting(name, value);
+        }
+    }
     // The API's own settings, such as Zenifra's `organizationId`.
     for context in A::PROFILE.context_headers {
         if let Some(value) = text(config, &camel_case(context.setting))? {
@@ -178,20 +187,23 @@ fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
     Ok(builder)
 }
 
-/// Per-call options, and the call's `AbortSignal`.
-fn call_options(options: &JsValue) -> Result<(CallOptions, Option<AbortSignal>), JsValue> {
+/// Per-call options (without the signal: see `abort_signal`).
+fn call_options(options: &JsValue) -> Result<CallOptions, JsValue> {
     let mut out = CallOptions { max_retries: count(options, "maxRetries")?, ..CallOptions::default() };
     out.attempt_timeout = limit(options, "timeoutMs")?;
     out.deadline = limit(options, "deadlineMs")?;
     out.idempotency_key = text(options, "idempotencyKey")?;
     out.rate_limit = flag(options, "rateLimit")?;
+    Ok(out)
+}
+
+/// The `signal` of a call's options.
+fn abort_signal(options: &JsValue) -> Result<Option<AbortSignal>, JsValue> {
     let signal = get(options, "signal");
-    let signal = if signal.is_undefined() || signal.is_null() {
-        None
-    } else {
-        Some(signal.dyn_into::<AbortSignal>().map_err(|_| invalid("signal", "must be an AbortSignal"))?)
-    };
-    Ok((out, signal))
+    if signal.is_undefined() || signal.is_null() {
+        return Ok(None);
+    }
+    signal.dyn_into::<AbortSignal>().map(Some).map_err(|_| invalid("signal", "must be an AbortSignal"))
 }
 
 /// Runs `call` unless `signal` aborts first; an abort drops the call (and its fetch) and rejects
@@ -224,21 +236,75 @@ fn meta_json(meta: &ResponseMeta) -> Value {
     json!({"status": meta.status, "headers": meta.headers_text(), "requestId": meta.request_id, "attempts": meta.attempts})
 }
 
+/// A call's (or a page's) result as JavaScript: `{data, meta}`.
+fn response_js(response: &Response<Value>) -> JsValue {
+    to_js(&json!({"data": response.data, "meta": meta_json(&response.meta)}))
+}
+
 /// The Promise of one operation call: `{data, meta}`.
 pub fn call<A: DynamicApi>(api: Result<A, JsValue>, operation: String, input: JsValue, options: JsValue) -> Promise {
     let prepared = api.and_then(|api| {
         let input = to_json(&input, "").map_err(|e| error_to_js(&e))?;
-        let (options, signal) = call_options(&options)?;
-        Ok((api, input, options, signal))
+        Ok((api, input, call_options(&options)?, abort_signal(&options)?))
     });
     future_to_promise(async move {
         let (api, input, options, signal) = prepared?;
         let call = async {
             let response = api.call_dynamic(&operation, input, options).await.map_err(|e| error_to_js(&e))?;
-            Ok(to_js(&json!({"data": response.data, "meta": meta_json(&response.meta)})))
+            Ok(response_js(&response))
         };
         abortable(call, signal).await
     })
+}
+
+/// A lazy walk over a paged list operation, from a client's `pages`: it fetches nothing until
+/// `nextPage`. The typed JavaScript `Pages` drives it.
+#[wasm_bindgen]
+pub struct NativePages {
+    // Shared with the page in flight, so that overlapping `nextPage` calls wait for each other, and
+    // `free()` during a fetch leaves that fetch its walk.
+    walk: Rc<Mutex<JsonPages>>,
+}
+
+#[wasm_bindgen]
+impl NativePages {
+    /// Fetches the next page: `{data, meta}`, or `null` once the list is walked. `options` may hold
+    /// the `signal` that aborts this page.
+    #[wasm_bindgen(js_name = nextPage)]
+    pub fn next_page(&self, options: JsValue) -> Promise {
+        let walk = Rc::clone(&self.walk);
+        let signal = abort_signal(&options);
+        future_to_promise(async move {
+            let page = async {
+                let mut walk = walk.lock().await;
+                match walk.next_page().await.map_err(|e| error_to_js(&e))? {
+                    Some(page) => Ok(response_js(&page)),
+                    None => Ok(JsValue::NULL),
+                }
+            };
+            abortable(page, signal?).await
+        })
+    }
+}
+
+/// A walk over `operation` from `input`, with per-call `options` for every page and `maxPages`.
+pub fn pages<A: DynamicApi>(
+    api: Result<A, JsValue>,
+    operation: &str,
+    input: &JsValue,
+    options: &JsValue,
+) -> Result<NativePages, JsValue> {
+    let input = to_json(input, "").map_err(|e| error_to_js(&e))?;
+    let max_pages = count(options, "maxPages")?;
+    if max_pages == Some(0) {
+        return Err(invalid("maxPages", "must be at least 1"));
+    }
+    let walk = JsonPages::new(api?, operation, input, call_options(options)?).map_err(|e| error_to_js(&e))?;
+    let walk = match max_pages {
+        Some(n) => walk.max_pages(n),
+        None => walk,
+    };
+    Ok(NativePages { walk: Rc::new(Mutex::new(walk)) })
 }
 
 /// The Promise of one raw call: `{status, headers, body, requestId, attempts}`.
@@ -267,8 +333,7 @@ pub fn raw<A: DynamicApi>(
         if let Some(body) = body {
             request = request.bytes(body.to_vec(), content_type.unwrap_or_else(|| "application/octet-stream".into()));
         }
-        let (options, signal) = call_options(&options)?;
-        Ok((api, request, options, signal))
+        Ok((api, request, call_options(&options)?, abort_signal(&options)?))
     });
     future_to_promise(async move {
         let (api, request, options, signal) = prepared?;
@@ -281,6 +346,14 @@ pub fn raw<A: DynamicApi>(
         };
         abortable(call, signal).await
     })
+}
+
+/// The schema document of `A`, with `login` telling the generator whether clients take an email
+/// and password (the core's document does not say).
+fn schema<A: DynamicApi>() -> JsValue {
+    let mut document = A::schema();
+    document["login"] = A::PROFILE.login.is_some().into();
+    to_js(&document)
 }
 
 /// Declares the native class of one API.
@@ -312,6 +385,11 @@ macro_rules! native_client {
                 call(self.api(), operation, input, options)
             }
 
+            /// A lazy walk over a paged list operation; `options` are each page's, and `maxPages`.
+            pub fn pages(&self, operation: String, input: JsValue, options: JsValue) -> Result<NativePages, JsValue> {
+                pages(self.api(), &operation, &input, &options)
+            }
+
             /// Sends any request with this client's auth, retries and errors.
             pub fn raw(
                 &self,
@@ -330,17 +408,21 @@ macro_rules! native_client {
                 self.client.borrow_mut().take();
             }
 
-            /// The API's operation schema.
+            /// The API's operation schema, and whether the API has a login (`login`).
             pub fn schema() -> JsValue {
-                to_js(&<$api as DynamicApi>::schema())
+                schema::<$api>()
             }
 
-            /// A description without the key.
+            /// A description without the key or password: a key's preview, or a login's email.
             pub fn describe(&self) -> String {
                 match self.client.borrow().as_ref() {
                     Some(api) => {
                         let config = api.client().config();
-                        format!("{}(baseUrl={:?}, apiKey={:?})", $name, config.base_url, config.credential.preview())
+                        let name = match config.credential {
+                            Credential::ApiKey(_) => "apiKey",
+                            Credential::Login { .. } => "email",
+                        };
+                        format!("{}(baseUrl={:?}, {name}={:?})", $name, config.base_url, config.credential.preview())
                     }
                     None => format!("{}(closed)", $name),
                 }
@@ -352,3 +434,4 @@ macro_rules! native_client {
 native_client!(NativeZerokie, "Zerokie", zkit::Zerokie);
 native_client!(NativeZenifra, "Zenifra", zkit::Zenifra);
 native_client!(NativeZenovay, "Zenovay", zkit::Zenovay);
+native_client!(NativeZyra, "Zyra", zkit::Zyra);

@@ -102,7 +102,7 @@ async function main() {
     console.log(steps.map((line) => `  ${line}`).join('\n'));
     assert.equal(await page.getAttribute('#status', 'data-state'), 'passed', `${statusText}\n${problems.join('\n')}`);
     assert.equal(statusText, `all ${steps.length} steps passed`);
-    assert.equal(steps.length, 11);
+    assert.equal(steps.length, 13);
     assert.ok(steps.every((line) => line.startsWith('ok: ')), steps.join('\n'));
     const text = steps.join('\n');
     assert.match(text, /client: Zerokie\(baseUrl="http:\/\/127\.0\.0\.1:\d+\/zerokie", apiKey="zrk_…ffee"\)/);
@@ -112,6 +112,8 @@ async function main() {
     assert.match(text, /refused before sending: InvalidInputError on domain/);
     assert.match(text, /aborted: AbortError/);
     assert.match(text, /clean up: NotFoundError \(404\): app not found/);
+    assert.match(text, /walk the Zyra fleet: \d{3} devices in 3 pages/);
+    assert.match(text, /an invoice as PDF bytes: .+: %PDF-, \d+ bytes/);
     assert.deepEqual(await page.$$eval('#files tbody tr', (rows) => rows.map((row) => row.textContent)), ['assets/site.css18', 'index.html64']);
     assert.deepEqual(problems, []);
 
@@ -120,7 +122,9 @@ async function main() {
     const journal = await sandbox.journal();
     assert.ok(journal.length >= 12, `${journal.length} requests`);
     assert.ok(journal.every((entry) => entry.headers.origin === origin), 'every request carries the page\'s origin');
-    assert.ok(!JSON.stringify(journal).includes('0c0ffee0c0ffee0c0ffee0c'), 'the key shows in the journal');
+    for (const secret of ['0c0ffee0c0ffee0c0ffee0c', 'sandboxada0c0ffee']) {
+      assert.ok(!JSON.stringify(journal).includes(secret), 'a key shows in the journal');
+    }
     console.log(`browser check passed: ${steps.length} steps in ${await context.browser()?.version?.() ?? 'Chromium'}; screenshot ${screenshot}`);
   } finally {
     await context?.close();

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 
 import { FILES, packageJson, toCommonJS } from '../assemble.mjs';
-import { camelCase } from '../generate.mjs';
+import { camelCase, iterName } from '../generate.mjs';
 
 const require = createRequire(import.meta.url);
 const PACKAGE = dirname(require.resolve('zkit'));
@@ -90,8 +90,13 @@ test('the declarations: no any, the same for require and import, every export de
   for (const name of Object.keys(zkit)) {
     assert.match(dts, new RegExp(`^export declare (abstract )?(class|function) ${name}\\b`, 'm'), name);
   }
-  for (const operation of zkit.Zerokie.schema().operations) {
-    assert.match(dts, new RegExp(`^  ${camelCase(operation.name)}\\(`, 'm'), operation.name);
+  for (const api of [zkit.Zerokie, zkit.Zenifra, zkit.Zenovay, zkit.Zyra]) {
+    for (const operation of api.schema().operations) {
+      assert.match(dts, new RegExp(`^  ${camelCase(operation.name)}\\(`, 'm'), operation.name);
+      const iter = iterName(operation.name);
+      assert.equal(typeof api.prototype[iter], operation.paged ? 'function' : 'undefined', iter);
+      if (operation.paged) assert.match(dts, new RegExp(`^  ${iter}\\(`, 'm'), iter);
+    }
   }
 });
 

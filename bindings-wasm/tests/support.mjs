@@ -113,3 +113,27 @@ export async function rejectsWith(promise, type, facts = {}) {
     return true;
   });
 }
+
+/**
+ * Sends `call` until it rejects (the server's 429), at most `max` times. Buckets refill evenly, so
+ * while the requests go out some slots come back: the count that passed is the budget plus at most
+ * one slot per `refillMs` of the time they took (the bound the caller checks with `allowed`).
+ */
+export async function untilRefused(call, { budget, refillMs, max = budget * 2 }) {
+  const started = performance.now();
+  for (let passed = 0; passed < max; passed++) {
+    try {
+      await call();
+    } catch (error) {
+      const allowed = budget + Math.ceil((performance.now() - started) / refillMs) + 1;
+      assert.ok(passed >= budget && passed <= allowed, `${passed} requests passed; the budget allows ${budget} to ${allowed}`);
+      return error;
+    }
+  }
+  throw new Error(`no request of ${max} was refused`);
+}
+
+/** Why a paced client may still meet a 429 in a tight loop: a core issue, tracked by `todo` tests. */
+export const PACING_RACE =
+  'core: the limiter reserves a slot before the request leaves and sleeps whole milliseconds rounded down, ' +
+  'so the first request over a burst can reach the sandbox bucket (counted from the first arrival) a few ms early';

@@ -190,16 +190,17 @@ impl Client {
         self.run(prepared, options, Some(token)).await
     }
 
-    /// Sends a login or refresh request, which carries its own secret (`secret`, kept out of errors)
-    /// in its body; returns the data of its success body.
+    /// Sends a login or refresh request, which carries its own secret in its body (`secret`, shown
+    /// as `shown` in errors); returns the data of its success body.
     pub(crate) fn send_unauthenticated<'a>(
         &'a self,
         prepared: Prepared,
         secret: &'a Secret,
+        shown: &'a str,
     ) -> BoxFuture<'a, Result<Bytes>> {
         Box::pin(async move {
-            let (response, _) =
-                self.run(prepared, &CallOptions::default(), None).await.map_err(|e| e.redact(secret))?;
+            let result = self.run(prepared, &CallOptions::default(), None).await;
+            let (response, _) = result.map_err(|e| e.redact_as(secret, shown))?;
             Ok((self.inner.profile.success_body)(response.body())?.data)
         })
     }

@@ -57,8 +57,8 @@ impl Default for Timeouts {
     }
 }
 
-/// What a client authenticates with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a client authenticates with. Its `Debug` shows a key's preview and nothing of a password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
     /// An API key, sent on every call.
     ApiKey(Secret),
@@ -72,6 +72,15 @@ pub enum Credential {
     },
 }
 
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ApiKey(key) => f.debug_tuple("ApiKey").field(key).finish(),
+            Self::Login { email, .. } => f.debug_struct("Login").field("email", email).field("password", &"…").finish(),
+        }
+    }
+}
+
 impl Credential {
     /// What is safe to show: a preview of the key, or the email.
     pub fn preview(&self) -> String {
@@ -81,11 +90,12 @@ impl Credential {
         }
     }
 
-    /// `text` with the key or password replaced by a preview.
+    /// `text` with the key replaced by its preview, or the password by `…`.
     pub fn redact(&self, text: &str) -> String {
         match self {
             Self::ApiKey(key) => key.redact(text),
-            Self::Login { password, .. } => password.redact(text),
+            Self::Login { password, .. } if password.expose().len() >= 4 => text.replace(password.expose(), "…"),
+            Self::Login { .. } => text.to_owned(),
         }
     }
 }

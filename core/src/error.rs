@@ -194,13 +194,27 @@ impl Error {
 
     /// The error with every trace of `secret` (in its message, code and details) replaced by a
     /// preview.
-    pub fn redact(mut self, secret: &crate::Secret) -> Self {
+    pub fn redact(self, secret: &crate::Secret) -> Self {
+        self.redact_as(secret, &secret.preview())
+    }
+
+    /// The error with every trace of `secret` replaced by `shown` (passwords show nothing of
+    /// themselves).
+    pub fn redact_as(mut self, secret: &crate::Secret, shown: &str) -> Self {
+        let value = secret.expose();
+        let clean = |text: &str| {
+            if value.len() < 4 {
+                text.to_owned()
+            } else {
+                text.replace(value, shown)
+            }
+        };
         let inner = &mut *self.inner;
-        inner.message = secret.redact(&inner.message);
-        inner.code = inner.code.take().map(|code| secret.redact(&code));
+        inner.message = clean(&inner.message);
+        inner.code = inner.code.take().map(|code| clean(&code));
         if let Some(details) = inner.details.take() {
             let text = details.to_string();
-            let redacted = secret.redact(&text);
+            let redacted = clean(&text);
             inner.details = Some(if redacted == text { details } else { Value::String(redacted) });
         }
         self

@@ -61,14 +61,15 @@ impl Session {
         let base_url = &client.config().base_url;
         if let Some(refresh) = previous.and_then(|held| held.tokens.refresh) {
             let request = (self.flow.refresh)(&refresh, base_url)?;
-            match client.send_unauthenticated(request, &refresh).await {
+            match client.send_unauthenticated(request, &refresh, &refresh.preview()).await {
                 Ok(data) => return self.hold(client, &data),
                 Err(e) if matches!(e.kind(), ErrorKind::Unauthorized | ErrorKind::BadRequest) => {}
                 Err(e) => return Err(e),
             }
         }
         let request = (self.flow.login)(&self.email, &self.password, base_url)?;
-        let data = client.send_unauthenticated(request, &self.password).await?;
+        // A password shows nothing of itself, not even a preview.
+        let data = client.send_unauthenticated(request, &self.password, "…").await?;
         self.hold(client, &data)
     }
 

@@ -99,7 +99,7 @@ async fn a_page_cap_stops_a_walk_with_items_left() {
 async fn a_login_client_logs_in_once_and_renews_after_a_401() {
     let sandbox = common::sandbox().await;
     let zyra = login_builder(&sandbox).build().unwrap();
-    assert!(!format!("{zyra:?}").contains(ZYRA_ADMIN_PASSWORD));
+    assert!(!format!("{zyra:?}").contains(&ZYRA_ADMIN_PASSWORD[..4]), "nothing of the password shows");
     zyra.get_organization(ORG).await.unwrap();
     zyra.get_organization(ORG).await.unwrap();
     let paths: Vec<String> = seen(&sandbox).into_iter().map(|(path, _)| path).collect();

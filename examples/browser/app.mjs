@@ -1,12 +1,14 @@
-// zkit in a page: deploys a small static site on the sandbox's Zerokie API and shows each step.
-// Query parameters: `sandbox` (the sandbox's URL, default http://127.0.0.1:4010) and `key`
-// (default: the sandbox's well-known Zerokie key).
+// zkit in a page: deploys a small static site on the sandbox's Zerokie API and shows each step, then
+// walks the sandbox's Zyra fleet and fetches an invoice's PDF. Query parameters: `sandbox` (the
+// sandbox's URL, default http://127.0.0.1:4010), `key` and `zyraKey` (default: the sandbox's
+// well-known Zerokie and Zyra keys).
 
-import { InvalidInputError, NotFoundError, Zerokie, newDeploySessionId } from 'zkit';
+import { InvalidInputError, NotFoundError, Zerokie, Zyra, newDeploySessionId } from 'zkit';
 
 const params = new URLSearchParams(location.search);
 const sandbox = params.get('sandbox') ?? 'http://127.0.0.1:4010';
 const apiKey = params.get('key') ?? 'zrk_sandbox_0c0ffee0c0ffee0c0ffee0c0ffee';
+const zyraKey = params.get('zyraKey') ?? 'zyra_sk_sandboxada0c0ffee0c0ffee0c0ffee0';
 const SITE = 'browser-site';
 
 const steps = document.querySelector('#steps');
@@ -105,6 +107,25 @@ async function main() {
     const error = await zerokie.getApp({ name: SITE }).then(() => null, (e) => e);
     check(error instanceof NotFoundError && error.status === 404, 'NotFoundError 404');
     return `${error.name} (${error.status}): ${error.message}`;
+  });
+
+  const zyra = new Zyra({ apiKey: zyraKey, baseUrl: `${sandbox}/zyra/api/v1` });
+  await step('walk the Zyra fleet', async () => {
+    let devices = 0;
+    let pages = 0;
+    for await (const page of zyra.iterDevices({ limit: 200 }).pages()) {
+      pages += 1;
+      devices += page.items.length;
+    }
+    check(devices > 500, 'more than 500 devices');
+    return `${devices} devices in ${pages} pages`;
+  });
+  await step('an invoice as PDF bytes', async () => {
+    const [invoice] = (await zyra.listInvoices({ limit: 1 })).items;
+    const pdf = await zyra.downloadInvoicePdf({ id: invoice.id });
+    const head = new TextDecoder().decode(pdf.content.subarray(0, 5));
+    check(pdf.content instanceof Uint8Array && head === '%PDF-', 'PDF bytes');
+    return `${invoice.number}: ${head}, ${pdf.content.length} bytes`;
   });
 }
 

@@ -1,5 +1,5 @@
 // zkit quickstart for Node: put a static site on Zerokie, look at it, take it down; then scale a
-// Zenifra project and read a Zenovay website's analytics.
+// Zenifra project, read a Zenovay website's analytics and walk a Zyra fleet.
 //
 //   scripts/build-npm && npm install ./bindings-wasm/pkg     # or the published package: npm install zkit
 //   cargo run -p zkit-sandbox                                # prints the <API>_BASE_URL and <API>_API_KEY lines
@@ -7,9 +7,9 @@
 //
 // Without <API>_BASE_URL it talks to the real APIs, with the keys in <API>_API_KEY. The Zenifra part runs
 // when ZENIFRA_API_KEY is set (with ZENIFRA_PROJECT_ID, the project to work on), the Zenovay part when
-// ZENOVAY_API_KEY is set.
+// ZENOVAY_API_KEY is set, the Zyra part when ZYRA_API_KEY (or ZYRA_EMAIL and ZYRA_PASSWORD) is set.
 
-import { InvalidInputError, NotFoundError, PaymentRequiredError, Zenifra, Zenovay, Zerokie, newDeploySessionId } from 'zkit';
+import { InvalidInputError, NotFoundError, PaymentRequiredError, Zenifra, Zenovay, Zerokie, Zyra, newDeploySessionId } from 'zkit';
 
 const SITE = 'zkit-quickstart';
 
@@ -92,5 +92,20 @@ if (process.env.ZENOVAY_API_KEY) {
   for (const website of await zenovay.listWebsites()) {
     const summary = await zenovay.getAnalytics({ id: website.id });
     console.log(`zenovay: ${website.domain}: ${summary.visitors} visitors from ${summary.from} to ${summary.to}`);
+  }
+}
+
+if (process.env.ZYRA_API_KEY || process.env.ZYRA_EMAIL) {
+  const zyra = new Zyra(); // ZYRA_API_KEY, or ZYRA_EMAIL and ZYRA_PASSWORD (it logs in and refreshes itself)
+  // A lazy walk: one request per 200 devices, each made when the page before is used up.
+  const gpus = new Map();
+  for await (const device of zyra.iterDevices({ limit: 200 })) {
+    gpus.set(device.gpu_model, (gpus.get(device.gpu_model) ?? 0) + (device.gpu_count ?? 0));
+  }
+  console.log(`zyra: GPUs by model: ${[...gpus].map(([model, count]) => `${model} ${count}`).join(', ')}`);
+  const [invoice] = (await zyra.listInvoices({ limit: 1 })).items;
+  if (invoice) {
+    const pdf = await zyra.downloadInvoicePdf({ id: invoice.id }); // content is a Uint8Array
+    console.log(`zyra: invoice ${invoice.number}: ${pdf.content.length} bytes of ${pdf.content_type}`);
   }
 }

@@ -98,7 +98,8 @@ const MAX_TIMEOUT_MS: u128 = i32::MAX as u128;
 impl Sleep for JsSleep {
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(async move {
-            let mut left = duration.as_millis();
+            // Whole milliseconds, rounded up: a wait cut short would reach a rate limit early.
+            let mut left = duration.as_nanos().div_ceil(1_000_000);
             loop {
                 let step = left.min(MAX_TIMEOUT_MS);
                 gloo_timers::future::TimeoutFuture::new(step as u32).await;
