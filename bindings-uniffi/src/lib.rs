@@ -140,7 +140,8 @@ macro_rules! uniffi_methods {
             $(#[doc = $doc:literal])*
             $name:ident ( $input:ty $(= $default:ident)? ) -> $output:ty {
                 $method:ident $path:literal, idempotent: $idempotent:literal, rate: $rate:ident
-                $(, paged: $paged:literal)?
+                // A `tt`, not a `literal`: only a `tt` can still match `true` in the arm below.
+                $(, paged: $paged:tt)?
             }
         ),* $(,)? ]
     ) => {
@@ -151,7 +152,7 @@ macro_rules! uniffi_methods {
     // page at a time (Kotlin's `pageFlow`/`itemFlow` turn it into a Flow).
     (@pages true, $object:ident, $name:ident, $input:ty => $output:ty) => {
         paste::paste! {
-            #[doc = concat!("A lazy walk over the pages of `", stringify!($name), "`.")]
+            /// A lazy walk over the pages of a list: each `next_page` fetches one page.
             #[derive(uniffi::Object)]
             pub struct [<$name:camel Pages>] {
                 walk: futures_util::lock::Mutex<zkit::Pages<$input>>,
@@ -167,7 +168,7 @@ macro_rules! uniffi_methods {
 
             #[uniffi::export]
             impl $object {
-                #[doc = concat!("Walks the pages of `", stringify!($name), "` from the input's offset, lazily; `max_pages` caps the walk.")]
+                /// Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
                 #[uniffi::method(default(call = None, max_pages = None))]
                 pub fn [<$name _pages>](
                     &self,
@@ -185,7 +186,7 @@ macro_rules! uniffi_methods {
             }
         }
     };
-    (@pages $other:literal, $($rest:tt)*) => {};
+    (@pages $other:tt, $($rest:tt)*) => {};
     (@method $object:ident, $(#[doc = $doc:literal])* $name:ident, $input:ty => $output:ty) => {
         #[uniffi::export(async_runtime = "tokio")]
         impl $object {

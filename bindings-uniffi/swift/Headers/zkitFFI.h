@@ -243,6 +243,201 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTAPIKEYSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTAPIKEYSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listapikeyspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTAPIKEYSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTAPIKEYSPAGES
+void uniffi_zkit_mobile_fn_free_listapikeyspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listapikeyspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTDEVICESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTDEVICESPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listdevicespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTDEVICESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTDEVICESPAGES
+void uniffi_zkit_mobile_fn_free_listdevicespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTDEVICESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTDEVICESPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listdevicespages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTFINETUNINGJOBSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTFINETUNINGJOBSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listfinetuningjobspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTFINETUNINGJOBSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTFINETUNINGJOBSPAGES
+void uniffi_zkit_mobile_fn_free_listfinetuningjobspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTFINETUNINGJOBSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTFINETUNINGJOBSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listfinetuningjobspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTFLEETALERTSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTFLEETALERTSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listfleetalertspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTFLEETALERTSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTFLEETALERTSPAGES
+void uniffi_zkit_mobile_fn_free_listfleetalertspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTFLEETALERTSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTFLEETALERTSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listfleetalertspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTINFERENCESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTINFERENCESPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listinferencespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTINFERENCESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTINFERENCESPAGES
+void uniffi_zkit_mobile_fn_free_listinferencespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTINFERENCESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTINFERENCESPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listinferencespages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTINVOICESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTINVOICESPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listinvoicespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTINVOICESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTINVOICESPAGES
+void uniffi_zkit_mobile_fn_free_listinvoicespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTINVOICESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTINVOICESPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listinvoicespages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTMEMBERSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTMEMBERSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listmemberspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTMEMBERSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTMEMBERSPAGES
+void uniffi_zkit_mobile_fn_free_listmemberspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTMEMBERSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTMEMBERSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listmemberspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTMLJOBSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTMLJOBSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listmljobspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTMLJOBSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTMLJOBSPAGES
+void uniffi_zkit_mobile_fn_free_listmljobspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTMLJOBSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTMLJOBSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listmljobspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTORGANIZATIONSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTORGANIZATIONSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listorganizationspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTORGANIZATIONSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTORGANIZATIONSPAGES
+void uniffi_zkit_mobile_fn_free_listorganizationspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTORGANIZATIONSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTORGANIZATIONSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listorganizationspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTSLAALERTRULESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTSLAALERTRULESPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listslaalertrulespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTSLAALERTRULESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTSLAALERTRULESPAGES
+void uniffi_zkit_mobile_fn_free_listslaalertrulespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTSLAALERTRULESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTSLAALERTRULESPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listslaalertrulespages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTSLABREACHESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTSLABREACHESPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listslabreachespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTSLABREACHESPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTSLABREACHESPAGES
+void uniffi_zkit_mobile_fn_free_listslabreachespages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTSLABREACHESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTSLABREACHESPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listslabreachespages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTVIRTUALSERVERSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTVIRTUALSERVERSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listvirtualserverspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTVIRTUALSERVERSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTVIRTUALSERVERSPAGES
+void uniffi_zkit_mobile_fn_free_listvirtualserverspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTVIRTUALSERVERSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTVIRTUALSERVERSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listvirtualserverspages_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTWEBHOOKENDPOINTSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTWEBHOOKENDPOINTSPAGES
+uint64_t uniffi_zkit_mobile_fn_clone_listwebhookendpointspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTWEBHOOKENDPOINTSPAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_LISTWEBHOOKENDPOINTSPAGES
+void uniffi_zkit_mobile_fn_free_listwebhookendpointspages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTWEBHOOKENDPOINTSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_LISTWEBHOOKENDPOINTSPAGES_NEXT_PAGE
+uint64_t uniffi_zkit_mobile_fn_method_listwebhookendpointspages_next_page(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENIFRA
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENIFRA
 uint64_t uniffi_zkit_mobile_fn_clone_zenifra(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -678,9 +873,19 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_invite_member(uint64_t ptr, RustBuffe
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_api_keys(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_API_KEYS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_API_KEYS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_api_keys_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_DEVICES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_DEVICES
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_devices(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_DEVICES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_DEVICES_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_devices_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FINE_TUNING_JOBS
@@ -688,9 +893,19 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_devices(uint64_t ptr, RustBuffer
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FINE_TUNING_JOBS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FINE_TUNING_JOBS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FLEET_ALERTS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FLEET_ALERTS
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FLEET_ALERTS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_FLEET_ALERTS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INFERENCES
@@ -698,9 +913,19 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(uint64_t ptr, RustB
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_inferences(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INFERENCES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INFERENCES_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_inferences_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INVOICES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INVOICES
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_invoices(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INVOICES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_INVOICES_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_invoices_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_MEMBERS
@@ -708,9 +933,19 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_invoices(uint64_t ptr, RustBuffe
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_members(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_MEMBERS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_MEMBERS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_members_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ML_JOBS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ML_JOBS
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ML_JOBS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ML_JOBS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ORGANIZATIONS
@@ -718,9 +953,19 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(uint64_t ptr, RustBuffer
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_organizations(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ORGANIZATIONS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_ORGANIZATIONS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_organizations_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_ALERT_RULES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_ALERT_RULES
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_ALERT_RULES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_ALERT_RULES_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_BREACHES
@@ -728,14 +973,29 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(uint64_t ptr, Ru
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_BREACHES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_SLA_BREACHES_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_VIRTUAL_SERVERS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_VIRTUAL_SERVERS
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_VIRTUAL_SERVERS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_VIRTUAL_SERVERS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS
 uint64_t uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS_PAGES
+uint64_t uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints_pages(uint64_t ptr, RustBuffer input, RustBuffer call, RustBuffer max_pages, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_LOGIN
@@ -1082,6 +1342,84 @@ void ffi_zkit_mobile_rust_future_complete_void(uint64_t handle, RustCallStatus *
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_NEW_DEPLOY_SESSION_ID
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_NEW_DEPLOY_SESSION_ID
 uint16_t uniffi_zkit_mobile_checksum_func_new_deploy_session_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTDEVICESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTDEVICESPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listdevicespages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTFINETUNINGJOBSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTFINETUNINGJOBSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listfinetuningjobspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTFLEETALERTSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTFLEETALERTSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listfleetalertspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTINFERENCESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTINFERENCESPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listinferencespages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTINVOICESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTINVOICESPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listinvoicespages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTMEMBERSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTMEMBERSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listmemberspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTMLJOBSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTMLJOBSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listmljobspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTORGANIZATIONSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTORGANIZATIONSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listorganizationspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTSLAALERTRULESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTSLAALERTRULESPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listslaalertrulespages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTSLABREACHESPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTSLABREACHESPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listslabreachespages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTVIRTUALSERVERSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTVIRTUALSERVERSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listvirtualserverspages_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTWEBHOOKENDPOINTSPAGES_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTWEBHOOKENDPOINTSPAGES_NEXT_PAGE
+uint16_t uniffi_zkit_mobile_checksum_method_listwebhookendpointspages_next_page(void
     
 );
 #endif
@@ -1535,9 +1873,21 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_api_keys(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_API_KEYS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_API_KEYS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_api_keys_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_DEVICES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_DEVICES
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_devices(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_DEVICES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_DEVICES_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_devices_pages(void
     
 );
 #endif
@@ -1547,9 +1897,21 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FINE_TUNING_JOBS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FINE_TUNING_JOBS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FLEET_ALERTS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FLEET_ALERTS
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FLEET_ALERTS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_FLEET_ALERTS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts_pages(void
     
 );
 #endif
@@ -1559,9 +1921,21 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_inferences(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INFERENCES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INFERENCES_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_inferences_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INVOICES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INVOICES
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_invoices(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INVOICES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_INVOICES_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_invoices_pages(void
     
 );
 #endif
@@ -1571,9 +1945,21 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_members(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_MEMBERS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_MEMBERS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_members_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ML_JOBS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ML_JOBS
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ML_JOBS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ML_JOBS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs_pages(void
     
 );
 #endif
@@ -1583,9 +1969,21 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_organizations(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ORGANIZATIONS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_ORGANIZATIONS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_organizations_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_ALERT_RULES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_ALERT_RULES
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_ALERT_RULES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_ALERT_RULES_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules_pages(void
     
 );
 #endif
@@ -1595,15 +1993,33 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_BREACHES_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_SLA_BREACHES_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_VIRTUAL_SERVERS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_VIRTUAL_SERVERS
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_VIRTUAL_SERVERS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_VIRTUAL_SERVERS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_LIST_WEBHOOK_ENDPOINTS_PAGES
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints_pages(void
     
 );
 #endif

@@ -600,6 +600,1774 @@ fileprivate struct FfiConverterString: FfiConverter {
 
 
 /**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListApiKeysPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> ApiKeyPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListApiKeysPages: ListApiKeysPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listapikeyspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listapikeyspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> ApiKeyPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listapikeyspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeApiKeyPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListApiKeysPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListApiKeysPages
+
+    public static func lift(_ handle: UInt64) throws -> ListApiKeysPages {
+        return ListApiKeysPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListApiKeysPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListApiKeysPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListApiKeysPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListApiKeysPages_lift(_ handle: UInt64) throws -> ListApiKeysPages {
+    return try FfiConverterTypeListApiKeysPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListApiKeysPages_lower(_ value: ListApiKeysPages) -> UInt64 {
+    return FfiConverterTypeListApiKeysPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListDevicesPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> DevicePage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListDevicesPages: ListDevicesPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listdevicespages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listdevicespages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> DevicePage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listdevicespages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeDevicePage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListDevicesPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListDevicesPages
+
+    public static func lift(_ handle: UInt64) throws -> ListDevicesPages {
+        return ListDevicesPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListDevicesPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListDevicesPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListDevicesPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDevicesPages_lift(_ handle: UInt64) throws -> ListDevicesPages {
+    return try FfiConverterTypeListDevicesPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListDevicesPages_lower(_ value: ListDevicesPages) -> UInt64 {
+    return FfiConverterTypeListDevicesPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListFineTuningJobsPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> FineTuningJobPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListFineTuningJobsPages: ListFineTuningJobsPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listfinetuningjobspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listfinetuningjobspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> FineTuningJobPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listfinetuningjobspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeFineTuningJobPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListFineTuningJobsPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListFineTuningJobsPages
+
+    public static func lift(_ handle: UInt64) throws -> ListFineTuningJobsPages {
+        return ListFineTuningJobsPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListFineTuningJobsPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListFineTuningJobsPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListFineTuningJobsPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFineTuningJobsPages_lift(_ handle: UInt64) throws -> ListFineTuningJobsPages {
+    return try FfiConverterTypeListFineTuningJobsPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFineTuningJobsPages_lower(_ value: ListFineTuningJobsPages) -> UInt64 {
+    return FfiConverterTypeListFineTuningJobsPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListFleetAlertsPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> FleetAlertPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListFleetAlertsPages: ListFleetAlertsPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listfleetalertspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listfleetalertspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> FleetAlertPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listfleetalertspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeFleetAlertPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListFleetAlertsPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListFleetAlertsPages
+
+    public static func lift(_ handle: UInt64) throws -> ListFleetAlertsPages {
+        return ListFleetAlertsPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListFleetAlertsPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListFleetAlertsPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListFleetAlertsPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFleetAlertsPages_lift(_ handle: UInt64) throws -> ListFleetAlertsPages {
+    return try FfiConverterTypeListFleetAlertsPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListFleetAlertsPages_lower(_ value: ListFleetAlertsPages) -> UInt64 {
+    return FfiConverterTypeListFleetAlertsPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListInferencesPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> InferencePage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListInferencesPages: ListInferencesPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listinferencespages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listinferencespages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> InferencePage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listinferencespages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeInferencePage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListInferencesPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListInferencesPages
+
+    public static func lift(_ handle: UInt64) throws -> ListInferencesPages {
+        return ListInferencesPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListInferencesPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListInferencesPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListInferencesPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInferencesPages_lift(_ handle: UInt64) throws -> ListInferencesPages {
+    return try FfiConverterTypeListInferencesPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInferencesPages_lower(_ value: ListInferencesPages) -> UInt64 {
+    return FfiConverterTypeListInferencesPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListInvoicesPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> InvoicePage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListInvoicesPages: ListInvoicesPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listinvoicespages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listinvoicespages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> InvoicePage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listinvoicespages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeInvoicePage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListInvoicesPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListInvoicesPages
+
+    public static func lift(_ handle: UInt64) throws -> ListInvoicesPages {
+        return ListInvoicesPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListInvoicesPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListInvoicesPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListInvoicesPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInvoicesPages_lift(_ handle: UInt64) throws -> ListInvoicesPages {
+    return try FfiConverterTypeListInvoicesPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListInvoicesPages_lower(_ value: ListInvoicesPages) -> UInt64 {
+    return FfiConverterTypeListInvoicesPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListMembersPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> MemberPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListMembersPages: ListMembersPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listmemberspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listmemberspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> MemberPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listmemberspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeMemberPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListMembersPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListMembersPages
+
+    public static func lift(_ handle: UInt64) throws -> ListMembersPages {
+        return ListMembersPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListMembersPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListMembersPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListMembersPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMembersPages_lift(_ handle: UInt64) throws -> ListMembersPages {
+    return try FfiConverterTypeListMembersPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMembersPages_lower(_ value: ListMembersPages) -> UInt64 {
+    return FfiConverterTypeListMembersPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListMlJobsPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> MlJobPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListMlJobsPages: ListMlJobsPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listmljobspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listmljobspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> MlJobPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listmljobspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeMlJobPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListMlJobsPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListMlJobsPages
+
+    public static func lift(_ handle: UInt64) throws -> ListMlJobsPages {
+        return ListMlJobsPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListMlJobsPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListMlJobsPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListMlJobsPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMlJobsPages_lift(_ handle: UInt64) throws -> ListMlJobsPages {
+    return try FfiConverterTypeListMlJobsPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListMlJobsPages_lower(_ value: ListMlJobsPages) -> UInt64 {
+    return FfiConverterTypeListMlJobsPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListOrganizationsPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> OrganizationPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListOrganizationsPages: ListOrganizationsPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listorganizationspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listorganizationspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> OrganizationPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listorganizationspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeOrganizationPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListOrganizationsPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListOrganizationsPages
+
+    public static func lift(_ handle: UInt64) throws -> ListOrganizationsPages {
+        return ListOrganizationsPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListOrganizationsPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListOrganizationsPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListOrganizationsPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListOrganizationsPages_lift(_ handle: UInt64) throws -> ListOrganizationsPages {
+    return try FfiConverterTypeListOrganizationsPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListOrganizationsPages_lower(_ value: ListOrganizationsPages) -> UInt64 {
+    return FfiConverterTypeListOrganizationsPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListSlaAlertRulesPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> SlaAlertRulePage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListSlaAlertRulesPages: ListSlaAlertRulesPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listslaalertrulespages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listslaalertrulespages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> SlaAlertRulePage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listslaalertrulespages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSlaAlertRulePage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListSlaAlertRulesPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListSlaAlertRulesPages
+
+    public static func lift(_ handle: UInt64) throws -> ListSlaAlertRulesPages {
+        return ListSlaAlertRulesPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListSlaAlertRulesPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListSlaAlertRulesPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListSlaAlertRulesPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaAlertRulesPages_lift(_ handle: UInt64) throws -> ListSlaAlertRulesPages {
+    return try FfiConverterTypeListSlaAlertRulesPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaAlertRulesPages_lower(_ value: ListSlaAlertRulesPages) -> UInt64 {
+    return FfiConverterTypeListSlaAlertRulesPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListSlaBreachesPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> SlaBreachPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListSlaBreachesPages: ListSlaBreachesPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listslabreachespages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listslabreachespages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> SlaBreachPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listslabreachespages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSlaBreachPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListSlaBreachesPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListSlaBreachesPages
+
+    public static func lift(_ handle: UInt64) throws -> ListSlaBreachesPages {
+        return ListSlaBreachesPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListSlaBreachesPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListSlaBreachesPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListSlaBreachesPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaBreachesPages_lift(_ handle: UInt64) throws -> ListSlaBreachesPages {
+    return try FfiConverterTypeListSlaBreachesPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListSlaBreachesPages_lower(_ value: ListSlaBreachesPages) -> UInt64 {
+    return FfiConverterTypeListSlaBreachesPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListVirtualServersPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> VirtualServerPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListVirtualServersPages: ListVirtualServersPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listvirtualserverspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listvirtualserverspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> VirtualServerPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listvirtualserverspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeVirtualServerPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListVirtualServersPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListVirtualServersPages
+
+    public static func lift(_ handle: UInt64) throws -> ListVirtualServersPages {
+        return ListVirtualServersPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListVirtualServersPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListVirtualServersPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListVirtualServersPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVirtualServersPages_lift(_ handle: UInt64) throws -> ListVirtualServersPages {
+    return try FfiConverterTypeListVirtualServersPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListVirtualServersPages_lower(_ value: ListVirtualServersPages) -> UInt64 {
+    return FfiConverterTypeListVirtualServersPages.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public protocol ListWebhookEndpointsPagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    func nextPage() async throws  -> WebhookEndpointPage?
+    
+}
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListWebhookEndpointsPages: ListWebhookEndpointsPagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_listwebhookendpointspages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_listwebhookendpointspages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+open func nextPage()async throws  -> WebhookEndpointPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_listwebhookendpointspages_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeWebhookEndpointPage.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListWebhookEndpointsPages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListWebhookEndpointsPages
+
+    public static func lift(_ handle: UInt64) throws -> ListWebhookEndpointsPages {
+        return ListWebhookEndpointsPages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListWebhookEndpointsPages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListWebhookEndpointsPages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListWebhookEndpointsPages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebhookEndpointsPages_lift(_ handle: UInt64) throws -> ListWebhookEndpointsPages {
+    return try FfiConverterTypeListWebhookEndpointsPages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWebhookEndpointsPages_lower(_ value: ListWebhookEndpointsPages) -> UInt64 {
+    return FfiConverterTypeListWebhookEndpointsPages.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
  */
 public protocol ZenifraProtocol: AnyObject, Sendable {
@@ -2213,9 +3981,19 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listApiKeys(input: ListApiKeys, call: CallSettings?) async throws  -> ApiKeyPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listApiKeysPages(input: ListApiKeys, call: CallSettings?, maxPages: UInt32?)  -> ListApiKeysPages
+    
+    /**
      * Lists the compute nodes.
      */
     func listDevices(input: ListDevices, call: CallSettings?) async throws  -> DevicePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listDevicesPages(input: ListDevices, call: CallSettings?, maxPages: UInt32?)  -> ListDevicesPages
     
     /**
      * Lists the fine-tuning jobs.
@@ -2223,9 +4001,19 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listFineTuningJobs(input: ListFineTuningJobs, call: CallSettings?) async throws  -> FineTuningJobPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listFineTuningJobsPages(input: ListFineTuningJobs, call: CallSettings?, maxPages: UInt32?)  -> ListFineTuningJobsPages
+    
+    /**
      * Lists the fleet-wide monitoring alerts.
      */
     func listFleetAlerts(input: ListFleetAlerts, call: CallSettings?) async throws  -> FleetAlertPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listFleetAlertsPages(input: ListFleetAlerts, call: CallSettings?, maxPages: UInt32?)  -> ListFleetAlertsPages
     
     /**
      * Lists the inference requests.
@@ -2233,9 +4021,19 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listInferences(input: ListInferences, call: CallSettings?) async throws  -> InferencePage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listInferencesPages(input: ListInferences, call: CallSettings?, maxPages: UInt32?)  -> ListInferencesPages
+    
+    /**
      * Lists the invoices (Org Admin).
      */
     func listInvoices(input: ListInvoices, call: CallSettings?) async throws  -> InvoicePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listInvoicesPages(input: ListInvoices, call: CallSettings?, maxPages: UInt32?)  -> ListInvoicesPages
     
     /**
      * Lists an organization's members.
@@ -2243,9 +4041,19 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listMembers(input: ListMembers, call: CallSettings?) async throws  -> MemberPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listMembersPages(input: ListMembers, call: CallSettings?, maxPages: UInt32?)  -> ListMembersPages
+    
+    /**
      * Lists the ML jobs.
      */
     func listMlJobs(input: ListMlJobs, call: CallSettings?) async throws  -> MlJobPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listMlJobsPages(input: ListMlJobs, call: CallSettings?, maxPages: UInt32?)  -> ListMlJobsPages
     
     /**
      * Lists the caller's organizations.
@@ -2253,9 +4061,19 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listOrganizations(input: ListOrganizations, call: CallSettings?) async throws  -> OrganizationPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listOrganizationsPages(input: ListOrganizations, call: CallSettings?, maxPages: UInt32?)  -> ListOrganizationsPages
+    
+    /**
      * Lists the SLA alert rules.
      */
     func listSlaAlertRules(input: ListSlaAlertRules, call: CallSettings?) async throws  -> SlaAlertRulePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listSlaAlertRulesPages(input: ListSlaAlertRules, call: CallSettings?, maxPages: UInt32?)  -> ListSlaAlertRulesPages
     
     /**
      * Lists the SLA breach history.
@@ -2263,14 +4081,29 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func listSlaBreaches(input: ListSlaBreaches, call: CallSettings?) async throws  -> SlaBreachPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listSlaBreachesPages(input: ListSlaBreaches, call: CallSettings?, maxPages: UInt32?)  -> ListSlaBreachesPages
+    
+    /**
      * Lists the virtual servers.
      */
     func listVirtualServers(input: ListVirtualServers, call: CallSettings?) async throws  -> VirtualServerPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listVirtualServersPages(input: ListVirtualServers, call: CallSettings?, maxPages: UInt32?)  -> ListVirtualServersPages
+    
+    /**
      * Lists the webhook endpoints.
      */
     func listWebhookEndpoints(input: ListWebhookEndpoints, call: CallSettings?) async throws  -> WebhookEndpointPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    func listWebhookEndpointsPages(input: ListWebhookEndpoints, call: CallSettings?, maxPages: UInt32?)  -> ListWebhookEndpointsPages
     
     /**
      * Logs in with an email and password: a JWT access token and a refresh token. A client
@@ -2967,6 +4800,21 @@ open func listApiKeys(input: ListApiKeys, call: CallSettings? = nil)async throws
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listApiKeysPages(input: ListApiKeys, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListApiKeysPages  {
+    return try!  FfiConverterTypeListApiKeysPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_api_keys_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListApiKeys_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the compute nodes.
      */
 open func listDevices(input: ListDevices, call: CallSettings? = nil)async throws  -> DevicePage  {
@@ -2983,6 +4831,21 @@ open func listDevices(input: ListDevices, call: CallSettings? = nil)async throws
             liftFunc: FfiConverterTypeDevicePage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listDevicesPages(input: ListDevices, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListDevicesPages  {
+    return try!  FfiConverterTypeListDevicesPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_devices_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListDevices_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3005,6 +4868,21 @@ open func listFineTuningJobs(input: ListFineTuningJobs, call: CallSettings? = ni
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listFineTuningJobsPages(input: ListFineTuningJobs, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListFineTuningJobsPages  {
+    return try!  FfiConverterTypeListFineTuningJobsPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListFineTuningJobs_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the fleet-wide monitoring alerts.
      */
 open func listFleetAlerts(input: ListFleetAlerts, call: CallSettings? = nil)async throws  -> FleetAlertPage  {
@@ -3021,6 +4899,21 @@ open func listFleetAlerts(input: ListFleetAlerts, call: CallSettings? = nil)asyn
             liftFunc: FfiConverterTypeFleetAlertPage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listFleetAlertsPages(input: ListFleetAlerts, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListFleetAlertsPages  {
+    return try!  FfiConverterTypeListFleetAlertsPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListFleetAlerts_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3043,6 +4936,21 @@ open func listInferences(input: ListInferences, call: CallSettings? = nil)async 
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listInferencesPages(input: ListInferences, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListInferencesPages  {
+    return try!  FfiConverterTypeListInferencesPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_inferences_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListInferences_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the invoices (Org Admin).
      */
 open func listInvoices(input: ListInvoices, call: CallSettings? = nil)async throws  -> InvoicePage  {
@@ -3059,6 +4967,21 @@ open func listInvoices(input: ListInvoices, call: CallSettings? = nil)async thro
             liftFunc: FfiConverterTypeInvoicePage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listInvoicesPages(input: ListInvoices, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListInvoicesPages  {
+    return try!  FfiConverterTypeListInvoicesPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_invoices_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListInvoices_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3081,6 +5004,21 @@ open func listMembers(input: ListMembers, call: CallSettings? = nil)async throws
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listMembersPages(input: ListMembers, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListMembersPages  {
+    return try!  FfiConverterTypeListMembersPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_members_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListMembers_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the ML jobs.
      */
 open func listMlJobs(input: ListMlJobs, call: CallSettings? = nil)async throws  -> MlJobPage  {
@@ -3097,6 +5035,21 @@ open func listMlJobs(input: ListMlJobs, call: CallSettings? = nil)async throws  
             liftFunc: FfiConverterTypeMlJobPage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listMlJobsPages(input: ListMlJobs, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListMlJobsPages  {
+    return try!  FfiConverterTypeListMlJobsPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListMlJobs_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3119,6 +5072,21 @@ open func listOrganizations(input: ListOrganizations, call: CallSettings? = nil)
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listOrganizationsPages(input: ListOrganizations, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListOrganizationsPages  {
+    return try!  FfiConverterTypeListOrganizationsPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_organizations_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListOrganizations_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the SLA alert rules.
      */
 open func listSlaAlertRules(input: ListSlaAlertRules, call: CallSettings? = nil)async throws  -> SlaAlertRulePage  {
@@ -3135,6 +5103,21 @@ open func listSlaAlertRules(input: ListSlaAlertRules, call: CallSettings? = nil)
             liftFunc: FfiConverterTypeSlaAlertRulePage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listSlaAlertRulesPages(input: ListSlaAlertRules, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListSlaAlertRulesPages  {
+    return try!  FfiConverterTypeListSlaAlertRulesPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListSlaAlertRules_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3157,6 +5140,21 @@ open func listSlaBreaches(input: ListSlaBreaches, call: CallSettings? = nil)asyn
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listSlaBreachesPages(input: ListSlaBreaches, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListSlaBreachesPages  {
+    return try!  FfiConverterTypeListSlaBreachesPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListSlaBreaches_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the virtual servers.
      */
 open func listVirtualServers(input: ListVirtualServers, call: CallSettings? = nil)async throws  -> VirtualServerPage  {
@@ -3176,6 +5174,21 @@ open func listVirtualServers(input: ListVirtualServers, call: CallSettings? = ni
 }
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listVirtualServersPages(input: ListVirtualServers, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListVirtualServersPages  {
+    return try!  FfiConverterTypeListVirtualServersPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListVirtualServers_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Lists the webhook endpoints.
      */
 open func listWebhookEndpoints(input: ListWebhookEndpoints, call: CallSettings? = nil)async throws  -> WebhookEndpointPage  {
@@ -3192,6 +5205,21 @@ open func listWebhookEndpoints(input: ListWebhookEndpoints, call: CallSettings? 
             liftFunc: FfiConverterTypeWebhookEndpointPage_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
+}
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+open func listWebhookEndpointsPages(input: ListWebhookEndpoints, call: CallSettings? = nil, maxPages: UInt32? = nil) -> ListWebhookEndpointsPages  {
+    return try!  FfiConverterTypeListWebhookEndpointsPages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeListWebhookEndpoints_lower(input),
+        FfiConverterOptionTypeCallSettings.lower(call),
+        FfiConverterOptionUInt32.lower(maxPages),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4689,6 +6717,318 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeApiKeyPage: FfiConverterRustBuffer {
+    typealias SwiftType = ApiKeyPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeApiKeyPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeApiKeyPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDevicePage: FfiConverterRustBuffer {
+    typealias SwiftType = DevicePage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDevicePage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDevicePage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFineTuningJobPage: FfiConverterRustBuffer {
+    typealias SwiftType = FineTuningJobPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFineTuningJobPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFineTuningJobPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFleetAlertPage: FfiConverterRustBuffer {
+    typealias SwiftType = FleetAlertPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFleetAlertPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFleetAlertPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeInferencePage: FfiConverterRustBuffer {
+    typealias SwiftType = InferencePage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInferencePage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInferencePage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeInvoicePage: FfiConverterRustBuffer {
+    typealias SwiftType = InvoicePage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInvoicePage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInvoicePage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMemberPage: FfiConverterRustBuffer {
+    typealias SwiftType = MemberPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMemberPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMemberPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMlJobPage: FfiConverterRustBuffer {
+    typealias SwiftType = MlJobPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMlJobPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMlJobPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrganizationPage: FfiConverterRustBuffer {
+    typealias SwiftType = OrganizationPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrganizationPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrganizationPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSlaAlertRulePage: FfiConverterRustBuffer {
+    typealias SwiftType = SlaAlertRulePage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSlaAlertRulePage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSlaAlertRulePage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSlaBreachPage: FfiConverterRustBuffer {
+    typealias SwiftType = SlaBreachPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSlaBreachPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSlaBreachPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVirtualServerPage: FfiConverterRustBuffer {
+    typealias SwiftType = VirtualServerPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVirtualServerPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVirtualServerPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWebhookEndpointPage: FfiConverterRustBuffer {
+    typealias SwiftType = WebhookEndpointPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWebhookEndpointPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWebhookEndpointPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCallSettings: FfiConverterRustBuffer {
     typealias SwiftType = CallSettings?
 
@@ -4985,6 +7325,45 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_func_new_deploy_session_id() != 60588) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page() != 10012) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listdevicespages_next_page() != 8368) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listfinetuningjobspages_next_page() != 15231) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listfleetalertspages_next_page() != 9534) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listinferencespages_next_page() != 6320) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listinvoicespages_next_page() != 59263) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listmemberspages_next_page() != 47004) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listmljobspages_next_page() != 53940) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listorganizationspages_next_page() != 49927) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listslaalertrulespages_next_page() != 58397) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listslabreachespages_next_page() != 64248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listvirtualserverspages_next_page() != 49715) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_listwebhookendpointspages_next_page() != 27627) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zenifra_call_json() != 15540) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5210,40 +7589,79 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zyra_list_api_keys() != 25889) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_api_keys_pages() != 52597) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_devices() != 62205) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_devices_pages() != 23878) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs() != 46927) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs_pages() != 55976) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts() != 42481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts_pages() != 41031) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_inferences() != 48097) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_inferences_pages() != 37343) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_invoices() != 36766) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_invoices_pages() != 43740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_members() != 2416) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_members_pages() != 57199) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs() != 38993) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs_pages() != 40949) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_organizations() != 11407) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_organizations_pages() != 23313) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules() != 37605) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules_pages() != 7979) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches() != 41652) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches_pages() != 65432) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers() != 55191) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers_pages() != 27349) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints() != 38808) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints_pages() != 8504) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_login() != 780) {

@@ -1113,6 +1113,32 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_zkit_mobile_checksum_func_new_deploy_session_id(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listdevicespages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listfinetuningjobspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listfleetalertspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listinferencespages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listinvoicespages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listmemberspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listmljobspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listorganizationspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listslaalertrulespages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listslabreachespages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listvirtualserverspages_next_page(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_listwebhookendpointspages_next_page(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_call_json(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_change_plan(
@@ -1263,29 +1289,55 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_api_keys(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_api_keys_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_devices(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_devices_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_inferences(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_inferences_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_invoices(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_invoices_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_members(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_members_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_organizations(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_organizations_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers_pages(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints_pages(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_login(
     ): Int
@@ -1346,6 +1398,84 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_zkit_mobile_fn_clone_listapikeyspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listapikeyspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listapikeyspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listdevicespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listdevicespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listdevicespages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listfinetuningjobspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listfinetuningjobspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listfinetuningjobspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listfleetalertspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listfleetalertspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listfleetalertspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listinferencespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listinferencespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listinferencespages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listinvoicespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listinvoicespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listinvoicespages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listmemberspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listmemberspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listmemberspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listmljobspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listmljobspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listmljobspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listorganizationspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listorganizationspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listorganizationspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listslaalertrulespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listslaalertrulespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listslaalertrulespages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listslabreachespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listslabreachespages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listslabreachespages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listvirtualserverspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listvirtualserverspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listvirtualserverspages_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_listwebhookendpointspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_listwebhookendpointspages(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_listwebhookendpointspages_next_page(`ptr`: Long,
+    ): Long
     external fun uniffi_zkit_mobile_fn_clone_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1520,29 +1650,55 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_api_keys(`ptr`: Long,`input`: RustBufferListApiKeys.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_api_keys_pages(`ptr`: Long,`input`: RustBufferListApiKeys.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_devices(`ptr`: Long,`input`: RustBufferListDevices.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_devices_pages(`ptr`: Long,`input`: RustBufferListDevices.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs(`ptr`: Long,`input`: RustBufferListFineTuningJobs.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs_pages(`ptr`: Long,`input`: RustBufferListFineTuningJobs.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts(`ptr`: Long,`input`: RustBufferListFleetAlerts.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts_pages(`ptr`: Long,`input`: RustBufferListFleetAlerts.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_inferences(`ptr`: Long,`input`: RustBufferListInferences.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_inferences_pages(`ptr`: Long,`input`: RustBufferListInferences.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_invoices(`ptr`: Long,`input`: RustBufferListInvoices.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_invoices_pages(`ptr`: Long,`input`: RustBufferListInvoices.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_members(`ptr`: Long,`input`: RustBufferListMembers.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_members_pages(`ptr`: Long,`input`: RustBufferListMembers.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs(`ptr`: Long,`input`: RustBufferListMlJobs.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs_pages(`ptr`: Long,`input`: RustBufferListMlJobs.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_organizations(`ptr`: Long,`input`: RustBufferListOrganizations.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_organizations_pages(`ptr`: Long,`input`: RustBufferListOrganizations.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules(`ptr`: Long,`input`: RustBufferListSlaAlertRules.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules_pages(`ptr`: Long,`input`: RustBufferListSlaAlertRules.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches(`ptr`: Long,`input`: RustBufferListSlaBreaches.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches_pages(`ptr`: Long,`input`: RustBufferListSlaBreaches.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers(`ptr`: Long,`input`: RustBufferListVirtualServers.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers_pages(`ptr`: Long,`input`: RustBufferListVirtualServers.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints(`ptr`: Long,`input`: RustBufferListWebhookEndpoints.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints_pages(`ptr`: Long,`input`: RustBufferListWebhookEndpoints.ByValue,`call`: RustBuffer.ByValue,`maxPages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_login(`ptr`: Long,`input`: RustBufferLogin.ByValue,`call`: RustBuffer.ByValue,
     ): Long
@@ -1696,6 +1852,45 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_func_new_deploy_session_id() and 0xFFFF) != 60588) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page() and 0xFFFF) != 10012) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listdevicespages_next_page() and 0xFFFF) != 8368) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listfinetuningjobspages_next_page() and 0xFFFF) != 15231) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listfleetalertspages_next_page() and 0xFFFF) != 9534) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listinferencespages_next_page() and 0xFFFF) != 6320) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listinvoicespages_next_page() and 0xFFFF) != 59263) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listmemberspages_next_page() and 0xFFFF) != 47004) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listmljobspages_next_page() and 0xFFFF) != 53940) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listorganizationspages_next_page() and 0xFFFF) != 49927) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listslaalertrulespages_next_page() and 0xFFFF) != 58397) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listslabreachespages_next_page() and 0xFFFF) != 64248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listvirtualserverspages_next_page() and 0xFFFF) != 49715) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_listwebhookendpointspages_next_page() and 0xFFFF) != 27627) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_call_json() and 0xFFFF) != 15540) {
@@ -1923,40 +2118,79 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_api_keys() and 0xFFFF) != 25889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_api_keys_pages() and 0xFFFF) != 52597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_devices() and 0xFFFF) != 62205) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_devices_pages() and 0xFFFF) != 23878) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs() and 0xFFFF) != 46927) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fine_tuning_jobs_pages() and 0xFFFF) != 55976) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts() and 0xFFFF) != 42481) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_fleet_alerts_pages() and 0xFFFF) != 41031) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_inferences() and 0xFFFF) != 48097) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_inferences_pages() and 0xFFFF) != 37343) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_invoices() and 0xFFFF) != 36766) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_invoices_pages() and 0xFFFF) != 43740) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_members() and 0xFFFF) != 2416) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_members_pages() and 0xFFFF) != 57199) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs() and 0xFFFF) != 38993) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_ml_jobs_pages() and 0xFFFF) != 40949) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_organizations() and 0xFFFF) != 11407) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_organizations_pages() and 0xFFFF) != 23313) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules() and 0xFFFF) != 37605) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_alert_rules_pages() and 0xFFFF) != 7979) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches() and 0xFFFF) != 41652) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_sla_breaches_pages() and 0xFFFF) != 65432) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers() and 0xFFFF) != 55191) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_virtual_servers_pages() and 0xFFFF) != 27349) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints() and 0xFFFF) != 38808) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_list_webhook_endpoints_pages() and 0xFFFF) != 8504) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_login() and 0xFFFF) != 780) {
@@ -2386,6 +2620,3581 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListApiKeysPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): ApiKeyPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListApiKeysPages: Disposable, AutoCloseable, ListApiKeysPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listapikeyspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listapikeyspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : ApiKeyPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listapikeyspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeApiKeyPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListApiKeysPages: FfiConverter<ListApiKeysPages, Long> {
+    override fun lower(value: ListApiKeysPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListApiKeysPages {
+        return ListApiKeysPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListApiKeysPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListApiKeysPages) = 8UL
+
+    override fun write(value: ListApiKeysPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListDevicesPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): DevicePage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListDevicesPages: Disposable, AutoCloseable, ListDevicesPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listdevicespages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listdevicespages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : DevicePage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listdevicespages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeDevicePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListDevicesPages: FfiConverter<ListDevicesPages, Long> {
+    override fun lower(value: ListDevicesPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListDevicesPages {
+        return ListDevicesPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListDevicesPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListDevicesPages) = 8UL
+
+    override fun write(value: ListDevicesPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListFineTuningJobsPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): FineTuningJobPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListFineTuningJobsPages: Disposable, AutoCloseable, ListFineTuningJobsPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listfinetuningjobspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listfinetuningjobspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : FineTuningJobPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listfinetuningjobspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeFineTuningJobPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListFineTuningJobsPages: FfiConverter<ListFineTuningJobsPages, Long> {
+    override fun lower(value: ListFineTuningJobsPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListFineTuningJobsPages {
+        return ListFineTuningJobsPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListFineTuningJobsPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListFineTuningJobsPages) = 8UL
+
+    override fun write(value: ListFineTuningJobsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListFleetAlertsPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): FleetAlertPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListFleetAlertsPages: Disposable, AutoCloseable, ListFleetAlertsPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listfleetalertspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listfleetalertspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : FleetAlertPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listfleetalertspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeFleetAlertPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListFleetAlertsPages: FfiConverter<ListFleetAlertsPages, Long> {
+    override fun lower(value: ListFleetAlertsPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListFleetAlertsPages {
+        return ListFleetAlertsPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListFleetAlertsPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListFleetAlertsPages) = 8UL
+
+    override fun write(value: ListFleetAlertsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListInferencesPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): InferencePage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListInferencesPages: Disposable, AutoCloseable, ListInferencesPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listinferencespages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listinferencespages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : InferencePage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listinferencespages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeInferencePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListInferencesPages: FfiConverter<ListInferencesPages, Long> {
+    override fun lower(value: ListInferencesPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListInferencesPages {
+        return ListInferencesPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListInferencesPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListInferencesPages) = 8UL
+
+    override fun write(value: ListInferencesPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListInvoicesPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): InvoicePage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListInvoicesPages: Disposable, AutoCloseable, ListInvoicesPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listinvoicespages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listinvoicespages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : InvoicePage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listinvoicespages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeInvoicePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListInvoicesPages: FfiConverter<ListInvoicesPages, Long> {
+    override fun lower(value: ListInvoicesPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListInvoicesPages {
+        return ListInvoicesPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListInvoicesPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListInvoicesPages) = 8UL
+
+    override fun write(value: ListInvoicesPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListMembersPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): MemberPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListMembersPages: Disposable, AutoCloseable, ListMembersPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listmemberspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listmemberspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : MemberPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listmemberspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeMemberPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListMembersPages: FfiConverter<ListMembersPages, Long> {
+    override fun lower(value: ListMembersPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListMembersPages {
+        return ListMembersPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListMembersPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListMembersPages) = 8UL
+
+    override fun write(value: ListMembersPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListMlJobsPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): MlJobPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListMlJobsPages: Disposable, AutoCloseable, ListMlJobsPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listmljobspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listmljobspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : MlJobPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listmljobspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeMlJobPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListMlJobsPages: FfiConverter<ListMlJobsPages, Long> {
+    override fun lower(value: ListMlJobsPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListMlJobsPages {
+        return ListMlJobsPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListMlJobsPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListMlJobsPages) = 8UL
+
+    override fun write(value: ListMlJobsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListOrganizationsPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): OrganizationPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListOrganizationsPages: Disposable, AutoCloseable, ListOrganizationsPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listorganizationspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listorganizationspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : OrganizationPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listorganizationspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeOrganizationPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListOrganizationsPages: FfiConverter<ListOrganizationsPages, Long> {
+    override fun lower(value: ListOrganizationsPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListOrganizationsPages {
+        return ListOrganizationsPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListOrganizationsPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListOrganizationsPages) = 8UL
+
+    override fun write(value: ListOrganizationsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListSlaAlertRulesPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): SlaAlertRulePage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListSlaAlertRulesPages: Disposable, AutoCloseable, ListSlaAlertRulesPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listslaalertrulespages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listslaalertrulespages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : SlaAlertRulePage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listslaalertrulespages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeSlaAlertRulePage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListSlaAlertRulesPages: FfiConverter<ListSlaAlertRulesPages, Long> {
+    override fun lower(value: ListSlaAlertRulesPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListSlaAlertRulesPages {
+        return ListSlaAlertRulesPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListSlaAlertRulesPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListSlaAlertRulesPages) = 8UL
+
+    override fun write(value: ListSlaAlertRulesPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListSlaBreachesPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): SlaBreachPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListSlaBreachesPages: Disposable, AutoCloseable, ListSlaBreachesPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listslabreachespages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listslabreachespages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : SlaBreachPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listslabreachespages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeSlaBreachPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListSlaBreachesPages: FfiConverter<ListSlaBreachesPages, Long> {
+    override fun lower(value: ListSlaBreachesPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListSlaBreachesPages {
+        return ListSlaBreachesPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListSlaBreachesPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListSlaBreachesPages) = 8UL
+
+    override fun write(value: ListSlaBreachesPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListVirtualServersPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): VirtualServerPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListVirtualServersPages: Disposable, AutoCloseable, ListVirtualServersPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listvirtualserverspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listvirtualserverspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : VirtualServerPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listvirtualserverspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeVirtualServerPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListVirtualServersPages: FfiConverter<ListVirtualServersPages, Long> {
+    override fun lower(value: ListVirtualServersPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListVirtualServersPages {
+        return ListVirtualServersPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListVirtualServersPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListVirtualServersPages) = 8UL
+
+    override fun write(value: ListVirtualServersPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+public interface ListWebhookEndpointsPagesInterface {
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    suspend fun `nextPage`(): WebhookEndpointPage?
+    
+    companion object
+}
+
+/**
+ * A lazy walk over the pages of a list: each `next_page` fetches one page.
+ */
+open class ListWebhookEndpointsPages: Disposable, AutoCloseable, ListWebhookEndpointsPagesInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_listwebhookendpointspages(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_listwebhookendpointspages(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or null once the list is walked.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : WebhookEndpointPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_listwebhookendpointspages_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeWebhookEndpointPage.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListWebhookEndpointsPages: FfiConverter<ListWebhookEndpointsPages, Long> {
+    override fun lower(value: ListWebhookEndpointsPages): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListWebhookEndpointsPages {
+        return ListWebhookEndpointsPages(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListWebhookEndpointsPages {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListWebhookEndpointsPages) = 8UL
+
+    override fun write(value: ListWebhookEndpointsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -4819,9 +8628,19 @@ public interface ZyraInterface {
     suspend fun `listApiKeys`(`input`: ListApiKeys, `call`: CallSettings? = null): ApiKeyPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listApiKeysPages`(`input`: ListApiKeys, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListApiKeysPages
+    
+    /**
      * Lists the compute nodes.
      */
     suspend fun `listDevices`(`input`: ListDevices, `call`: CallSettings? = null): DevicePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listDevicesPages`(`input`: ListDevices, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListDevicesPages
     
     /**
      * Lists the fine-tuning jobs.
@@ -4829,9 +8648,19 @@ public interface ZyraInterface {
     suspend fun `listFineTuningJobs`(`input`: ListFineTuningJobs, `call`: CallSettings? = null): FineTuningJobPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listFineTuningJobsPages`(`input`: ListFineTuningJobs, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListFineTuningJobsPages
+    
+    /**
      * Lists the fleet-wide monitoring alerts.
      */
     suspend fun `listFleetAlerts`(`input`: ListFleetAlerts, `call`: CallSettings? = null): FleetAlertPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listFleetAlertsPages`(`input`: ListFleetAlerts, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListFleetAlertsPages
     
     /**
      * Lists the inference requests.
@@ -4839,9 +8668,19 @@ public interface ZyraInterface {
     suspend fun `listInferences`(`input`: ListInferences, `call`: CallSettings? = null): InferencePage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listInferencesPages`(`input`: ListInferences, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListInferencesPages
+    
+    /**
      * Lists the invoices (Org Admin).
      */
     suspend fun `listInvoices`(`input`: ListInvoices, `call`: CallSettings? = null): InvoicePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listInvoicesPages`(`input`: ListInvoices, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListInvoicesPages
     
     /**
      * Lists an organization's members.
@@ -4849,9 +8688,19 @@ public interface ZyraInterface {
     suspend fun `listMembers`(`input`: ListMembers, `call`: CallSettings? = null): MemberPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listMembersPages`(`input`: ListMembers, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListMembersPages
+    
+    /**
      * Lists the ML jobs.
      */
     suspend fun `listMlJobs`(`input`: ListMlJobs, `call`: CallSettings? = null): MlJobPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listMlJobsPages`(`input`: ListMlJobs, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListMlJobsPages
     
     /**
      * Lists the caller's organizations.
@@ -4859,9 +8708,19 @@ public interface ZyraInterface {
     suspend fun `listOrganizations`(`input`: ListOrganizations, `call`: CallSettings? = null): OrganizationPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listOrganizationsPages`(`input`: ListOrganizations, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListOrganizationsPages
+    
+    /**
      * Lists the SLA alert rules.
      */
     suspend fun `listSlaAlertRules`(`input`: ListSlaAlertRules, `call`: CallSettings? = null): SlaAlertRulePage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listSlaAlertRulesPages`(`input`: ListSlaAlertRules, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListSlaAlertRulesPages
     
     /**
      * Lists the SLA breach history.
@@ -4869,14 +8728,29 @@ public interface ZyraInterface {
     suspend fun `listSlaBreaches`(`input`: ListSlaBreaches, `call`: CallSettings? = null): SlaBreachPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listSlaBreachesPages`(`input`: ListSlaBreaches, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListSlaBreachesPages
+    
+    /**
      * Lists the virtual servers.
      */
     suspend fun `listVirtualServers`(`input`: ListVirtualServers, `call`: CallSettings? = null): VirtualServerPage
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listVirtualServersPages`(`input`: ListVirtualServers, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListVirtualServersPages
+    
+    /**
      * Lists the webhook endpoints.
      */
     suspend fun `listWebhookEndpoints`(`input`: ListWebhookEndpoints, `call`: CallSettings? = null): WebhookEndpointPage
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */
+    fun `listWebhookEndpointsPages`(`input`: ListWebhookEndpoints, `call`: CallSettings? = null, `maxPages`: kotlin.UInt? = null): ListWebhookEndpointsPages
     
     /**
      * Logs in with an email and password: a JWT access token and a refresh token. A client
@@ -5826,6 +9700,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listApiKeysPages`(`input`: ListApiKeys, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListApiKeysPages {
+            return FfiConverterTypeListApiKeysPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_api_keys_pages(
+        it,
+        
+        FfiConverterTypeListApiKeys.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the compute nodes.
      */
     @Throws(ZkitException::class)
@@ -5849,6 +9742,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listDevicesPages`(`input`: ListDevices, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListDevicesPages {
+            return FfiConverterTypeListDevicesPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_devices_pages(
+        it,
+        
+        FfiConverterTypeListDevices.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5878,6 +9790,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listFineTuningJobsPages`(`input`: ListFineTuningJobs, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListFineTuningJobsPages {
+            return FfiConverterTypeListFineTuningJobsPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_fine_tuning_jobs_pages(
+        it,
+        
+        FfiConverterTypeListFineTuningJobs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the fleet-wide monitoring alerts.
      */
     @Throws(ZkitException::class)
@@ -5901,6 +9832,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listFleetAlertsPages`(`input`: ListFleetAlerts, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListFleetAlertsPages {
+            return FfiConverterTypeListFleetAlertsPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_fleet_alerts_pages(
+        it,
+        
+        FfiConverterTypeListFleetAlerts.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5930,6 +9880,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listInferencesPages`(`input`: ListInferences, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListInferencesPages {
+            return FfiConverterTypeListInferencesPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_inferences_pages(
+        it,
+        
+        FfiConverterTypeListInferences.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the invoices (Org Admin).
      */
     @Throws(ZkitException::class)
@@ -5953,6 +9922,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listInvoicesPages`(`input`: ListInvoices, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListInvoicesPages {
+            return FfiConverterTypeListInvoicesPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_invoices_pages(
+        it,
+        
+        FfiConverterTypeListInvoices.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5982,6 +9970,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listMembersPages`(`input`: ListMembers, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListMembersPages {
+            return FfiConverterTypeListMembersPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_members_pages(
+        it,
+        
+        FfiConverterTypeListMembers.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the ML jobs.
      */
     @Throws(ZkitException::class)
@@ -6005,6 +10012,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listMlJobsPages`(`input`: ListMlJobs, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListMlJobsPages {
+            return FfiConverterTypeListMlJobsPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_ml_jobs_pages(
+        it,
+        
+        FfiConverterTypeListMlJobs.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6034,6 +10060,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listOrganizationsPages`(`input`: ListOrganizations, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListOrganizationsPages {
+            return FfiConverterTypeListOrganizationsPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_organizations_pages(
+        it,
+        
+        FfiConverterTypeListOrganizations.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the SLA alert rules.
      */
     @Throws(ZkitException::class)
@@ -6057,6 +10102,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listSlaAlertRulesPages`(`input`: ListSlaAlertRules, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListSlaAlertRulesPages {
+            return FfiConverterTypeListSlaAlertRulesPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_sla_alert_rules_pages(
+        it,
+        
+        FfiConverterTypeListSlaAlertRules.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6086,6 +10150,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listSlaBreachesPages`(`input`: ListSlaBreaches, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListSlaBreachesPages {
+            return FfiConverterTypeListSlaBreachesPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_sla_breaches_pages(
+        it,
+        
+        FfiConverterTypeListSlaBreaches.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the virtual servers.
      */
     @Throws(ZkitException::class)
@@ -6112,6 +10195,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listVirtualServersPages`(`input`: ListVirtualServers, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListVirtualServersPages {
+            return FfiConverterTypeListVirtualServersPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_virtual_servers_pages(
+        it,
+        
+        FfiConverterTypeListVirtualServers.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Lists the webhook endpoints.
      */
     @Throws(ZkitException::class)
@@ -6135,6 +10237,25 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         ZkitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Walks the pages of the list from the input's offset, lazily; `max_pages` caps the walk.
+     */override fun `listWebhookEndpointsPages`(`input`: ListWebhookEndpoints, `call`: CallSettings?, `maxPages`: kotlin.UInt?): ListWebhookEndpointsPages {
+            return FfiConverterTypeListWebhookEndpointsPages.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints_pages(
+        it,
+        
+        FfiConverterTypeListWebhookEndpoints.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+        FfiConverterOptionalUInt.lower(`maxPages`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -8130,6 +12251,422 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeApiKeyPage: FfiConverterRustBuffer<ApiKeyPage?> {
+    override fun read(buf: ByteBuffer): ApiKeyPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeApiKeyPage.read(buf)
+    }
+
+    override fun allocationSize(value: ApiKeyPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeApiKeyPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ApiKeyPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeApiKeyPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDevicePage: FfiConverterRustBuffer<DevicePage?> {
+    override fun read(buf: ByteBuffer): DevicePage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDevicePage.read(buf)
+    }
+
+    override fun allocationSize(value: DevicePage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDevicePage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DevicePage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDevicePage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFineTuningJobPage: FfiConverterRustBuffer<FineTuningJobPage?> {
+    override fun read(buf: ByteBuffer): FineTuningJobPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFineTuningJobPage.read(buf)
+    }
+
+    override fun allocationSize(value: FineTuningJobPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFineTuningJobPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FineTuningJobPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFineTuningJobPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeFleetAlertPage: FfiConverterRustBuffer<FleetAlertPage?> {
+    override fun read(buf: ByteBuffer): FleetAlertPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeFleetAlertPage.read(buf)
+    }
+
+    override fun allocationSize(value: FleetAlertPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeFleetAlertPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: FleetAlertPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeFleetAlertPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeInferencePage: FfiConverterRustBuffer<InferencePage?> {
+    override fun read(buf: ByteBuffer): InferencePage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeInferencePage.read(buf)
+    }
+
+    override fun allocationSize(value: InferencePage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeInferencePage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: InferencePage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeInferencePage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeInvoicePage: FfiConverterRustBuffer<InvoicePage?> {
+    override fun read(buf: ByteBuffer): InvoicePage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeInvoicePage.read(buf)
+    }
+
+    override fun allocationSize(value: InvoicePage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeInvoicePage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: InvoicePage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeInvoicePage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMemberPage: FfiConverterRustBuffer<MemberPage?> {
+    override fun read(buf: ByteBuffer): MemberPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMemberPage.read(buf)
+    }
+
+    override fun allocationSize(value: MemberPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMemberPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: MemberPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMemberPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMlJobPage: FfiConverterRustBuffer<MlJobPage?> {
+    override fun read(buf: ByteBuffer): MlJobPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMlJobPage.read(buf)
+    }
+
+    override fun allocationSize(value: MlJobPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMlJobPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: MlJobPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMlJobPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeOrganizationPage: FfiConverterRustBuffer<OrganizationPage?> {
+    override fun read(buf: ByteBuffer): OrganizationPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOrganizationPage.read(buf)
+    }
+
+    override fun allocationSize(value: OrganizationPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOrganizationPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OrganizationPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOrganizationPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSlaAlertRulePage: FfiConverterRustBuffer<SlaAlertRulePage?> {
+    override fun read(buf: ByteBuffer): SlaAlertRulePage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSlaAlertRulePage.read(buf)
+    }
+
+    override fun allocationSize(value: SlaAlertRulePage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSlaAlertRulePage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SlaAlertRulePage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSlaAlertRulePage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSlaBreachPage: FfiConverterRustBuffer<SlaBreachPage?> {
+    override fun read(buf: ByteBuffer): SlaBreachPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSlaBreachPage.read(buf)
+    }
+
+    override fun allocationSize(value: SlaBreachPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSlaBreachPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SlaBreachPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSlaBreachPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeVirtualServerPage: FfiConverterRustBuffer<VirtualServerPage?> {
+    override fun read(buf: ByteBuffer): VirtualServerPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeVirtualServerPage.read(buf)
+    }
+
+    override fun allocationSize(value: VirtualServerPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeVirtualServerPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: VirtualServerPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeVirtualServerPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWebhookEndpointPage: FfiConverterRustBuffer<WebhookEndpointPage?> {
+    override fun read(buf: ByteBuffer): WebhookEndpointPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWebhookEndpointPage.read(buf)
+    }
+
+    override fun allocationSize(value: WebhookEndpointPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWebhookEndpointPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: WebhookEndpointPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWebhookEndpointPage.write(value, buf)
         }
     }
 }

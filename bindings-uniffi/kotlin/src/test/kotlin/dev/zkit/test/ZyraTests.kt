@@ -108,7 +108,6 @@ object ZyraTests : Suite("zyra") {
             }
             reset()
             zyra().use { paced ->
-                repeat(31) { paced.getSdkInfo() }
                 repeat(31) { paced.getOrganization(GetOrganization("org_sandbox")) }
                 check(journal().none { (it["status"] as Number?)?.toInt() == 429 }) { "the 31st read waited for its slot" }
             }
