@@ -132,8 +132,3 @@ export async function untilRefused(call, { budget, refillMs, max = budget * 2 })
   }
   throw new Error(`no request of ${max} was refused`);
 }
-
-/** Why a paced client may still meet a 429 in a tight loop: a core issue, tracked by `todo` tests. */
-export const PACING_RACE =
-  'core: the limiter reserves a slot before the request leaves and sleeps whole milliseconds rounded down, ' +
-  'so the first request over a burst can reach the sandbox bucket (counted from the first arrival) a few ms early';

@@ -268,8 +268,10 @@ async fn the_client_side_limiter_waits_instead_of_failing() {
     for _ in 0..5 {
         limited.0.call(RawRequest::new(zkit::http::Method::GET, "/v1/apps")).await.unwrap();
     }
-    // A burst of two, then one every 30 s.
-    assert_eq!(clock.sleeps(), [Duration::from_secs(30); 3]);
+    // A burst of two, then a slot every 30 s. Each waiting caller leaves half a second after its slot
+    // opens (the transit margin), which moves no slot: the callers stay 30 s apart.
+    let (slot, late) = (Duration::from_secs(30), Duration::from_millis(500));
+    assert_eq!(clock.sleeps(), [slot + late, slot, slot]);
     assert_eq!(sandbox.journal().len(), 5);
 
     // Writes draw from another bucket, which has no limit here.

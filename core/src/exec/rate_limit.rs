@@ -23,7 +23,10 @@ impl RateLimiter {
         let tat = self.next_free.get(&key).copied().unwrap_or(now).max(now);
         let opens_at = tat.saturating_sub(burst);
         self.next_free.insert(key, tat + interval);
-        opens_at.saturating_sub(now)
+        match opens_at.saturating_sub(now) {
+            Duration::ZERO => Duration::ZERO,
+            wait => wait + transit_margin(interval),
+        }
     }
 
     /// Gives back a slot whose call never went out (its deadline ran out while it waited).
@@ -32,6 +35,15 @@ impl RateLimiter {
             *tat = tat.saturating_sub(limit.per / limit.requests.max(1));
         }
     }
+}
+
+/// What a caller that must wait for its slot waits on top. The server counts a request when it
+/// arrives and the limiter when it leaves, and the first request of a burst (which also opened the
+/// connection) takes longer to arrive than those after it; sent right as its slot opened, a request
+/// could reach the server just before the server's slot did. The margin moves no slot, so the
+/// sustained rate stays the documented one.
+fn transit_margin(interval: Duration) -> Duration {
+    (interval / 10).min(Duration::from_millis(500))
 }
 
 #[cfg(test)]
@@ -48,8 +60,9 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(limiter.reserve(limit, None, now), Duration::ZERO);
         }
-        assert_eq!(limiter.reserve(limit, None, now), Duration::from_secs(12));
-        assert_eq!(limiter.reserve(limit, None, now), Duration::from_secs(24));
+        let margin = Duration::from_millis(500);
+        assert_eq!(limiter.reserve(limit, None, now), Duration::from_secs(12) + margin);
+        assert_eq!(limiter.reserve(limit, None, now), Duration::from_secs(24) + margin);
         // Other buckets and other scopes have their own budgets.
         assert_eq!(limiter.reserve(RateLimit { bucket: "read", ..limit }, None, now), Duration::ZERO);
         assert_eq!(limiter.reserve(limit, Some("project-b"), now), Duration::ZERO);
@@ -64,7 +77,7 @@ mod tests {
             assert_eq!(limiter.reserve(limit, Some("a"), now), Duration::ZERO);
             assert_eq!(limiter.reserve(limit, Some("b"), now), Duration::ZERO);
         }
-        assert_eq!(limiter.reserve(limit, Some("a"), now), Duration::from_millis(600));
+        assert_eq!(limiter.reserve(limit, Some("a"), now), Duration::from_millis(660));
         assert_eq!(limiter.reserve(limit, None, now), Duration::ZERO);
     }
 
@@ -75,9 +88,25 @@ mod tests {
         let t0 = Duration::from_secs(100);
         limiter.reserve(limit, None, t0);
         limiter.reserve(limit, None, t0);
-        assert_eq!(limiter.reserve(limit, None, t0), Duration::from_secs(30));
+        let wait = Duration::from_secs(30) + transit_margin(Duration::from_secs(30));
+        assert_eq!(limiter.reserve(limit, None, t0), wait);
         limiter.release(limit, None);
-        assert_eq!(limiter.reserve(limit, None, t0), Duration::from_secs(30));
+        assert_eq!(limiter.reserve(limit, None, t0), wait);
         assert_eq!(limiter.reserve(limit, None, t0 + MIN * 2), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_margin_delays_a_waiting_caller_but_moves_no_slot() {
+        let limit = RateLimit { requests: 30, per: MIN, bucket: "read" };
+        let mut limiter = RateLimiter::default();
+        let t0 = Duration::from_secs(100);
+        for _ in 0..30 {
+            limiter.reserve(limit, None, t0);
+        }
+        let margin = Duration::from_millis(200);
+        assert_eq!(limiter.reserve(limit, None, t0), Duration::from_secs(2) + margin);
+        // The next slot is two seconds after the last, not after the last caller's margin.
+        assert_eq!(limiter.reserve(limit, None, t0 + Duration::from_secs(2)), Duration::from_secs(2) + margin);
+        assert_eq!(limiter.reserve(limit, None, t0 + Duration::from_secs(6)), Duration::ZERO);
     }
 }
