@@ -5,9 +5,12 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::TryStreamExt;
+
 use zkit::operation::{build_request, decode_json};
 use zkit::zenifra::{GetMetrics, Period, ProjectPage, UpdateEnvs, Zenifra};
 use zkit::zerokie::{App, CreateApp, UploadFile, Zerokie};
+use zkit::zyra::{DevicePage, ListDevices, Zyra};
 use zkit_sandbox::{credentials, Sandbox};
 
 fn per_op(label: &str, iterations: u32, mut f: impl FnMut()) {
@@ -67,6 +70,24 @@ async fn main() {
     .unwrap();
     per_op("decode_json(ProjectPage, 100 projects)", 20_000, || {
         std::hint::black_box(decode_json::<ProjectPage>(&page).unwrap());
+    });
+
+    let devices = bytes::Bytes::from(
+        serde_json::to_vec(&serde_json::json!({
+            "success": true,
+            "data": {
+                "items": (0..200).map(|i| serde_json::json!({"id": format!("dev_{i:04}"), "name": format!("node-{i}"),
+                    "status": "approved", "gpu_model": "A100", "gpu_count": 8, "region": "eu-west", "registered_at": "2026-01-15T10:00:00Z"}))
+                    .collect::<Vec<_>>(),
+                "offset": 0, "limit": 200, "total": 520
+            },
+            "meta": {"request_id": "req_1", "timestamp": "2026-01-15T10:00:00Z"}
+        }))
+        .unwrap(),
+    );
+    per_op("zyra envelope + decode_json(DevicePage, 200)", 5_000, || {
+        let opened = (zkit::zyra::PROFILE.success_body)(&devices).unwrap();
+        std::hint::black_box(decode_json::<DevicePage>(&opened.data).unwrap());
     });
 
     println!("\n== whole calls through the pipeline, in-process sandbox on 127.0.0.1");
@@ -138,6 +159,30 @@ async fn main() {
         "zenifra get_project, sequential (2000 calls)",
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99)
+    );
+
+    // Zyra allows 30 reads a minute: the clock moves a minute before each walk of 3 pages, and the
+    // client's limiter is off so that nothing waits.
+    let zyra = Zyra::builder()
+        .api_key(credentials::ZYRA_ADMIN_KEY)
+        .base_url(sandbox.base_url("zyra"))
+        .rate_limit(false)
+        .build()
+        .expect("client builds");
+    let (mut walks, mut walked) = (Vec::with_capacity(50), 0);
+    for _ in 0..50 {
+        sandbox.advance_clock(Duration::from_secs(60));
+        let t = Instant::now();
+        let items: Vec<_> = zyra.pages(ListDevices::default().limit(200)).items().try_collect().await.unwrap();
+        walks.push(t.elapsed());
+        walked = items.len();
+    }
+    walks.sort();
+    println!(
+        "{:<48} p50 {:.0} µs, p99 {:.0} µs",
+        format!("zyra walk of {walked} devices, 3 pages (50 walks)"),
+        percentile(&walks, 0.50),
+        percentile(&walks, 0.99)
     );
     sandbox.shutdown().await;
 }
