@@ -18,6 +18,7 @@ use zkit::{CallOptions, ClientBuilder};
 uniffi::setup_scaffolding!("zkit_mobile");
 
 mod error;
+pub mod walks;
 
 pub use error::ZkitError;
 
@@ -147,9 +148,23 @@ macro_rules! uniffi_methods {
     ) => {
         $( uniffi_methods!(@method $object, $(#[doc = $doc])* $name, $input $(, $default)? => $output); )*
         $( $( uniffi_methods!(@pages $paged, $object, $name, $input => $output); )? )*
+
+        impl $object {
+            /// The walk objects of the API's paged lists, for the Kotlin Flow extensions (`walks.rs`).
+            pub(crate) fn walks() -> Vec<walks::Walk> {
+                let walks: Vec<Option<walks::Walk>> = vec![$( $( uniffi_methods!(@walk $paged, $name, $input => $output), )? )*];
+                walks.into_iter().flatten().collect()
+            }
+        }
+    };
+    (@walk true, $name:ident, $input:ty => $output:ty) => {
+        paste::paste! { Some(walks::Walk::of::<$output>(stringify!([<$name:camel Pages>]))) }
+    };
+    (@walk $other:tt, $($rest:tt)*) => {
+        None
     };
     // A paged list also gets `<name>_pages(input)`: a walk object whose `next_page()` fetches one
-    // page at a time (Kotlin's `pageFlow`/`itemFlow` turn it into a Flow).
+    // page at a time (Kotlin's generated `pages()`/`items()` extensions turn it into a Flow).
     (@pages true, $object:ident, $name:ident, $input:ty => $output:ty) => {
         paste::paste! {
             /// A lazy walk over the pages of a list: each `next_page` fetches one page.

@@ -13,7 +13,7 @@
 import dev.zkit.Zenifra
 import dev.zkit.Zenovay
 import dev.zkit.Zyra
-import dev.zkit.itemFlow
+import dev.zkit.items
 import dev.zkit.model.DeviceStatus
 import dev.zkit.model.ListDevices
 import kotlinx.coroutines.flow.toList
@@ -123,7 +123,7 @@ suspend fun zenovay() {
 suspend fun zyra() {
     Zyra().use { zyra -> // ZYRA_API_KEY, sent as Bearer
         // A lazy walk: each page of 200 is fetched when the flow reaches it.
-        val devices = itemFlow(zyra.listDevicesPages(ListDevices(limit = 200u))::nextPage) { it.items }.toList()
+        val devices = zyra.listDevicesPages(ListDevices(limit = 200u)).items().toList()
         println("zyra: ${devices.size} compute nodes, ${devices.count { it.status == DeviceStatus.Pending }} waiting for approval")
     }
 }

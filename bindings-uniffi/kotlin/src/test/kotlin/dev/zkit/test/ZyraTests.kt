@@ -3,9 +3,9 @@ package dev.zkit.test
 import dev.zkit.ClientSettings
 import dev.zkit.Zyra
 import dev.zkit.ZkitException
-import dev.zkit.itemFlow
+import dev.zkit.items
 import dev.zkit.model.*
-import dev.zkit.pageFlow
+import dev.zkit.pages
 import kotlinx.coroutines.flow.count
 import kotlinx.coroutines.flow.toList
 
@@ -23,7 +23,7 @@ private fun Sandbox.zyraSeen(): List<Pair<String, Any?>> =
  * items, logins that renew themselves, keys, roles, byte downloads and the per-class rate limits. */
 object ZyraTests : Suite("zyra") {
     init {
-        test("pageFlow and itemFlow walk more than 500 devices lazily, a page at a time") {
+        test("a walk's items() and pages() Flows go through more than 500 devices lazily, a page at a time") {
             zyra().use { zyra ->
                 val first = zyra.listDevices(ListDevices())
                 assertEquals(Triple(0uL, 50u, 50), Triple(first.offset, first.limit, first.items.size), "first page")
@@ -31,13 +31,13 @@ object ZyraTests : Suite("zyra") {
                 reset()
                 val walk = zyra.listDevicesPages(ListDevices(limit = 200u))
                 assertEquals(0, journal().size, "nothing fetched before collecting")
-                val devices = itemFlow(walk::nextPage) { it.items }.toList()
+                val devices = walk.items().toList()
                 assertEquals(first.total.toInt(), devices.size, "every device")
                 assertEquals(devices.size, devices.map { it.id }.toSet().size, "no device twice")
                 assertEquals(3, journal().size, "one request a page")
-                val pending = pageFlow(zyra.listDevicesPages(ListDevices(status = DeviceStatus.Pending))::nextPage).toList()
+                val pending = zyra.listDevicesPages(ListDevices(status = DeviceStatus.Pending)).pages().toList()
                 check(pending.size == 1 && pending[0].items.all { it.status == DeviceStatus.Pending }) { "$pending" }
-                val capped = assertThrows<ZkitException.Decode> { pageFlow(zyra.listDevicesPages(ListDevices(limit = 100u), maxPages = 2u)::nextPage).count() }
+                val capped = assertThrows<ZkitException.Decode> { zyra.listDevicesPages(ListDevices(limit = 100u), maxPages = 2u).pages().count() }
                 check(capped.message!!.contains("after 2 pages")) { "${capped.message}" }
                 val refused = assertThrows<ZkitException.InvalidInput> { zyra.listDevices(ListDevices(limit = 201u)) }
                 assertEquals("limit", refused.facts.field, "field")
@@ -70,7 +70,7 @@ object ZyraTests : Suite("zyra") {
                 val created = ops.createApiKey(CreateApiKey("ci-deploy"))
                 check(created.key.value.startsWith("zyra_sk_") && created.prefix == created.key.value.take(18)) { created.prefix }
                 check(!created.toString().contains(created.key.value)) { "a new key prints as a preview" }
-                val listed = itemFlow(ops.listApiKeysPages(ListApiKeys())::nextPage) { it.items }.toList()
+                val listed = ops.listApiKeysPages(ListApiKeys()).items().toList()
                 check(listed.any { it.id == created.id && it.prefix == created.prefix }) { "$listed" }
                 val eleventh = assertThrows<ZkitException.Conflict> { ops.createApiKey(CreateApiKey("one-too-many")) }
                 assertEquals("key_limit_reached", eleventh.code, "code")
