@@ -88,6 +88,23 @@ final class Sandbox {
         }
     }
 
+    /// What the sandbox says of `api` (`GET /__sandbox/`): its `base_url`, `api_key` and `credentials`.
+    func describe(_ api: String) async throws -> [String: Any] {
+        let root = try await control("GET", "") as? [String: Any]
+        guard let described = (root?["apis"] as? [String: Any])?[api] as? [String: Any] else {
+            throw TestFailure(description: "the sandbox does not describe \(api)")
+        }
+        return described
+    }
+
+    /// One of the credentials the sandbox holds for `api`, by its name (`admin_key`, `admin_password`, …).
+    func credential(_ api: String, _ name: String) async throws -> String {
+        guard let value = (try await describe(api)["credentials"] as? [String: Any])?[name] as? String else {
+            throw TestFailure(description: "the sandbox has no \(api) credential \(name)")
+        }
+        return value
+    }
+
     /// A client on this sandbox with a fixed jitter seed; `configure` changes the rest.
     func client(key: String = sandboxKey, _ configure: (inout ClientSettings) -> Void = { _ in }) throws -> Zerokie {
         var settings = ClientSettings(baseUrl: zerokieURL, jitterSeed: 7)

@@ -689,6 +689,163 @@ final class LockedBox<T>: @unchecked Sendable {
     func set(_ newValue: T) { lock.lock(); defer { lock.unlock() }; value = newValue }
 }
 
+// MARK: - Zyra
+
+extension Sandbox {
+    var zyraURL: String { "\(url)/zyra/api/v1" }
+
+    /// A Zyra client on this sandbox with `key` (the admin's when nil); `configure` changes the rest.
+    func zyra(key: String? = nil, _ configure: (inout ClientSettings) -> Void = { _ in }) async throws -> Zyra {
+        var settings = ClientSettings(baseUrl: zyraURL, jitterSeed: 7)
+        configure(&settings)
+        let resolved: String
+        if let key {
+            resolved = key
+        } else {
+            resolved = try await credential("zyra", "admin_key")
+        }
+        return try Zyra(apiKey: resolved, settings: settings)
+    }
+
+    /// A Zyra client that logs in as the sandbox's admin, with `password` (the admin's when nil).
+    func zyraLogin(password: String? = nil) async throws -> Zyra {
+        let email = try await credential("zyra", "admin_email")
+        let resolved: String
+        if let password {
+            resolved = password
+        } else {
+            resolved = try await credential("zyra", "admin_password")
+        }
+        return try Zyra(settings: ClientSettings(baseUrl: zyraURL, jitterSeed: 7), email: email, password: resolved)
+    }
+
+    /// The Zyra requests the sandbox saw since the last reset, as "path status", without the base path.
+    func zyraSeen() async throws -> [String] {
+        try await journal().map { entry in
+            let path = (entry["path"] as? String ?? "").replacingOccurrences(of: "/zyra/api/v1", with: "")
+            return "\(path) \((entry["status"] as? NSNumber)?.intValue ?? 0)"
+        }
+    }
+}
+
+/// Zyra through the typed methods: page walks over more than 500 items, logins that renew themselves,
+/// keys, roles, byte downloads and the per-class rate limits (the twin of the Kotlin ZyraTests).
+final class ZyraTests: SandboxTestCase {
+    func testAWalkGoesThroughMoreThan500DevicesLazilyAPageAtATime() async throws {
+        let zyra = try await sandbox.zyra()
+        let first = try await zyra.listDevices(input: ListDevices())
+        XCTAssertEqual(first.offset, 0)
+        XCTAssertEqual(first.limit, 50)
+        XCTAssertEqual(first.items.count, 50)
+        XCTAssertGreaterThan(first.total, 500)
+        try await sandbox.reset()
+        let walk = zyra.listDevicesPages(input: ListDevices(limit: 200))
+        let before = try await sandbox.journal().count
+        XCTAssertEqual(before, 0, "nothing fetched before a page is asked for")
+        var devices: [Device] = []
+        while let page = try await walk.nextPage() {
+            devices += page.items
+        }
+        XCTAssertEqual(UInt64(devices.count), first.total, "every device")
+        XCTAssertEqual(Set(devices.map { $0.id }).count, devices.count, "no device twice")
+        let requests = try await sandbox.journal().count
+        XCTAssertEqual(requests, 3, "one request a page")
+
+        let capped = zyra.listDevicesPages(input: ListDevices(limit: 100), maxPages: 2)
+        _ = try await capped.nextPage()
+        _ = try await capped.nextPage()
+        let stopped = try await expectFailure("decode") { try await capped.nextPage() }
+        XCTAssertTrue(stopped.reason.contains("after 2 pages"), stopped.reason)
+        let refused = try await expectFailure("invalid_input") { try await zyra.listDevices(input: ListDevices(limit: 201)) }
+        XCTAssertEqual(refused.field, "limit")
+    }
+
+    func testALoginClientLogsInOnceAndAfterA401RefreshesOnceAndGoesAgain() async throws {
+        let password = try await sandbox.credential("zyra", "admin_password")
+        let zyra = try await sandbox.zyraLogin()
+        XCTAssertFalse(zyra.describe().contains(password), zyra.describe())
+        _ = try await zyra.getOrganization(input: GetOrganization(id: "org_sandbox"))
+        _ = try await zyra.getOrganization(input: GetOrganization(id: "org_sandbox"))
+        let once = try await sandbox.zyraSeen()
+        XCTAssertEqual(once, ["/auth/login 200", "/organizations/org_sandbox 200", "/organizations/org_sandbox 200"], "one login")
+        try await sandbox.advanceClock(901)
+        _ = try await zyra.getOrganization(input: GetOrganization(id: "org_sandbox"))
+        let renewed = try await sandbox.zyraSeen()
+        XCTAssertEqual(Array(renewed.dropFirst(3)), ["/organizations/org_sandbox 401", "/auth/refresh 200", "/organizations/org_sandbox 200"], "renewed once")
+
+        let wrong = try await sandbox.zyraLogin(password: "not-the-password")
+        let error = try await expectError { try await wrong.getOrganization(input: GetOrganization(id: "org_sandbox")) }
+        XCTAssertEqual(error.facts.kind, "unauthorized")
+        XCTAssertEqual(error.facts.code, "invalid_credentials")
+        XCTAssertFalse("\(error)".contains("not-the-password"), "\(error)")
+    }
+
+    func testKeysAreShownOnceListedByPrefixCappedAtTenAndRevokedAtOnce() async throws {
+        let opsKey = try await sandbox.credential("zyra", "ops_key")
+        let ops = try await sandbox.zyra(key: opsKey)
+        let created = try await ops.createApiKey(input: CreateApiKey(name: "ci-deploy"))
+        XCTAssertTrue(created.key.value.hasPrefix("zyra_sk_"))
+        XCTAssertEqual(created.prefix, String(created.key.value.prefix(18)))
+        XCTAssertFalse("\(created)".contains(created.key.value), "a new key prints as a preview")
+        var listed: [ApiKey] = []
+        let walk = ops.listApiKeysPages(input: ListApiKeys())
+        while let page = try await walk.nextPage() {
+            listed += page.items
+        }
+        XCTAssertTrue(listed.contains { $0.id == created.id && $0.prefix == created.prefix }, "\(listed)")
+        let eleventh = try await expectFailure("conflict") { try await ops.createApiKey(input: CreateApiKey(name: "one-too-many")) }
+        XCTAssertEqual(eleventh.code, "key_limit_reached")
+
+        let fresh = try await sandbox.zyra(key: created.key.value)
+        _ = try await fresh.getOrganization(input: GetOrganization(id: "org_sandbox"))
+        _ = try await ops.revokeApiKey(input: RevokeApiKey(id: created.id))
+        let revoked = try await expectFailure("unauthorized") { try await fresh.getOrganization(input: GetOrganization(id: "org_sandbox")) }
+        XCTAssertEqual(revoked.code, "key_revoked")
+
+        let memberKey = try await sandbox.credential("zyra", "member_key")
+        let member = try await sandbox.zyra(key: memberKey)
+        let denied = try await expectFailure("forbidden") { try await member.listInvoices(input: ListInvoices()) }
+        XCTAssertEqual(denied.status, 403)
+        XCTAssertEqual(denied.code, "insufficient_role")
+    }
+
+    func testAnInvoicePdfArrivesAsBytes() async throws {
+        let zyra = try await sandbox.zyra()
+        let invoices = try await zyra.listInvoices(input: ListInvoices())
+        let invoice = try XCTUnwrap(invoices.items.first)
+        let pdf = try await zyra.downloadInvoicePdf(input: DownloadInvoicePdf(id: invoice.id))
+        XCTAssertEqual(pdf.contentType, "application/pdf")
+        let text = String(decoding: pdf.content, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("%PDF-"))
+        XCTAssertTrue(text.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("%%EOF"))
+    }
+
+    func testTheLimiterKeepsCreatesUnderFiveAMinuteAndUnpacedTheSixthIsA429() async throws {
+        let hook = { (n: Int) in CreateWebhookEndpoint(url: "https://hooks.example.com/\(n)", events: ["job.succeeded"]) }
+        let unpaced = try await sandbox.zyra { settings in
+            settings.rateLimit = false
+            settings.maxRetries = 0
+        }
+        for n in 0..<5 {
+            _ = try await unpaced.createWebhookEndpoint(input: hook(n))
+        }
+        let limited = try await expectFailure("rate_limited") { try await unpaced.createWebhookEndpoint(input: hook(5)) }
+        XCTAssertEqual(limited.code, "rate_limited")
+        let wait = try XCTUnwrap(limited.retryAfterSeconds)
+        XCTAssertTrue((1.0...12.0).contains(wait), "\(wait)")
+        // Reads draw from their own budget.
+        _ = try await unpaced.listWebhookEndpoints(input: ListWebhookEndpoints())
+
+        try await sandbox.reset()
+        let paced = try await sandbox.zyra()
+        for _ in 0..<31 {
+            _ = try await paced.getOrganization(input: GetOrganization(id: "org_sandbox"))
+        }
+        let statuses = try await sandbox.journal().map { ($0["status"] as? NSNumber)?.intValue }
+        XCTAssertFalse(statuses.contains(429), "the 31st read waited for its slot")
+    }
+}
+
 // MARK: - The cross-language scenarios
 
 /// The scenario files in tests/scenarios/ through `callJson`, exactly as core/tests/scenarios.rs runs
@@ -723,8 +880,18 @@ final class ScenarioTests: SandboxTestCase {
         for file in files {
             try await sandbox.reset()
             let scenario = try XCTUnwrap(try parseJSON(String(contentsOf: file, encoding: .utf8)) as? [String: Any])
-            XCTAssertEqual(scenario["api"] as? String, "zerokie", "\(file.lastPathComponent): only Zerokie scenarios exist so far")
-            let clients = ["default": try sandbox.client(), "wrong_key": try sandbox.client(key: wrongKey)]
+            let api = try XCTUnwrap(scenario["api"] as? String, file.lastPathComponent)
+            let described = try await sandbox.describe(api)
+            let baseUrl = try XCTUnwrap(described["base_url"] as? String)
+            let defaultKey = try XCTUnwrap(described["api_key"] as? String)
+            var named: [String: [String: String]] = [
+                "default": ["api_key": defaultKey],
+                "wrong_key": ["api_key": wrongKey],
+            ]
+            for (name, values) in scenario["clients"] as? [String: [String: String]] ?? [:] {
+                named[name] = values
+            }
+            let clients = try named.mapValues { try scenarioClient(api, baseUrl, $0) }
             let steps = scenario["steps"] as? [[String: Any]] ?? []
             for (index, step) in steps.enumerated() {
                 do {
@@ -737,7 +904,35 @@ final class ScenarioTests: SandboxTestCase {
         }
     }
 
-    private func run(_ step: [String: Any], _ clients: [String: Zerokie]) async throws {
+    /// A client of any API, as the runner uses it: its dynamic call (operation, JSON input, settings).
+    private typealias ScenarioClient = (String, String, CallSettings) async throws -> String
+
+    /// A client of `api` on this sandbox from a scenario's settings (`api_key`, `auth_header`, the API's own).
+    private func scenarioClient(_ api: String, _ baseUrl: String, _ values: [String: String]) throws -> ScenarioClient {
+        var own = values
+        own["api_key"] = nil
+        own["auth_header"] = nil
+        let settings = ClientSettings(baseUrl: baseUrl, jitterSeed: 7, authHeader: values["auth_header"], apiSettings: own.isEmpty ? nil : own)
+        let key = values["api_key"]
+        switch api {
+        case "zerokie":
+            let client = try Zerokie(apiKey: key, settings: settings)
+            return { try await client.callJson(operation: $0, input: $1, call: $2) }
+        case "zenifra":
+            let client = try Zenifra(apiKey: key, settings: settings)
+            return { try await client.callJson(operation: $0, input: $1, call: $2) }
+        case "zenovay":
+            let client = try Zenovay(apiKey: key, settings: settings)
+            return { try await client.callJson(operation: $0, input: $1, call: $2) }
+        case "zyra":
+            let client = try Zyra(apiKey: key, settings: settings)
+            return { try await client.callJson(operation: $0, input: $1, call: $2) }
+        default:
+            throw TestFailure(description: "unknown api \(api)")
+        }
+    }
+
+    private func run(_ step: [String: Any], _ clients: [String: ScenarioClient]) async throws {
         if let seconds = step["advance_clock_seconds"] as? Double {
             return try await sandbox.advanceClock(seconds)
         }
@@ -747,7 +942,10 @@ final class ScenarioTests: SandboxTestCase {
         guard let operation = step["call"] as? String else {
             throw TestFailure(description: "a step needs call, fault or advance_clock_seconds")
         }
-        let client = clients[step["client"] as? String == "wrong_key" ? "wrong_key" : "default"]!
+        let name = step["client"] as? String ?? "default"
+        guard let client = clients[name] else {
+            throw TestFailure(description: "\(operation): no client named \(name)")
+        }
         let options = step["options"] as? [String: Any] ?? [:]
         let settings = CallSettings(
             maxRetries: (options["max_retries"] as? Int).map { UInt32($0) },
@@ -757,13 +955,14 @@ final class ScenarioTests: SandboxTestCase {
         let sentBefore = try await sandbox.journal().count
         let output: String
         do {
-            output = try await client.callJson(operation: operation, input: try writeJSON(step["input"] ?? [String: Any]()), call: settings)
+            output = try await client(operation, try writeJSON(step["input"] ?? [String: Any]()), settings)
         } catch let error as ZkitError {
             guard let expectedError else { throw TestFailure(description: "\(operation): unexpected error \(error)") }
             let facts = error.facts
             let actual: [String: Any] = [
                 "kind": facts.kind,
                 "status": orNull(facts.status.map { Int($0) }),
+                "code": orNull(facts.code),
                 "message": facts.reason,
                 "field": orNull(facts.field),
                 "retry_after_seconds": orNull(facts.retryAfterSeconds),
