@@ -152,12 +152,12 @@ macro_rules! uniffi_methods {
         impl $object {
             /// The walk objects of the API's paged lists, for the Kotlin Flow extensions (`walks.rs`).
             pub(crate) fn walks() -> Vec<walks::Walk> {
-                let walks: Vec<Option<walks::Walk>> = vec![$( $( uniffi_methods!(@walk $paged, $name, $input => $output), )? )*];
+                let walks: Vec<Option<walks::Walk>> = vec![$( $( uniffi_methods!(@walk $paged, $name => $output), )? )*];
                 walks.into_iter().flatten().collect()
             }
         }
     };
-    (@walk true, $name:ident, $input:ty => $output:ty) => {
+    (@walk true, $name:ident => $output:ty) => {
         paste::paste! { Some(walks::Walk::of::<$output>(stringify!([<$name:camel Pages>]))) }
     };
     (@walk $other:tt, $($rest:tt)*) => {

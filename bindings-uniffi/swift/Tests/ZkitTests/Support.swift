@@ -105,6 +105,14 @@ final class Sandbox {
         return value
     }
 
+    /// `given`, else the sandbox's credential `name` of `api`.
+    func credential(_ api: String, _ name: String, unless given: String?) async throws -> String {
+        if let given {
+            return given
+        }
+        return try await credential(api, name)
+    }
+
     /// A client on this sandbox with a fixed jitter seed; `configure` changes the rest.
     func client(key: String = sandboxKey, _ configure: (inout ClientSettings) -> Void = { _ in }) throws -> Zerokie {
         var settings = ClientSettings(baseUrl: zerokieURL, jitterSeed: 7)

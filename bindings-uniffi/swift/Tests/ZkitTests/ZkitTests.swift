@@ -698,24 +698,14 @@ extension Sandbox {
     func zyra(key: String? = nil, _ configure: (inout ClientSettings) -> Void = { _ in }) async throws -> Zyra {
         var settings = ClientSettings(baseUrl: zyraURL, jitterSeed: 7)
         configure(&settings)
-        let resolved: String
-        if let key {
-            resolved = key
-        } else {
-            resolved = try await credential("zyra", "admin_key")
-        }
+        let resolved = try await credential("zyra", "admin_key", unless: key)
         return try Zyra(apiKey: resolved, settings: settings)
     }
 
     /// A Zyra client that logs in as the sandbox's admin, with `password` (the admin's when nil).
     func zyraLogin(password: String? = nil) async throws -> Zyra {
         let email = try await credential("zyra", "admin_email")
-        let resolved: String
-        if let password {
-            resolved = password
-        } else {
-            resolved = try await credential("zyra", "admin_password")
-        }
+        let resolved = try await credential("zyra", "admin_password", unless: password)
         return try Zyra(settings: ClientSettings(baseUrl: zyraURL, jitterSeed: 7), email: email, password: resolved)
     }
 
@@ -848,6 +838,16 @@ final class ZyraTests: SandboxTestCase {
 
 // MARK: - The cross-language scenarios
 
+/// A client of any API, as the scenario runner uses it: its dynamic call. Every API object has it.
+protocol CallsJson {
+    func callJson(operation: String, input: String, call: CallSettings?) async throws -> String
+}
+
+extension Zerokie: CallsJson {}
+extension Zenifra: CallsJson {}
+extension Zenovay: CallsJson {}
+extension Zyra: CallsJson {}
+
 /// The scenario files in tests/scenarios/ through `callJson`, exactly as core/tests/scenarios.rs runs
 /// them through the Rust client (see tests/scenarios/README.md). `callJson` returns the output only, so
 /// the attempts a call took are the requests the sandbox journal gained.
@@ -904,35 +904,24 @@ final class ScenarioTests: SandboxTestCase {
         }
     }
 
-    /// A client of any API, as the runner uses it: its dynamic call (operation, JSON input, settings).
-    private typealias ScenarioClient = (String, String, CallSettings) async throws -> String
-
     /// A client of `api` on this sandbox from a scenario's settings (`api_key`, `auth_header`, the API's own).
-    private func scenarioClient(_ api: String, _ baseUrl: String, _ values: [String: String]) throws -> ScenarioClient {
+    private func scenarioClient(_ api: String, _ baseUrl: String, _ values: [String: String]) throws -> any CallsJson {
         var own = values
         own["api_key"] = nil
         own["auth_header"] = nil
         let settings = ClientSettings(baseUrl: baseUrl, jitterSeed: 7, authHeader: values["auth_header"], apiSettings: own.isEmpty ? nil : own)
         let key = values["api_key"]
         switch api {
-        case "zerokie":
-            let client = try Zerokie(apiKey: key, settings: settings)
-            return { try await client.callJson(operation: $0, input: $1, call: $2) }
-        case "zenifra":
-            let client = try Zenifra(apiKey: key, settings: settings)
-            return { try await client.callJson(operation: $0, input: $1, call: $2) }
-        case "zenovay":
-            let client = try Zenovay(apiKey: key, settings: settings)
-            return { try await client.callJson(operation: $0, input: $1, call: $2) }
-        case "zyra":
-            let client = try Zyra(apiKey: key, settings: settings)
-            return { try await client.callJson(operation: $0, input: $1, call: $2) }
+        case "zerokie": return try Zerokie(apiKey: key, settings: settings)
+        case "zenifra": return try Zenifra(apiKey: key, settings: settings)
+        case "zenovay": return try Zenovay(apiKey: key, settings: settings)
+        case "zyra": return try Zyra(apiKey: key, settings: settings)
         default:
             throw TestFailure(description: "unknown api \(api)")
         }
     }
 
-    private func run(_ step: [String: Any], _ clients: [String: ScenarioClient]) async throws {
+    private func run(_ step: [String: Any], _ clients: [String: any CallsJson]) async throws {
         if let seconds = step["advance_clock_seconds"] as? Double {
             return try await sandbox.advanceClock(seconds)
         }
@@ -955,7 +944,7 @@ final class ScenarioTests: SandboxTestCase {
         let sentBefore = try await sandbox.journal().count
         let output: String
         do {
-            output = try await client(operation, try writeJSON(step["input"] ?? [String: Any]()), settings)
+            output = try await client.callJson(operation: operation, input: try writeJSON(step["input"] ?? [String: Any]()), call: settings)
         } catch let error as ZkitError {
             guard let expectedError else { throw TestFailure(description: "\(operation): unexpected error \(error)") }
             let facts = error.facts
