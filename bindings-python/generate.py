@@ -16,7 +16,8 @@ Rust core's `schema()` builds it from the operation table. From each document th
   each operation marked `"paged": true`, `iter_<name without list_>` with the same parameters plus
   `max_pages`, returning a lazy `SyncPages[<Page>, <Item>]` (or `AsyncPages`).
 
-Fields of `"format": "binary"` are `bytes`; fields of `"writeOnly": true` (secrets) print as previews.
+Fields of `"format": "binary"` are `bytes` (bytes-like or text in inputs), fields of `"format": "path"`
+take a `str` or `os.PathLike`; fields of `"writeOnly": true` (secrets) print as previews.
 """
 
 from __future__ import annotations
@@ -223,7 +224,9 @@ class Api:
             return "Any" if "Any" in types else " | ".join(types)
         if kind == "string":
             if schema.get("format") == "binary":
-                return "bytes | str" if side == "in" else "bytes"
+                return "bytes | bytearray | memoryview | str" if side == "in" else "bytes"
+            if schema.get("format") == "path" and side == "in":
+                return "str | PathLike[str]"
             return "str"
         if kind in ("integer", "number", "boolean", "null"):
             return {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}[kind]
@@ -251,7 +254,7 @@ class Api:
             return f"{name}({expr})" if self.is_object(name) else self.conversion(self.defs[name], expr, depth)
         item = f"item{depth}" if depth else "item"
         if schema.get("type") == "string" and schema.get("format") == "binary":
-            return f"bytes({expr})"  # the core sends bytes as an array of numbers
+            return None  # the native side hands out `bytes`
         if schema.get("type") == "array":
             converted = self.conversion(schema.get("items", {}), item, depth + 1)
             return f"list({expr})" if converted is None else f"[{converted} for {item} in {expr}]"
@@ -507,6 +510,8 @@ def generate(documents: list[Schema]) -> str:
     ]
     if used("Mapping", "Sequence"):
         header.append(f"from collections.abc import {used('Mapping', 'Sequence')}")
+    if used("PathLike"):
+        header.append("from os import PathLike")
     header += [
         f"from typing import TYPE_CHECKING, {used('Any', 'TypedDict', 'cast', 'overload')}",
         "",

@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 use serde_json::{json, Value};
 use zkit::{Api, CallOptions, ClientBuilder, DynamicApi, RawRequest, ResponseMeta};
 
-use crate::convert::{to_json, Json};
+use crate::convert::{content_bytes, to_json, Json, PayloadOut};
 use crate::errors;
 
 fn invalid(field: &str, message: &str) -> PyErr {
@@ -83,18 +83,39 @@ pub(crate) fn meta_json(meta: &ResponseMeta) -> Value {
     json!({"status": meta.status, "headers": meta.headers_text(), "request_id": meta.request_id, "attempts": meta.attempts})
 }
 
-/// The future of one operation call: `(data, meta)` as JSON.
+/// An operation's input as JSON, with an upload's `content` taken out as bytes: it travels beside the
+/// JSON and never becomes part of it.
+fn input_and_content(input: &Bound<'_, PyAny>) -> Result<(Value, Option<bytes::Bytes>), zkit::Error> {
+    let Ok(dict) = input.cast::<PyDict>() else { return Ok((to_json(input, "")?, None)) };
+    let mut fields = serde_json::Map::new();
+    let mut content = None;
+    for (key, value) in dict.iter() {
+        let key: String = key.extract().map_err(|_| zkit::Error::invalid_input("input", "keys must be strings"))?;
+        if key == "content" && !value.is_none() {
+            content = Some(content_bytes(&value, "content")?);
+        } else {
+            let field = to_json(&value, &key)?;
+            fields.insert(key, field);
+        }
+    }
+    Ok((Value::Object(fields), content))
+}
+
+/// The future of one operation call: `(data, meta)`, built into Python objects once the interpreter
+/// is attached.
 pub fn call_future<A: DynamicApi>(
     api: A,
     operation: String,
     input: &Bound<'_, PyAny>,
     options: Option<&Bound<'_, PyDict>>,
-) -> PyResult<impl Future<Output = PyResult<(Json, Json)>> + Send + 'static> {
-    let input = to_json(input, "").map_err(|e| errors::to_py_err(&e))?;
+) -> PyResult<impl Future<Output = PyResult<(PayloadOut, Json)>> + Send + 'static> {
+    let (input, content) = input_and_content(input).map_err(|e| errors::to_py_err(&e))?;
     let options = call_options(options)?;
     Ok(async move {
-        let response = api.call_dynamic(&operation, input, options).await.map_err(|e| errors::to_py_err(&e))?;
-        Ok((Json(response.data), Json(meta_json(&response.meta))))
+        let response =
+            api.call_payload(&operation, input, content, options).await.map_err(|e| errors::to_py_err(&e))?;
+        let meta = Json(meta_json(&response.meta));
+        Ok((PayloadOut(response), meta))
     })
 }
 
@@ -105,7 +126,7 @@ pub fn raw_future<A: DynamicApi>(
     method: &str,
     path: String,
     query: Option<&Bound<'_, PyDict>>,
-    body: Option<Vec<u8>>,
+    body: Option<&Bound<'_, PyAny>>,
     content_type: Option<String>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<impl Future<Output = PyResult<RawOut>> + Send + 'static> {
@@ -120,20 +141,21 @@ pub fn raw_future<A: DynamicApi>(
         };
         request = request.query(key, value);
     }
-    if let Some(body) = body {
+    if let Some(body) = body.filter(|body| !body.is_none()) {
+        let body = content_bytes(body, "content").map_err(|e| errors::to_py_err(&e))?;
         request = request.bytes(body, content_type.unwrap_or_else(|| "application/octet-stream".into()));
     }
     let options = call_options(options)?;
     Ok(async move {
         let response =
             api.client().call(request).options(options).send_with_meta().await.map_err(|e| errors::to_py_err(&e))?;
-        Ok(RawOut { body: response.data.body.to_vec(), meta: meta_json(&response.meta) })
+        Ok(RawOut { body: response.data.body, meta: meta_json(&response.meta) })
     })
 }
 
 /// A raw response on its way to Python, as a dict with `body` as bytes.
 pub struct RawOut {
-    body: Vec<u8>,
+    body: bytes::Bytes,
     meta: Value,
 }
 
@@ -183,7 +205,7 @@ macro_rules! native_client {
                 operation: String,
                 input: &Bound<'_, PyAny>,
                 options: Option<&Bound<'_, PyDict>>,
-            ) -> PyResult<(Json, Json)> {
+            ) -> PyResult<($crate::convert::PayloadOut, Json)> {
                 let future =
                     $crate::runtime::guard(|| $crate::client::call_future(self.api()?, operation, input, options))?;
                 $crate::runtime::block_on(py, future)
@@ -225,7 +247,7 @@ macro_rules! native_client {
                 method: &str,
                 path: String,
                 query: Option<&Bound<'_, PyDict>>,
-                body: Option<Vec<u8>>,
+                body: Option<&Bound<'_, PyAny>>,
                 content_type: Option<String>,
                 options: Option<&Bound<'_, PyDict>>,
             ) -> PyResult<$crate::client::RawOut> {
@@ -243,7 +265,7 @@ macro_rules! native_client {
                 method: &str,
                 path: String,
                 query: Option<&Bound<'py, PyDict>>,
-                body: Option<Vec<u8>>,
+                body: Option<&Bound<'py, PyAny>>,
                 content_type: Option<String>,
                 options: Option<&Bound<'py, PyDict>>,
             ) -> PyResult<Bound<'py, PyAny>> {

@@ -1,8 +1,9 @@
-//! JavaScript values to JSON and back. Inputs become the JSON the core's operations read (a
-//! `Uint8Array` becomes an array of bytes, which the core reads as binary content); outputs go back
-//! through `JSON.parse`, so callers get plain objects and arrays.
+//! JavaScript values to JSON and back. Inputs become the JSON the core's operations read, with an
+//! upload's bytes taken out beside it (bytes never become JSON numbers); outputs go back through
+//! `JSON.parse`, so callers get plain objects and arrays.
 
-use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use bytes::Bytes;
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array, JSON};
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -26,8 +27,8 @@ pub fn to_json(value: &JsValue, path: &str) -> Result<Value, zkit::Error> {
     if let Some(s) = value.as_string() {
         return Ok(Value::String(s));
     }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Ok(Value::Array(bytes.to_vec().into_iter().map(Value::from).collect()));
+    if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<ArrayBuffer>() {
+        return Err(zkit::Error::invalid_input(field, "bytes are sent as an upload's content only"));
     }
     if Array::is_array(value) {
         let array: &Array = value.unchecked_ref();
@@ -55,6 +56,49 @@ pub fn to_json(value: &JsValue, path: &str) -> Result<Value, zkit::Error> {
         return Ok(Value::Object(map));
     }
     Err(zkit::Error::invalid_input(field, "unsupported value (bigint or symbol)"))
+}
+
+/// The bytes of `content`: a `Uint8Array` (or any `ArrayBuffer` view), an `ArrayBuffer`, or a string
+/// as UTF-8, copied once into the module's memory. Anything else is refused naming `field`.
+pub fn content_bytes(value: &JsValue, field: &str) -> Result<Bytes, zkit::Error> {
+    if let Some(text) = value.as_string() {
+        return Ok(Bytes::from(text));
+    }
+    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
+        return Ok(Bytes::from(Uint8Array::new(buffer).to_vec()));
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Ok(Bytes::from(bytes.to_vec()));
+    }
+    if ArrayBuffer::is_view(value) {
+        // Any other view (a Buffer, a DataView, another typed array): its bytes, as they lie.
+        let read = |key: &str| Reflect::get(value, &key.into()).ok();
+        if let (Some(buffer), Some(offset), Some(length)) = (read("buffer"), read("byteOffset"), read("byteLength")) {
+            let (offset, length) = (offset.as_f64().unwrap_or(0.0) as u32, length.as_f64().unwrap_or(0.0) as u32);
+            let bytes = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length);
+            return Ok(Bytes::from(bytes.to_vec()));
+        }
+    }
+    Err(zkit::Error::invalid_input(field, "must be a Uint8Array, an ArrayBuffer or a string"))
+}
+
+/// An operation's input as JSON, with an upload's `content` taken out as bytes.
+pub fn input_and_content(input: &JsValue) -> Result<(Value, Option<Bytes>), zkit::Error> {
+    let content = if input.is_object() { Reflect::get(input, &"content".into()).ok() } else { None };
+    let content = content.filter(|c| !c.is_undefined() && !c.is_null());
+    let Some(content) = content else { return Ok((to_json(input, "")?, None)) };
+    let mut json = to_json(&without(input, "content"), "")?;
+    if !json.is_object() {
+        json = Value::Object(Map::new());
+    }
+    Ok((json, Some(content_bytes(&content, "content")?)))
+}
+
+/// A shallow copy of `object` without `key`.
+fn without(object: &JsValue, key: &str) -> JsValue {
+    let copy = Object::assign(&Object::new(), object.unchecked_ref());
+    let _ = Reflect::delete_property(&copy, &key.into());
+    copy.into()
 }
 
 /// Converts JSON into a plain JavaScript value.

@@ -17,7 +17,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
-use zkit::{Api, CallOptions, ClientBuilder, Credential, DynamicApi, JsonPages, RawRequest, Response, ResponseMeta};
+use zkit::{
+    Api, CallOptions, ClientBuilder, Credential, DynamicApi, JsonPages, Payload, RawRequest, Response, ResponseMeta,
+};
 
 mod convert;
 
@@ -241,17 +243,44 @@ fn response_js(response: &Response<Value>) -> JsValue {
     to_js(&json!({"data": response.data, "meta": meta_json(&response.meta)}))
 }
 
-/// The Promise of one operation call: `{data, meta}`.
+/// A call's success as JavaScript: `{data, meta}`, the data parsed once by `JSON.parse` from the
+/// body's text, or `{content: Uint8Array, content_type}` for a body that is not JSON.
+fn payload_js(response: Response<Payload>) -> Result<JsValue, JsValue> {
+    let data = match response.data {
+        Payload::Json(text) => {
+            let parsed = std::str::from_utf8(&text).ok().and_then(|text| js_sys::JSON::parse(text).ok());
+            parsed.ok_or_else(|| {
+                let error = zkit::Error::decode("response body: not valid JSON")
+                    .with_status(response.meta.status)
+                    .with_request_id(response.meta.request_id.clone());
+                error_to_js(&error)
+            })?
+        }
+        Payload::Bytes(download) => {
+            let out = js_sys::Object::new();
+            Reflect::set(&out, &JsValue::from_str("content"), &Uint8Array::from(download.content.as_ref()))?;
+            Reflect::set(&out, &JsValue::from_str("content_type"), &JsValue::from_str(&download.content_type))?;
+            out.into()
+        }
+    };
+    let out = js_sys::Object::new();
+    Reflect::set(&out, &JsValue::from_str("data"), &data)?;
+    Reflect::set(&out, &JsValue::from_str("meta"), &to_js(&meta_json(&response.meta)))?;
+    Ok(out.into())
+}
+
+/// The Promise of one operation call: `{data, meta}`. An upload's `content` (a `Uint8Array`, any
+/// `ArrayBuffer` view or `ArrayBuffer`, or a string as UTF-8) travels beside the JSON input.
 pub fn call<A: DynamicApi>(api: Result<A, JsValue>, operation: String, input: JsValue, options: JsValue) -> Promise {
     let prepared = api.and_then(|api| {
-        let input = to_json(&input, "").map_err(|e| error_to_js(&e))?;
-        Ok((api, input, call_options(&options)?, abort_signal(&options)?))
+        let (input, content) = convert::input_and_content(&input).map_err(|e| error_to_js(&e))?;
+        Ok((api, input, content, call_options(&options)?, abort_signal(&options)?))
     });
     future_to_promise(async move {
-        let (api, input, options, signal) = prepared?;
+        let (api, input, content, options, signal) = prepared?;
         let call = async {
-            let response = api.call_dynamic(&operation, input, options).await.map_err(|e| error_to_js(&e))?;
-            Ok(response_js(&response))
+            let response = api.call_payload(&operation, input, content, options).await.map_err(|e| error_to_js(&e))?;
+            payload_js(response)
         };
         abortable(call, signal).await
     })

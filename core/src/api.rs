@@ -234,6 +234,16 @@ pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
         options: CallOptions,
     ) -> BoxFuture<'_, crate::Result<Response<serde_json::Value>>>;
 
+    /// Calls an operation by its snake_case name with JSON input and an upload's bytes beside it;
+    /// returns the success as it arrived ([`Payload`](crate::Payload)), for a host to parse once.
+    fn call_payload(
+        &self,
+        operation: &str,
+        input: serde_json::Value,
+        content: Option<bytes::Bytes>,
+        options: CallOptions,
+    ) -> BoxFuture<'_, crate::Result<Response<crate::Payload>>>;
+
     /// Every operation of the API, in table order.
     fn operations() -> &'static [&'static OperationSpec];
 

@@ -17,8 +17,10 @@ use crate::config::{CallOptions, ClientConfig, Credential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::rate_limit::RateLimiter;
 use crate::exec::retry::{decide, Jitter, Next};
+use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
 use crate::operation::{build_request, decode_json, input_from_json, Operation, Prepared};
+use crate::payload::{decode_download, Payload, PayloadCall};
 use crate::response::{error_from_response, request_id, Response, ResponseMeta};
 use crate::secret::Secret;
 use crate::session::Session;
@@ -51,7 +53,7 @@ impl<O: Operation> Callable for O {
 }
 
 /// Whether a success body is JSON (or has no type, which is read as JSON).
-fn is_json(response: &http::Response<Bytes>) -> bool {
+pub(crate) fn is_json(response: &http::Response<Bytes>) -> bool {
     match response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         None => true,
         Some(media) => {
@@ -59,14 +61,6 @@ fn is_json(response: &http::Response<Bytes>) -> bool {
             media == "application/json" || media.ends_with("+json") || media.starts_with("text/json")
         }
     }
-}
-
-/// A body that is not JSON (a PDF, say) decodes as `{"content": <bytes>, "content_type": "…"}`,
-/// the shape of [`Download`](crate::model::Download).
-fn decode_download<T: serde::de::DeserializeOwned>(response: &http::Response<Bytes>) -> Result<T> {
-    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let shape = serde_json::json!({ "content": response.body().as_ref(), "content_type": content_type });
-    serde_json::from_value(shape).map_err(|e| Error::decode(format!("response body ({content_type}): {e}")))
 }
 
 /// The platform pieces a client runs on.
@@ -164,12 +158,34 @@ impl Client {
         Call { client: self, request, options: CallOptions::default() }
     }
 
-    /// Calls operation `O` with JSON input and returns its output as JSON.
+    /// Calls operation `O` with JSON input and returns its output as JSON, checked against the output
+    /// type on the way (a body that is not JSON comes as [`Payload::into_json`] writes it).
     pub async fn call_json<O: Operation>(&self, input: Value, options: CallOptions) -> Result<Response<Value>> {
         let input: O = input_from_json(input)?;
-        let response = self.call(input).options(options).send_with_meta().await?;
-        let data = serde_json::to_value(&response.data).map_err(|e| Error::decode(e.to_string()))?;
+        let response = self.call(PayloadCall(input)).options(options).send_with_meta().await?;
+        let data = match response.data {
+            Payload::Json(text) => {
+                let output: O::Output = decode_json(&text)?;
+                serde_json::to_value(&output).map_err(|e| Error::decode(e.to_string()))?
+            }
+            bytes => bytes.into_json()?,
+        };
         Ok(Response { data, meta: response.meta })
+    }
+
+    /// Calls operation `O` with JSON input, and `content` (an upload's bytes) beside it, and returns
+    /// the success as it arrived, for a host to parse once into its own values.
+    pub async fn call_payload<O: Operation>(
+        &self,
+        input: Value,
+        content: Option<Bytes>,
+        options: CallOptions,
+    ) -> Result<Response<Payload>> {
+        let mut input: O = input_from_json(input)?;
+        if let Some(content) = content {
+            input.attach_content(content)?;
+        }
+        self.call(PayloadCall(input)).options(options).send_with_meta().await
     }
 
     /// Now, on the client's monotonic clock.
@@ -248,6 +264,9 @@ impl Client {
                     }
                     (error, true)
                 }
+                Err(Failure::Transport(e)) if e.file_changed => {
+                    return Err(Error::invalid_input("file", secret.redact(&e.message)));
+                }
                 Err(Failure::Transport(e)) => {
                     (Error::new(ErrorKind::Connection, secret.redact(&e.message)), e.maybe_sent)
                 }
@@ -276,10 +295,10 @@ impl Client {
     /// Adds the credential `token` (and idempotency key) as the API expects them.
     fn authorize(
         &self,
-        mut request: http::Request<Bytes>,
+        mut request: http::Request<Body>,
         token: Option<&Secret>,
         options: &CallOptions,
-    ) -> Result<http::Request<Bytes>> {
+    ) -> Result<http::Request<Body>> {
         let config = &self.inner.config;
         if let Some(token) = token {
             let key = token.expose();
@@ -352,7 +371,7 @@ impl Client {
 
     async fn send_once(
         &self,
-        request: http::Request<Bytes>,
+        request: http::Request<Body>,
         limit: Option<Duration>,
     ) -> Result<http::Response<Bytes>, Failure> {
         let runtime = &self.inner.runtime;
@@ -367,7 +386,7 @@ impl Client {
     }
 }
 
-fn clone_request(request: &http::Request<Bytes>) -> http::Request<Bytes> {
+fn clone_request(request: &http::Request<Body>) -> http::Request<Body> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();

@@ -30,6 +30,7 @@ mod ffi;
 pub mod model;
 pub mod operation;
 pub mod pages;
+pub mod payload;
 pub mod raw;
 pub mod response;
 #[cfg(feature = "schema")]
@@ -46,9 +47,10 @@ pub use api::{Api, ApiProfile, AuthRule, AuthScheme, ContextHeader, DynamicApi, 
 pub use client::{Call, Callable, Client};
 pub use config::{CallOptions, ClientBuilder, ClientConfig, Credential, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};
-pub use exec::{Clock, Sleep, Transport, TransportError};
+pub use exec::{Body, Clock, FileBody, Sleep, Transport, TransportError};
 pub use operation::{Input, Operation, OperationSpec};
 pub use pages::{JsonPages, Page, PageInfo, Paged, Pages};
+pub use payload::Payload;
 pub use raw::{RawRequest, RawResponse};
 pub use response::{Response, ResponseMeta};
 pub use secret::Secret;
@@ -61,4 +63,4 @@ pub use zyra::Zyra;
 #[cfg(feature = "schema")]
 pub use schemars;
 #[doc(hidden)]
-pub use {http, serde, serde_json};
+pub use {bytes, http, serde, serde_json};

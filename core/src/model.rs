@@ -98,11 +98,12 @@ macro_rules! path_input {
 
 pub(crate) use path_input;
 
-/// Serde for file contents: written as an array of bytes, read from an array of bytes or a string
-/// (taken as UTF-8 text), so JSON inputs can carry either.
+/// Serde for file contents: bytes where the format has them, or text (taken as UTF-8). A JSON array
+/// of numbers is refused: bytes travel beside the JSON (see [`Payload`](crate::Payload) and
+/// [`Input::attach_content`](crate::Input::attach_content)), never as one number per byte.
 pub mod content {
     use bytes::Bytes;
-    use serde::de::{self, Deserializer, SeqAccess, Visitor};
+    use serde::de::{self, Deserializer, Visitor};
     use serde::Serializer;
     use std::fmt;
 
@@ -117,26 +118,25 @@ pub mod content {
         schemars::json_schema!({"type": "string", "format": "binary"})
     }
 
-    /// Reads bytes, a byte array or a string.
+    /// Reads bytes or a string.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Bytes, D::Error> {
         struct Content;
-        impl<'de> Visitor<'de> for Content {
+        impl Visitor<'_> for Content {
             type Value = Bytes;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("bytes, an array of bytes or a string")
+                f.write_str("bytes or text")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Bytes, E> {
                 Ok(Bytes::copy_from_slice(v.as_bytes()))
             }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Bytes, E> {
+                Ok(Bytes::from(v))
+            }
             fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
                 Ok(Bytes::copy_from_slice(v))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bytes, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(byte) = seq.next_element::<u8>()? {
-                    out.push(byte);
-                }
-                Ok(Bytes::from(out))
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes::from(v))
             }
         }
         deserializer.deserialize_any(Content)

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::api::RateClass;
 use crate::error::{Error, Result};
-use crate::exec::MaybeSend;
+use crate::exec::{Body, MaybeSend};
 use crate::validate;
 
 /// The static facts of an operation, as written in its API's operation table.
@@ -44,17 +44,25 @@ pub trait Input {
         Ok(())
     }
 
-    /// A non-JSON body, for uploads.
-    fn raw_body(&self) -> Option<RawBody> {
-        None
+    /// A non-JSON body, for uploads: bytes, or a file (checked to exist here, before anything is sent).
+    fn raw_body(&self) -> Result<Option<RawBody>> {
+        Ok(None)
+    }
+
+    /// Takes the bytes of a body that travelled beside the JSON fields of a dynamic call (an
+    /// upload's `content` from a binding), so they never become JSON. Inputs without such a field
+    /// refuse them.
+    fn attach_content(&mut self, content: Bytes) -> Result<()> {
+        let _ = content;
+        Err(Error::invalid_input("content", "is not a field of this operation"))
     }
 }
 
 /// A body sent as is rather than as JSON.
 #[derive(Clone, Debug)]
 pub struct RawBody {
-    /// The bytes.
-    pub bytes: Bytes,
+    /// The bytes, or the file that holds them.
+    pub body: Body,
     /// Their media type.
     pub content_type: String,
 }
@@ -76,13 +84,35 @@ pub trait Operation: Serialize + DeserializeOwned + Input + MaybeSend + 'static 
 #[derive(Debug)]
 pub struct Prepared {
     /// The request, credentials not yet added.
-    pub request: http::Request<Bytes>,
+    pub request: http::Request<Body>,
     /// The operation's name, for errors and logs.
     pub operation: &'static str,
     /// Whether a retry is safe without an idempotency key.
     pub idempotent: bool,
     /// The rate-limit bucket.
     pub rate_class: RateClass,
+}
+
+/// The body of a file upload: the file at `path`, with the length it has now. A missing or unreadable
+/// file is refused as invalid input naming `field`, before anything is sent.
+pub fn file_body(field: &str, path: impl AsRef<std::path::Path>) -> Result<Body> {
+    let path = path.as_ref();
+    #[cfg(target_arch = "wasm32")]
+    {
+        Err(Error::invalid_input(
+            field,
+            format!("{}: reading a file needs the native transport; pass its bytes as content", path.display()),
+        ))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let metadata =
+            std::fs::metadata(path).map_err(|e| Error::invalid_input(field, format!("{}: {e}", path.display())))?;
+        if !metadata.is_file() {
+            return Err(Error::invalid_input(field, format!("{} is not a file", path.display())));
+        }
+        Ok(Body::File(crate::exec::FileBody { path: path.to_owned(), len: metadata.len() }))
+    }
 }
 
 /// Everything that is neither a letter nor a digit nor `-._~` is percent-encoded.
@@ -105,14 +135,14 @@ pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared
     let path = render_path(spec.path, &mut fields)?;
     fields.retain(|_, value| !value.is_null());
 
-    let (uri, body, content_type) = if let Some(raw) = input.raw_body() {
+    let (uri, body, content_type) = if let Some(raw) = input.raw_body()? {
         validate::header_value("content_type", &raw.content_type)?;
-        (format!("{base_url}{path}"), raw.bytes, Some(raw.content_type))
+        (format!("{base_url}{path}"), raw.body, Some(raw.content_type))
     } else if matches!(spec.method, Method::GET | Method::DELETE | Method::HEAD) {
-        (format!("{base_url}{path}{}", query_string(&fields)?), Bytes::new(), None)
+        (format!("{base_url}{path}{}", query_string(&fields)?), Body::default(), None)
     } else {
         let json = serde_json::to_vec(&fields).map_err(|e| Error::invalid_input("input", e.to_string()))?;
-        (format!("{base_url}{path}"), Bytes::from(json), Some("application/json".to_owned()))
+        (format!("{base_url}{path}"), Body::Bytes(Bytes::from(json)), Some("application/json".to_owned()))
     };
 
     let mut builder = http::Request::builder()
@@ -291,7 +321,39 @@ macro_rules! declare_operations {
             }
         }
 
+        impl $api {
+            /// Calls an operation by its snake_case name with JSON input and an upload's bytes
+            /// beside it, and returns the success as it arrived, for a host to parse once.
+            pub async fn call_payload(
+                &self,
+                operation: &str,
+                input: $crate::serde_json::Value,
+                content: Option<$crate::bytes::Bytes>,
+                options: $crate::CallOptions,
+            ) -> $crate::Result<$crate::Response<$crate::Payload>> {
+                let client = $crate::Api::client(self);
+                match operation {
+                    $( stringify!($name) => client.call_payload::<$input>(input, content, options).await, )*
+                    other => Err($crate::Error::invalid_input(
+                        "operation",
+                        format!("unknown {} operation '{other}'", <$api as $crate::Api>::PROFILE.name),
+                    )),
+                }
+            }
+        }
+
         impl $crate::DynamicApi for $api {
+            fn call_payload(
+                &self,
+                operation: &str,
+                input: $crate::serde_json::Value,
+                content: Option<$crate::bytes::Bytes>,
+                options: $crate::CallOptions,
+            ) -> $crate::exec::BoxFuture<'_, $crate::Result<$crate::Response<$crate::Payload>>> {
+                let operation = operation.to_owned();
+                Box::pin(async move { <$api>::call_payload(self, &operation, input, content, options).await })
+            }
+
             fn call_dynamic(
                 &self,
                 operation: &str,

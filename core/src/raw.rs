@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::api::{ApiProfile, RateClass};
 use crate::client::Callable;
 use crate::error::{Error, Result};
-use crate::operation::{decode_json, encode, Prepared};
+use crate::exec::Body;
+use crate::operation::{decode_json, encode, file_body, Prepared};
 use crate::validate;
 
 /// A request by hand.
@@ -18,7 +19,7 @@ pub struct RawRequest {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Option<(Bytes, String)>,
+    body: Option<(RawBodySource, String)>,
     idempotent: Option<bool>,
 }
 
@@ -36,13 +37,20 @@ impl RawRequest {
 
     /// Sends `body` as JSON.
     pub fn json(mut self, body: &Value) -> Self {
-        self.body = Some((Bytes::from(body.to_string()), "application/json".to_owned()));
+        self.body = Some((RawBodySource::Bytes(Bytes::from(body.to_string())), "application/json".to_owned()));
         self
     }
 
     /// Sends `bytes` with `content_type`.
     pub fn bytes(mut self, bytes: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
-        self.body = Some((bytes.into(), content_type.into()));
+        self.body = Some((RawBodySource::Bytes(bytes.into()), content_type.into()));
+        self
+    }
+
+    /// Sends the file at `path` with `content_type`, streamed from disk (native only; the file must
+    /// exist when the call is made, and keep its length while it is sent).
+    pub fn file(mut self, path: impl Into<std::path::PathBuf>, content_type: impl Into<String>) -> Self {
+        self.body = Some((RawBodySource::File(path.into()), content_type.into()));
         self
     }
 
@@ -52,6 +60,13 @@ impl RawRequest {
         self.idempotent = Some(idempotent);
         self
     }
+}
+
+/// Where a raw call's body comes from.
+#[derive(Clone, Debug)]
+enum RawBodySource {
+    Bytes(Bytes),
+    File(std::path::PathBuf),
 }
 
 /// What a raw call returns on success.
@@ -102,9 +117,12 @@ impl Callable for RawRequest {
             Some((bytes, content_type)) => {
                 validate::header_value("content_type", content_type)?;
                 builder = builder.header(CONTENT_TYPE, content_type.as_str());
-                bytes.clone()
+                match bytes {
+                    RawBodySource::Bytes(bytes) => Body::Bytes(bytes.clone()),
+                    RawBodySource::File(path) => file_body("file", path)?,
+                }
             }
-            None => Bytes::new(),
+            None => Body::default(),
         };
         let request = builder.body(body).map_err(|e| Error::invalid_input("path", e.to_string()))?;
         let idempotent = self.idempotent.unwrap_or(matches!(

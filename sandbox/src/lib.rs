@@ -333,6 +333,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .merge(zenifra::router())
         .merge(zenovay::router())
         .merge(zyra::control_router())
+        .merge(zerokie::control_router())
         .nest(zyra::BASE_PATH, zyra::router(shared.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -29,8 +29,9 @@ use crate::faults::{self, Outcome};
 use crate::journal::JournalEntry;
 use crate::{cors, ApiError, PeerIp, RequestId, Shared, Target};
 
-/// The largest request body the sandbox reads (64 MiB); larger ones get 413.
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// The largest request body the sandbox reads (512 MiB, room for a large static asset); larger ones
+/// get 413.
+const MAX_BODY: usize = 512 * 1024 * 1024;
 /// How long shutdown waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// The header carrying each response's request id.

@@ -159,6 +159,30 @@ impl AppRecord {
     }
 }
 
+/// The Zerokie part of the control API: what a stored file holds, without sending it back.
+pub(crate) fn control_router() -> Router<Arc<Shared>> {
+    Router::new().route("/__sandbox/zerokie/apps/{name}/files/{*path}", get(file_digest))
+}
+
+/// `GET /__sandbox/zerokie/apps/:name/files/{path}`: `{"length", "sha256", "content_type"}` of a
+/// stored file, so a suite can check a large upload arrived byte for byte.
+async fn file_digest(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path((name, path)): axum::extract::Path<(String, String)>,
+) -> Reply {
+    use sha2::Digest;
+    let state = lock(&shared.zerokie);
+    let app = state.apps.iter().find(|app| app.name == name).ok_or_else(|| not_found("app"))?;
+    let file = app.files.get(&path).ok_or_else(|| not_found("file"))?;
+    let sha256: String = sha2::Sha256::digest(&file.content).iter().map(|b| format!("{b:02x}")).collect();
+    let digest = serde_json::json!({
+        "length": file.content.len(),
+        "sha256": sha256,
+        "content_type": file.content_type,
+    });
+    Ok(Json(digest).into_response())
+}
+
 /// The Zerokie routes, behind the API key check.
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()

@@ -10,6 +10,7 @@ the core.
 from __future__ import annotations
 
 import json as _json
+import os as _os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypedDict, TypeVar, Union
@@ -216,15 +217,17 @@ class RawResponse:
 
 
 def _plain(value: Any) -> Any:
-    """`value` as the native side takes JSON: dicts, lists, strings, numbers, booleans, None, bytes."""
-    if value is None or isinstance(value, (str, bytes, bool, int, float)):
+    """`value` as the native side takes JSON: dicts, lists, strings, numbers, booleans, None; bytes-like
+    values (an upload's content) as they are, for the native side to take without a detour; paths as
+    strings."""
+    if value is None or isinstance(value, (str, bytes, bytearray, memoryview, bool, int, float)):
         return value
     if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, Mapping):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (bytearray, memoryview)):
-        return bytes(value)
+    if isinstance(value, _os.PathLike):
+        return _os.fspath(value)
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value  # the native side names what it cannot send

@@ -1,7 +1,7 @@
 # The native module, built from bindings-python/src with pyo3: one class per API, and `Pages`, the walk
 # over a paged list every API's `pages` starts. Its errors are raised as the instances
 # zkit.errors._from_native makes.
-from typing import Any, Awaitable, Mapping, Optional, type_check_only
+from typing import Any, Awaitable, Mapping, Optional, Union, type_check_only
 
 from typing_extensions import Self, final
 
@@ -38,7 +38,7 @@ class _NativeApi:
         method: str,
         path: str,
         query: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
+        body: Union[bytes, bytearray, memoryview, str, None] = None,
         content_type: Optional[str] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> dict[str, Any]: ...
@@ -47,7 +47,7 @@ class _NativeApi:
         method: str,
         path: str,
         query: Optional[Mapping[str, str]] = None,
-        body: Optional[bytes] = None,
+        body: Union[bytes, bytearray, memoryview, str, None] = None,
         content_type: Optional[str] = None,
         options: Optional[Mapping[str, Any]] = None,
     ) -> Awaitable[dict[str, Any]]: ...

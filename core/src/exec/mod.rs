@@ -38,6 +38,60 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 #[cfg(target_arch = "wasm32")]
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
+/// A request body: bytes in memory, or a file the transport streams from disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Bytes held in memory (shared, so a retry costs no copy).
+    Bytes(Bytes),
+    /// A file read in chunks while it is sent, reopened for each attempt.
+    File(FileBody),
+}
+
+/// A file to send as a body: where it is, and the length it had when the call was prepared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileBody {
+    /// The file on disk.
+    pub path: std::path::PathBuf,
+    /// Its length when the request was built; a file that is longer or shorter when it is sent is
+    /// refused rather than sent cut or padded.
+    pub len: u64,
+}
+
+impl Body {
+    /// The number of bytes the body holds.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File(file) => file.len,
+        }
+    }
+
+    /// Whether the body holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes of a body held in memory; `None` for a file.
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match self {
+            Body::Bytes(bytes) => Some(bytes),
+            Body::File(_) => None,
+        }
+    }
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Bytes(Bytes::new())
+    }
+}
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body::Bytes(bytes)
+    }
+}
+
 /// Why a request got no HTTP response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransportError {
@@ -45,17 +99,25 @@ pub struct TransportError {
     pub maybe_sent: bool,
     /// What happened, free of credentials.
     pub message: String,
+    /// Whether the body's file changed size while it was sent: the caller's input is at fault, and
+    /// a retry would not help.
+    pub file_changed: bool,
 }
 
 impl TransportError {
     /// The connection could not be made: nothing was sent.
     pub fn connect(message: impl Into<String>) -> Self {
-        Self { maybe_sent: false, message: message.into() }
+        Self { maybe_sent: false, message: message.into(), file_changed: false }
     }
 
     /// The connection broke after the request may have gone out.
     pub fn broken(message: impl Into<String>) -> Self {
-        Self { maybe_sent: true, message: message.into() }
+        Self { maybe_sent: true, message: message.into(), file_changed: false }
+    }
+
+    /// The body's file was not the length it had when the call was prepared.
+    pub fn file_changed(message: impl Into<String>) -> Self {
+        Self { maybe_sent: true, message: message.into(), file_changed: true }
     }
 }
 
@@ -63,7 +125,7 @@ impl TransportError {
 /// concern; it is the only place bytes meet a socket.
 pub trait Transport: MaybeSend {
     /// Sends `request`. Dropping the future abandons the request.
-    fn send(&self, request: http::Request<Bytes>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+    fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
 }
 
 /// Waits.

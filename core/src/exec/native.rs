@@ -1,10 +1,14 @@
 //! Native runtime pieces: reqwest with rustls (pooled connections), tokio timers, the system clock.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use http::header::CONTENT_LENGTH;
+use tokio::io::AsyncReadExt;
 
-use super::{BoxFuture, Clock, Sleep, Transport, TransportError};
+use super::{Body, BoxFuture, Clock, FileBody, Sleep, Transport, TransportError};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, a connection pool per client).
@@ -20,6 +24,7 @@ impl ReqwestTransport {
         let mut builder = reqwest::Client::builder()
             .user_agent(user_agent)
             .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(limit) = connect_timeout {
             builder = builder.connect_timeout(limit);
@@ -30,24 +35,104 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
-    fn send(&self, request: http::Request<Bytes>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+    fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
-            let request = reqwest::Request::try_from(request).map_err(|e| TransportError::connect(chain(&e)))?;
-            let response = self.client.execute(request).await.map_err(|e| {
-                if e.is_connect() {
+            let (mut parts, body) = request.into_parts();
+            // Set by a file body that turns out longer or shorter than it was: reqwest reports that
+            // as a body error, which must not read as a broken connection.
+            let changed = Arc::new(AtomicBool::new(false));
+            let body = match body {
+                Body::Bytes(bytes) => reqwest::Body::from(bytes),
+                Body::File(file) => {
+                    parts.headers.insert(CONTENT_LENGTH, file.len.into());
+                    file_stream(file, changed.clone()).await?
+                }
+            };
+            let request = reqwest::Request::try_from(http::Request::from_parts(parts, body))
+                .map_err(|e| TransportError::connect(chain(&e)))?;
+            let failed = |e: reqwest::Error| {
+                if changed.load(Ordering::SeqCst) {
+                    TransportError::file_changed(chain(&e))
+                } else if e.is_connect() {
                     TransportError::connect(chain(&e))
                 } else {
                     TransportError::broken(chain(&e))
                 }
-            })?;
+            };
+            let mut response = self.client.execute(request).await.map_err(failed)?;
             let mut builder = http::Response::builder().status(response.status()).version(response.version());
             if let Some(headers) = builder.headers_mut() {
-                *headers = response.headers().clone();
+                *headers = std::mem::take(response.headers_mut());
             }
-            let body = response.bytes().await.map_err(|e| TransportError::broken(chain(&e)))?;
+            let body = read_body(&mut response).await.map_err(|e| TransportError::broken(chain(&e)))?;
             builder.body(body).map_err(|e| TransportError::broken(e.to_string()))
         })
     }
+}
+
+/// The whole body. A body that arrives in one chunk is kept as it came; a longer one is gathered into
+/// one buffer sized from Content-Length, so a large download costs its own size and little more.
+async fn read_body(response: &mut reqwest::Response) -> reqwest::Result<Bytes> {
+    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
+    let Some(second) = response.chunk().await? else { return Ok(first) };
+    let announced = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    // A server's Content-Length is a hint, never an allocation it can force beyond what it sends.
+    let capacity = announced.clamp(first.len() + second.len(), 1 << 30);
+    let mut body = BytesMut::with_capacity(capacity);
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// How much of a file is read at a time.
+const FILE_CHUNK: usize = 256 * 1024;
+
+/// A file as a streamed body of exactly `file.len` bytes: opened now (each attempt opens it anew), an
+/// error if it is another length now or turns out to be while it is read; `changed` records that.
+async fn file_stream(file: FileBody, changed: Arc<AtomicBool>) -> Result<reqwest::Body, TransportError> {
+    let FileBody { path, len: expected } = file;
+    let shown = path.display().to_string();
+    let refuse = |changed: &AtomicBool, message: String| {
+        changed.store(true, Ordering::SeqCst);
+        TransportError::file_changed(message)
+    };
+    let handle = tokio::fs::File::open(&path).await.map_err(|e| refuse(&changed, format!("{shown}: {e}")))?;
+    let now = handle.metadata().await.map_err(|e| refuse(&changed, format!("{shown}: {e}")))?.len();
+    if now != expected {
+        return Err(refuse(&changed, changed_size(&shown, expected)));
+    }
+    Ok(reqwest::Body::wrap_stream(chunks(handle, expected, changed, shown)))
+}
+
+/// The chunks of an open file that must hold `expected` bytes; an error (and `changed` set) as soon
+/// as it proves longer or ends short.
+fn chunks(
+    handle: tokio::fs::File,
+    expected: u64,
+    changed: Arc<AtomicBool>,
+    shown: String,
+) -> impl futures_util::TryStream<Ok = Bytes, Error = std::io::Error> + Send + 'static {
+    futures_util::stream::try_unfold((handle, 0u64), move |(mut handle, sent)| {
+        let changed = changed.clone();
+        let shown = shown.clone();
+        async move {
+            let mut chunk = BytesMut::with_capacity(FILE_CHUNK);
+            let read = handle.read_buf(&mut chunk).await? as u64;
+            let too_long = read > 0 && sent + read > expected;
+            if too_long || (read == 0 && sent != expected) {
+                changed.store(true, Ordering::SeqCst);
+                return Err(std::io::Error::other(changed_size(&shown, expected)));
+            }
+            Ok((read > 0).then(|| (chunk.freeze(), (handle, sent + read))))
+        }
+    })
+}
+
+fn changed_size(shown: &str, expected: u64) -> String {
+    format!("{shown} changed size while it was uploaded (it was {expected} bytes when the call began)")
 }
 
 /// An error and its causes on one line.
@@ -98,5 +183,35 @@ impl Clock for SystemClock {
 
     fn unix_time(&self) -> Duration {
         SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::TryStreamExt;
+
+    use super::*;
+
+    async fn read_all(path: &std::path::Path, expected: u64) -> (std::io::Result<Vec<Bytes>>, bool) {
+        let changed = Arc::new(AtomicBool::new(false));
+        let handle = tokio::fs::File::open(path).await.unwrap();
+        let result = chunks(handle, expected, changed.clone(), "f".into()).try_collect().await;
+        (result, changed.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn a_file_body_is_exactly_the_length_it_was_prepared_with() {
+        let path = std::env::temp_dir().join(format!("zkit-chunks-{}", std::process::id()));
+        std::fs::write(&path, vec![7u8; FILE_CHUNK * 2 + 5]).unwrap();
+        let (whole, changed) = read_all(&path, (FILE_CHUNK * 2 + 5) as u64).await;
+        assert_eq!(whole.unwrap().iter().map(Bytes::len).sum::<usize>(), FILE_CHUNK * 2 + 5);
+        assert!(!changed);
+        // Grown since it was measured: refused once the extra bytes show, not sent whole.
+        let (grown, changed) = read_all(&path, FILE_CHUNK as u64).await;
+        assert!(grown.unwrap_err().to_string().contains("changed size") && changed);
+        // Shrunk: refused at its early end rather than sent short.
+        let (shrunk, changed) = read_all(&path, (FILE_CHUNK * 3) as u64).await;
+        assert!(shrunk.is_err() && changed);
+        std::fs::remove_file(path).unwrap();
     }
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, Request, RequestInit};
 
-use super::{BoxFuture, Clock, Sleep, Transport, TransportError};
+use super::{Body, BoxFuture, Clock, Sleep, Transport, TransportError};
 
 /// Sends with the global `fetch`, looked up on `globalThis` so that pages, workers and Node all
 /// work. Dropping the future aborts the fetch.
@@ -43,7 +43,7 @@ fn global_fetch(request: &Request) -> Result<Promise, JsValue> {
 }
 
 impl Transport for FetchTransport {
-    fn send(&self, request: http::Request<Bytes>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+    fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
             let connect = |e: JsValue| TransportError::connect(describe(&e));
             // fetch reports every network failure alike, so once called the request may have gone out.
@@ -59,8 +59,16 @@ impl Transport for FetchTransport {
             let init = RequestInit::new();
             init.set_method(parts.method.as_str());
             init.set_headers(&headers);
-            if !body.is_empty() {
-                init.set_body(&Uint8Array::from(body.as_ref()));
+            match body {
+                Body::Bytes(bytes) if bytes.is_empty() => {}
+                Body::Bytes(bytes) => init.set_body(&Uint8Array::from(bytes.as_ref())),
+                // Refused when the call is prepared; the JavaScript layer reads files itself.
+                Body::File(file) => {
+                    return Err(TransportError::connect(format!(
+                        "{}: files are read by the native transport only",
+                        file.path.display()
+                    )))
+                }
             }
             if let Some(controller) = &guard.0 {
                 init.set_signal(Some(&controller.signal()));

@@ -17,7 +17,7 @@ fn build<O: Operation>(input: O) -> Prepared {
 }
 
 fn body_json(prepared: &Prepared) -> Value {
-    serde_json::from_slice(prepared.request.body()).expect("body is JSON")
+    serde_json::from_slice(prepared.request.body().as_bytes().expect("a body in memory")).expect("body is JSON")
 }
 
 fn content_type(prepared: &Prepared) -> Option<&str> {

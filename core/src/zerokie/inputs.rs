@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::types::{AppType, RegistryAuth};
 use crate::error::{Error, Result};
+use crate::exec::Body;
 use crate::model::path_input;
-use crate::operation::{Input, RawBody};
+use crate::operation::{file_body, Input, RawBody};
 use crate::validate;
 
 /// Input of `create_app`: a container app (the default) or a static app.
@@ -183,8 +184,8 @@ impl Input for DeployApp {
     }
 }
 
-/// Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
-/// unless one is given.
+/// Input of `upload_file`: the raw content of one file, from memory (`content`) or streamed from disk
+/// (`file`), sent with a Content-Type from its extension unless one is given.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -193,10 +194,16 @@ pub struct UploadFile {
     pub name: String,
     /// Path in the storage zone, such as `assets/site.css`.
     pub path: String,
-    /// The file's bytes.
+    /// The file's bytes (or leave it empty and give `file`).
     #[serde(skip_serializing, default, with = "crate::model::content")]
     #[cfg_attr(feature = "schema", schemars(schema_with = "crate::model::content::schema"))]
     pub content: Bytes,
+    /// A file on disk to send instead of `content`, read in chunks while it is sent, so its size
+    /// costs no memory. It must exist when the call is made and keep its length until it is sent.
+    #[serde(skip_serializing, default)]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "path")))]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub file: Option<String>,
     /// Overrides the Content-Type guessed from the extension.
     #[serde(skip_serializing, default)]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
@@ -206,7 +213,18 @@ pub struct UploadFile {
 impl UploadFile {
     /// Uploads `content` to `path` of the app.
     pub fn new(name: impl Into<String>, path: impl Into<String>, content: impl Into<Bytes>) -> Self {
-        Self { name: name.into(), path: path.into(), content: content.into(), content_type: None }
+        Self { name: name.into(), path: path.into(), content: content.into(), file: None, content_type: None }
+    }
+
+    /// Uploads the file at `file` on disk to `path` of the app, streamed from disk.
+    pub fn from_file(name: impl Into<String>, path: impl Into<String>, file: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            path: path.into(),
+            content: Bytes::new(),
+            file: Some(file.into()),
+            content_type: None,
+        }
     }
 
     /// Sets the Content-Type instead of guessing it.
@@ -227,11 +245,26 @@ impl Input for UploadFile {
             validate::non_empty("content_type", content_type)?;
             validate::header_value("content_type", content_type)?;
         }
+        if let Some(file) = &self.file {
+            validate::non_empty("file", file)?;
+            if !self.content.is_empty() {
+                return Err(Error::invalid_input("file", "give content or file, not both"));
+            }
+        }
         Ok(())
     }
 
-    fn raw_body(&self) -> Option<RawBody> {
-        Some(RawBody { bytes: self.content.clone(), content_type: self.effective_content_type() })
+    fn raw_body(&self) -> Result<Option<RawBody>> {
+        let body = match &self.file {
+            Some(file) => file_body("file", file)?,
+            None => Body::Bytes(self.content.clone()),
+        };
+        Ok(Some(RawBody { body, content_type: self.effective_content_type() }))
+    }
+
+    fn attach_content(&mut self, content: Bytes) -> Result<()> {
+        self.content = content;
+        Ok(())
     }
 }
 
