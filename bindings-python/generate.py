@@ -251,7 +251,8 @@ class Api:
     def bare_conversion(self, schema: Schema, expr: str, depth: int) -> str | None:
         name = self.ref(schema)
         if name is not None:
-            return f"{name}({expr})" if self.is_object(name) else self.conversion(self.defs[name], expr, depth)
+            # `_wrap`: the native side made the dict for this result alone, so it is taken, not copied.
+            return f"{name}._wrap({expr})" if self.is_object(name) else self.conversion(self.defs[name], expr, depth)
         item = f"item{depth}" if depth else "item"
         if schema.get("type") == "string" and schema.get("format") == "binary":
             return None  # the native side hands out `bytes`

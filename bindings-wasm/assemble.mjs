@@ -122,12 +122,66 @@ function entries(names) {
 // shared JavaScript layer and the API clients. index.mjs re-exports this module, so require('zkit')
 // and import 'zkit' share one instance and one set of classes.
 const { randomUUID } = require('node:crypto');
+const fs = require('node:fs');
 const native = require('./node/zkit_wasm.js');
 const { createZkit } = require('./zkit.cjs');
+
+/**
+ * The first length bytes of the file at path, as a web stream that reads 256 KiB each time fetch asks
+ * for more (so memory holds a chunk or two, whatever the file's size). It errors rather than end
+ * short, or end at all if the file is now another length: such an upload never completes.
+ */
+function openFile(path, length) {
+  let handle;
+  let sent = 0;
+  const changed = (size) => new Error(path + ' changed size while it was uploaded (' + size + ' bytes now, ' + length + ' when the call began)');
+  return new ReadableStream(
+    {
+      async start() {
+        handle = await fs.promises.open(path, 'r');
+      },
+      async pull(controller) {
+        try {
+          if (sent === length) {
+            const { size } = await handle.stat();
+            await handle.close();
+            if (size === length) controller.close();
+            else controller.error(changed(size));
+            return;
+          }
+          const want = Math.min(256 * 1024, length - sent);
+          const chunk = new Uint8Array(want);
+          const { bytesRead } = await handle.read(chunk, 0, want, sent);
+          if (bytesRead === 0) {
+            await handle.close();
+            controller.error(changed(sent));
+            return;
+          }
+          sent += bytesRead;
+          controller.enqueue(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      async cancel() {
+        await handle?.close();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}
 
 module.exports = createZkit(native, {
   env: (name) => process.env[name],
   randomUUID,
+  files: {
+    size(path) {
+      const stat = fs.statSync(path);
+      if (!stat.isFile()) throw new Error('not a file');
+      return stat.size;
+    },
+    open: openFile,
+  },
   // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError;
   // the monitor only watches (the process's own handlers decide what happens next).
   onUncaught: (listener) => process.on('uncaughtExceptionMonitor', listener),

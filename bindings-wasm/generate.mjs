@@ -254,7 +254,8 @@ class Api {
     if (Array.isArray(kind)) return union(kind.map((k) => this.bareType({ ...schema, type: k }, side)));
     switch (kind) {
       case 'string':
-        if (schema.format === 'binary') return side === 'in' ? 'Uint8Array | string' : 'Uint8Array';
+        if (schema.format === 'binary') return side === 'in' ? 'Uint8Array | ArrayBuffer | Blob | string' : 'Uint8Array';
+        if (schema.format === 'path' && side === 'in') return 'string | FileHandle';
         if (Array.isArray(schema.enum)) return union(schema.enum.map(q));
         return 'string';
       case 'integer':

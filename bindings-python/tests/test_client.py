@@ -193,3 +193,36 @@ def test_cancelled_calls_leave_the_client_usable(sandbox: Sandbox) -> None:
             assert await client.list_apps() == []
 
     asyncio.run(body())
+
+
+def test_many_concurrent_calls_each_get_their_own_result(sandbox: Sandbox) -> None:
+    # Results are settled in batches on the loop's thread: each future must still get its own.
+    async def body() -> None:
+        async with zkit.AsyncZerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url, rate_limit=False) as client:
+            for name in ("a-1", "a-2", "a-3"):
+                await client.create_app(name=name, image="nginx:alpine")
+            names = [f"a-{i % 4}" for i in range(400)]  # a-0 does not exist
+            results = await asyncio.gather(*(client.get_app(name=n) for n in names), return_exceptions=True)
+            for name, result in zip(names, results):
+                if name == "a-0":
+                    assert isinstance(result, zkit.NotFoundError), result
+                else:
+                    assert isinstance(result, zkit.App) and result.name == name, result
+
+    asyncio.run(body())
+
+
+def test_cancelling_a_call_aborts_its_native_task(sandbox: Sandbox) -> None:
+    sandbox.fault(method="GET", path="/zerokie/v1/apps/slow", kind="delay", delay_ms=2000)
+
+    async def body() -> None:
+        async with zkit.AsyncZerokie(SANDBOX_KEY, base_url=sandbox.zerokie_url) as client:
+            call = asyncio.ensure_future(client.get_app(name="slow"))
+            await asyncio.sleep(0.2)
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+        # The task was aborted, not left waiting out the server's 2 s.
+        assert _zkit.drain(0.5) == 0
+
+    asyncio.run(body())

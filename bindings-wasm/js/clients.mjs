@@ -80,7 +80,7 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
         list_files: { method: "listFiles", input: "required", output: "value", fields: ["name"] },
         upload_file: {
           method: "uploadFile", input: "required", output: "void",
-          fields: ["name", "path", "content", "content_type"],
+          fields: ["name", "path", "content", "content_type", "file"],
         },
         delete_file: { method: "deleteFile", input: "required", output: "void", fields: ["name", "path"] },
         acquire_deploy_lock: {

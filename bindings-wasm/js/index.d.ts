@@ -55,6 +55,11 @@ export interface PageOptions extends CallOptions {
 /** What a raw call's query parameter may be; numbers and booleans are sent as their text. */
 export type QueryValue = string | number | boolean;
 
+/** An open file whose bytes an upload reads (Node's `fs.promises` FileHandle is one). */
+export interface FileHandle {
+  readFile(): Promise<Uint8Array>;
+}
+
 /** A raw call: what to send, and the call's options. */
 export interface RawOptions extends CallOptions {
   /** Query parameters. */
@@ -476,18 +481,23 @@ export interface ListFilesParams {
 }
 
 /**
- * Input of `uploadFile`: the raw content of one file, sent with a Content-Type from its extension
- * unless one is given.
+ * Input of `uploadFile`: the raw content of one file, from memory (`content`) or streamed from disk
+ * (`file`), sent with a Content-Type from its extension unless one is given.
  */
 export interface UploadFileParams {
   /** The app's name. */
   readonly name: string;
   /** Path in the storage zone, such as `assets/site.css`. */
   readonly path: string;
-  /** The file's bytes. */
-  readonly content?: Uint8Array | string;
+  /** The file's bytes (or leave it empty and give `file`). */
+  readonly content?: Uint8Array | ArrayBuffer | Blob | string;
   /** Overrides the Content-Type guessed from the extension. */
   readonly content_type?: string | null;
+  /**
+   * A file on disk to send instead of `content`, read in chunks while it is sent, so its size costs
+   * no memory. It must exist when the call is made and keep its length until it is sent.
+   */
+  readonly file?: string | FileHandle | null;
 }
 
 /** Input of `deleteFile`. */

@@ -51,6 +51,11 @@ export interface PageOptions extends CallOptions {
 /** What a raw call's query parameter may be; numbers and booleans are sent as their text. */
 export type QueryValue = string | number | boolean;
 
+/** An open file whose bytes an upload reads (Node's `fs.promises` FileHandle is one). */
+export interface FileHandle {
+  readFile(): Promise<Uint8Array>;
+}
+
 /** A raw call: what to send, and the call's options. */
 export interface RawOptions extends CallOptions {
   /** Query parameters. */

@@ -189,6 +189,25 @@ function operationInput(spec, caller, params) {
   return plain(params, '');
 }
 
+/**
+ * `params` with what an upload names but the core cannot take as it is made bytes: a `Blob`'s
+ * content, or an open `fs.promises` FileHandle at `file` (which cannot be reopened for a retry), read
+ * here and sent as `content`. A path at `file` goes to the core, which streams it from disk in Node.
+ */
+async function readBodies(params) {
+  if (!isPlainObject(params)) return params;
+  let { content, file } = params;
+  if (typeof Blob !== 'undefined' && content instanceof Blob) content = new Uint8Array(await content.arrayBuffer());
+  if (typeof file?.readFile === 'function') {
+    if (content !== undefined && content !== null) throw invalidInput('file', 'give content or file, not both');
+    content = await file.readFile();
+    file = undefined;
+  }
+  if (content === params.content && file === params.file) return params;
+  const { file: _read, ...rest } = params;
+  return file === undefined ? { ...rest, content } : { ...rest, content, file };
+}
+
 /** `value` as the native side takes JSON: plain objects and arrays, primitives, Uint8Array. */
 function plain(value, path) {
   if (value === null || typeof value !== 'object') return value; // the native side names what it refuses
@@ -368,6 +387,7 @@ const WALK = Symbol('zkit.walk');
  */
 export function createZkit(native, host = {}) {
   const bridge = new Bridge(native, host);
+  if (host.files) native.setFileAccess(host.files.size, host.files.open);
   const env = (name) => {
     const value = host.env?.(name);
     return typeof value === 'string' && value !== '' ? value : undefined;
@@ -519,7 +539,7 @@ export function createZkit(native, host = {}) {
     async [CALL](operation, params, options, withMeta = false) {
       const spec = this.constructor[API].operations[operation];
       const caller = `${spec.method}()`;
-      const input = operationInput(spec, caller, params);
+      const input = operationInput(spec, caller, await readBodies(params));
       const response = await this.#send(operation, input, pick(caller, options, CALL_OPTIONS), withMeta);
       if (withMeta) return { ...response, data: withBytes(response.data, spec.binary) };
       return spec.output === 'void' ? undefined : withBytes(response, spec.binary);

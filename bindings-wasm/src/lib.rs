@@ -37,6 +37,16 @@ pub fn start() {
     }));
 }
 
+/// Gives the core the host's files (Node): `size(path)` a file's length, `open(path, length)` a
+/// `ReadableStream` of exactly that many bytes. Uploads with `file` then stream from disk.
+#[wasm_bindgen(js_name = setFileAccess)]
+pub fn set_file_access(size: js_sys::Function, open: js_sys::Function) {
+    #[cfg(target_arch = "wasm32")]
+    zkit::exec::wasm::set_file_access(size, open);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (size, open); // a host build (clippy, tests) has no fetch transport to give them to
+}
+
 /// The message of the last panic, if one happened (the module cannot be used after it).
 #[wasm_bindgen(js_name = takePanicMessage)]
 pub fn take_panic_message() -> Option<String> {

@@ -166,7 +166,8 @@ test('invoices: typed, the PDF as bytes; a member is refused with 403 insufficie
   const withMeta = await ada.withResponse.downloadInvoicePdf({ id: invoice.id });
   assert.ok(withMeta.data.content instanceof Uint8Array && withMeta.data.content.length === pdf.content.length);
   const json = await ada.callJson('download_invoice_pdf', { id: invoice.id });
-  assert.ok(Array.isArray(json.data.content), 'callJson hands out the JSON as it is');
+  assert.ok(json.data.content instanceof Uint8Array, 'callJson hands out bytes as bytes, never as JSON numbers');
+  assert.equal(json.data.content.length, pdf.content.length);
 
   await assert.rejects(member().listInvoices(), (error) => {
     assert.ok(error instanceof zkit.PermissionDeniedError);

@@ -99,10 +99,10 @@ pub fn file_body(field: &str, path: impl AsRef<std::path::Path>) -> Result<Body>
     let path = path.as_ref();
     #[cfg(target_arch = "wasm32")]
     {
-        Err(Error::invalid_input(
-            field,
-            format!("{}: reading a file needs the native transport; pass its bytes as content", path.display()),
-        ))
+        let shown = path.to_string_lossy();
+        let len =
+            crate::exec::wasm::file_size(&shown).map_err(|e| Error::invalid_input(field, format!("{shown}: {e}")))?;
+        Ok(Body::File(crate::exec::FileBody { path: path.to_owned(), len }))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

@@ -194,3 +194,34 @@ async fn downloads_and_uploads_by_name_keep_bytes_beside_the_json() {
         other => panic!("expected JSON, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_download_is_the_same_bytes_typed_by_name_and_raw() {
+    use base64::Engine as _;
+    let sandbox = common::sandbox().await;
+    let zyra = zkit::Zyra::builder()
+        .api_key(zkit_sandbox::credentials::ZYRA_ADMIN_KEY)
+        .base_url(sandbox.base_url("zyra"))
+        .rate_limit(false)
+        .build()
+        .unwrap();
+    let invoice = zyra.list_invoices(zkit::zyra::ListInvoices::default()).await.unwrap().items.remove(0);
+    let typed = zyra.download_invoice_pdf(invoice.id.as_str()).await.unwrap();
+    let raw = zyra.raw(RawRequest::new(http::Method::GET, format!("/invoices/{}/pdf", invoice.id))).await.unwrap();
+    assert_eq!((typed.content.as_ref(), typed.content_type.as_str()), (raw.body.as_ref(), "application/pdf"));
+
+    let by_name =
+        zyra.call_payload("download_invoice_pdf", serde_json::json!({"id": invoice.id}), None, Default::default());
+    match by_name.await.unwrap().data {
+        zkit::Payload::Bytes(download) => assert_eq!(download, typed),
+        other => panic!("expected bytes, got {other:?}"),
+    }
+    // JSON callers get the bytes as base64 text, never as numbers.
+    let json = zyra.call_json("download_invoice_pdf", serde_json::json!({"id": invoice.id}), Default::default());
+    let json = json.await.unwrap().data;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(json["content_base64"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (decoded.as_slice(), json["length"].as_u64()),
+        (typed.content.as_ref(), Some(typed.content.len() as u64))
+    );
+}

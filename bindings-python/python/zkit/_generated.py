@@ -371,7 +371,7 @@ class FinalizedDeploy(Model):
     @property
     def summary(self) -> DeploySummary:
         """What the deploy changed."""
-        return DeploySummary(self._data["summary"])
+        return DeploySummary._wrap(self._data["summary"])
 
 
 class DeploySummary(Model):
@@ -521,13 +521,13 @@ class UploadFileParams(TypedDict):
     content: NotRequired[bytes | bytearray | memoryview | str]
     """The file's bytes (or leave it empty and give `file`)."""
 
+    content_type: NotRequired[str | None]
+    """Overrides the Content-Type guessed from the extension."""
+
     file: NotRequired[str | PathLike[str] | None]
     """A file on disk to send instead of `content`, read in chunks while it is sent, so its size
     costs no memory. It must exist when the call is made and keep its length until it is sent.
     """
-
-    content_type: NotRequired[str | None]
-    """Overrides the Content-Type guessed from the extension."""
 
 
 class DeleteFileParams(TypedDict):
@@ -620,8 +620,8 @@ _ZEROKIE_FIELDS: dict[str, dict[str, str]] = {
         "name": "name",
         "path": "path",
         "content": "content",
-        "file": "file",
         "content_type": "content_type",
+        "file": "file",
     },
     "delete_file": {"name": "name", "path": "path"},
     "acquire_deploy_lock": {"name": "name", "deploy_session_id": "deploy_session_id"},
@@ -686,11 +686,11 @@ class Zerokie(SyncClient):
             memory: Memory in MiB.
             registry_auth: Credentials for a private registry.
         """
-        return App(self._call("create_app", params, kwargs))
+        return App._wrap(self._call("create_app", params, kwargs))
 
     def list_apps(self, **options: Unpack[CallOptions]) -> list[App]:
         """Lists every app."""
-        return [App(item) for item in self._call("list_apps", (), options)]
+        return [App._wrap(item) for item in self._call("list_apps", (), options)]
 
     @overload
     def get_app(self, params: GetAppParams, /, **options: Unpack[CallOptions]) -> App: ...
@@ -714,7 +714,7 @@ class Zerokie(SyncClient):
         Parameters, as keyword arguments or one dict:
             name: The app's name.
         """
-        return App(self._call("get_app", params, kwargs))
+        return App._wrap(self._call("get_app", params, kwargs))
 
     @overload
     def delete_app(self, params: DeleteAppParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -766,7 +766,7 @@ class Zerokie(SyncClient):
             image: The image to deploy.
             registry_auth: Credentials for a private registry.
         """
-        return Deploy(self._call("deploy_app", params, kwargs))
+        return Deploy._wrap(self._call("deploy_app", params, kwargs))
 
     @overload
     def list_files(self, params: ListFilesParams, /, **options: Unpack[CallOptions]) -> list[FileEntry]: ...
@@ -790,7 +790,7 @@ class Zerokie(SyncClient):
         Parameters, as keyword arguments or one dict:
             name: The app's name.
         """
-        return [FileEntry(item) for item in self._call("list_files", params, kwargs)]
+        return [FileEntry._wrap(item) for item in self._call("list_files", params, kwargs)]
 
     @overload
     def upload_file(self, params: UploadFileParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -803,8 +803,8 @@ class Zerokie(SyncClient):
         name: str,
         path: str,
         content: bytes | bytearray | memoryview | str | None = ...,
-        file: str | PathLike[str] | None = ...,
         content_type: str | None = ...,
+        file: str | PathLike[str] | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -819,8 +819,8 @@ class Zerokie(SyncClient):
             name: The app's name.
             path: Path in the storage zone, such as `assets/site.css`.
             content: The file's bytes (or leave it empty and give `file`).
-            file: A file on disk to send instead of `content`, read in chunks while it is sent, so its size costs no memory. It must exist when the call is made and keep its length until it is sent.
             content_type: Overrides the Content-Type guessed from the extension.
+            file: A file on disk to send instead of `content`, read in chunks while it is sent, so its size costs no memory. It must exist when the call is made and keep its length until it is sent.
         """
         self._call("upload_file", params, kwargs)
 
@@ -879,7 +879,7 @@ class Zerokie(SyncClient):
             name: The app's name.
             deploy_session_id: The deploy session, a UUID; see `new_deploy_session_id`.
         """
-        return DeployLock(self._call("acquire_deploy_lock", params, kwargs))
+        return DeployLock._wrap(self._call("acquire_deploy_lock", params, kwargs))
 
     @overload
     def renew_deploy_lock(
@@ -910,7 +910,7 @@ class Zerokie(SyncClient):
             name: The app's name.
             deploy_session_id: The deploy session holding the lock.
         """
-        return DeployLock(self._call("renew_deploy_lock", params, kwargs))
+        return DeployLock._wrap(self._call("renew_deploy_lock", params, kwargs))
 
     @overload
     def finalize_deploy(
@@ -947,7 +947,7 @@ class Zerokie(SyncClient):
             files_deleted: Files deleted in this deploy.
             total_bytes: Bytes uploaded in this deploy.
         """
-        return FinalizedDeploy(self._call("finalize_deploy", params, kwargs))
+        return FinalizedDeploy._wrap(self._call("finalize_deploy", params, kwargs))
 
     @overload
     def add_domain(self, params: AddDomainParams, /, **options: Unpack[CallOptions]) -> Domain: ...
@@ -973,7 +973,7 @@ class Zerokie(SyncClient):
             name: The app's name.
             domain: The domain: a subdomain such as `www.example.com` (apex domains are not supported).
         """
-        return Domain(self._call("add_domain", params, kwargs))
+        return Domain._wrap(self._call("add_domain", params, kwargs))
 
     @overload
     def remove_domain(self, params: RemoveDomainParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -1050,11 +1050,11 @@ class AsyncZerokie(AsyncClient):
             memory: Memory in MiB.
             registry_auth: Credentials for a private registry.
         """
-        return App(await self._call("create_app", params, kwargs))
+        return App._wrap(await self._call("create_app", params, kwargs))
 
     async def list_apps(self, **options: Unpack[CallOptions]) -> list[App]:
         """Lists every app."""
-        return [App(item) for item in await self._call("list_apps", (), options)]
+        return [App._wrap(item) for item in await self._call("list_apps", (), options)]
 
     @overload
     async def get_app(self, params: GetAppParams, /, **options: Unpack[CallOptions]) -> App: ...
@@ -1078,7 +1078,7 @@ class AsyncZerokie(AsyncClient):
         Parameters, as keyword arguments or one dict:
             name: The app's name.
         """
-        return App(await self._call("get_app", params, kwargs))
+        return App._wrap(await self._call("get_app", params, kwargs))
 
     @overload
     async def delete_app(self, params: DeleteAppParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -1130,7 +1130,7 @@ class AsyncZerokie(AsyncClient):
             image: The image to deploy.
             registry_auth: Credentials for a private registry.
         """
-        return Deploy(await self._call("deploy_app", params, kwargs))
+        return Deploy._wrap(await self._call("deploy_app", params, kwargs))
 
     @overload
     async def list_files(
@@ -1159,7 +1159,7 @@ class AsyncZerokie(AsyncClient):
         Parameters, as keyword arguments or one dict:
             name: The app's name.
         """
-        return [FileEntry(item) for item in await self._call("list_files", params, kwargs)]
+        return [FileEntry._wrap(item) for item in await self._call("list_files", params, kwargs)]
 
     @overload
     async def upload_file(self, params: UploadFileParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -1172,8 +1172,8 @@ class AsyncZerokie(AsyncClient):
         name: str,
         path: str,
         content: bytes | bytearray | memoryview | str | None = ...,
-        file: str | PathLike[str] | None = ...,
         content_type: str | None = ...,
+        file: str | PathLike[str] | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -1188,8 +1188,8 @@ class AsyncZerokie(AsyncClient):
             name: The app's name.
             path: Path in the storage zone, such as `assets/site.css`.
             content: The file's bytes (or leave it empty and give `file`).
-            file: A file on disk to send instead of `content`, read in chunks while it is sent, so its size costs no memory. It must exist when the call is made and keep its length until it is sent.
             content_type: Overrides the Content-Type guessed from the extension.
+            file: A file on disk to send instead of `content`, read in chunks while it is sent, so its size costs no memory. It must exist when the call is made and keep its length until it is sent.
         """
         await self._call("upload_file", params, kwargs)
 
@@ -1248,7 +1248,7 @@ class AsyncZerokie(AsyncClient):
             name: The app's name.
             deploy_session_id: The deploy session, a UUID; see `new_deploy_session_id`.
         """
-        return DeployLock(await self._call("acquire_deploy_lock", params, kwargs))
+        return DeployLock._wrap(await self._call("acquire_deploy_lock", params, kwargs))
 
     @overload
     async def renew_deploy_lock(
@@ -1279,7 +1279,7 @@ class AsyncZerokie(AsyncClient):
             name: The app's name.
             deploy_session_id: The deploy session holding the lock.
         """
-        return DeployLock(await self._call("renew_deploy_lock", params, kwargs))
+        return DeployLock._wrap(await self._call("renew_deploy_lock", params, kwargs))
 
     @overload
     async def finalize_deploy(
@@ -1316,7 +1316,7 @@ class AsyncZerokie(AsyncClient):
             files_deleted: Files deleted in this deploy.
             total_bytes: Bytes uploaded in this deploy.
         """
-        return FinalizedDeploy(await self._call("finalize_deploy", params, kwargs))
+        return FinalizedDeploy._wrap(await self._call("finalize_deploy", params, kwargs))
 
     @overload
     async def add_domain(self, params: AddDomainParams, /, **options: Unpack[CallOptions]) -> Domain: ...
@@ -1342,7 +1342,7 @@ class AsyncZerokie(AsyncClient):
             name: The app's name.
             domain: The domain: a subdomain such as `www.example.com` (apex domains are not supported).
         """
-        return Domain(await self._call("add_domain", params, kwargs))
+        return Domain._wrap(await self._call("add_domain", params, kwargs))
 
     @overload
     async def remove_domain(self, params: RemoveDomainParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -1387,7 +1387,7 @@ class ProjectPage(Model):
     @property
     def data(self) -> list[Project]:
         """The projects on this page."""
-        return [Project(item) for item in self._data["data"]]
+        return [Project._wrap(item) for item in self._data["data"]]
 
     @property
     def page(self) -> int:
@@ -1681,7 +1681,7 @@ class RequestMetrics(Model):
     @property
     def series(self) -> list[RequestPoint]:
         """The window in equal slots, oldest first."""
-        return [RequestPoint(item) for item in self._data["series"]]
+        return [RequestPoint._wrap(item) for item in self._data["series"]]
 
 
 class RequestPoint(Model):
@@ -1724,7 +1724,7 @@ class StatusCodeMetrics(Model):
     @property
     def codes(self) -> list[StatusCount]:
         """One entry per status seen, most frequent first."""
-        return [StatusCount(item) for item in self._data["codes"]]
+        return [StatusCount._wrap(item) for item in self._data["codes"]]
 
 
 class StatusCount(Model):
@@ -1802,7 +1802,7 @@ class TopPaths(Model):
     @property
     def paths(self) -> list[PathTraffic]:
         """The paths, most requested first."""
-        return [PathTraffic(item) for item in self._data["paths"]]
+        return [PathTraffic._wrap(item) for item in self._data["paths"]]
 
 
 class PathTraffic(Model):
@@ -2158,7 +2158,7 @@ class Zenifra(SyncClient):
             page: The page, from 1 (default 1).
             limit: Projects per page, 1 to 100 (the server's default when unset).
         """
-        return ProjectPage(self._call("list_projects", params, kwargs))
+        return ProjectPage._wrap(self._call("list_projects", params, kwargs))
 
     @overload
     def get_project(self, params: GetProjectParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2182,7 +2182,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(self._call("get_project", params, kwargs))
+        return Project._wrap(self._call("get_project", params, kwargs))
 
     @overload
     def update_project_name(
@@ -2213,7 +2213,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             name: The new name.
         """
-        return Project(self._call("update_project_name", params, kwargs))
+        return Project._wrap(self._call("update_project_name", params, kwargs))
 
     @overload
     def update_project_description(
@@ -2249,7 +2249,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             description: The new description; empty clears it.
         """
-        return Project(self._call("update_project_description", params, kwargs))
+        return Project._wrap(self._call("update_project_description", params, kwargs))
 
     @overload
     def update_image(self, params: UpdateImageParams, /, **options: Unpack[CallOptions]) -> Deployment: ...
@@ -2275,7 +2275,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             image: The image, such as `registry.example.com/web:1.4.2`.
         """
-        return Deployment(self._call("update_image", params, kwargs))
+        return Deployment._wrap(self._call("update_image", params, kwargs))
 
     @overload
     def deploy_branch(self, params: DeployBranchParams, /, **options: Unpack[CallOptions]) -> Deployment: ...
@@ -2301,7 +2301,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             branch: The branch to deploy, such as `main`.
         """
-        return Deployment(self._call("deploy_branch", params, kwargs))
+        return Deployment._wrap(self._call("deploy_branch", params, kwargs))
 
     @overload
     def get_envs(self, params: GetEnvsParams, /, **options: Unpack[CallOptions]) -> EnvVars: ...
@@ -2325,7 +2325,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return EnvVars(self._call("get_envs", params, kwargs))
+        return EnvVars._wrap(self._call("get_envs", params, kwargs))
 
     @overload
     def update_envs(self, params: UpdateEnvsParams, /, **options: Unpack[CallOptions]) -> EnvVars: ...
@@ -2353,7 +2353,7 @@ class Zenifra(SyncClient):
             envs: Name to value, added or replaced.
             unset: Names to remove.
         """
-        return EnvVars(self._call("update_envs", params, kwargs))
+        return EnvVars._wrap(self._call("update_envs", params, kwargs))
 
     @overload
     def update_domain(self, params: UpdateDomainParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2379,7 +2379,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             domain: The domain, such as `app.example.com`.
         """
-        return Project(self._call("update_domain", params, kwargs))
+        return Project._wrap(self._call("update_domain", params, kwargs))
 
     @overload
     def stop_project(self, params: StopProjectParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2403,7 +2403,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(self._call("stop_project", params, kwargs))
+        return Project._wrap(self._call("stop_project", params, kwargs))
 
     @overload
     def resume_project(self, params: ResumeProjectParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2427,7 +2427,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(self._call("resume_project", params, kwargs))
+        return Project._wrap(self._call("resume_project", params, kwargs))
 
     @overload
     def get_instances(self, params: GetInstancesParams, /, **options: Unpack[CallOptions]) -> Instances: ...
@@ -2451,7 +2451,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Instances(self._call("get_instances", params, kwargs))
+        return Instances._wrap(self._call("get_instances", params, kwargs))
 
     @overload
     def update_instances(
@@ -2482,7 +2482,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             count: How many instances to run, from 1 (stop the project to run none).
         """
-        return Instances(self._call("update_instances", params, kwargs))
+        return Instances._wrap(self._call("update_instances", params, kwargs))
 
     @overload
     def list_deployments(
@@ -2511,7 +2511,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return [Deployment(item) for item in self._call("list_deployments", params, kwargs)]
+        return [Deployment._wrap(item) for item in self._call("list_deployments", params, kwargs)]
 
     @overload
     def get_metrics(self, params: GetMetricsParams, /, **options: Unpack[CallOptions]) -> Metrics: ...
@@ -2537,7 +2537,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return Metrics(self._call("get_metrics", params, kwargs))
+        return Metrics._wrap(self._call("get_metrics", params, kwargs))
 
     @overload
     def get_logs(self, params: GetLogsParams, /, **options: Unpack[CallOptions]) -> list[LogEntry]: ...
@@ -2565,7 +2565,7 @@ class Zenifra(SyncClient):
             limit: How many of the latest lines, 1 to 1000 (default 100).
             level: Only lines of this level: `info`, `warn` or `error`.
         """
-        return [LogEntry(item) for item in self._call("get_logs", params, kwargs)]
+        return [LogEntry._wrap(item) for item in self._call("get_logs", params, kwargs)]
 
     @overload
     def get_network_requests(
@@ -2596,7 +2596,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return RequestMetrics(self._call("get_network_requests", params, kwargs))
+        return RequestMetrics._wrap(self._call("get_network_requests", params, kwargs))
 
     @overload
     def get_network_status_codes(
@@ -2632,7 +2632,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return StatusCodeMetrics(self._call("get_network_status_codes", params, kwargs))
+        return StatusCodeMetrics._wrap(self._call("get_network_status_codes", params, kwargs))
 
     @overload
     def get_network_latency(
@@ -2663,7 +2663,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return LatencyMetrics(self._call("get_network_latency", params, kwargs))
+        return LatencyMetrics._wrap(self._call("get_network_latency", params, kwargs))
 
     @overload
     def get_network_top_paths(
@@ -2694,7 +2694,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return TopPaths(self._call("get_network_top_paths", params, kwargs))
+        return TopPaths._wrap(self._call("get_network_top_paths", params, kwargs))
 
     @overload
     def change_plan(self, params: ChangePlanParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2720,7 +2720,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             plan: The plan to move to.
         """
-        return Project(self._call("change_plan", params, kwargs))
+        return Project._wrap(self._call("change_plan", params, kwargs))
 
     @overload
     def update_storage_size(
@@ -2751,7 +2751,7 @@ class Zenifra(SyncClient):
             id: The project's id.
             size_gb: The new size in GB, from 1.
         """
-        return Storage(self._call("update_storage_size", params, kwargs))
+        return Storage._wrap(self._call("update_storage_size", params, kwargs))
 
     @overload
     def get_storage_usage(
@@ -2780,7 +2780,7 @@ class Zenifra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Storage(self._call("get_storage_usage", params, kwargs))
+        return Storage._wrap(self._call("get_storage_usage", params, kwargs))
 
 
 class AsyncZenifra(AsyncClient):
@@ -2828,7 +2828,7 @@ class AsyncZenifra(AsyncClient):
             page: The page, from 1 (default 1).
             limit: Projects per page, 1 to 100 (the server's default when unset).
         """
-        return ProjectPage(await self._call("list_projects", params, kwargs))
+        return ProjectPage._wrap(await self._call("list_projects", params, kwargs))
 
     @overload
     async def get_project(self, params: GetProjectParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -2852,7 +2852,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(await self._call("get_project", params, kwargs))
+        return Project._wrap(await self._call("get_project", params, kwargs))
 
     @overload
     async def update_project_name(
@@ -2883,7 +2883,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             name: The new name.
         """
-        return Project(await self._call("update_project_name", params, kwargs))
+        return Project._wrap(await self._call("update_project_name", params, kwargs))
 
     @overload
     async def update_project_description(
@@ -2919,7 +2919,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             description: The new description; empty clears it.
         """
-        return Project(await self._call("update_project_description", params, kwargs))
+        return Project._wrap(await self._call("update_project_description", params, kwargs))
 
     @overload
     async def update_image(
@@ -2950,7 +2950,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             image: The image, such as `registry.example.com/web:1.4.2`.
         """
-        return Deployment(await self._call("update_image", params, kwargs))
+        return Deployment._wrap(await self._call("update_image", params, kwargs))
 
     @overload
     async def deploy_branch(
@@ -2981,7 +2981,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             branch: The branch to deploy, such as `main`.
         """
-        return Deployment(await self._call("deploy_branch", params, kwargs))
+        return Deployment._wrap(await self._call("deploy_branch", params, kwargs))
 
     @overload
     async def get_envs(self, params: GetEnvsParams, /, **options: Unpack[CallOptions]) -> EnvVars: ...
@@ -3005,7 +3005,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return EnvVars(await self._call("get_envs", params, kwargs))
+        return EnvVars._wrap(await self._call("get_envs", params, kwargs))
 
     @overload
     async def update_envs(self, params: UpdateEnvsParams, /, **options: Unpack[CallOptions]) -> EnvVars: ...
@@ -3033,7 +3033,7 @@ class AsyncZenifra(AsyncClient):
             envs: Name to value, added or replaced.
             unset: Names to remove.
         """
-        return EnvVars(await self._call("update_envs", params, kwargs))
+        return EnvVars._wrap(await self._call("update_envs", params, kwargs))
 
     @overload
     async def update_domain(
@@ -3064,7 +3064,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             domain: The domain, such as `app.example.com`.
         """
-        return Project(await self._call("update_domain", params, kwargs))
+        return Project._wrap(await self._call("update_domain", params, kwargs))
 
     @overload
     async def stop_project(self, params: StopProjectParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -3088,7 +3088,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(await self._call("stop_project", params, kwargs))
+        return Project._wrap(await self._call("stop_project", params, kwargs))
 
     @overload
     async def resume_project(
@@ -3117,7 +3117,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Project(await self._call("resume_project", params, kwargs))
+        return Project._wrap(await self._call("resume_project", params, kwargs))
 
     @overload
     async def get_instances(
@@ -3146,7 +3146,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Instances(await self._call("get_instances", params, kwargs))
+        return Instances._wrap(await self._call("get_instances", params, kwargs))
 
     @overload
     async def update_instances(
@@ -3177,7 +3177,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             count: How many instances to run, from 1 (stop the project to run none).
         """
-        return Instances(await self._call("update_instances", params, kwargs))
+        return Instances._wrap(await self._call("update_instances", params, kwargs))
 
     @overload
     async def list_deployments(
@@ -3206,7 +3206,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return [Deployment(item) for item in await self._call("list_deployments", params, kwargs)]
+        return [Deployment._wrap(item) for item in await self._call("list_deployments", params, kwargs)]
 
     @overload
     async def get_metrics(self, params: GetMetricsParams, /, **options: Unpack[CallOptions]) -> Metrics: ...
@@ -3232,7 +3232,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return Metrics(await self._call("get_metrics", params, kwargs))
+        return Metrics._wrap(await self._call("get_metrics", params, kwargs))
 
     @overload
     async def get_logs(self, params: GetLogsParams, /, **options: Unpack[CallOptions]) -> list[LogEntry]: ...
@@ -3260,7 +3260,7 @@ class AsyncZenifra(AsyncClient):
             limit: How many of the latest lines, 1 to 1000 (default 100).
             level: Only lines of this level: `info`, `warn` or `error`.
         """
-        return [LogEntry(item) for item in await self._call("get_logs", params, kwargs)]
+        return [LogEntry._wrap(item) for item in await self._call("get_logs", params, kwargs)]
 
     @overload
     async def get_network_requests(
@@ -3296,7 +3296,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return RequestMetrics(await self._call("get_network_requests", params, kwargs))
+        return RequestMetrics._wrap(await self._call("get_network_requests", params, kwargs))
 
     @overload
     async def get_network_status_codes(
@@ -3332,7 +3332,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return StatusCodeMetrics(await self._call("get_network_status_codes", params, kwargs))
+        return StatusCodeMetrics._wrap(await self._call("get_network_status_codes", params, kwargs))
 
     @overload
     async def get_network_latency(
@@ -3363,7 +3363,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return LatencyMetrics(await self._call("get_network_latency", params, kwargs))
+        return LatencyMetrics._wrap(await self._call("get_network_latency", params, kwargs))
 
     @overload
     async def get_network_top_paths(
@@ -3394,7 +3394,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             period: The window: `1h` (default), `24h`, `7d` or `30d`.
         """
-        return TopPaths(await self._call("get_network_top_paths", params, kwargs))
+        return TopPaths._wrap(await self._call("get_network_top_paths", params, kwargs))
 
     @overload
     async def change_plan(self, params: ChangePlanParams, /, **options: Unpack[CallOptions]) -> Project: ...
@@ -3420,7 +3420,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             plan: The plan to move to.
         """
-        return Project(await self._call("change_plan", params, kwargs))
+        return Project._wrap(await self._call("change_plan", params, kwargs))
 
     @overload
     async def update_storage_size(
@@ -3451,7 +3451,7 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
             size_gb: The new size in GB, from 1.
         """
-        return Storage(await self._call("update_storage_size", params, kwargs))
+        return Storage._wrap(await self._call("update_storage_size", params, kwargs))
 
     @overload
     async def get_storage_usage(
@@ -3480,7 +3480,7 @@ class AsyncZenifra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The project's id.
         """
-        return Storage(await self._call("get_storage_usage", params, kwargs))
+        return Storage._wrap(await self._call("get_storage_usage", params, kwargs))
 
 # ---- Zenovay ---------------------------------------------------------------------------------------
 
@@ -3589,12 +3589,12 @@ class AnalyticsSummary(Model):
     @property
     def top_pages(self) -> list[PageViews]:
         """The most viewed pages, most first."""
-        return [PageViews(item) for item in self._data["top_pages"]]
+        return [PageViews._wrap(item) for item in self._data["top_pages"]]
 
     @property
     def top_referrers(self) -> list[ReferrerVisitors]:
         """The referrers sending most visitors, most first."""
-        return [ReferrerVisitors(item) for item in self._data["top_referrers"]]
+        return [ReferrerVisitors._wrap(item) for item in self._data["top_referrers"]]
 
 
 class PageViews(Model):
@@ -3701,7 +3701,7 @@ class Zenovay(SyncClient):
 
     def list_websites(self, **options: Unpack[CallOptions]) -> list[Website]:
         """Lists the websites the credential can see."""
-        return [Website(item) for item in self._call("list_websites", (), options)]
+        return [Website._wrap(item) for item in self._call("list_websites", (), options)]
 
     @overload
     def get_website(self, params: GetWebsiteParams, /, **options: Unpack[CallOptions]) -> Website: ...
@@ -3725,7 +3725,7 @@ class Zenovay(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The website's id.
         """
-        return Website(self._call("get_website", params, kwargs))
+        return Website._wrap(self._call("get_website", params, kwargs))
 
     @overload
     def update_website(self, params: UpdateWebsiteParams, /, **options: Unpack[CallOptions]) -> Website: ...
@@ -3757,7 +3757,7 @@ class Zenovay(SyncClient):
             timezone: A new time zone, such as `Europe/Lisbon`.
             public: Whether the dashboard is public.
         """
-        return Website(self._call("update_website", params, kwargs))
+        return Website._wrap(self._call("update_website", params, kwargs))
 
     @overload
     def get_analytics(
@@ -3790,7 +3790,7 @@ class Zenovay(SyncClient):
             from_: The first day, `YYYY-MM-DD` (default 30 days before `to`).
             to: The last day, `YYYY-MM-DD` (default today).
         """
-        return AnalyticsSummary(self._call("get_analytics", params, kwargs))
+        return AnalyticsSummary._wrap(self._call("get_analytics", params, kwargs))
 
 
 class AsyncZenovay(AsyncClient):
@@ -3808,7 +3808,7 @@ class AsyncZenovay(AsyncClient):
 
     async def list_websites(self, **options: Unpack[CallOptions]) -> list[Website]:
         """Lists the websites the credential can see."""
-        return [Website(item) for item in await self._call("list_websites", (), options)]
+        return [Website._wrap(item) for item in await self._call("list_websites", (), options)]
 
     @overload
     async def get_website(self, params: GetWebsiteParams, /, **options: Unpack[CallOptions]) -> Website: ...
@@ -3832,7 +3832,7 @@ class AsyncZenovay(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The website's id.
         """
-        return Website(await self._call("get_website", params, kwargs))
+        return Website._wrap(await self._call("get_website", params, kwargs))
 
     @overload
     async def update_website(
@@ -3869,7 +3869,7 @@ class AsyncZenovay(AsyncClient):
             timezone: A new time zone, such as `Europe/Lisbon`.
             public: Whether the dashboard is public.
         """
-        return Website(await self._call("update_website", params, kwargs))
+        return Website._wrap(await self._call("update_website", params, kwargs))
 
     @overload
     async def get_analytics(
@@ -3902,7 +3902,7 @@ class AsyncZenovay(AsyncClient):
             from_: The first day, `YYYY-MM-DD` (default 30 days before `to`).
             to: The last day, `YYYY-MM-DD` (default today).
         """
-        return AnalyticsSummary(await self._call("get_analytics", params, kwargs))
+        return AnalyticsSummary._wrap(await self._call("get_analytics", params, kwargs))
 
 # ---- Zyra ------------------------------------------------------------------------------------------
 
@@ -3944,7 +3944,7 @@ class Session(Model):
     def user(self) -> User | None:
         """Who logged in."""
         value = self._data.get("user")
-        return None if value is None else User(value)
+        return None if value is None else User._wrap(value)
 
 
 class User(Model):
@@ -4103,7 +4103,7 @@ class ApiKeyPage(Model):
     @property
     def items(self) -> list[ApiKey]:
         """The items of this page."""
-        return [ApiKey(item) for item in self._data["items"]]
+        return [ApiKey._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4179,7 +4179,7 @@ class OrganizationPage(Model):
     @property
     def items(self) -> list[Organization]:
         """The items of this page."""
-        return [Organization(item) for item in self._data["items"]]
+        return [Organization._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4249,7 +4249,7 @@ class MemberPage(Model):
     @property
     def items(self) -> list[Member]:
         """The items of this page."""
-        return [Member(item) for item in self._data["items"]]
+        return [Member._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4367,7 +4367,7 @@ class DevicePage(Model):
     @property
     def items(self) -> list[Device]:
         """The items of this page."""
-        return [Device(item) for item in self._data["items"]]
+        return [Device._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4458,7 +4458,7 @@ class VirtualServerPage(Model):
     @property
     def items(self) -> list[VirtualServer]:
         """The items of this page."""
-        return [VirtualServer(item) for item in self._data["items"]]
+        return [VirtualServer._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4597,7 +4597,7 @@ class MlJobPage(Model):
     @property
     def items(self) -> list[MlJob]:
         """The items of this page."""
-        return [MlJob(item) for item in self._data["items"]]
+        return [MlJob._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4662,7 +4662,7 @@ class Inference(Model):
     def usage(self) -> Usage | None:
         """Tokens used."""
         value = self._data.get("usage")
-        return None if value is None else Usage(value)
+        return None if value is None else Usage._wrap(value)
 
     @property
     def created_at(self) -> str | None:
@@ -4704,7 +4704,7 @@ class InferencePage(Model):
     @property
     def items(self) -> list[Inference]:
         """The items of this page."""
-        return [Inference(item) for item in self._data["items"]]
+        return [Inference._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4790,7 +4790,7 @@ class FineTuningJobPage(Model):
     @property
     def items(self) -> list[FineTuningJob]:
         """The items of this page."""
-        return [FineTuningJob(item) for item in self._data["items"]]
+        return [FineTuningJob._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4822,7 +4822,7 @@ class WebhookEndpointPage(Model):
     @property
     def items(self) -> list[WebhookEndpoint]:
         """The items of this page."""
-        return [WebhookEndpoint(item) for item in self._data["items"]]
+        return [WebhookEndpoint._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -4906,7 +4906,7 @@ class InvoicePage(Model):
     @property
     def items(self) -> list[Invoice]:
         """The items of this page."""
-        return [Invoice(item) for item in self._data["items"]]
+        return [Invoice._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -5017,7 +5017,7 @@ class SlaAlertRulePage(Model):
     @property
     def items(self) -> list[SlaAlertRule]:
         """The items of this page."""
-        return [SlaAlertRule(item) for item in self._data["items"]]
+        return [SlaAlertRule._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -5097,7 +5097,7 @@ class SlaBreachPage(Model):
     @property
     def items(self) -> list[SlaBreach]:
         """The items of this page."""
-        return [SlaBreach(item) for item in self._data["items"]]
+        return [SlaBreach._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -5183,7 +5183,7 @@ class FleetAlertPage(Model):
     @property
     def items(self) -> list[FleetAlert]:
         """The items of this page."""
-        return [FleetAlert(item) for item in self._data["items"]]
+        return [FleetAlert._wrap(item) for item in self._data["items"]]
 
     @property
     def total(self) -> int:
@@ -5272,7 +5272,7 @@ class SdkInfo(Model):
     def sdks(self) -> list[SdkEntry] | None:
         """The SDKs it knows of."""
         value = self._data.get("sdks")
-        return None if value is None else [SdkEntry(item) for item in value]
+        return None if value is None else [SdkEntry._wrap(item) for item in value]
 
 
 class SdkEntry(Model):
@@ -5979,7 +5979,7 @@ class Zyra(SyncClient):
             email: The account's email.
             password: Its password.
         """
-        return Session(self._call("login", params, kwargs))
+        return Session._wrap(self._call("login", params, kwargs))
 
     @overload
     def refresh_token(self, params: RefreshTokenParams, /, **options: Unpack[CallOptions]) -> Session: ...
@@ -6003,7 +6003,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             refresh_token: The refresh token of a login.
         """
-        return Session(self._call("refresh_token", params, kwargs))
+        return Session._wrap(self._call("refresh_token", params, kwargs))
 
     @overload
     def request_password_reset(
@@ -6032,7 +6032,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             email: The account's email.
         """
-        return ResetRequested(self._call("request_password_reset", params, kwargs))
+        return ResetRequested._wrap(self._call("request_password_reset", params, kwargs))
 
     @overload
     def confirm_password_reset(
@@ -6063,7 +6063,7 @@ class Zyra(SyncClient):
             token: The token the reset mail carried.
             new_password: The new password, 12 characters or more.
         """
-        return ResetConfirmed(self._call("confirm_password_reset", params, kwargs))
+        return ResetConfirmed._wrap(self._call("confirm_password_reset", params, kwargs))
 
     @overload
     def get_sso_url(self, params: GetSsoUrlParams, /, **options: Unpack[CallOptions]) -> SsoEntry: ...
@@ -6087,7 +6087,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             email: The email of the user who logs in; its domain picks the organization.
         """
-        return SsoEntry(self._call("get_sso_url", params, kwargs))
+        return SsoEntry._wrap(self._call("get_sso_url", params, kwargs))
 
     @overload
     def create_api_key(self, params: CreateApiKeyParams, /, **options: Unpack[CallOptions]) -> NewApiKey: ...
@@ -6111,7 +6111,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             name: A name that says what the key is for, such as `ci-deploy-prod`.
         """
-        return NewApiKey(self._call("create_api_key", params, kwargs))
+        return NewApiKey._wrap(self._call("create_api_key", params, kwargs))
 
     @overload
     def list_api_keys(self, params: ListApiKeysParams, /, **options: Unpack[CallOptions]) -> ApiKeyPage: ...
@@ -6137,7 +6137,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return ApiKeyPage(self._call("list_api_keys", params, kwargs))
+        return ApiKeyPage._wrap(self._call("list_api_keys", params, kwargs))
 
     @overload
     def revoke_api_key(self, params: RevokeApiKeyParams, /, **options: Unpack[CallOptions]) -> ApiKey: ...
@@ -6161,7 +6161,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The key's id.
         """
-        return ApiKey(self._call("revoke_api_key", params, kwargs))
+        return ApiKey._wrap(self._call("revoke_api_key", params, kwargs))
 
     @overload
     def list_organizations(
@@ -6192,7 +6192,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return OrganizationPage(self._call("list_organizations", params, kwargs))
+        return OrganizationPage._wrap(self._call("list_organizations", params, kwargs))
 
     @overload
     def get_organization(
@@ -6221,7 +6221,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The organization's id.
         """
-        return Organization(self._call("get_organization", params, kwargs))
+        return Organization._wrap(self._call("get_organization", params, kwargs))
 
     @overload
     def list_members(self, params: ListMembersParams, /, **options: Unpack[CallOptions]) -> MemberPage: ...
@@ -6249,7 +6249,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return MemberPage(self._call("list_members", params, kwargs))
+        return MemberPage._wrap(self._call("list_members", params, kwargs))
 
     @overload
     def invite_member(self, params: InviteMemberParams, /, **options: Unpack[CallOptions]) -> Member: ...
@@ -6277,7 +6277,7 @@ class Zyra(SyncClient):
             email: Their email.
             role: Their role.
         """
-        return Member(self._call("invite_member", params, kwargs))
+        return Member._wrap(self._call("invite_member", params, kwargs))
 
     @overload
     def update_member_role(
@@ -6310,7 +6310,7 @@ class Zyra(SyncClient):
             user_id: The member's user id.
             role: Their new role.
         """
-        return Member(self._call("update_member_role", params, kwargs))
+        return Member._wrap(self._call("update_member_role", params, kwargs))
 
     @overload
     def remove_member(self, params: RemoveMemberParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -6370,7 +6370,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             organization_id: The organization's id.
         """
-        return OrganizationSettings(self._call("get_organization_settings", params, kwargs))
+        return OrganizationSettings._wrap(self._call("get_organization_settings", params, kwargs))
 
     @overload
     def update_organization_settings(
@@ -6412,7 +6412,7 @@ class Zyra(SyncClient):
             session_timeout_minutes: Minutes a dashboard session lasts (at least 1).
             allowed_email_domains: Email domains members may have; empty allows any.
         """
-        return OrganizationSettings(self._call("update_organization_settings", params, kwargs))
+        return OrganizationSettings._wrap(self._call("update_organization_settings", params, kwargs))
 
     @overload
     def list_devices(self, params: ListDevicesParams, /, **options: Unpack[CallOptions]) -> DevicePage: ...
@@ -6440,7 +6440,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return DevicePage(self._call("list_devices", params, kwargs))
+        return DevicePage._wrap(self._call("list_devices", params, kwargs))
 
     @overload
     def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
@@ -6464,7 +6464,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The device's id.
         """
-        return Device(self._call("get_device", params, kwargs))
+        return Device._wrap(self._call("get_device", params, kwargs))
 
     @overload
     def register_device(self, params: RegisterDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
@@ -6494,7 +6494,7 @@ class Zyra(SyncClient):
             gpu_count: How many GPUs it has (at least 1).
             region: Where it runs, such as `eu-west`.
         """
-        return Device(self._call("register_device", params, kwargs))
+        return Device._wrap(self._call("register_device", params, kwargs))
 
     @overload
     def approve_device(self, params: ApproveDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
@@ -6518,7 +6518,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The device's id.
         """
-        return Device(self._call("approve_device", params, kwargs))
+        return Device._wrap(self._call("approve_device", params, kwargs))
 
     @overload
     def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -6573,7 +6573,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return VirtualServerPage(self._call("list_virtual_servers", params, kwargs))
+        return VirtualServerPage._wrap(self._call("list_virtual_servers", params, kwargs))
 
     @overload
     def get_virtual_server(
@@ -6602,7 +6602,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(self._call("get_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("get_virtual_server", params, kwargs))
 
     @overload
     def create_virtual_server(
@@ -6637,7 +6637,7 @@ class Zyra(SyncClient):
             region: Where it runs.
             image: Its image.
         """
-        return VirtualServer(self._call("create_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("create_virtual_server", params, kwargs))
 
     @overload
     def start_virtual_server(
@@ -6666,7 +6666,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(self._call("start_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("start_virtual_server", params, kwargs))
 
     @overload
     def stop_virtual_server(
@@ -6695,7 +6695,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(self._call("stop_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("stop_virtual_server", params, kwargs))
 
     @overload
     def resize_virtual_server(
@@ -6726,7 +6726,7 @@ class Zyra(SyncClient):
             id: The server's id.
             size: The new size.
         """
-        return VirtualServer(self._call("resize_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("resize_virtual_server", params, kwargs))
 
     @overload
     def terminate_virtual_server(
@@ -6760,7 +6760,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(self._call("terminate_virtual_server", params, kwargs))
+        return VirtualServer._wrap(self._call("terminate_virtual_server", params, kwargs))
 
     @overload
     def create_ml_job(self, params: CreateMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -6790,7 +6790,7 @@ class Zyra(SyncClient):
             dataset: The dataset to read.
             gpu_count: GPUs to use (at least 1).
         """
-        return MlJob(self._call("create_ml_job", params, kwargs))
+        return MlJob._wrap(self._call("create_ml_job", params, kwargs))
 
     @overload
     def list_ml_jobs(self, params: ListMlJobsParams, /, **options: Unpack[CallOptions]) -> MlJobPage: ...
@@ -6816,7 +6816,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return MlJobPage(self._call("list_ml_jobs", params, kwargs))
+        return MlJobPage._wrap(self._call("list_ml_jobs", params, kwargs))
 
     @overload
     def get_ml_job(self, params: GetMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -6840,7 +6840,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return MlJob(self._call("get_ml_job", params, kwargs))
+        return MlJob._wrap(self._call("get_ml_job", params, kwargs))
 
     @overload
     def cancel_ml_job(self, params: CancelMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -6864,7 +6864,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return MlJob(self._call("cancel_ml_job", params, kwargs))
+        return MlJob._wrap(self._call("cancel_ml_job", params, kwargs))
 
     @overload
     def create_inference(
@@ -6895,7 +6895,7 @@ class Zyra(SyncClient):
             model: The model to ask.
             input: The prompt.
         """
-        return Inference(self._call("create_inference", params, kwargs))
+        return Inference._wrap(self._call("create_inference", params, kwargs))
 
     @overload
     def list_inferences(
@@ -6926,7 +6926,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return InferencePage(self._call("list_inferences", params, kwargs))
+        return InferencePage._wrap(self._call("list_inferences", params, kwargs))
 
     @overload
     def get_inference(self, params: GetInferenceParams, /, **options: Unpack[CallOptions]) -> Inference: ...
@@ -6950,7 +6950,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The request's id.
         """
-        return Inference(self._call("get_inference", params, kwargs))
+        return Inference._wrap(self._call("get_inference", params, kwargs))
 
     @overload
     def create_fine_tuning_job(
@@ -6983,7 +6983,7 @@ class Zyra(SyncClient):
             training_file: The training data.
             suffix: Appended to the tuned model's name.
         """
-        return FineTuningJob(self._call("create_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(self._call("create_fine_tuning_job", params, kwargs))
 
     @overload
     def list_fine_tuning_jobs(
@@ -7014,7 +7014,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return FineTuningJobPage(self._call("list_fine_tuning_jobs", params, kwargs))
+        return FineTuningJobPage._wrap(self._call("list_fine_tuning_jobs", params, kwargs))
 
     @overload
     def get_fine_tuning_job(
@@ -7043,7 +7043,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return FineTuningJob(self._call("get_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(self._call("get_fine_tuning_job", params, kwargs))
 
     @overload
     def cancel_fine_tuning_job(
@@ -7072,7 +7072,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return FineTuningJob(self._call("cancel_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(self._call("cancel_fine_tuning_job", params, kwargs))
 
     @overload
     def list_webhook_endpoints(
@@ -7108,7 +7108,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return WebhookEndpointPage(self._call("list_webhook_endpoints", params, kwargs))
+        return WebhookEndpointPage._wrap(self._call("list_webhook_endpoints", params, kwargs))
 
     @overload
     def get_webhook_endpoint(
@@ -7137,7 +7137,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The endpoint's id.
         """
-        return WebhookEndpoint(self._call("get_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(self._call("get_webhook_endpoint", params, kwargs))
 
     @overload
     def create_webhook_endpoint(
@@ -7175,7 +7175,7 @@ class Zyra(SyncClient):
             events: The events to receive (at least one).
             description: What it is for.
         """
-        return WebhookEndpoint(self._call("create_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(self._call("create_webhook_endpoint", params, kwargs))
 
     @overload
     def update_webhook_endpoint(
@@ -7217,7 +7217,7 @@ class Zyra(SyncClient):
             description: A new description.
             enabled: Turns sending on or off.
         """
-        return WebhookEndpoint(self._call("update_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(self._call("update_webhook_endpoint", params, kwargs))
 
     @overload
     def delete_webhook_endpoint(
@@ -7272,7 +7272,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return InvoicePage(self._call("list_invoices", params, kwargs))
+        return InvoicePage._wrap(self._call("list_invoices", params, kwargs))
 
     @overload
     def get_invoice(self, params: GetInvoiceParams, /, **options: Unpack[CallOptions]) -> Invoice: ...
@@ -7296,7 +7296,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The invoice's id.
         """
-        return Invoice(self._call("get_invoice", params, kwargs))
+        return Invoice._wrap(self._call("get_invoice", params, kwargs))
 
     @overload
     def download_invoice_pdf(
@@ -7325,7 +7325,7 @@ class Zyra(SyncClient):
         Parameters, as keyword arguments or one dict:
             id: The invoice's id.
         """
-        return Download(self._call("download_invoice_pdf", params, kwargs))
+        return Download._wrap(self._call("download_invoice_pdf", params, kwargs))
 
     @overload
     def list_sla_alert_rules(
@@ -7356,7 +7356,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return SlaAlertRulePage(self._call("list_sla_alert_rules", params, kwargs))
+        return SlaAlertRulePage._wrap(self._call("list_sla_alert_rules", params, kwargs))
 
     @overload
     def create_sla_alert_rule(
@@ -7391,7 +7391,7 @@ class Zyra(SyncClient):
             threshold: The value that breaches it.
             window_minutes: Minutes to measure over (at least 1).
         """
-        return SlaAlertRule(self._call("create_sla_alert_rule", params, kwargs))
+        return SlaAlertRule._wrap(self._call("create_sla_alert_rule", params, kwargs))
 
     @overload
     def update_sla_alert_rule(
@@ -7426,7 +7426,7 @@ class Zyra(SyncClient):
             threshold: A new threshold.
             window_minutes: A new window (at least 1).
         """
-        return SlaAlertRule(self._call("update_sla_alert_rule", params, kwargs))
+        return SlaAlertRule._wrap(self._call("update_sla_alert_rule", params, kwargs))
 
     @overload
     def delete_sla_alert_rule(
@@ -7486,7 +7486,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return SlaBreachPage(self._call("list_sla_breaches", params, kwargs))
+        return SlaBreachPage._wrap(self._call("list_sla_breaches", params, kwargs))
 
     @overload
     def list_fleet_alerts(
@@ -7519,11 +7519,11 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return FleetAlertPage(self._call("list_fleet_alerts", params, kwargs))
+        return FleetAlertPage._wrap(self._call("list_fleet_alerts", params, kwargs))
 
     def get_sdk_info(self, **options: Unpack[CallOptions]) -> SdkInfo:
         """What the API tells about itself and its SDKs; needs no credential."""
-        return SdkInfo(self._call("get_sdk_info", (), options))
+        return SdkInfo._wrap(self._call("get_sdk_info", (), options))
 
     @overload
     def iter_api_keys(
@@ -7566,7 +7566,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, ApiKey)
+        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, lambda item: ApiKey._wrap(item))
 
     @overload
     def iter_organizations(
@@ -7609,7 +7609,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, Organization)
+        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, lambda item: Organization._wrap(item))
 
     @overload
     def iter_members(
@@ -7654,7 +7654,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_members", params, kwargs, max_pages, MemberPage, Member)
+        return self._iter("list_members", params, kwargs, max_pages, MemberPage, lambda item: Member._wrap(item))
 
     @overload
     def iter_devices(
@@ -7699,7 +7699,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, Device)
+        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, lambda item: Device._wrap(item))
 
     @overload
     def iter_virtual_servers(
@@ -7742,7 +7742,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, VirtualServer)
+        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, lambda item: VirtualServer._wrap(item))
 
     @overload
     def iter_ml_jobs(
@@ -7785,7 +7785,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, MlJob)
+        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, lambda item: MlJob._wrap(item))
 
     @overload
     def iter_inferences(
@@ -7828,7 +7828,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, Inference)
+        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, lambda item: Inference._wrap(item))
 
     @overload
     def iter_fine_tuning_jobs(
@@ -7871,7 +7871,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, FineTuningJob)
+        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, lambda item: FineTuningJob._wrap(item))
 
     @overload
     def iter_webhook_endpoints(
@@ -7914,7 +7914,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, WebhookEndpoint)
+        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, lambda item: WebhookEndpoint._wrap(item))
 
     @overload
     def iter_invoices(
@@ -7957,7 +7957,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, Invoice)
+        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, lambda item: Invoice._wrap(item))
 
     @overload
     def iter_sla_alert_rules(
@@ -8000,7 +8000,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, SlaAlertRule)
+        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, lambda item: SlaAlertRule._wrap(item))
 
     @overload
     def iter_sla_breaches(
@@ -8043,7 +8043,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, SlaBreach)
+        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, lambda item: SlaBreach._wrap(item))
 
     @overload
     def iter_fleet_alerts(
@@ -8088,7 +8088,7 @@ class Zyra(SyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, FleetAlert)
+        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, lambda item: FleetAlert._wrap(item))
 
 
 class AsyncZyra(AsyncClient):
@@ -8127,7 +8127,7 @@ class AsyncZyra(AsyncClient):
             email: The account's email.
             password: Its password.
         """
-        return Session(await self._call("login", params, kwargs))
+        return Session._wrap(await self._call("login", params, kwargs))
 
     @overload
     async def refresh_token(
@@ -8156,7 +8156,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             refresh_token: The refresh token of a login.
         """
-        return Session(await self._call("refresh_token", params, kwargs))
+        return Session._wrap(await self._call("refresh_token", params, kwargs))
 
     @overload
     async def request_password_reset(
@@ -8190,7 +8190,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             email: The account's email.
         """
-        return ResetRequested(await self._call("request_password_reset", params, kwargs))
+        return ResetRequested._wrap(await self._call("request_password_reset", params, kwargs))
 
     @overload
     async def confirm_password_reset(
@@ -8226,7 +8226,7 @@ class AsyncZyra(AsyncClient):
             token: The token the reset mail carried.
             new_password: The new password, 12 characters or more.
         """
-        return ResetConfirmed(await self._call("confirm_password_reset", params, kwargs))
+        return ResetConfirmed._wrap(await self._call("confirm_password_reset", params, kwargs))
 
     @overload
     async def get_sso_url(self, params: GetSsoUrlParams, /, **options: Unpack[CallOptions]) -> SsoEntry: ...
@@ -8250,7 +8250,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             email: The email of the user who logs in; its domain picks the organization.
         """
-        return SsoEntry(await self._call("get_sso_url", params, kwargs))
+        return SsoEntry._wrap(await self._call("get_sso_url", params, kwargs))
 
     @overload
     async def create_api_key(
@@ -8279,7 +8279,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             name: A name that says what the key is for, such as `ci-deploy-prod`.
         """
-        return NewApiKey(await self._call("create_api_key", params, kwargs))
+        return NewApiKey._wrap(await self._call("create_api_key", params, kwargs))
 
     @overload
     async def list_api_keys(
@@ -8310,7 +8310,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return ApiKeyPage(await self._call("list_api_keys", params, kwargs))
+        return ApiKeyPage._wrap(await self._call("list_api_keys", params, kwargs))
 
     @overload
     async def revoke_api_key(
@@ -8339,7 +8339,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The key's id.
         """
-        return ApiKey(await self._call("revoke_api_key", params, kwargs))
+        return ApiKey._wrap(await self._call("revoke_api_key", params, kwargs))
 
     @overload
     async def list_organizations(
@@ -8375,7 +8375,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return OrganizationPage(await self._call("list_organizations", params, kwargs))
+        return OrganizationPage._wrap(await self._call("list_organizations", params, kwargs))
 
     @overload
     async def get_organization(
@@ -8404,7 +8404,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The organization's id.
         """
-        return Organization(await self._call("get_organization", params, kwargs))
+        return Organization._wrap(await self._call("get_organization", params, kwargs))
 
     @overload
     async def list_members(
@@ -8437,7 +8437,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return MemberPage(await self._call("list_members", params, kwargs))
+        return MemberPage._wrap(await self._call("list_members", params, kwargs))
 
     @overload
     async def invite_member(
@@ -8470,7 +8470,7 @@ class AsyncZyra(AsyncClient):
             email: Their email.
             role: Their role.
         """
-        return Member(await self._call("invite_member", params, kwargs))
+        return Member._wrap(await self._call("invite_member", params, kwargs))
 
     @overload
     async def update_member_role(
@@ -8503,7 +8503,7 @@ class AsyncZyra(AsyncClient):
             user_id: The member's user id.
             role: Their new role.
         """
-        return Member(await self._call("update_member_role", params, kwargs))
+        return Member._wrap(await self._call("update_member_role", params, kwargs))
 
     @overload
     async def remove_member(self, params: RemoveMemberParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -8563,7 +8563,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             organization_id: The organization's id.
         """
-        return OrganizationSettings(await self._call("get_organization_settings", params, kwargs))
+        return OrganizationSettings._wrap(await self._call("get_organization_settings", params, kwargs))
 
     @overload
     async def update_organization_settings(
@@ -8605,7 +8605,7 @@ class AsyncZyra(AsyncClient):
             session_timeout_minutes: Minutes a dashboard session lasts (at least 1).
             allowed_email_domains: Email domains members may have; empty allows any.
         """
-        return OrganizationSettings(await self._call("update_organization_settings", params, kwargs))
+        return OrganizationSettings._wrap(await self._call("update_organization_settings", params, kwargs))
 
     @overload
     async def list_devices(
@@ -8638,7 +8638,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return DevicePage(await self._call("list_devices", params, kwargs))
+        return DevicePage._wrap(await self._call("list_devices", params, kwargs))
 
     @overload
     async def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
@@ -8662,7 +8662,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The device's id.
         """
-        return Device(await self._call("get_device", params, kwargs))
+        return Device._wrap(await self._call("get_device", params, kwargs))
 
     @overload
     async def register_device(
@@ -8697,7 +8697,7 @@ class AsyncZyra(AsyncClient):
             gpu_count: How many GPUs it has (at least 1).
             region: Where it runs, such as `eu-west`.
         """
-        return Device(await self._call("register_device", params, kwargs))
+        return Device._wrap(await self._call("register_device", params, kwargs))
 
     @overload
     async def approve_device(
@@ -8726,7 +8726,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The device's id.
         """
-        return Device(await self._call("approve_device", params, kwargs))
+        return Device._wrap(await self._call("approve_device", params, kwargs))
 
     @overload
     async def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -8786,7 +8786,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return VirtualServerPage(await self._call("list_virtual_servers", params, kwargs))
+        return VirtualServerPage._wrap(await self._call("list_virtual_servers", params, kwargs))
 
     @overload
     async def get_virtual_server(
@@ -8815,7 +8815,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(await self._call("get_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("get_virtual_server", params, kwargs))
 
     @overload
     async def create_virtual_server(
@@ -8855,7 +8855,7 @@ class AsyncZyra(AsyncClient):
             region: Where it runs.
             image: Its image.
         """
-        return VirtualServer(await self._call("create_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("create_virtual_server", params, kwargs))
 
     @overload
     async def start_virtual_server(
@@ -8889,7 +8889,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(await self._call("start_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("start_virtual_server", params, kwargs))
 
     @overload
     async def stop_virtual_server(
@@ -8918,7 +8918,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(await self._call("stop_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("stop_virtual_server", params, kwargs))
 
     @overload
     async def resize_virtual_server(
@@ -8954,7 +8954,7 @@ class AsyncZyra(AsyncClient):
             id: The server's id.
             size: The new size.
         """
-        return VirtualServer(await self._call("resize_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("resize_virtual_server", params, kwargs))
 
     @overload
     async def terminate_virtual_server(
@@ -8988,7 +8988,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The server's id.
         """
-        return VirtualServer(await self._call("terminate_virtual_server", params, kwargs))
+        return VirtualServer._wrap(await self._call("terminate_virtual_server", params, kwargs))
 
     @overload
     async def create_ml_job(self, params: CreateMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -9018,7 +9018,7 @@ class AsyncZyra(AsyncClient):
             dataset: The dataset to read.
             gpu_count: GPUs to use (at least 1).
         """
-        return MlJob(await self._call("create_ml_job", params, kwargs))
+        return MlJob._wrap(await self._call("create_ml_job", params, kwargs))
 
     @overload
     async def list_ml_jobs(
@@ -9049,7 +9049,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return MlJobPage(await self._call("list_ml_jobs", params, kwargs))
+        return MlJobPage._wrap(await self._call("list_ml_jobs", params, kwargs))
 
     @overload
     async def get_ml_job(self, params: GetMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -9073,7 +9073,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return MlJob(await self._call("get_ml_job", params, kwargs))
+        return MlJob._wrap(await self._call("get_ml_job", params, kwargs))
 
     @overload
     async def cancel_ml_job(self, params: CancelMlJobParams, /, **options: Unpack[CallOptions]) -> MlJob: ...
@@ -9097,7 +9097,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return MlJob(await self._call("cancel_ml_job", params, kwargs))
+        return MlJob._wrap(await self._call("cancel_ml_job", params, kwargs))
 
     @overload
     async def create_inference(
@@ -9128,7 +9128,7 @@ class AsyncZyra(AsyncClient):
             model: The model to ask.
             input: The prompt.
         """
-        return Inference(await self._call("create_inference", params, kwargs))
+        return Inference._wrap(await self._call("create_inference", params, kwargs))
 
     @overload
     async def list_inferences(
@@ -9159,7 +9159,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return InferencePage(await self._call("list_inferences", params, kwargs))
+        return InferencePage._wrap(await self._call("list_inferences", params, kwargs))
 
     @overload
     async def get_inference(
@@ -9188,7 +9188,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The request's id.
         """
-        return Inference(await self._call("get_inference", params, kwargs))
+        return Inference._wrap(await self._call("get_inference", params, kwargs))
 
     @overload
     async def create_fine_tuning_job(
@@ -9226,7 +9226,7 @@ class AsyncZyra(AsyncClient):
             training_file: The training data.
             suffix: Appended to the tuned model's name.
         """
-        return FineTuningJob(await self._call("create_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(await self._call("create_fine_tuning_job", params, kwargs))
 
     @overload
     async def list_fine_tuning_jobs(
@@ -9262,7 +9262,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return FineTuningJobPage(await self._call("list_fine_tuning_jobs", params, kwargs))
+        return FineTuningJobPage._wrap(await self._call("list_fine_tuning_jobs", params, kwargs))
 
     @overload
     async def get_fine_tuning_job(
@@ -9291,7 +9291,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return FineTuningJob(await self._call("get_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(await self._call("get_fine_tuning_job", params, kwargs))
 
     @overload
     async def cancel_fine_tuning_job(
@@ -9325,7 +9325,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The job's id.
         """
-        return FineTuningJob(await self._call("cancel_fine_tuning_job", params, kwargs))
+        return FineTuningJob._wrap(await self._call("cancel_fine_tuning_job", params, kwargs))
 
     @overload
     async def list_webhook_endpoints(
@@ -9361,7 +9361,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return WebhookEndpointPage(await self._call("list_webhook_endpoints", params, kwargs))
+        return WebhookEndpointPage._wrap(await self._call("list_webhook_endpoints", params, kwargs))
 
     @overload
     async def get_webhook_endpoint(
@@ -9395,7 +9395,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The endpoint's id.
         """
-        return WebhookEndpoint(await self._call("get_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(await self._call("get_webhook_endpoint", params, kwargs))
 
     @overload
     async def create_webhook_endpoint(
@@ -9433,7 +9433,7 @@ class AsyncZyra(AsyncClient):
             events: The events to receive (at least one).
             description: What it is for.
         """
-        return WebhookEndpoint(await self._call("create_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(await self._call("create_webhook_endpoint", params, kwargs))
 
     @overload
     async def update_webhook_endpoint(
@@ -9475,7 +9475,7 @@ class AsyncZyra(AsyncClient):
             description: A new description.
             enabled: Turns sending on or off.
         """
-        return WebhookEndpoint(await self._call("update_webhook_endpoint", params, kwargs))
+        return WebhookEndpoint._wrap(await self._call("update_webhook_endpoint", params, kwargs))
 
     @overload
     async def delete_webhook_endpoint(
@@ -9535,7 +9535,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return InvoicePage(await self._call("list_invoices", params, kwargs))
+        return InvoicePage._wrap(await self._call("list_invoices", params, kwargs))
 
     @overload
     async def get_invoice(self, params: GetInvoiceParams, /, **options: Unpack[CallOptions]) -> Invoice: ...
@@ -9559,7 +9559,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The invoice's id.
         """
-        return Invoice(await self._call("get_invoice", params, kwargs))
+        return Invoice._wrap(await self._call("get_invoice", params, kwargs))
 
     @overload
     async def download_invoice_pdf(
@@ -9588,7 +9588,7 @@ class AsyncZyra(AsyncClient):
         Parameters, as keyword arguments or one dict:
             id: The invoice's id.
         """
-        return Download(await self._call("download_invoice_pdf", params, kwargs))
+        return Download._wrap(await self._call("download_invoice_pdf", params, kwargs))
 
     @overload
     async def list_sla_alert_rules(
@@ -9624,7 +9624,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return SlaAlertRulePage(await self._call("list_sla_alert_rules", params, kwargs))
+        return SlaAlertRulePage._wrap(await self._call("list_sla_alert_rules", params, kwargs))
 
     @overload
     async def create_sla_alert_rule(
@@ -9664,7 +9664,7 @@ class AsyncZyra(AsyncClient):
             threshold: The value that breaches it.
             window_minutes: Minutes to measure over (at least 1).
         """
-        return SlaAlertRule(await self._call("create_sla_alert_rule", params, kwargs))
+        return SlaAlertRule._wrap(await self._call("create_sla_alert_rule", params, kwargs))
 
     @overload
     async def update_sla_alert_rule(
@@ -9704,7 +9704,7 @@ class AsyncZyra(AsyncClient):
             threshold: A new threshold.
             window_minutes: A new window (at least 1).
         """
-        return SlaAlertRule(await self._call("update_sla_alert_rule", params, kwargs))
+        return SlaAlertRule._wrap(await self._call("update_sla_alert_rule", params, kwargs))
 
     @overload
     async def delete_sla_alert_rule(
@@ -9764,7 +9764,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return SlaBreachPage(await self._call("list_sla_breaches", params, kwargs))
+        return SlaBreachPage._wrap(await self._call("list_sla_breaches", params, kwargs))
 
     @overload
     async def list_fleet_alerts(
@@ -9797,11 +9797,11 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return FleetAlertPage(await self._call("list_fleet_alerts", params, kwargs))
+        return FleetAlertPage._wrap(await self._call("list_fleet_alerts", params, kwargs))
 
     async def get_sdk_info(self, **options: Unpack[CallOptions]) -> SdkInfo:
         """What the API tells about itself and its SDKs; needs no credential."""
-        return SdkInfo(await self._call("get_sdk_info", (), options))
+        return SdkInfo._wrap(await self._call("get_sdk_info", (), options))
 
     @overload
     def iter_api_keys(
@@ -9844,7 +9844,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, ApiKey)
+        return self._iter("list_api_keys", params, kwargs, max_pages, ApiKeyPage, lambda item: ApiKey._wrap(item))
 
     @overload
     def iter_organizations(
@@ -9887,7 +9887,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, Organization)
+        return self._iter("list_organizations", params, kwargs, max_pages, OrganizationPage, lambda item: Organization._wrap(item))
 
     @overload
     def iter_members(
@@ -9932,7 +9932,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_members", params, kwargs, max_pages, MemberPage, Member)
+        return self._iter("list_members", params, kwargs, max_pages, MemberPage, lambda item: Member._wrap(item))
 
     @overload
     def iter_devices(
@@ -9977,7 +9977,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, Device)
+        return self._iter("list_devices", params, kwargs, max_pages, DevicePage, lambda item: Device._wrap(item))
 
     @overload
     def iter_virtual_servers(
@@ -10020,7 +10020,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, VirtualServer)
+        return self._iter("list_virtual_servers", params, kwargs, max_pages, VirtualServerPage, lambda item: VirtualServer._wrap(item))
 
     @overload
     def iter_ml_jobs(
@@ -10063,7 +10063,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, MlJob)
+        return self._iter("list_ml_jobs", params, kwargs, max_pages, MlJobPage, lambda item: MlJob._wrap(item))
 
     @overload
     def iter_inferences(
@@ -10106,7 +10106,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, Inference)
+        return self._iter("list_inferences", params, kwargs, max_pages, InferencePage, lambda item: Inference._wrap(item))
 
     @overload
     def iter_fine_tuning_jobs(
@@ -10149,7 +10149,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, FineTuningJob)
+        return self._iter("list_fine_tuning_jobs", params, kwargs, max_pages, FineTuningJobPage, lambda item: FineTuningJob._wrap(item))
 
     @overload
     def iter_webhook_endpoints(
@@ -10193,7 +10193,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, WebhookEndpoint)
+        return self._iter("list_webhook_endpoints", params, kwargs, max_pages, WebhookEndpointPage, lambda item: WebhookEndpoint._wrap(item))
 
     @overload
     def iter_invoices(
@@ -10236,7 +10236,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, Invoice)
+        return self._iter("list_invoices", params, kwargs, max_pages, InvoicePage, lambda item: Invoice._wrap(item))
 
     @overload
     def iter_sla_alert_rules(
@@ -10279,7 +10279,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, SlaAlertRule)
+        return self._iter("list_sla_alert_rules", params, kwargs, max_pages, SlaAlertRulePage, lambda item: SlaAlertRule._wrap(item))
 
     @overload
     def iter_sla_breaches(
@@ -10322,7 +10322,7 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, SlaBreach)
+        return self._iter("list_sla_breaches", params, kwargs, max_pages, SlaBreachPage, lambda item: SlaBreach._wrap(item))
 
     @overload
     def iter_fleet_alerts(
@@ -10367,4 +10367,4 @@ class AsyncZyra(AsyncClient):
             offset: Where the page starts (default 0).
             limit: Items per page, 1 to 200 (default 50).
         """
-        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, FleetAlert)
+        return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, lambda item: FleetAlert._wrap(item))

@@ -6,7 +6,13 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["Model"]
+
+_new = object.__new__
+_setattr = object.__setattr__
 
 
 def _preview(value: Any) -> str:
@@ -37,6 +43,14 @@ class Model:
         if not isinstance(data, Mapping):
             raise TypeError(f"{type(self).__name__} wraps a mapping, not {type(data).__name__}")
         object.__setattr__(self, "_data", dict(data))
+
+    @classmethod
+    def _wrap(cls, data: dict[str, Any]) -> Self:
+        """A model over `data`, a dict the native side made for this result alone: taken as it is,
+        without the check and the copy of the constructor (a 10,000-item list wraps twice as fast)."""
+        model = _new(cls)
+        _setattr(model, "_data", data)
+        return model
 
     def __getitem__(self, key: str) -> Any:
         """The field `key` as the server sent it (wire name), named by the model or not."""

@@ -42,6 +42,44 @@ fn global_fetch(request: &Request) -> Result<Promise, JsValue> {
     fetch.call1(&global, request)?.dyn_into()
 }
 
+/// How a host with files (Node) lets the core send one: `size(path)` gives a file's length (throwing
+/// when it cannot), `open(path, length)` a `ReadableStream` of exactly that many bytes (erroring if
+/// the file ends early). Pages have no files; there, a file upload is refused as invalid input.
+struct FileAccess {
+    size: Function,
+    open: Function,
+}
+
+thread_local! {
+    static FILES: std::cell::RefCell<Option<FileAccess>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Gives the core the host's file access (see the binding's Node entry point).
+pub fn set_file_access(size: Function, open: Function) {
+    FILES.with(|files| *files.borrow_mut() = Some(FileAccess { size, open }));
+}
+
+/// The length of the file at `path`, from the host.
+pub(crate) fn file_size(path: &str) -> Result<u64, String> {
+    FILES.with(|files| {
+        let files = files.borrow();
+        let files = files.as_ref().ok_or("reading a file needs Node; pass its bytes as content")?;
+        let size = files.size.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| describe(&e))?;
+        size.as_f64().map(|n| n as u64).ok_or_else(|| format!("{path}: no length"))
+    })
+}
+
+fn open_file(path: &str, len: u64) -> Result<JsValue, String> {
+    FILES.with(|files| {
+        let files = files.borrow();
+        let files = files.as_ref().ok_or("reading a file needs Node")?;
+        files
+            .open
+            .call2(&JsValue::NULL, &JsValue::from_str(path), &JsValue::from_f64(len as f64))
+            .map_err(|e| describe(&e))
+    })
+}
+
 impl Transport for FetchTransport {
     fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
         Box::pin(async move {
@@ -59,26 +97,52 @@ impl Transport for FetchTransport {
             let init = RequestInit::new();
             init.set_method(parts.method.as_str());
             init.set_headers(&headers);
-            match body {
-                Body::Bytes(bytes) if bytes.is_empty() => {}
-                Body::Bytes(bytes) => init.set_body(&Uint8Array::from(bytes.as_ref())),
-                // Refused when the call is prepared; the JavaScript layer reads files itself.
-                Body::File(file) => {
-                    return Err(TransportError::connect(format!(
-                        "{}: files are read by the native transport only",
-                        file.path.display()
-                    )))
-                }
-            }
             if let Some(controller) = &guard.0 {
                 init.set_signal(Some(&controller.signal()));
             }
-            let request = Request::new_with_str_and_init(&parts.uri.to_string(), &init).map_err(connect)?;
-            let response: web_sys::Response = JsFuture::from(global_fetch(&request).map_err(connect)?)
-                .await
-                .map_err(broken)?
-                .dyn_into()
-                .map_err(broken)?;
+            let uri = parts.uri.to_string();
+            let file = match &body {
+                Body::File(file) => Some((file.path.to_string_lossy().into_owned(), file.len)),
+                Body::Bytes(_) => None,
+            };
+            let request = match &body {
+                Body::Bytes(bytes) if bytes.is_empty() => Request::new_with_str_and_init(&uri, &init),
+                Body::Bytes(bytes) => {
+                    // SAFETY: a view of the module's memory, read (copied) by the Request constructor
+                    // right away, before anything can allocate and move that memory.
+                    let view = unsafe { Uint8Array::view(bytes) };
+                    init.set_body(&view);
+                    Request::new_with_str_and_init(&uri, &init)
+                }
+                Body::File(_) => {
+                    let (path, len) = file.as_ref().expect("a file body");
+                    let changed = |message: String| TransportError::file_changed(message);
+                    let now = file_size(path).map_err(changed)?;
+                    if now != *len {
+                        return Err(changed(format!(
+                            "{path} changed size while it was uploaded ({len} bytes when the call began)"
+                        )));
+                    }
+                    init.set_body(&open_file(path, *len).map_err(changed)?);
+                    // A streamed body goes out while the response may already come back.
+                    Reflect::set(&init, &JsValue::from_str("duplex"), &JsValue::from_str("half")).map_err(connect)?;
+                    Request::new_with_str_and_init(&uri, &init)
+                }
+            }
+            .map_err(connect)?;
+            let sent = JsFuture::from(global_fetch(&request).map_err(connect)?).await;
+            let response: web_sys::Response = match sent {
+                Ok(response) => response.dyn_into().map_err(broken)?,
+                // A file that is another length now is why its stream failed.
+                Err(error) => match &file {
+                    Some((path, len)) if file_size(path).ok() != Some(*len) => {
+                        return Err(TransportError::file_changed(format!(
+                            "{path} changed size while it was uploaded ({len} bytes when the call began)"
+                        )))
+                    }
+                    _ => return Err(broken(error)),
+                },
+            };
             let mut out = http::Response::builder().status(response.status());
             if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
                 for entry in entries.flatten() {

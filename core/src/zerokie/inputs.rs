@@ -198,22 +198,22 @@ pub struct UploadFile {
     #[serde(skip_serializing, default, with = "crate::model::content")]
     #[cfg_attr(feature = "schema", schemars(schema_with = "crate::model::content::schema"))]
     pub content: Bytes,
+    /// Overrides the Content-Type guessed from the extension.
+    #[serde(skip_serializing, default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub content_type: Option<String>,
     /// A file on disk to send instead of `content`, read in chunks while it is sent, so its size
     /// costs no memory. It must exist when the call is made and keep its length until it is sent.
     #[serde(skip_serializing, default)]
     #[cfg_attr(feature = "schema", schemars(extend("format" = "path")))]
     #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub file: Option<String>,
-    /// Overrides the Content-Type guessed from the extension.
-    #[serde(skip_serializing, default)]
-    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
-    pub content_type: Option<String>,
 }
 
 impl UploadFile {
     /// Uploads `content` to `path` of the app.
     pub fn new(name: impl Into<String>, path: impl Into<String>, content: impl Into<Bytes>) -> Self {
-        Self { name: name.into(), path: path.into(), content: content.into(), file: None, content_type: None }
+        Self { name: name.into(), path: path.into(), content: content.into(), content_type: None, file: None }
     }
 
     /// Uploads the file at `file` on disk to `path` of the app, streamed from disk.

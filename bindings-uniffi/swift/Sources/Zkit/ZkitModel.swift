@@ -12613,8 +12613,8 @@ public func FfiConverterTypeUpdateWebsite_lower(_ value: UpdateWebsite) -> RustB
 
 
 /**
- * Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
- * unless one is given.
+ * Input of `upload_file`: the raw content of one file, from memory (`content`) or streamed from disk
+ * (`file`), sent with a Content-Type from its extension unless one is given.
  */
 public struct UploadFile: Equatable, Hashable {
     /**
@@ -12626,13 +12626,18 @@ public struct UploadFile: Equatable, Hashable {
      */
     public var path: String
     /**
-     * The file's bytes.
+     * The file's bytes (or leave it empty and give `file`).
      */
     public var content: Bytes
     /**
      * Overrides the Content-Type guessed from the extension.
      */
     public var contentType: String?
+    /**
+     * A file on disk to send instead of `content`, read in chunks while it is sent, so its size
+     * costs no memory. It must exist when the call is made and keep its length until it is sent.
+     */
+    public var file: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -12644,15 +12649,20 @@ public struct UploadFile: Equatable, Hashable {
          * Path in the storage zone, such as `assets/site.css`.
          */path: String, 
         /**
-         * The file's bytes.
+         * The file's bytes (or leave it empty and give `file`).
          */content: Bytes, 
         /**
          * Overrides the Content-Type guessed from the extension.
-         */contentType: String? = nil) {
+         */contentType: String? = nil, 
+        /**
+         * A file on disk to send instead of `content`, read in chunks while it is sent, so its size
+         * costs no memory. It must exist when the call is made and keep its length until it is sent.
+         */file: String? = nil) {
         self.name = name
         self.path = path
         self.content = content
         self.contentType = contentType
+        self.file = file
     }
 
     
@@ -12674,7 +12684,8 @@ public struct FfiConverterTypeUploadFile: FfiConverterRustBuffer {
                 name: FfiConverterString.read(from: &buf), 
                 path: FfiConverterString.read(from: &buf), 
                 content: FfiConverterTypeBytes.read(from: &buf), 
-                contentType: FfiConverterOptionString.read(from: &buf)
+                contentType: FfiConverterOptionString.read(from: &buf), 
+                file: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -12683,6 +12694,7 @@ public struct FfiConverterTypeUploadFile: FfiConverterRustBuffer {
         FfiConverterString.write(value.path, into: &buf)
         FfiConverterTypeBytes.write(value.content, into: &buf)
         FfiConverterOptionString.write(value.contentType, into: &buf)
+        FfiConverterOptionString.write(value.file, into: &buf)
     }
 }
 

@@ -9469,8 +9469,8 @@ public object FfiConverterTypeUpdateWebsite: FfiConverterRustBuffer<UpdateWebsit
 
 
 /**
- * Input of `upload_file`: the raw content of one file, sent with a Content-Type from its extension
- * unless one is given.
+ * Input of `upload_file`: the raw content of one file, from memory (`content`) or streamed from disk
+ * (`file`), sent with a Content-Type from its extension unless one is given.
  */
 data class UploadFile (
     /**
@@ -9484,7 +9484,7 @@ data class UploadFile (
     var `path`: kotlin.String
     , 
     /**
-     * The file's bytes.
+     * The file's bytes (or leave it empty and give `file`).
      */
     var `content`: Bytes
     , 
@@ -9492,6 +9492,12 @@ data class UploadFile (
      * Overrides the Content-Type guessed from the extension.
      */
     var `contentType`: kotlin.String? = null 
+    , 
+    /**
+     * A file on disk to send instead of `content`, read in chunks while it is sent, so its size
+     * costs no memory. It must exist when the call is made and keep its length until it is sent.
+     */
+    var `file`: kotlin.String? = null 
     
 ){
     
@@ -9512,6 +9518,7 @@ public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
             FfiConverterString.read(buf),
             FfiConverterTypeBytes.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -9519,7 +9526,8 @@ public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
             FfiConverterString.allocationSize(value.`name`) +
             FfiConverterString.allocationSize(value.`path`) +
             FfiConverterTypeBytes.allocationSize(value.`content`) +
-            FfiConverterOptionalString.allocationSize(value.`contentType`)
+            FfiConverterOptionalString.allocationSize(value.`contentType`) +
+            FfiConverterOptionalString.allocationSize(value.`file`)
     )
 
     override fun write(value: UploadFile, buf: ByteBuffer) {
@@ -9527,6 +9535,7 @@ public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
             FfiConverterString.write(value.`path`, buf)
             FfiConverterTypeBytes.write(value.`content`, buf)
             FfiConverterOptionalString.write(value.`contentType`, buf)
+            FfiConverterOptionalString.write(value.`file`, buf)
     }
 }
 
