@@ -123,65 +123,75 @@ function entries(names) {
 // and import 'zkit' share one instance and one set of classes.
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
+const https = require('node:https');
 const native = require('./node/zkit_wasm.js');
 const { createZkit } = require('./zkit.cjs');
 
-/**
- * The first length bytes of the file at path, as a web stream that reads 256 KiB each time fetch asks
- * for more (so memory holds a chunk or two, whatever the file's size). It errors rather than end
- * short, or end at all if the file is now another length: such an upload never completes.
- */
-function openFile(path, length) {
-  let handle;
+// The core sends through Node's own http module in Node (see the core's HostTransport): one
+// keep-alive agent per protocol for every client (at most 64 connections to a host, as a browser
+// keeps a few: 1,000 calls at once reuse them rather than open 1,000), and file bodies piped from
+// disk with backpressure.
+const AGENTS = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+// Errors that mean no byte of the request left this machine, so any call may be retried.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function fileSize(path) {
+  const stat = fs.statSync(path);
+  if (!stat.isFile()) throw new Error('not a file');
+  return stat.size;
+}
+
+/** Sends one request; resolves to {status, headers: [name, value, ...], body}, or rejects with sent and fileChanged set. */
+function send(method, url, headers, body, signal) {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const file = { changed: false };
+    const fail = (error, sent) => reject(Object.assign(error, { sent, fileChanged: file.changed }));
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(target, { method, headers, agent: AGENTS[target.protocol], signal }, (response) => {
+      const chunks = [];
+      let size = 0;
+      response.on('data', (chunk) => {
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      response.on('end', () => {
+        const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+        resolve({ status: response.statusCode, headers: response.rawHeaders, body: whole });
+      });
+      response.on('error', (error) => fail(error, true));
+    });
+    request.on('error', (error) => fail(error, !NOT_SENT.has(error.code)));
+    if (body instanceof Uint8Array) request.end(body);
+    else if (body && typeof body.path === 'string') pipeFile(body.path, body.length, request, file);
+    else request.end();
+  });
+}
+
+/** Pipes the first length bytes of the file at path into request; a file of another length destroys it. */
+function pipeFile(path, length, request, file) {
+  if (length === 0) return void request.end();
   let sent = 0;
-  const changed = (size) => new Error(path + ' changed size while it was uploaded (' + size + ' bytes now, ' + length + ' when the call began)');
-  return new ReadableStream(
-    {
-      async start() {
-        handle = await fs.promises.open(path, 'r');
-      },
-      async pull(controller) {
-        try {
-          if (sent === length) {
-            const { size } = await handle.stat();
-            await handle.close();
-            if (size === length) controller.close();
-            else controller.error(changed(size));
-            return;
-          }
-          const want = Math.min(256 * 1024, length - sent);
-          const chunk = new Uint8Array(want);
-          const { bytesRead } = await handle.read(chunk, 0, want, sent);
-          if (bytesRead === 0) {
-            await handle.close();
-            controller.error(changed(sent));
-            return;
-          }
-          sent += bytesRead;
-          controller.enqueue(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await handle?.close();
-      },
-    },
-    { highWaterMark: 1 },
-  );
+  const stream = fs.createReadStream(path, { end: length - 1, highWaterMark: 256 * 1024 });
+  stream.on('data', (chunk) => (sent += chunk.length));
+  stream.on('error', (error) => request.destroy(error));
+  stream.on('end', () => {
+    let size = -1;
+    try {
+      size = fs.statSync(path).size;
+    } catch {}
+    if (sent === length && size === length) return void request.end();
+    file.changed = true;
+    request.destroy(new Error(path + ' changed size while it was uploaded (' + length + ' bytes when the call began)'));
+  });
+  stream.pipe(request, { end: false });
 }
 
 module.exports = createZkit(native, {
   env: (name) => process.env[name],
   randomUUID,
-  files: {
-    size(path) {
-      const stat = fs.statSync(path);
-      if (!stat.isFile()) throw new Error('not a file');
-      return stat.size;
-    },
-    open: openFile,
-  },
+  http: { fileSize, send },
   // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError;
   // the monitor only watches (the process's own handlers decide what happens next).
   onUncaught: (listener) => process.on('uncaughtExceptionMonitor', listener),

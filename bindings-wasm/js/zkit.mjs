@@ -387,7 +387,7 @@ const WALK = Symbol('zkit.walk');
  */
 export function createZkit(native, host = {}) {
   const bridge = new Bridge(native, host);
-  if (host.files) native.setFileAccess(host.files.size, host.files.open);
+  if (host.http) native.setHost(host.http.fileSize, host.http.send);
   const env = (name) => {
     const value = host.env?.(name);
     return typeof value === 'string' && value !== '' ? value : undefined;

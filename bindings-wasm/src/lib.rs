@@ -37,14 +37,15 @@ pub fn start() {
     }));
 }
 
-/// Gives the core the host's files (Node): `size(path)` a file's length, `open(path, length)` a
-/// `ReadableStream` of exactly that many bytes. Uploads with `file` then stream from disk.
-#[wasm_bindgen(js_name = setFileAccess)]
-pub fn set_file_access(size: js_sys::Function, open: js_sys::Function) {
+/// Gives the core what Node has and pages lack: `fileSize(path)` and its own HTTP client `send`
+/// (see `zkit::exec::wasm::set_host`). Clients made afterwards send through it, and uploads with
+/// `file` stream from disk.
+#[wasm_bindgen(js_name = setHost)]
+pub fn set_host(file_size: js_sys::Function, send: js_sys::Function) {
     #[cfg(target_arch = "wasm32")]
-    zkit::exec::wasm::set_file_access(size, open);
+    zkit::exec::wasm::set_host(file_size, send);
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (size, open); // a host build (clippy, tests) has no fetch transport to give them to
+    let _ = (file_size, send); // a host build (clippy, tests) has no wasm transport to give them to
 }
 
 /// The message of the last panic, if one happened (the module cannot be used after it).

@@ -163,8 +163,9 @@ for (const source of ['memory', 'file']) {
     });
     const { growth } = JSON.parse(stdout);
     assert.equal((await stored('big.bin'))[0], size);
-    // Generous: a regression to one JSON number per byte grows by gigabytes. (Node's fetch holds a
-    // streamed request body as it sends it, so a file costs about its size here too.)
-    assert.ok(growth < 4 * size, `the resident set grew by ${(growth / MIB).toFixed(1)} MiB uploading 100 MiB from ${source}`);
+    // Generous: a regression to one JSON number per byte grows by gigabytes, and a file that is not
+    // streamed (sent through Node's fetch, which holds a streamed body) by about its size.
+    const bound = source === 'memory' ? 4 * size : 80 * MIB;
+    assert.ok(growth < bound, `the resident set grew by ${(growth / MIB).toFixed(1)} MiB uploading 100 MiB from ${source}`);
   });
 }

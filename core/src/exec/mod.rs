@@ -148,14 +148,19 @@ pub trait Clock: MaybeSend {
     fn unix_time(&self) -> Duration;
 }
 
-/// The platform's transport: reqwest on native, fetch on wasm32.
+/// The platform's transport: reqwest on native; on wasm32 the host's HTTP client where it lends one
+/// (Node), else fetch.
 pub(crate) fn default_transport(config: &crate::config::ClientConfig) -> crate::Result<std::sync::Arc<dyn Transport>> {
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
     return Ok(std::sync::Arc::new(native::ReqwestTransport::new(config.timeouts.connect, &config.user_agent)?));
     #[cfg(target_arch = "wasm32")]
     return {
         let _ = config;
-        Ok(std::sync::Arc::new(wasm::FetchTransport))
+        if wasm::has_host() {
+            Ok(std::sync::Arc::new(wasm::HostTransport))
+        } else {
+            Ok(std::sync::Arc::new(wasm::FetchTransport))
+        }
     };
     #[cfg(not(any(feature = "native", target_arch = "wasm32")))]
     return {

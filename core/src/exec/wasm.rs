@@ -1,5 +1,5 @@
-//! wasm32 runtime pieces: the global `fetch` (browsers, workers and Node 18+ alike), JavaScript
-//! timers and `Date.now()`.
+//! wasm32 runtime pieces: the global `fetch` (browsers and workers), the host's own HTTP client where
+//! it lends one (Node), JavaScript timers and `Date.now()`.
 
 use std::time::Duration;
 
@@ -42,42 +42,116 @@ fn global_fetch(request: &Request) -> Result<Promise, JsValue> {
     fetch.call1(&global, request)?.dyn_into()
 }
 
-/// How a host with files (Node) lets the core send one: `size(path)` gives a file's length (throwing
-/// when it cannot), `open(path, length)` a `ReadableStream` of exactly that many bytes (erroring if
-/// the file ends early). Pages have no files; there, a file upload is refused as invalid input.
-struct FileAccess {
-    size: Function,
-    open: Function,
+/// What a host beyond the browser (Node) lends the core: `fileSize(path)`, a file's length (throwing
+/// when it cannot be read), and `send(method, url, headers, body, signal)`, its own HTTP client, which
+/// resolves to `{status, headers: [name, value, …], body: Uint8Array}`. `body` is a `Uint8Array`, a
+/// file as `{path, length}` (streamed from disk), or `undefined`; a rejection carries `sent: false`
+/// when nothing left the machine and `fileChanged: true` when a file was not its length.
+struct Host {
+    file_size: Function,
+    send: Function,
 }
 
 thread_local! {
-    static FILES: std::cell::RefCell<Option<FileAccess>> = const { std::cell::RefCell::new(None) };
+    static HOST: std::cell::RefCell<Option<Host>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Gives the core the host's file access (see the binding's Node entry point).
-pub fn set_file_access(size: Function, open: Function) {
-    FILES.with(|files| *files.borrow_mut() = Some(FileAccess { size, open }));
+/// Gives the core the host's files and HTTP client (the npm package's Node entry does, at load);
+/// clients built afterwards send through [`HostTransport`].
+pub fn set_host(file_size: Function, send: Function) {
+    HOST.with(|host| *host.borrow_mut() = Some(Host { file_size, send }));
+}
+
+/// Whether a host gave its HTTP client.
+pub(crate) fn has_host() -> bool {
+    HOST.with(|host| host.borrow().is_some())
 }
 
 /// The length of the file at `path`, from the host.
 pub(crate) fn file_size(path: &str) -> Result<u64, String> {
-    FILES.with(|files| {
-        let files = files.borrow();
-        let files = files.as_ref().ok_or("reading a file needs Node; pass its bytes as content")?;
-        let size = files.size.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| describe(&e))?;
+    HOST.with(|host| {
+        let host = host.borrow();
+        let host = host.as_ref().ok_or("reading a file needs Node; pass its bytes as content")?;
+        let size = host.file_size.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| describe(&e))?;
         size.as_f64().map(|n| n as u64).ok_or_else(|| format!("{path}: no length"))
     })
 }
 
-fn open_file(path: &str, len: u64) -> Result<JsValue, String> {
-    FILES.with(|files| {
-        let files = files.borrow();
-        let files = files.as_ref().ok_or("reading a file needs Node")?;
-        files
-            .open
-            .call2(&JsValue::NULL, &JsValue::from_str(path), &JsValue::from_f64(len as f64))
-            .map_err(|e| describe(&e))
-    })
+/// Sends through the host's own HTTP client (Node's `http` module, with keep-alive): faster than
+/// Node's fetch for small calls, and it streams a file body under backpressure, where fetch holds a
+/// streamed body in memory. Dropping the future aborts the request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HostTransport;
+
+impl Transport for HostTransport {
+    fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+        Box::pin(async move {
+            let connect = |e: JsValue| TransportError::connect(describe(&e));
+            let mut guard = AbortOnDrop(AbortController::new().ok());
+            let (mut parts, body) = request.into_parts();
+            let body = match body {
+                Body::Bytes(bytes) if bytes.is_empty() => JsValue::UNDEFINED,
+                // A copy: the host writes it out after this call returns, when module memory may move.
+                Body::Bytes(bytes) => Uint8Array::from(bytes.as_ref()).into(),
+                Body::File(file) => {
+                    parts.headers.insert(http::header::CONTENT_LENGTH, file.len.into());
+                    let described = js_sys::Object::new();
+                    let path = JsValue::from_str(&file.path.to_string_lossy());
+                    Reflect::set(&described, &JsValue::from_str("path"), &path).map_err(connect)?;
+                    Reflect::set(&described, &JsValue::from_str("length"), &JsValue::from_f64(file.len as f64))
+                        .map_err(connect)?;
+                    described.into()
+                }
+            };
+            let headers = js_sys::Object::new();
+            for name in parts.headers.keys() {
+                let values: Vec<&str> = parts.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+                let joined = JsValue::from_str(&values.join(", "));
+                Reflect::set(&headers, &JsValue::from_str(name.as_str()), &joined).map_err(connect)?;
+            }
+            let signal = guard.0.as_ref().map(|c| JsValue::from(c.signal())).unwrap_or(JsValue::UNDEFINED);
+            let args = Array::new();
+            for arg in [
+                JsValue::from_str(parts.method.as_str()),
+                JsValue::from_str(&parts.uri.to_string()),
+                headers.into(),
+                body,
+                signal,
+            ] {
+                args.push(&arg);
+            }
+            let promise = HOST
+                .with(|host| host.borrow().as_ref().map(|host| Reflect::apply(&host.send, &JsValue::NULL, &args)))
+                .ok_or_else(|| TransportError::connect("no host HTTP client"))?
+                .map_err(connect)?;
+            let answer = JsFuture::from(Promise::from(promise)).await.map_err(|e| host_error(&e))?;
+            let read = |key: &str| Reflect::get(&answer, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            let status = read("status").as_f64().unwrap_or(0.0) as u16;
+            let mut out = http::Response::builder().status(status);
+            let raw = Array::from(&read("headers"));
+            for pair in 0..raw.length() / 2 {
+                if let (Some(name), Some(value)) = (raw.get(pair * 2).as_string(), raw.get(pair * 2 + 1).as_string()) {
+                    out = out.header(name, value);
+                }
+            }
+            let body = read("body").dyn_into::<Uint8Array>().map(|b| b.to_vec()).unwrap_or_default();
+            guard.0 = None; // done: nothing to abort
+            out.body(Bytes::from(body)).map_err(|e| TransportError::broken(e.to_string()))
+        })
+    }
+}
+
+/// A rejection of the host's `send` as a transport error.
+fn host_error(error: &JsValue) -> TransportError {
+    let flag = |key: &str| Reflect::get(error, &JsValue::from_str(key)).ok().and_then(|v| v.as_bool());
+    let message = describe(error);
+    if flag("fileChanged") == Some(true) {
+        TransportError::file_changed(message)
+    } else if flag("sent") == Some(false) {
+        TransportError::connect(message)
+    } else {
+        TransportError::broken(message)
+    }
 }
 
 impl Transport for FetchTransport {
@@ -101,10 +175,6 @@ impl Transport for FetchTransport {
                 init.set_signal(Some(&controller.signal()));
             }
             let uri = parts.uri.to_string();
-            let file = match &body {
-                Body::File(file) => Some((file.path.to_string_lossy().into_owned(), file.len)),
-                Body::Bytes(_) => None,
-            };
             let request = match &body {
                 Body::Bytes(bytes) if bytes.is_empty() => Request::new_with_str_and_init(&uri, &init),
                 Body::Bytes(bytes) => {
@@ -114,35 +184,21 @@ impl Transport for FetchTransport {
                     init.set_body(&view);
                     Request::new_with_str_and_init(&uri, &init)
                 }
-                Body::File(_) => {
-                    let (path, len) = file.as_ref().expect("a file body");
-                    let changed = |message: String| TransportError::file_changed(message);
-                    let now = file_size(path).map_err(changed)?;
-                    if now != *len {
-                        return Err(changed(format!(
-                            "{path} changed size while it was uploaded ({len} bytes when the call began)"
-                        )));
-                    }
-                    init.set_body(&open_file(path, *len).map_err(changed)?);
-                    // A streamed body goes out while the response may already come back.
-                    Reflect::set(&init, &JsValue::from_str("duplex"), &JsValue::from_str("half")).map_err(connect)?;
-                    Request::new_with_str_and_init(&uri, &init)
+                // Refused when the call is prepared: only a host with files (Node) makes file bodies,
+                // and it sends them itself.
+                Body::File(file) => {
+                    return Err(TransportError::connect(format!(
+                        "{}: files need the host transport",
+                        file.path.display()
+                    )))
                 }
             }
             .map_err(connect)?;
-            let sent = JsFuture::from(global_fetch(&request).map_err(connect)?).await;
-            let response: web_sys::Response = match sent {
-                Ok(response) => response.dyn_into().map_err(broken)?,
-                // A file that is another length now is why its stream failed.
-                Err(error) => match &file {
-                    Some((path, len)) if file_size(path).ok() != Some(*len) => {
-                        return Err(TransportError::file_changed(format!(
-                            "{path} changed size while it was uploaded ({len} bytes when the call began)"
-                        )))
-                    }
-                    _ => return Err(broken(error)),
-                },
-            };
+            let response: web_sys::Response = JsFuture::from(global_fetch(&request).map_err(connect)?)
+                .await
+                .map_err(broken)?
+                .dyn_into()
+                .map_err(broken)?;
             let mut out = http::Response::builder().status(response.status());
             if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
                 for entry in entries.flatten() {
