@@ -2,7 +2,6 @@
 //! upload's bytes taken out beside it; outputs are built as Python objects straight from the body's
 //! JSON text (no `serde_json::Value` in between), and bytes come back as `bytes`.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use bytes::Bytes;
@@ -171,7 +170,7 @@ impl<'py> IntoPyObject<'py> for Json {
 /// JSON text parsed straight into Python objects: dicts, lists, str, int, float, bool and None.
 /// Object keys repeat across the items of a list, so each distinct key is made once per body.
 pub fn json_to_py<'py>(py: Python<'py>, text: &[u8]) -> Result<Bound<'py, PyAny>, zkit::Error> {
-    let mut keys = HashMap::new();
+    let mut keys = Keys::default();
     let mut deserializer = serde_json::Deserializer::from_slice(text);
     let value = PySeed { py, keys: &mut keys }
         .deserialize(&mut deserializer)
@@ -181,11 +180,38 @@ pub fn json_to_py<'py>(py: Python<'py>, text: &[u8]) -> Result<Bound<'py, PyAny>
 }
 
 /// Keys cached per body; a body with more distinct keys than this makes the rest one by one.
-const KEY_CACHE: usize = 4096;
+const KEY_CACHE: usize = 256;
+
+/// The keys made so far for one body. The objects of a list repeat their keys in one order, so the
+/// key after the last one found is tried first, and usually is the one.
+#[derive(Default)]
+struct Keys<'py> {
+    made: Vec<(Box<str>, Bound<'py, PyString>)>,
+    next: usize,
+}
+
+impl<'py> Keys<'py> {
+    fn get(&mut self, py: Python<'py>, key: &str) -> Bound<'py, PyString> {
+        let found = match self.made.get(self.next) {
+            Some((made, _)) if made.as_ref() == key => Some(self.next),
+            _ => self.made.iter().position(|(made, _)| made.as_ref() == key),
+        };
+        if let Some(index) = found {
+            self.next = index + 1;
+            return self.made[index].1.clone();
+        }
+        let made = PyString::new(py, key);
+        if self.made.len() < KEY_CACHE {
+            self.made.push((key.into(), made.clone()));
+            self.next = self.made.len();
+        }
+        made
+    }
+}
 
 struct PySeed<'a, 'py> {
     py: Python<'py>,
-    keys: &'a mut HashMap<Box<str>, Bound<'py, PyString>>,
+    keys: &'a mut Keys<'py>,
 }
 
 fn py_error<E: de::Error>(error: PyErr) -> E {
@@ -252,7 +278,7 @@ impl<'de, 'py> Visitor<'de> for PySeed<'_, 'py> {
 /// An object key, made once per distinct key.
 struct KeySeed<'a, 'py> {
     py: Python<'py>,
-    keys: &'a mut HashMap<Box<str>, Bound<'py, PyString>>,
+    keys: &'a mut Keys<'py>,
 }
 
 impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'_, 'py> {
@@ -271,14 +297,7 @@ impl<'de, 'py> Visitor<'de> for KeySeed<'_, 'py> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if let Some(key) = self.keys.get(v) {
-            return Ok(key.clone());
-        }
-        let key = PyString::new(self.py, v);
-        if self.keys.len() < KEY_CACHE {
-            self.keys.insert(v.into(), key.clone());
-        }
-        Ok(key)
+        Ok(self.keys.get(self.py, v))
     }
 }
 

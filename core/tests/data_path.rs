@@ -225,3 +225,20 @@ async fn a_download_is_the_same_bytes_typed_by_name_and_raw() {
         (typed.content.as_ref(), Some(typed.content.len() as u64))
     );
 }
+
+/// A connection is driven by a task on the runtime that opened it; one opened by a blocking call on
+/// a current-thread runtime must not be handed to a call on another runtime, where nothing would
+/// drive it (the Python binding makes blocking calls that way, and asyncio calls on a thread pool).
+#[test]
+fn one_client_serves_current_thread_and_multi_thread_runtimes_in_turn() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = server.block_on(common::sandbox());
+    let zerokie = common::zerokie(&sandbox);
+    let current = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let multi = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    for round in 0..3 {
+        let call = || zerokie.list_apps().timeout(Some(std::time::Duration::from_secs(2))).max_retries(0).send();
+        current.block_on(call()).unwrap_or_else(|e| panic!("round {round}, current-thread runtime: {e}"));
+        multi.block_on(call()).unwrap_or_else(|e| panic!("round {round}, multi-thread runtime: {e}"));
+    }
+}

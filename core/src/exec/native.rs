@@ -11,27 +11,60 @@ use tokio::io::AsyncReadExt;
 use super::{Body, BoxFuture, Clock, FileBody, Sleep, Transport, TransportError};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, a connection pool per client).
+/// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, pooled keep-alive connections).
+///
+/// A pooled connection is driven by a task on the runtime that opened it, so a connection opened
+/// inside a current-thread runtime (such as the Python binding's blocking calls, which are much
+/// faster on one) only makes progress while that runtime runs. The transport therefore keeps one pool
+/// per runtime flavor, and a connection never serves a call on the other kind.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
-    client: reqwest::Client,
+    multi_thread: reqwest::Client,
+    current_thread: std::sync::OnceLock<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    user_agent: String,
 }
 
 impl ReqwestTransport {
     /// A transport whose connections must be made within `connect_timeout`, naming itself
     /// `user_agent`.
     pub fn new(connect_timeout: Option<Duration>, user_agent: &str) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(limit) = connect_timeout {
-            builder = builder.connect_timeout(limit);
-        }
-        let client = builder.build().map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))?;
-        Ok(Self { client })
+        let multi_thread =
+            pool(connect_timeout, user_agent).map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))?;
+        Ok(Self {
+            multi_thread,
+            current_thread: std::sync::OnceLock::new(),
+            connect_timeout,
+            user_agent: user_agent.to_owned(),
+        })
     }
+
+    /// The pool for the runtime this runs on.
+    fn client(&self) -> Result<&reqwest::Client, TransportError> {
+        let flavor = tokio::runtime::Handle::try_current().map(|handle| handle.runtime_flavor());
+        if !matches!(flavor, Ok(tokio::runtime::RuntimeFlavor::CurrentThread)) {
+            return Ok(&self.multi_thread);
+        }
+        if let Some(client) = self.current_thread.get() {
+            return Ok(client);
+        }
+        let client = pool(self.connect_timeout, &self.user_agent).map_err(|e| TransportError::connect(chain(&e)))?;
+        Ok(self.current_thread.get_or_init(|| client))
+    }
+}
+
+/// One connection pool: keep-alive, `TCP_NODELAY`, HTTP/2 where the server offers it over TLS, no
+/// redirects (an API answer is never followed blindly).
+fn pool(connect_timeout: Option<Duration>, user_agent: &str) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .tcp_nodelay(true)
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(limit) = connect_timeout {
+        builder = builder.connect_timeout(limit);
+    }
+    builder.build()
 }
 
 impl Transport for ReqwestTransport {
@@ -59,7 +92,7 @@ impl Transport for ReqwestTransport {
                     TransportError::broken(chain(&e))
                 }
             };
-            let mut response = self.client.execute(request).await.map_err(failed)?;
+            let mut response = self.client()?.execute(request).await.map_err(failed)?;
             let mut builder = http::Response::builder().status(response.status()).version(response.version());
             if let Some(headers) = builder.headers_mut() {
                 *headers = std::mem::take(response.headers_mut());
