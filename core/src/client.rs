@@ -302,8 +302,13 @@ impl Client {
         let config = &self.inner.config;
         if let Some(token) = token {
             let key = token.expose();
-            let uri = request.uri().to_string();
-            if uri.contains(key) || uri.contains(&crate::operation::encode(key)) {
+            let uri = request.uri();
+            let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
+            let encoded = crate::operation::encode_cow(key);
+            if [uri.host().unwrap_or_default(), target]
+                .iter()
+                .any(|part| part.contains(key) || part.contains(&*encoded))
+            {
                 return Err(Error::invalid_input("path", "must not carry the API key; keys travel in headers only"));
             }
             let (name, value) = match config.auth {

@@ -123,6 +123,11 @@ pub fn encode(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// [`encode`], borrowing `value` when it needs no encoding.
+pub(crate) fn encode_cow(value: &str) -> std::borrow::Cow<'_, str> {
+    utf8_percent_encode(value, SEGMENT).into()
+}
+
 /// Builds the HTTP request of an operation. Pure: validates, serializes, renders the path.
 pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared> {
     input.validate()?;
@@ -213,6 +218,10 @@ fn query_string(fields: &Map<String, Value>) -> Result<String> {
 /// Decodes a success body; an empty body reads as JSON `null`, which is what `()` expects.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    // Tracking the path costs as much as the decoding itself, so it is done only to explain a failure.
+    if let Ok(decoded) = serde_json::from_slice(body) {
+        return Ok(decoded);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

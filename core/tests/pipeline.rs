@@ -300,3 +300,19 @@ async fn the_client_side_limiter_waits_instead_of_failing() {
     limited.0.call(RawRequest::new(zkit::http::Method::GET, "/v1/apps")).rate_limit(false).await.unwrap();
     assert_eq!(clock.sleeps().len(), 3);
 }
+
+#[tokio::test]
+async fn a_request_that_would_carry_the_key_in_its_url_is_refused_before_sending() {
+    let sandbox = common::sandbox().await;
+    let key = zkit_sandbox::credentials::ZEROKIE_API_KEY;
+    let zerokie = common::zerokie(&sandbox);
+    for request in [
+        RawRequest::new(http::Method::GET, format!("/v1/apps/{key}")),
+        RawRequest::new(http::Method::GET, "/v1/apps").query("token", key),
+    ] {
+        let error = zerokie.raw(request).await.unwrap_err();
+        assert_eq!((error.kind(), error.field()), (ErrorKind::InvalidInput, Some("path")));
+        assert!(!error.to_string().contains(key), "the refusal does not show the key: {error}");
+    }
+    assert!(sandbox.journal().is_empty(), "nothing was sent");
+}
