@@ -175,21 +175,9 @@ def sync_calls(url: str, calls: int, rounds: int, table: Table, peers_only: bool
 
         return median_time(rounds, loop)
 
-    def requests_run() -> float:
-        session = requests.Session()
-        for _ in range(100):
-            session.get(app_url, headers=HEADERS).json()
-
-        def loop() -> None:
-            for _ in range(calls):
-                response = session.get(app_url, headers=HEADERS)
-                response.raise_for_status()
-                response.json()["name"]
-
-        return median_time(rounds, loop)
-
-    def httpx_run() -> float:
-        with httpx.Client() as client:
+    def peer_run(client: Any) -> float:
+        """requests.Session and httpx.Client alike: warm up, then the same loop."""
+        with client:
             for _ in range(100):
                 client.get(app_url, headers=HEADERS).json()
 
@@ -200,6 +188,12 @@ def sync_calls(url: str, calls: int, rounds: int, table: Table, peers_only: bool
                     response.json()["name"]
 
             return median_time(rounds, loop)
+
+    def requests_run() -> float:
+        return peer_run(requests.Session())
+
+    def httpx_run() -> float:
+        return peer_run(httpx.Client())
 
     zkit_time = SKIPPED if peers_only else attempt("zkit sync get_app", zkit_run)
     for peer, run in [("requests", requests_run), ("httpx", httpx_run)]:
