@@ -82,16 +82,16 @@ def median_time(rounds: int, run: Callable[[], Any]) -> float:
     return statistics.median(times)
 
 
-def median_async(rounds: int, make: Callable[[], Any]) -> float:
-    async def measure() -> float:
-        times = []
-        for _ in range(rounds):
-            started = time.perf_counter()
-            await make()
-            times.append(time.perf_counter() - started)
-        return statistics.median(times)
-
-    return asyncio.run(measure())
+async def median_bursts(rounds: int, calls: int, one: Callable[[], Any]) -> float:
+    """The median time of `calls` concurrent `one()` in `asyncio.gather`, after a warm-up of 100."""
+    await asyncio.gather(*(one() for _ in range(100)))
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        results = await asyncio.gather(*(one() for _ in range(calls)))
+        times.append(time.perf_counter() - started)
+        assert all(results)
+    return statistics.median(times)
 
 
 class Table:
@@ -216,18 +216,11 @@ def async_calls(url: str, calls: int, rounds: int, table: Table, peers_only: boo
 
         async def main() -> float:
             zerokie = zkit.AsyncZerokie(api_key=ZEROKIE_KEY, base_url=url + "/zerokie", rate_limit=False)
-            await asyncio.gather(*(zerokie.get_app(name=APP) for _ in range(100)))
 
-            async def burst() -> None:
-                apps = await asyncio.gather(*(zerokie.get_app(name=APP) for _ in range(calls)))
-                assert all(app.name for app in apps)
+            async def one() -> str:
+                return (await zerokie.get_app(name=APP)).name
 
-            times = []
-            for _ in range(rounds):
-                started = time.perf_counter()
-                await burst()
-                times.append(time.perf_counter() - started)
-            return statistics.median(times)
+            return await median_bursts(rounds, calls, one)
 
         return asyncio.run(main())
 
@@ -240,13 +233,7 @@ def async_calls(url: str, calls: int, rounds: int, table: Table, peers_only: boo
                         response.raise_for_status()
                         return (await response.json())["name"]
 
-                await asyncio.gather(*(one() for _ in range(100)))
-                times = []
-                for _ in range(rounds):
-                    started = time.perf_counter()
-                    await asyncio.gather(*(one() for _ in range(calls)))
-                    times.append(time.perf_counter() - started)
-                return statistics.median(times)
+                return await median_bursts(rounds, calls, one)
 
         return asyncio.run(main())
 
@@ -259,13 +246,7 @@ def async_calls(url: str, calls: int, rounds: int, table: Table, peers_only: boo
                     response.raise_for_status()
                     return response.json()["name"]
 
-                await asyncio.gather(*(one() for _ in range(100)))
-                times = []
-                for _ in range(rounds):
-                    started = time.perf_counter()
-                    await asyncio.gather(*(one() for _ in range(calls)))
-                    times.append(time.perf_counter() - started)
-                return statistics.median(times)
+                return await median_bursts(rounds, calls, one)
 
         return asyncio.run(main())
 

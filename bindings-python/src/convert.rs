@@ -314,9 +314,9 @@ impl<'py> IntoPyObject<'py> for PayloadOut {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let zkit::Response { data, meta } = self.0;
         match data {
-            zkit::Payload::Json(text) => json_to_py(py, &text).map_err(|e| {
-                crate::errors::to_py_err(&e.with_status(meta.status).with_request_id(meta.request_id.clone()))
-            }),
+            zkit::Payload::Json(text) => {
+                json_to_py(py, &text).map_err(|e| crate::errors::to_py_err(&meta.error_in_body(e)))
+            }
             zkit::Payload::Bytes(download) => {
                 let dict = PyDict::new(py);
                 dict.set_item("content", PyBytes::new(py, &download.content))?;

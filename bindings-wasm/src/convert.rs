@@ -3,7 +3,7 @@
 //! `JSON.parse`, so callers get plain objects and arrays.
 
 use bytes::Bytes;
-use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array, JSON};
+use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
 use serde_json::{Map, Number, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -27,7 +27,7 @@ pub fn to_json(value: &JsValue, path: &str) -> Result<Value, zkit::Error> {
     if let Some(s) = value.as_string() {
         return Ok(Value::String(s));
     }
-    if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<ArrayBuffer>() {
+    if value.is_instance_of::<Uint8Array>() {
         return Err(zkit::Error::invalid_input(field, "bytes are sent as an upload's content only"));
     }
     if Array::is_array(value) {
@@ -58,26 +58,15 @@ pub fn to_json(value: &JsValue, path: &str) -> Result<Value, zkit::Error> {
     Err(zkit::Error::invalid_input(field, "unsupported value (bigint or symbol)"))
 }
 
-/// The bytes of `content`: a `Uint8Array` (or any `ArrayBuffer` view), an `ArrayBuffer`, or a string
-/// as UTF-8, copied once into the module's memory. Anything else is refused naming `field`.
+/// The bytes of `content`: a `Uint8Array` (the JavaScript layer makes one of any `ArrayBuffer` or
+/// view) or a string as UTF-8, copied once into the module's memory. Anything else is refused naming
+/// `field`.
 pub fn content_bytes(value: &JsValue, field: &str) -> Result<Bytes, zkit::Error> {
     if let Some(text) = value.as_string() {
         return Ok(Bytes::from(text));
     }
-    if let Some(buffer) = value.dyn_ref::<ArrayBuffer>() {
-        return Ok(Bytes::from(Uint8Array::new(buffer).to_vec()));
-    }
     if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
         return Ok(Bytes::from(bytes.to_vec()));
-    }
-    if ArrayBuffer::is_view(value) {
-        // Any other view (a Buffer, a DataView, another typed array): its bytes, as they lie.
-        let read = |key: &str| Reflect::get(value, &key.into()).ok();
-        if let (Some(buffer), Some(offset), Some(length)) = (read("buffer"), read("byteOffset"), read("byteLength")) {
-            let (offset, length) = (offset.as_f64().unwrap_or(0.0) as u32, length.as_f64().unwrap_or(0.0) as u32);
-            let bytes = Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length);
-            return Ok(Bytes::from(bytes.to_vec()));
-        }
     }
     Err(zkit::Error::invalid_input(field, "must be a Uint8Array, an ArrayBuffer or a string"))
 }

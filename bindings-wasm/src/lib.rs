@@ -261,10 +261,7 @@ fn payload_js(response: Response<Payload>) -> Result<JsValue, JsValue> {
         Payload::Json(text) => {
             let parsed = std::str::from_utf8(&text).ok().and_then(|text| js_sys::JSON::parse(text).ok());
             parsed.ok_or_else(|| {
-                let error = zkit::Error::decode("response body: not valid JSON")
-                    .with_status(response.meta.status)
-                    .with_request_id(response.meta.request_id.clone());
-                error_to_js(&error)
+                error_to_js(&response.meta.error_in_body(zkit::Error::decode("response body: not valid JSON")))
             })?
         }
         Payload::Bytes(download) => {

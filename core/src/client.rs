@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::future::{select, Either};
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
 use crate::api::{ApiProfile, AuthScheme, RateClass};
@@ -19,8 +19,8 @@ use crate::exec::rate_limit::RateLimiter;
 use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
-use crate::operation::{build_request, decode_json, input_from_json, Operation, Prepared};
-use crate::payload::{decode_download, Payload, PayloadCall};
+use crate::operation::{build_request, input_from_json, Operation, Prepared};
+use crate::payload::{payload_of, Payload, PayloadCall};
 use crate::response::{error_from_response, request_id, Response, ResponseMeta};
 use crate::secret::Secret;
 use crate::session::Session;
@@ -44,22 +44,8 @@ impl<O: Operation> Callable for O {
     }
 
     fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(O::Output, Option<String>)> {
-        if !is_json(response) {
-            return Ok((decode_download(response)?, None));
-        }
-        let body = (profile.success_body)(response.body())?;
-        Ok((decode_json(&body.data)?, body.request_id))
-    }
-}
-
-/// Whether a success body is JSON (or has no type, which is read as JSON).
-pub(crate) fn is_json(response: &http::Response<Bytes>) -> bool {
-    match response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(media) => {
-            let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            media == "application/json" || media.ends_with("+json") || media.starts_with("text/json")
-        }
+        let (payload, request_id) = payload_of(profile, response)?;
+        Ok((payload.decode()?, request_id))
     }
 }
 
@@ -164,9 +150,8 @@ impl Client {
         let input: O = input_from_json(input)?;
         let response = self.call(PayloadCall(input)).options(options).send_with_meta().await?;
         let data = match response.data {
-            Payload::Json(text) => {
-                let output: O::Output = decode_json(&text)?;
-                serde_json::to_value(&output).map_err(|e| Error::decode(e.to_string()))?
+            json @ Payload::Json(_) => {
+                serde_json::to_value(json.decode::<O::Output>()?).map_err(|e| Error::decode(e.to_string()))?
             }
             bytes => bytes.into_json()?,
         };

@@ -215,9 +215,14 @@ fn query_string(fields: &Map<String, Value>) -> Result<String> {
     Ok(if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) })
 }
 
+/// Whether a body holds no JSON at all (nothing, or whitespace): it reads as `null`.
+pub(crate) fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Decodes a success body; an empty body reads as JSON `null`, which is what `()` expects.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let body: &[u8] = if is_blank(body) { b"null" } else { body };
     // Tracking the path costs as much as the decoding itself, so it is done only to explain a failure.
     if let Ok(decoded) = serde_json::from_slice(body) {
         return Ok(decoded);

@@ -4,13 +4,14 @@
 //! response is parsed once and no byte becomes a JSON number.
 
 use bytes::Bytes;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::api::ApiProfile;
-use crate::client::{is_json, Callable};
+use crate::client::Callable;
 use crate::error::{Error, Result};
 use crate::model::Download;
-use crate::operation::{build_request, Operation, Prepared};
+use crate::operation::{build_request, decode_json, is_blank, Operation, Prepared};
 
 /// A success as it arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +28,7 @@ impl Payload {
     /// for callers that speak JSON only.
     pub fn into_json(self) -> Result<Value> {
         match self {
-            Payload::Json(text) => crate::operation::decode_json(&text),
+            Payload::Json(text) => decode_json(&text),
             Payload::Bytes(download) => {
                 use base64::Engine as _;
                 Ok(serde_json::json!({
@@ -51,27 +52,48 @@ impl<O: Operation> Callable for PayloadCall<O> {
     }
 
     fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, Option<String>)> {
-        if !is_json(response) {
-            return Ok((Payload::Bytes(download(response)), None));
-        }
-        let body = (profile.success_body)(response.body())?;
-        let text = if body.data.iter().all(u8::is_ascii_whitespace) { Bytes::from_static(b"null") } else { body.data };
-        Ok((Payload::Json(text), body.request_id))
+        payload_of(profile, response)
     }
 }
 
-/// The body of a response that is not JSON, with its media type (the body is shared, not copied).
-pub(crate) fn download(response: &http::Response<Bytes>) -> Download {
-    let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    Download { content: response.body().clone(), content_type: content_type.unwrap_or_default().to_owned() }
+/// The success of `profile`'s API as it arrived, with a request id its body carried (pure).
+pub(crate) fn payload_of(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, Option<String>)> {
+    if !is_json(response) {
+        let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let content_type = content_type.unwrap_or_default().to_owned();
+        return Ok((Payload::Bytes(Download { content: response.body().clone(), content_type }), None));
+    }
+    let body = (profile.success_body)(response.body())?;
+    let text = if is_blank(&body.data) { Bytes::from_static(b"null") } else { body.data };
+    Ok((Payload::Json(text), body.request_id))
 }
 
-/// A non-JSON body as the output `T`, which must be [`Download`]: no operation declares another output
-/// for such a body.
-pub(crate) fn decode_download<T: 'static>(response: &http::Response<Bytes>) -> Result<T> {
-    let boxed: Box<dyn std::any::Any> = Box::new(download(response));
-    boxed.downcast::<T>().map(|output| *output).map_err(|_| {
-        let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        Error::decode(format!("response body: {} where JSON was expected", content_type.unwrap_or("no JSON")))
-    })
+impl Payload {
+    /// Decodes into an operation's output `T`: the JSON text as `T`, or the bytes as a [`Download`],
+    /// which is what every operation answered with a body that is not JSON declares (handed over as
+    /// it is, not through serde).
+    pub(crate) fn decode<T: DeserializeOwned + 'static>(self) -> Result<T> {
+        match self {
+            Payload::Json(text) => decode_json(&text),
+            Payload::Bytes(download) => {
+                let content_type = download.content_type.clone();
+                let boxed: Box<dyn std::any::Any> = Box::new(download);
+                boxed.downcast::<T>().map(|output| *output).map_err(|_| {
+                    let shown = if content_type.is_empty() { "no JSON" } else { content_type.as_str() };
+                    Error::decode(format!("response body: {shown} where JSON was expected"))
+                })
+            }
+        }
+    }
+}
+
+/// Whether a success body is JSON (or has no type, which is read as JSON).
+fn is_json(response: &http::Response<Bytes>) -> bool {
+    match response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(media) => {
+            let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            media == "application/json" || media.ends_with("+json") || media.starts_with("text/json")
+        }
+    }
 }

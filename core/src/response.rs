@@ -25,6 +25,12 @@ pub struct ResponseMeta {
 }
 
 impl ResponseMeta {
+    /// `error`, found in this response's body by a host that parsed it, with the response's status
+    /// and request id.
+    pub fn error_in_body(&self, error: Error) -> Error {
+        error.with_status(self.status).with_request_id(self.request_id.clone())
+    }
+
     /// The headers as text, repeated headers joined with `, `; values that are not text are left out.
     pub fn headers_text(&self) -> serde_json::Map<String, serde_json::Value> {
         let mut out = serde_json::Map::new();

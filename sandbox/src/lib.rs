@@ -154,6 +154,13 @@ impl Target {
     }
 }
 
+/// The SHA-256 of `bytes`, in lowercase hex (how Zyra's keys and passwords are stored, and how a
+/// stored Zerokie file is described to the control API).
+pub(crate) fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// Locks `mutex`, carrying on if a thread panicked while holding it: the state stays usable.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -170,14 +170,12 @@ async fn file_digest(
     State(shared): State<Arc<Shared>>,
     axum::extract::Path((name, path)): axum::extract::Path<(String, String)>,
 ) -> Reply {
-    use sha2::Digest;
-    let state = lock(&shared.zerokie);
-    let app = state.apps.iter().find(|app| app.name == name).ok_or_else(|| not_found("app"))?;
+    let mut state = lock(&shared.zerokie);
+    let app = find(&mut state.apps, &name)?;
     let file = app.files.get(&path).ok_or_else(|| not_found("file"))?;
-    let sha256: String = sha2::Sha256::digest(&file.content).iter().map(|b| format!("{b:02x}")).collect();
     let digest = serde_json::json!({
         "length": file.content.len(),
-        "sha256": sha256,
+        "sha256": crate::sha256_hex(&file.content),
         "content_type": file.content_type,
     });
     Ok(Json(digest).into_response())

@@ -58,7 +58,6 @@ use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::body::{field_error, Params};
 use crate::clock::rfc3339;
@@ -132,10 +131,7 @@ struct User {
     password_hash: Option<String>,
 }
 
-/// The SHA-256 of `text`, in lowercase hex (how keys and passwords are stored).
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
-}
+use crate::sha256_hex;
 
 /// `len` lowercase hex characters that nobody can guess from the outside: the SHA-256 of a
 /// process-random hasher's output, the time and a counter.
@@ -148,7 +144,7 @@ fn random_hex(len: usize) -> String {
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
         let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let noise = std::collections::hash_map::RandomState::new().hash_one((count, nanos));
-        out += &sha256_hex(&format!("{noise}:{count}:{nanos}"));
+        out += &sha256_hex(format!("{noise}:{count}:{nanos}"));
     }
     out.truncate(len);
     out
