@@ -178,6 +178,11 @@ impl Client {
         self.inner.runtime.clock.monotonic()
     }
 
+    /// The client's timers, for work that waits beside its calls (a deploy's heartbeat, a waiter).
+    pub(crate) fn sleep(&self) -> Arc<dyn Sleep> {
+        self.inner.runtime.sleep.clone()
+    }
+
     /// Runs a prepared request with the client's credential: its key, or the access token of its
     /// login (renewed once if the server refuses it with a 401).
     async fn execute(&self, prepared: Prepared, options: &CallOptions) -> Result<(http::Response<Bytes>, u32)> {

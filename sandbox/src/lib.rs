@@ -426,9 +426,20 @@ impl Sandbox {
         self.shared.journal.clear();
     }
 
+    /// A Zerokie static app's recorded deployments and current deploy lock, as
+    /// `GET /__sandbox/zerokie/apps/:name/deploys` answers them; `None` for an unknown app.
+    pub fn zerokie_deploys(&self, app: &str) -> Option<serde_json::Value> {
+        zerokie::deploys_of(&self.shared, app).ok()
+    }
+
     /// Queues `fault` for the next matching API request(s).
     pub fn inject(&self, fault: Fault) {
         self.shared.faults.push(fault);
+    }
+
+    /// Drops the faults still queued.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
     }
 
     /// Stops accepting connections, lets requests in flight finish (for up to 5 seconds), and

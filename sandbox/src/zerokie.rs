@@ -161,7 +161,31 @@ impl AppRecord {
 
 /// The Zerokie part of the control API: what a stored file holds, without sending it back.
 pub(crate) fn control_router() -> Router<Arc<Shared>> {
-    Router::new().route("/__sandbox/zerokie/apps/{name}/files/{*path}", get(file_digest))
+    Router::new()
+        .route("/__sandbox/zerokie/apps/{name}/files/{*path}", get(file_digest))
+        .route("/__sandbox/zerokie/apps/{name}/deploys", get(deploys))
+}
+
+/// `GET /__sandbox/zerokie/apps/:name/deploys`: the deployments a static app recorded, oldest first
+/// (with the counts each finalize declared), and its deploy lock (`null` when free or expired), so
+/// a suite can check what a deploy finalized, and that a failed or cancelled one did not.
+async fn deploys(State(shared): State<Arc<Shared>>, axum::extract::Path(name): axum::extract::Path<String>) -> Reply {
+    Ok(Json(deploys_of(&shared, &name)?).into_response())
+}
+
+/// The body of [`deploys`], also served to Rust suites by [`Sandbox::zerokie_deploys`](crate::Sandbox::zerokie_deploys).
+pub(crate) fn deploys_of(shared: &Shared, name: &str) -> Result<Value, ApiError> {
+    let now = shared.clock.now();
+    let mut state = lock(&shared.zerokie);
+    let app = find(&mut state.apps, name)?;
+    let held = app.lock.as_ref().filter(|held| now < held.expires);
+    Ok(serde_json::json!({
+        "deployments": app.deployments,
+        "lock": held.map(|held| serde_json::json!({
+            "deploy_session_id": held.session,
+            "expires_at": rfc3339(held.expires),
+        })),
+    }))
 }
 
 /// `GET /__sandbox/zerokie/apps/:name/files/{path}`: `{"length", "sha256", "content_type"}` of a

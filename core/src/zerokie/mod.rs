@@ -10,10 +10,15 @@
 //! # Ok(()) }
 //! ```
 
+mod deploy;
 mod inputs;
+mod plan;
+mod site;
 mod types;
 
+pub use deploy::{DeployEvent, DeployOptions, DeployReport, DeploySite, ProgressFn};
 pub use inputs::*;
+pub use site::{SiteFile, SiteSource, MANIFEST_PATH};
 pub use types::*;
 
 use crate::api::{decode_error_body, no_rate_limit, per_client, whole_body, ApiProfile, BEARER_ONLY};
@@ -40,13 +45,7 @@ crate::api_client! {
 
 /// A fresh deploy session id (a version 4 UUID) for the deploy lock.
 pub fn new_deploy_session_id() -> String {
-    let hi = crate::exec::unique_u64();
-    let lo = crate::exec::unique_u64();
-    let bytes = ((u128::from(hi) << 64 | u128::from(lo)) & !(0xF000u128 << 64) & !(0xC000u128 << 48))
-        | (0x4000u128 << 64)
-        | (0x8000u128 << 48);
-    let hex = format!("{bytes:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Zerokie's operation table: the single declaration each operation has. The core feeds it to
