@@ -38,6 +38,7 @@ pub mod schema;
 pub mod secret;
 mod session;
 pub mod validate;
+pub mod wait;
 pub mod zenifra;
 pub mod zenovay;
 pub mod zerokie;

@@ -98,6 +98,21 @@ macro_rules! path_input {
 
 pub(crate) use path_input;
 
+/// Serde for a [`Duration`](std::time::Duration) as whole milliseconds, for options whose JSON
+/// names end in `_ms`.
+pub(crate) mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub(crate) fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(u64::try_from(value.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        u64::deserialize(deserializer).map(Duration::from_millis)
+    }
+}
+
 /// Serde for file contents: bytes where the format has them, or text (taken as UTF-8). A JSON array
 /// of numbers is refused: bytes travel beside the JSON (see [`Payload`](crate::Payload) and
 /// [`Input::attach_content`](crate::Input::attach_content)), never as one number per byte.

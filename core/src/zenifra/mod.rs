@@ -190,5 +190,58 @@ macro_rules! zenifra_operations {
 
 crate::zenifra_operations!(crate::declare_operations);
 
+impl Zenifra {
+    /// Polls the project's deployments until `deployment` is `live` (an error if it fails or is
+    /// superseded, or after `options.timeout`).
+    pub async fn wait_until_deployment_live(
+        &self,
+        project: &str,
+        deployment: &str,
+        options: crate::wait::WaitOptions,
+    ) -> crate::Result<Deployment> {
+        let input = serde_json::json!({ "id": project, "deployment_id": deployment });
+        crate::wait::wait_for(self, "deployment_live", input, options).await
+    }
+
+    /// Polls the project until it is `running` (an error if it fails or stops, or after
+    /// `options.timeout`).
+    pub async fn wait_until_project_running(
+        &self,
+        project: &str,
+        options: crate::wait::WaitOptions,
+    ) -> crate::Result<Project> {
+        crate::wait::wait_for(self, "project_running", serde_json::json!({ "id": project }), options).await
+    }
+}
+
+impl crate::wait::Waiters for Zenifra {
+    fn waiters() -> &'static [crate::wait::Waiter] {
+        &[
+            crate::wait::Waiter {
+                name: "deployment_live",
+                doc: "A deployment (an image update or a branch deploy) is live.",
+                operation: "list_deployments",
+                state: "/status",
+                done: &["live"],
+                failed: &["failed", "superseded"],
+                find: Some(crate::wait::Find {
+                    input: "deployment_id",
+                    key: "id",
+                    doc: "The deployment, as the image update or branch deploy answered it (`dep_...`).",
+                }),
+            },
+            crate::wait::Waiter {
+                name: "project_running",
+                doc: "The project is running: no deploy is rolling out.",
+                operation: "get_project",
+                state: "/state",
+                done: &["running"],
+                failed: &["failed", "stopped"],
+                find: None,
+            },
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -82,5 +82,12 @@ macro_rules! zenovay_operations {
 
 crate::zenovay_operations!(crate::declare_operations);
 
+impl crate::wait::Waiters for Zenovay {
+    /// Zenovay's resources change only when asked; there is nothing to wait for.
+    fn waiters() -> &'static [crate::wait::Waiter] {
+        &[]
+    }
+}
+
 #[cfg(test)]
 mod tests;

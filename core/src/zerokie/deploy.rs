@@ -48,7 +48,7 @@ pub struct DeployOptions {
     /// The deploy session to use, to resume a deploy that still holds its lock; a fresh one otherwise.
     pub session_id: Option<String>,
     /// How often the lock is renewed while the deploy runs (the service drops it after 30 minutes).
-    #[serde(with = "millis", rename = "heartbeat_ms")]
+    #[serde(with = "crate::model::millis", rename = "heartbeat_ms")]
     pub heartbeat_every: Duration,
 }
 
@@ -63,19 +63,6 @@ impl Default for DeployOptions {
             session_id: None,
             heartbeat_every: Duration::from_secs(3 * 60),
         }
-    }
-}
-
-mod millis {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use std::time::Duration;
-
-    pub(super) fn serialize<S: Serializer>(value: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u64(value.as_millis() as u64)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
-        u64::deserialize(deserializer).map(Duration::from_millis)
     }
 }
 

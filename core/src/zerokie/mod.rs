@@ -117,5 +117,26 @@ macro_rules! zerokie_operations {
 
 crate::zerokie_operations!(crate::declare_operations);
 
+impl Zerokie {
+    /// Polls the app until it is `running` (an error if it fails or stops, or after `options.timeout`).
+    pub async fn wait_until_app_running(&self, name: &str, options: crate::wait::WaitOptions) -> crate::Result<App> {
+        crate::wait::wait_for(self, "app_running", serde_json::json!({ "name": name }), options).await
+    }
+}
+
+impl crate::wait::Waiters for Zerokie {
+    fn waiters() -> &'static [crate::wait::Waiter] {
+        &[crate::wait::Waiter {
+            name: "app_running",
+            doc: "The app is running: its deploy rolled out.",
+            operation: "get_app",
+            state: "/status",
+            done: &["running"],
+            failed: &["failed", "stopped"],
+            find: None,
+        }]
+    }
+}
+
 #[cfg(test)]
 mod tests;

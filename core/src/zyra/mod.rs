@@ -343,3 +343,80 @@ macro_rules! zyra_operations {
 }
 
 crate::zyra_operations!(crate::declare_operations);
+
+impl Zyra {
+    /// Polls the virtual server until it is `running` (or `stopped`, with `running: false`); an
+    /// error if it is terminated, or after `options.timeout`.
+    pub async fn wait_until_virtual_server(
+        &self,
+        id: &str,
+        running: bool,
+        options: crate::wait::WaitOptions,
+    ) -> crate::Result<VirtualServer> {
+        let waiter = if running { "virtual_server_running" } else { "virtual_server_stopped" };
+        crate::wait::wait_for(self, waiter, serde_json::json!({ "id": id }), options).await
+    }
+
+    /// Polls the ML job until it has ended (succeeded, failed or cancelled), or `options.timeout`.
+    pub async fn wait_until_ml_job_finished(
+        &self,
+        id: &str,
+        options: crate::wait::WaitOptions,
+    ) -> crate::Result<MlJob> {
+        crate::wait::wait_for(self, "ml_job_finished", serde_json::json!({ "id": id }), options).await
+    }
+
+    /// Polls the fine-tuning job until it has ended, or `options.timeout`.
+    pub async fn wait_until_fine_tuning_job_finished(
+        &self,
+        id: &str,
+        options: crate::wait::WaitOptions,
+    ) -> crate::Result<FineTuningJob> {
+        crate::wait::wait_for(self, "fine_tuning_job_finished", serde_json::json!({ "id": id }), options).await
+    }
+}
+
+impl crate::wait::Waiters for Zyra {
+    fn waiters() -> &'static [crate::wait::Waiter] {
+        use crate::wait::Waiter;
+        const JOB_ENDS: &[&str] = &["succeeded", "failed", "cancelled", "completed"];
+        &[
+            Waiter {
+                name: "virtual_server_running",
+                doc: "The virtual server is running.",
+                operation: "get_virtual_server",
+                state: "/status",
+                done: &["running"],
+                failed: &["terminated"],
+                find: None,
+            },
+            Waiter {
+                name: "virtual_server_stopped",
+                doc: "The virtual server is stopped.",
+                operation: "get_virtual_server",
+                state: "/status",
+                done: &["stopped"],
+                failed: &["terminated"],
+                find: None,
+            },
+            Waiter {
+                name: "ml_job_finished",
+                doc: "The ML job has ended: succeeded, failed or cancelled.",
+                operation: "get_ml_job",
+                state: "/status",
+                done: JOB_ENDS,
+                failed: &[],
+                find: None,
+            },
+            Waiter {
+                name: "fine_tuning_job_finished",
+                doc: "The fine-tuning job has ended: succeeded, failed or cancelled.",
+                operation: "get_fine_tuning_job",
+                state: "/status",
+                done: JOB_ENDS,
+                failed: &[],
+                find: None,
+            },
+        ]
+    }
+}
