@@ -431,10 +431,17 @@ def overloads(
     return out + docstring(doc, "        ")
 
 
+# The hand-written mixins of an API's clients (sync, async), from `zkit._deploy`.
+MIXINS = {"Zerokie": ("SiteDeploy", "AsyncSiteDeploy")}
+
+
 def client_class(api: Api, is_async: bool) -> list[str]:
     document = api.document
     name = f"Async{api.name}" if is_async else api.name
     base = "AsyncClient" if is_async else "SyncClient"
+    # Capabilities beyond the operation table, written by hand beside the generated clients.
+    if api.name in MIXINS:
+        base += ", " + MIXINS[api.name][is_async]
     kind = "An asyncio" if is_async else "A blocking"
     prefix = document["env_prefix"]
     doc = (
@@ -518,6 +525,7 @@ def generate(documents: list[Schema]) -> str:
         "",
         "from zkit import _zkit",
         f"from zkit._base import {used('AsyncClient', 'AsyncPages', 'CallOptions', 'SyncClient', 'SyncPages')}",
+        "from zkit._deploy import AsyncSiteDeploy, SiteDeploy",
         "from zkit._model import Model",
         "",
         "if TYPE_CHECKING:",

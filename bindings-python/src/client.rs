@@ -181,7 +181,7 @@ macro_rules! native_client {
         }
 
         impl $class {
-            fn api(&self) -> PyResult<$api> {
+            pub(crate) fn api(&self) -> PyResult<$api> {
                 let client = self.client.read().unwrap_or_else(|p| p.into_inner());
                 client.clone().ok_or_else(|| $crate::errors::other("closed", "the client is closed"))
             }
@@ -273,6 +273,39 @@ macro_rules! native_client {
                     $crate::client::raw_future(self.api()?, method, path, query, body, content_type, options)
                 })?;
                 $crate::runtime::awaitable(py, future)
+            }
+
+            /// Polls with backoff until the waiter's state is reached (see `zkit::wait`).
+            #[pyo3(signature = (waiter, input, options=None))]
+            fn wait_until(
+                &self,
+                py: Python<'_>,
+                waiter: String,
+                input: &Bound<'_, PyAny>,
+                options: Option<&Bound<'_, PyDict>>,
+            ) -> PyResult<Json> {
+                let future =
+                    $crate::runtime::guard(|| $crate::deploy::wait_future(self.api()?, waiter, input, options))?;
+                $crate::runtime::block_on(py, future)
+            }
+
+            #[pyo3(signature = (waiter, input, options=None))]
+            fn wait_until_async<'py>(
+                &self,
+                py: Python<'py>,
+                waiter: String,
+                input: &Bound<'py, PyAny>,
+                options: Option<&Bound<'py, PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let future =
+                    $crate::runtime::guard(|| $crate::deploy::wait_future(self.api()?, waiter, input, options))?;
+                $crate::runtime::awaitable(py, future)
+            }
+
+            /// The API's waiters: `{name: {"doc", "operation", "find"}}`.
+            #[staticmethod]
+            fn waiters(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+                $crate::convert::to_py(py, &$crate::deploy::waiters_json::<$api>())
             }
 
             /// Closes the client: its connections are released once calls in flight finish.

@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 
 mod client;
 mod convert;
+mod deploy;
 mod errors;
 mod pages;
 mod runtime;
@@ -20,6 +21,9 @@ fn _zkit(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<client::NativeZyra>()?;
     module.add_class::<pages::NativePages>()?;
     module.add_function(wrap_pyfunction!(runtime::drain, module)?)?;
+    module.add_function(wrap_pyfunction!(deploy::deploy_site, module)?)?;
+    module.add_function(wrap_pyfunction!(deploy::deploy_site_async, module)?)?;
+    module.add_function(wrap_pyfunction!(deploy::deploy_cancelled_message, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -22,6 +22,11 @@ PAGES = {
 }
 
 
+def show(event: zkit.DeployEvent) -> None:
+    if event.event == "file_done":
+        print(f"uploaded {event.path}")
+
+
 def main() -> None:
     with zkit.Zerokie() as zerokie:  # the key and base URL come from the environment
         print(f"client: {zerokie!r}")  # shows a preview of the key at most
@@ -29,20 +34,12 @@ def main() -> None:
         site = zerokie.create_app(name=SITE, type="static")
         print(f"created {site.name} ({site.type}), {site.status}, served at {site.url}")
 
-        # Deploy under the lock, so that two deploys never interleave.
-        session = zkit.new_deploy_session_id()
-        zerokie.acquire_deploy_lock(name=SITE, deploy_session_id=session)
-        for path, content in PAGES.items():
-            zerokie.upload_file(name=SITE, path=path, content=content)  # Content-Type from the extension
-            print(f"uploaded {path} ({len(content)} bytes)")
-        done = zerokie.finalize_deploy(
-            name=SITE,
-            deploy_session_id=session,
-            files_uploaded=len(PAGES),
-            files_deleted=0,
-            total_bytes=sum(len(content) for content in PAGES.values()),
-        )
-        print(f"deploy {done.deploy_id}: cache purged: {done.cache_purged}")
+        # One call: plans against what is there, holds the deploy lock (renewed while it runs),
+        # uploads 8 at a time, deletes what is gone and finalizes with the true counts.
+        done = zerokie.deploy_site(SITE, PAGES, on_progress=show)
+        print(f"deploy {done.deploy_id}: {done.files_uploaded} files, {done.total_bytes} bytes, cache purged: {done.cache_purged}")
+        again = zerokie.deploy_site(SITE, PAGES)
+        print(f"deployed again: {again.files_unchanged} unchanged, {again.files_uploaded} uploaded")
 
         print("files:")
         for entry in zerokie.list_files(name=SITE):

@@ -19,6 +19,7 @@ does not name.
 
 # Each module's __all__ says what it exports; the generated one grows with the APIs' operation tables.
 from zkit._base import *  # noqa: F403
+from zkit._deploy import *  # noqa: F403
 from zkit._generated import *  # noqa: F403
 from zkit._model import *  # noqa: F403
 from zkit._zkit import __version__ as __version__
@@ -31,9 +32,3 @@ from zkit._zkit import drain as _drain
 # Async calls settle from the core's worker threads; let them leave the interpreter before it ends.
 _atexit.register(_drain, 2.0)
 
-
-def new_deploy_session_id() -> str:
-    """A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock."""
-    import uuid
-
-    return str(uuid.uuid4())

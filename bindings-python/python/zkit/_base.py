@@ -123,7 +123,26 @@ class _NativeClient(Protocol):
         max_pages: int | None = None,
     ) -> _NativePages: ...
 
+    def wait_until(
+        self, waiter: str, input: Mapping[str, Any], options: Mapping[str, Any] | None = None
+    ) -> Any: ...
+
+    def wait_until_async(
+        self, waiter: str, input: Mapping[str, Any], options: Mapping[str, Any] | None = None
+    ) -> Awaitable[Any]: ...
+
     def close(self) -> None: ...
+
+    @staticmethod
+    def waiters() -> dict[str, Any]: ...
+
+
+def _wait_options(timeout: float, first_delay: float, max_delay: float) -> dict[str, int]:
+    return {
+        "timeout_ms": round(timeout * 1000),
+        "first_delay_ms": round(first_delay * 1000),
+        "max_delay_ms": round(max_delay * 1000),
+    }
 
 
 class _Key:
@@ -324,6 +343,12 @@ class _ClientBase:
 
     _config: dict[str, Any]
     _native: _NativeClient
+
+    @classmethod
+    def waiters(cls) -> dict[str, Any]:
+        """The waiters of this API for `wait_until`, by name: each one's `doc`, the `operation` it
+        polls, and `find` (the field naming the item it looks for in a list), or None."""
+        return cls._native_class.waiters()
 
     def __init__(
         self,
@@ -544,6 +569,19 @@ class SyncClient(_ClientBase):
         args = self._raw_args(method, path, query, json, content, content_type)
         return RawResponse(self._native.raw(*args, call_options))
 
+    def wait_until(
+        self, waiter: str, /, *, timeout: float = 600.0, first_delay: float = 1.0, max_delay: float = 15.0, **fields: Any
+    ) -> Any:
+        """Polls until the waiter's state is reached and returns the last answer (a dict); the
+        waiter's fields are keywords (`name=` for Zerokie's `app_running`, `id=` for the others, and
+        `deployment_id=` for Zenifra's `deployment_live`). The first pause is `first_delay` seconds,
+        each next one 1.5 times longer up to `max_delay`. After `timeout` seconds it raises
+        TimeoutError, and on a state that cannot lead there ConflictError; both carry
+        `details["last_state"]` and `details["last"]`. The waiters: Zerokie `app_running`; Zenifra
+        `deployment_live`, `project_running`; Zyra `virtual_server_running`, `virtual_server_stopped`,
+        `ml_job_finished`, `fine_tuning_job_finished`."""
+        return self._native.wait_until(waiter, _plain_fields(fields), _wait_options(timeout, first_delay, max_delay))
+
     def close(self) -> None:
         """Closes the client; later calls raise ZkitError(kind="closed")."""
         self._native.close()
@@ -611,6 +649,13 @@ class AsyncClient(_ClientBase):
         call_options = self._options("raw", options)
         args = self._raw_args(method, path, query, json, content, content_type)
         return RawResponse(await self._native.raw_async(*args, call_options))
+
+    async def wait_until(
+        self, waiter: str, /, *, timeout: float = 600.0, first_delay: float = 1.0, max_delay: float = 15.0, **fields: Any
+    ) -> Any:
+        """The wait of `SyncClient.wait_until`, awaited: the event loop runs on while it polls."""
+        options = _wait_options(timeout, first_delay, max_delay)
+        return await self._native.wait_until_async(waiter, _plain_fields(fields), options)
 
     async def close(self) -> None:
         """Closes the client; later calls raise ZkitError(kind="closed")."""

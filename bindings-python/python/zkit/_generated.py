@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from zkit import _zkit
 from zkit._base import AsyncClient, AsyncPages, CallOptions, SyncClient, SyncPages
+from zkit._deploy import AsyncSiteDeploy, SiteDeploy
 from zkit._model import Model
 
 if TYPE_CHECKING:
@@ -638,7 +639,7 @@ _ZEROKIE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-class Zerokie(SyncClient):
+class Zerokie(SyncClient, SiteDeploy):
     """A blocking client of the Zerokie API.
 
     The key comes from `api_key` or ZEROKIE_API_KEY; the base URL from `base_url`,
@@ -1002,7 +1003,7 @@ class Zerokie(SyncClient):
         self._call("remove_domain", params, kwargs)
 
 
-class AsyncZerokie(AsyncClient):
+class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
     """An asyncio client of the Zerokie API.
 
     The key comes from `api_key` or ZEROKIE_API_KEY; the base URL from `base_url`,

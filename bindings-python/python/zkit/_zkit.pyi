@@ -5,13 +5,45 @@ from typing import Any, Awaitable, Mapping, Optional, Union, type_check_only
 
 from typing_extensions import Self, final
 
-__all__ = ["Pages", "Zenifra", "Zenovay", "Zerokie", "Zyra", "__version__", "drain"]
+__all__ = [
+    "Pages",
+    "Zenifra",
+    "Zenovay",
+    "Zerokie",
+    "Zyra",
+    "__version__",
+    "deploy_cancelled_message",
+    "deploy_site",
+    "deploy_site_async",
+    "drain",
+]
 
 __version__: str
 
 # Waits (the interpreter detached) until no async call is in flight or timeout seconds pass; returns how
 # many still run. The package registers it with atexit, so no worker thread touches Python at shutdown.
 def drain(timeout: float) -> int: ...
+
+# A static-site deploy through a Zerokie client: source is a folder path or a list of
+# {"path", "content" | "file"} dicts; options are DeployOptions' JSON fields; progress gets each event
+# as a dict. Answers the report as a dict. Ctrl-C raises KeyboardInterrupt before it finalizes.
+def deploy_site(
+    client: Zerokie,
+    app: str,
+    source: Union[str, list[dict[str, Any]]],
+    options: Optional[Mapping[str, Any]] = None,
+    progress: Optional[Any] = None,
+) -> dict[str, Any]: ...
+def deploy_site_async(
+    client: Zerokie,
+    app: str,
+    source: Union[str, list[dict[str, Any]]],
+    options: Optional[Mapping[str, Any]] = None,
+    progress: Optional[Any] = None,
+) -> Awaitable[dict[str, Any]]: ...
+
+# What a cancelled deploy leaves behind, in words.
+def deploy_cancelled_message(app: str, session_id: Optional[str]) -> str: ...
 
 # A walk in progress: each call fetches one page, as (data, meta), or gives None once the list is walked.
 # Made by an API class's `pages`, not constructed directly.
@@ -59,9 +91,19 @@ class _NativeApi:
         options: Optional[Mapping[str, Any]] = None,
         max_pages: Optional[int] = None,
     ) -> Pages: ...
+    # Polls with backoff until the waiter's state (options: timeout_ms, first_delay_ms, max_delay_ms).
+    def wait_until(
+        self, waiter: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
+    ) -> Any: ...
+    def wait_until_async(
+        self, waiter: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
+    ) -> Awaitable[Any]: ...
     def close(self) -> None: ...
     @staticmethod
     def schema() -> dict[str, Any]: ...
+    # The API's waiters: {name: {"doc", "operation", "find"}}.
+    @staticmethod
+    def waiters() -> dict[str, Any]: ...
 
 @final
 class Zerokie(_NativeApi): ...
