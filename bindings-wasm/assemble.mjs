@@ -121,8 +121,9 @@ function entries(names) {
 // zkit for Node, loaded with require(): the core as WebAssembly (compiled synchronously here), the
 // shared JavaScript layer and the API clients. index.mjs re-exports this module, so require('zkit')
 // and import 'zkit' share one instance and one set of classes.
-const { randomUUID } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const fs = require('node:fs');
+const nodePath = require('node:path');
 const http = require('node:http');
 const https = require('node:https');
 const native = require('./node/zkit_wasm.js');
@@ -140,6 +141,55 @@ function fileSize(path) {
   const stat = fs.statSync(path);
   if (!stat.isFile()) throw new Error('not a file');
   return stat.size;
+}
+
+/** The SHA-256 of the file at path, in lowercase hex, read in chunks. */
+function sha256File(path) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(path, { highWaterMark: 256 * 1024 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * The files under the folder root for a deploy, as {path, file}: forward-slash site paths, in name
+ * order. Symbolic links are followed while they stay inside the folder; one that leads outside
+ * throws, and a folder met twice (a link loop) is walked once. The core applies the ignore rules.
+ */
+function siteFolder(root) {
+  let top;
+  try {
+    top = fs.realpathSync(root);
+  } catch (error) {
+    throw new Error(root + ': ' + error.message);
+  }
+  if (!fs.statSync(top).isDirectory()) throw new Error(root + ' is not a folder');
+  const files = [];
+  const seen = new Set();
+  const walk = (folder, prefix) => {
+    seen.add(fs.realpathSync(folder));
+    const names = fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of names) {
+      const full = nodePath.join(folder, entry.name);
+      const path = prefix + entry.name;
+      let folderHere = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = fs.realpathSync(full);
+        if (target !== top && !target.startsWith(top + nodePath.sep)) {
+          throw new Error(path + ' is a symbolic link that leads outside the folder');
+        }
+        folderHere = fs.statSync(target).isDirectory();
+        if (folderHere && seen.has(target)) continue;
+      }
+      if (folderHere) walk(full, path + '/');
+      else files.push({ path, file: full });
+    }
+  };
+  walk(top, '');
+  return files;
 }
 
 /** Sends one request; resolves to {status, headers: [name, value, ...], body}, or rejects with sent and fileChanged set. */
@@ -191,7 +241,9 @@ function pipeFile(path, length, request, file) {
 module.exports = createZkit(native, {
   env: (name) => process.env[name],
   randomUUID,
-  http: { fileSize, send },
+  http: { fileSize, sha256File, send },
+  siteFolder,
+  warn: (message, code) => process.emitWarning(message, { type: 'ZkitWarning', code }),
   // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError;
   // the monitor only watches (the process's own handlers decide what happens next).
   onUncaught: (listener) => process.on('uncaughtExceptionMonitor', listener),
@@ -220,6 +272,7 @@ const zkit = createZkit(native, {
     globalThis.addEventListener?.('unhandledrejection', (event) => listener(event.reason));
   },
   report: (line) => console.error(line),
+  warn: (message) => console.warn(message),
 });
 
 export const {

@@ -35,7 +35,7 @@ const DEFAULT_NATIVE = join(HERE, 'pkg', 'node', 'zkit_wasm.js');
 const NATIVE_CLASSES = ['NativeZerokie', 'NativeZenifra', 'NativeZenovay', 'NativeZyra'];
 
 // Members of ZkitClient (and of every object): an operation may not take one of these names.
-const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'schema']);
+const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'schema', 'waitUntil', 'waiters', 'deploySite']);
 
 // ---- reading the schemas -----------------------------------------------------------------------
 
@@ -383,7 +383,7 @@ function iterDoc(operation) {
   return `${what}, every page: \`for await\` gives the items, \`.pages()\` the pages. Lazy: nothing is fetched until the walk starts, then one page at a time; \`maxPages\` caps it (default 1000).`;
 }
 
-function clientDeclaration(api) {
+function clientDeclaration(api, baseDeclarations) {
   const document = api.document;
   const prefix = document.env_prefix;
   const login = document.login
@@ -432,6 +432,11 @@ function clientDeclaration(api) {
   out.push('  /** The same methods, each resolving to the result with the facts of its HTTP response. */');
   out.push(`  readonly withResponse: ${api.name}WithResponse;`);
   out.push('}');
+  // Methods written by hand beside the generated ones (Zerokie's deploySite) merge into the class.
+  const extras = `${api.name}Extras`;
+  if (new RegExp(`^export interface ${extras}\\b`, 'm').test(baseDeclarations)) {
+    out.push('', `export interface ${api.name} extends ${extras} {}`);
+  }
   out.push('', `/** ${api.name}'s methods, each resolving to the result with the facts of its HTTP response. */`);
   out.push(`export interface ${api.name}WithResponse {`);
   for (const operation of api.operations) {
@@ -548,7 +553,7 @@ export function generate(documents, baseDeclarations = readFileSync(join(SOURCES
       if (api.fields(api.defs[name]).length && !seen.has(name)) declarations.push(...interfaceDeclaration(api, name, 'in'));
       seen.add(name);
     }
-    declarations.push(...clientDeclaration(api));
+    declarations.push(...clientDeclaration(api, baseDeclarations));
   }
   const dts = declarations.join('\n') + '\n';
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');

@@ -12,6 +12,8 @@ import {
   ClientOptions,
   ConflictError,
   Deploy,
+  DeployEvent,
+  DeployReport,
   DeployLock,
   Domain,
   ErrorKind,
@@ -76,6 +78,32 @@ async function deploySite(zerokie: Zerokie): Promise<FileEntry[]> {
   const uploaded: number = done.summary.files_uploaded;
   console.log(done.deploy_id, uploaded);
   return files;
+}
+
+/** The same in one call, and a wait for a container app. */
+async function deployInOneCall(zerokie: Zerokie): Promise<DeployReport> {
+  const events: DeployEvent[] = [];
+  const report: DeployReport = await zerokie.deploySite('my-site', './dist', {
+    ignore: ['*.map'],
+    concurrency: 16,
+    onProgress: (event) => {
+      if (event.event === 'bytes_sent') console.log(event.path, event.total_sent);
+      events.push(event);
+    },
+    signal: AbortSignal.timeout(600_000),
+  });
+  const uploaded: number = report.files_uploaded;
+  const deployId: string | null = report.deploy_id;
+  await zerokie.deploySite('my-site', { 'index.html': '<h1>hi</h1>', 'logo.png': { file: './logo.png' } }, { dryRun: true });
+  await zerokie.deploySite('my-site', new Map([['a.txt', new Uint8Array([97])]]));
+  const app: unknown = await zerokie.waitUntil('app_running', { name: 'web' }, { timeoutMs: 60_000 });
+  const waiters: string[] = Object.keys(Zerokie.waiters());
+  // @ts-expect-error: options are camelCase
+  await zerokie.deploySite('my-site', './dist', { dry_run: true });
+  // @ts-expect-error: a progress event has no `file` field
+  events.map((event) => event.file);
+  console.log(uploaded, deployId, app, waiters);
+  return report;
 }
 
 async function containers(zerokie: Zerokie): Promise<void> {
@@ -253,6 +281,7 @@ export async function main(): Promise<void> {
   console.log(await zyraFleet());
   const zerokie = new Zerokie({ jitterSeed: 7 });
   await deploySite(zerokie);
+  await deployInOneCall(zerokie);
   await containers(zerokie);
   await handleErrors(zerokie);
   console.log(await manyAtOnce());

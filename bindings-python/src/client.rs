@@ -305,7 +305,7 @@ macro_rules! native_client {
             /// The API's waiters: `{name: {"doc", "operation", "find"}}`.
             #[staticmethod]
             fn waiters(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-                $crate::convert::to_py(py, &$crate::deploy::waiters_json::<$api>())
+                $crate::convert::to_py(py, &zkit::wait::describe::<$api>())
             }
 
             /// Closes the client: its connections are released once calls in flight finish.

@@ -103,15 +103,6 @@ async fn interrupted() -> PyErr {
     }
 }
 
-/// What a cancelled deploy leaves behind, for the message Python shows.
-fn cancelled_message(app: &str, session: Option<&str>) -> String {
-    let resume = session.map(|id| format!(", or deploy again with session_id={id:?} to resume")).unwrap_or_default();
-    format!(
-        "deploy of {app} cancelled: the site was not finalized; its deploy lock expires on its own 30 minutes \
-         after the last heartbeat{resume}"
-    )
-}
-
 /// `deploy_site(client, app, source, options=None, progress=None)`: blocks until the deploy ends, the
 /// interpreter detached; Ctrl-C stops it before it finalizes.
 #[pyfunction]
@@ -126,7 +117,7 @@ pub fn deploy_site(
 ) -> PyResult<Json> {
     let session =
         options.and_then(|o| o.get_item("session_id").ok().flatten()).and_then(|s| s.extract::<String>().ok());
-    let message = cancelled_message(&app, session.as_deref());
+    let message = zkit::zerokie::cancelled_message(&app, session.as_deref());
     let run = crate::runtime::guard(|| deploy_future(client.api()?, app, source, options, progress))?;
     crate::runtime::block_on(py, async move {
         match future::select(Box::pin(run), Box::pin(interrupted())).await {
@@ -174,14 +165,5 @@ pub fn wait_future<A: zkit::wait::Waiters>(
 /// The cancellation text for Python's side, so both the sync and the async wrappers say the same.
 #[pyfunction]
 pub fn deploy_cancelled_message(app: &str, session_id: Option<&str>) -> String {
-    cancelled_message(app, session_id)
-}
-
-/// The waiters of `A` as JSON, for the Python side's checks and docs.
-pub fn waiters_json<A: zkit::wait::Waiters>() -> Value {
-    let waiters = A::waiters().iter().map(|waiter| {
-        let find = waiter.find.map(|find| find.input);
-        (waiter.name.to_owned(), serde_json::json!({"doc": waiter.doc, "operation": waiter.operation, "find": find}))
-    });
-    Value::Object(waiters.collect())
+    zkit::zerokie::cancelled_message(app, session_id)
 }

@@ -17,9 +17,11 @@ use zkit::{CallOptions, ClientBuilder};
 
 uniffi::setup_scaffolding!("zkit_mobile");
 
+mod deploy;
 mod error;
 pub mod walks;
 
+pub use deploy::{DeployProgress, DeploySettings, DeploySource, SiteEntry, WaitSettings};
 pub use error::ZkitError;
 
 /// Client settings; unset fields keep their defaults (5 s connect, 60 s per attempt, 180 s per call,
@@ -267,6 +269,19 @@ macro_rules! api_object {
                     guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
                 Ok(response.data.to_string())
             }
+
+            /// Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+            /// operation's, and the waiter's `find` field); returns the last answer as JSON. A
+            /// timeout or a state that cannot lead there carries `last_state` in `details`.
+            #[uniffi::method(default(wait = None))]
+            pub async fn wait_until(
+                &self,
+                waiter: String,
+                input: String,
+                wait: Option<WaitSettings>,
+            ) -> Result<String, ZkitError> {
+                deploy::wait_json(&self.api, &waiter, &input, wait).await
+            }
         }
 
         #[uniffi::export]
@@ -275,6 +290,11 @@ macro_rules! api_object {
             pub fn describe(&self) -> String {
                 let config = zkit::Api::client(&self.api).config();
                 format!("{}(baseUrl={}, apiKey={})", stringify!($object), config.base_url, config.credential.preview())
+            }
+
+            /// The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+            pub fn waiters(&self) -> String {
+                deploy::waiters_json::<$api>()
             }
         }
 

@@ -262,8 +262,20 @@ export declare abstract class ZkitClient {
   constructor(options?: ClientOptions);
   /** The API's operation schema: operations, docs, input and output JSON Schemas. */
   static schema(): ApiSchema;
+  /** The API's waiters for `waitUntil`, by name. */
+  static waiters(): { readonly [name: string]: WaiterInfo };
   /** A new client with this one's settings, except those given here. */
   withOptions(options: ClientOptions): this;
+  /**
+   * Polls until the waiter's state is reached; resolves to the last answer (the resource). `fields`
+   * are the polled operation's parameters, with the waiter's `find` field where it has one:
+   * `zerokie.waitUntil("app_running", { name: "web" })`, `zenifra.waitUntil("deployment_live", { id,
+   * deployment_id })`. The waiters: Zerokie `app_running`; Zenifra `deployment_live`,
+   * `project_running`; Zyra `virtual_server_running`, `virtual_server_stopped`, `ml_job_finished`,
+   * `fine_tuning_job_finished`. Rejects with TimeoutError after `timeoutMs`, with ConflictError on a
+   * state that cannot lead there; both carry `details.last_state` and `details.last`.
+   */
+  waitUntil(waiter: string, fields?: { readonly [field: string]: unknown }, options?: WaitOptions): Promise<unknown>;
   /**
    * Calls an operation by its snake_case name (as in the API's operation table) with JSON-shaped
    * input; resolves to the decoded JSON with the status, headers, request id and attempt count.
@@ -286,3 +298,135 @@ export declare abstract class ZkitClient {
 
 /** A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock. */
 export declare function newDeploySessionId(): string;
+
+// ---- waiters -----------------------------------------------------------------------------------
+
+/** How long a wait lasts and how often it polls. */
+export interface WaitOptions {
+  /** Milliseconds to wait in all (default 600 000). */
+  readonly timeoutMs?: number;
+  /** The pause after the first poll (default 1 000 ms); each next pause is 1.5 times longer. */
+  readonly firstDelayMs?: number;
+  /** The longest pause between polls (default 15 000 ms). */
+  readonly maxDelayMs?: number;
+  /** Stops the wait: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** One waiter, as `waiters()` lists it. */
+export interface WaiterInfo {
+  /** What it waits for. */
+  readonly doc: string;
+  /** The operation it polls, whose parameters it takes. */
+  readonly operation: string;
+  /** The extra field naming the item to watch in a list answer, or null. */
+  readonly find: string | null;
+  /** The states that end the wait well. */
+  readonly done: readonly string[];
+  /** The states that end it with ConflictError. */
+  readonly failed: readonly string[];
+}
+
+// ---- static-site deploys -----------------------------------------------------------------------
+
+/** One file's content: text (as UTF-8), bytes, a Blob, or a file on disk (Node) with its hash if known. */
+export type SiteContent =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | Blob
+  | { readonly file: string; readonly sha256?: string }
+  | { readonly content: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob; readonly sha256?: string };
+
+/**
+ * What a deploy publishes: a folder path (Node), an object or a Map of site paths to contents, or a
+ * list of files with their `path`.
+ */
+export type SiteSource =
+  | string
+  | { readonly [path: string]: SiteContent }
+  | ReadonlyMap<string, SiteContent>
+  | ReadonlyArray<{ readonly path: string } & Exclude<SiteContent, string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob>>;
+
+/** How a deploy runs. */
+export interface DeployOptions {
+  /** Plan only: list the site, say what would change, change nothing. */
+  readonly dryRun?: boolean;
+  /** Delete files on the site that are gone locally (default true; ignored paths are never deleted). */
+  readonly deleteRemoved?: boolean;
+  /** Compare content hashes with the site's manifest, not only lengths (default true). */
+  readonly compareContent?: boolean;
+  /** Globs of paths to leave out, on top of `.git/` and `.DS_Store`: `*.map`, `drafts/**`. */
+  readonly ignore?: readonly string[];
+  /** Uploads in flight at once, 1 to 64 (default 8). */
+  readonly concurrency?: number;
+  /** The deploy session (a UUID) to resume a deploy that still holds its lock; a fresh one otherwise. */
+  readonly sessionId?: string;
+  /** Milliseconds between renewals of the lock while the deploy runs (default 180 000). */
+  readonly heartbeatMs?: number;
+  /** Called with each event as it happens; what it throws is reported and the deploy goes on. */
+  readonly onProgress?: (event: DeployEvent) => void;
+  /**
+   * Stops the deploy before it finalizes: it rejects with the signal's reason, and a warning names
+   * the session to resume with (the lock expires on its own 30 minutes after the last heartbeat).
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What a deploy is doing, in order: `planned`, per file `file_started`, `bytes_sent`, `file_done`, `deleting` per removed file, `lock_renewed` at each heartbeat, `finalizing`, `done`. */
+export type DeployEvent =
+  | {
+      readonly event: "planned";
+      readonly uploads: number;
+      readonly upload_bytes: number;
+      readonly deletes: number;
+      readonly unchanged: number;
+      readonly ignored: number;
+    }
+  | { readonly event: "file_started"; readonly path: string; readonly length: number }
+  | { readonly event: "bytes_sent"; readonly path: string; readonly bytes: number; readonly total_sent: number }
+  | { readonly event: "file_done"; readonly path: string; readonly length: number }
+  | { readonly event: "deleting"; readonly path: string }
+  | { readonly event: "lock_renewed" }
+  | { readonly event: "finalizing" }
+  | { readonly event: "done"; readonly report: DeployReport };
+
+/** What a deploy did (or, for a dry run, would do). */
+export interface DeployReport {
+  readonly app: string;
+  /** The recorded deployment; null for a dry run or when nothing changed. */
+  readonly deploy_id: string | null;
+  /** When it was recorded (RFC 3339). */
+  readonly timestamp: string | null;
+  readonly cache_purged: boolean;
+  /** The deploy session that held the lock. */
+  readonly deploy_session_id: string | null;
+  /** Files uploaded (the manifest is not counted). */
+  readonly files_uploaded: number;
+  readonly files_deleted: number;
+  /** Bytes uploaded. */
+  readonly total_bytes: number;
+  /** Files already on the site as they are. */
+  readonly files_unchanged: number;
+  /** The paths uploaded (planned, for a dry run). */
+  readonly uploaded: readonly string[];
+  /** The paths deleted (planned, for a dry run). */
+  readonly deleted: readonly string[];
+  /** The paths the ignore rules left out. */
+  readonly ignored: readonly string[];
+  readonly dry_run: boolean;
+  readonly elapsed_ms: number;
+}
+
+/** Zerokie's methods beyond its operations. */
+export interface ZerokieExtras {
+  /**
+   * Deploys a static site in one call: lists the site, uploads what is new or changed (by length and
+   * content hash against the manifest the last deploy left), deletes what is gone, leaves out
+   * `.git/`, `.DS_Store` and `ignore`, `concurrency` uploads at a time while a heartbeat keeps the
+   * deploy lock, then finalizes. A folder's files stream from disk. A lock held by another deploy
+   * rejects with ConflictError.
+   */
+  deploySite(app: string, source: SiteSource, options?: DeployOptions): Promise<DeployReport>;
+}

@@ -10,7 +10,9 @@
 //   - reads `<API>_API_KEY` (or `<API>_EMAIL` and `<API>_PASSWORD`) and `<API>_BASE_URL` from the
 //     host's environment (Node) when not given;
 //   - makes the walks async iterables (`Pages`), and binary fields of results Uint8Arrays;
-//   - hosts the per-API classes generated from the schemas (clients.mjs: one method per operation).
+//   - hosts the per-API classes generated from the schemas (clients.mjs: one method per operation);
+//   - gathers a site's files for Zerokie's `deploySite` (a folder, in Node, through the host) and
+//     spells the options of deploys and waits as the core does.
 // Retries, Retry-After, timeouts, rate limiting, auth and redaction all happen in the core.
 //
 // Written once, as an ES module with only `import { … } from` and `export` declarations, so that
@@ -159,6 +161,69 @@ function clientOptions(api) {
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs', 'maxRetries', 'idempotencyKey', 'rateLimit'];
 const RAW_OPTIONS = ['query', 'json', 'body', 'contentType', ...CALL_OPTIONS];
 const PAGE_OPTIONS = ['maxPages', ...CALL_OPTIONS];
+const WAIT_OPTIONS = ['timeoutMs', 'firstDelayMs', 'maxDelayMs', 'signal'];
+const DEPLOY_OPTIONS = [
+  'dryRun',
+  'deleteRemoved',
+  'compareContent',
+  'ignore',
+  'concurrency',
+  'sessionId',
+  'heartbeatMs',
+  'onProgress',
+  'signal',
+];
+
+/** `dryRun` → `dry_run`: how the core spells an option. */
+function snakeCase(name) {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** The options (but `signal` and `onProgress`) with the core's names. */
+function coreOptions(options) {
+  const out = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'signal' && key !== 'onProgress') out[snakeCase(key)] = plain(value, key);
+  }
+  return out;
+}
+
+/**
+ * A site's files as the native side takes them: `{path, content}` or `{path, file, sha256?}`. The
+ * source is a folder path (Node), an object or a Map of site paths to contents (a string, bytes, a
+ * Blob, or `{file}` naming a file on disk, with its `sha256` if known), or a list of such entries
+ * with their `path`.
+ */
+async function siteEntries(source, host) {
+  if (typeof source === 'string') {
+    if (!host.siteFolder) throw invalidInput('source', 'a folder is read in Node; in a browser, give the files');
+    try {
+      return host.siteFolder(source);
+    } catch (error) {
+      throw invalidInput('source', error.message);
+    }
+  }
+  let pairs;
+  if (source instanceof Map) pairs = [...source];
+  else if (Array.isArray(source)) pairs = source.map((entry) => [entry?.path, entry]);
+  else if (isPlainObject(source)) pairs = Object.entries(source);
+  else throw invalidInput('source', 'must be a folder path, an object or a Map of site paths to contents, or a list of files');
+  const entries = [];
+  for (const [path, given] of pairs) {
+    if (typeof path !== 'string') throw invalidInput('path', 'every file needs its site path as a string');
+    const described = given !== null && typeof given === 'object' && ('file' in given || 'content' in given);
+    let content = described ? given.content : given;
+    if (typeof Blob !== 'undefined' && content instanceof Blob) content = new Uint8Array(await content.arrayBuffer());
+    if (described && typeof given.file === 'string') {
+      entries.push({ path, file: given.file, sha256: given.sha256 });
+    } else if (content === undefined || content === null) {
+      throw invalidInput('content', `${path}: give its content (a string, bytes or a Blob) or {file}`);
+    } else {
+      entries.push({ path, content: bytes(content, 'content'), sha256: described ? given.sha256 : undefined });
+    }
+  }
+  return entries;
+}
 
 function isPlainObject(value) {
   if (value === null || typeof value !== 'object') return false;
@@ -376,6 +441,7 @@ class Bridge {
 const CALL = Symbol('zkit.call');
 const PAGES = Symbol('zkit.pages');
 const API = Symbol('zkit.api');
+const NATIVE = Symbol('zkit.native');
 // What only a client may hand to `Pages`.
 const WALK = Symbol('zkit.walk');
 
@@ -383,11 +449,14 @@ const WALK = Symbol('zkit.walk');
  * The package's exports on top of `native`, the wasm-bindgen module (`NativeZerokie`, …,
  * `takePanicMessage`). `host` tells what the platform offers: `env(name)` reads an environment
  * variable (Node), `onUncaught(listener)` reports uncaught errors, `report(text)` writes a line for
- * the developer, `randomUUID()` makes a UUID (else `crypto.randomUUID`).
+ * the developer, `warn(text, code)` warns the developer (Node's process warnings), `randomUUID()` makes a
+ * UUID (else `crypto.randomUUID`), `siteFolder(path)` lists a folder's files for a deploy (Node),
+ * `http` lends the core files and an HTTP client (Node).
  */
 export function createZkit(native, host = {}) {
   const bridge = new Bridge(native, host);
-  if (host.http) native.setHost(host.http.fileSize, host.http.send);
+  if (host.http) native.setHost(host.http.fileSize, host.http.sha256File, host.http.send);
+  const newSessionId = () => (host.randomUUID ? host.randomUUID() : globalThis.crypto.randomUUID());
   const env = (name) => {
     const value = host.env?.(name);
     return typeof value === 'string' && value !== '' ? value : undefined;
@@ -445,6 +514,39 @@ export function createZkit(native, host = {}) {
       const api = this[API];
       if (api === undefined) throw new TypeError('ZkitClient.schema(): call it on an API class, such as Zerokie');
       return bridge.run(() => bridge.native[api.native].schema());
+    }
+
+    /** The API's waiters for `waitUntil`, by name: `doc`, `operation`, `find`, `done`, `failed`. */
+    static waiters() {
+      const api = this[API];
+      if (api === undefined) throw new TypeError('ZkitClient.waiters(): call it on an API class, such as Zerokie');
+      return bridge.run(() => bridge.native[api.native].waiters());
+    }
+
+    /**
+     * Polls until the waiter's state is reached; resolves to the last answer. `fields` are the
+     * polled operation's parameters (and the waiter's `find` field). Pauses start at `firstDelayMs`
+     * (1 000) and grow 1.5 times up to `maxDelayMs` (15 000); after `timeoutMs` (600 000) it rejects
+     * with TimeoutError, on a state that cannot lead there with ConflictError, both with
+     * `details.last_state` and `details.last`.
+     */
+    async waitUntil(waiter, fields, options) {
+      if (typeof waiter !== 'string') throw new TypeError('waitUntil(): the waiter name must be a string');
+      if (fields !== undefined && fields !== null && !isPlainObject(fields)) {
+        throw new TypeError('waitUntil(): the fields must be a plain object');
+      }
+      const { signal, ...pacing } = pick('waitUntil()', options, WAIT_OPTIONS);
+      const { native, release } = callOptions({ signal });
+      try {
+        return await bridge.settle(() => this.#native.waitUntil(waiter, plain(fields ?? {}, ''), coreOptions(pacing), native));
+      } finally {
+        release();
+      }
+    }
+
+    /** Runs `action(native)`, a native call returning a Promise, for the methods defined beside the class. */
+    [NATIVE](action) {
+      return bridge.settle(() => action(this.#native));
     }
 
     /** A new client with this one's settings, except those given here. */
@@ -584,6 +686,39 @@ export function createZkit(native, host = {}) {
   }
 
   const clients = defineClients(ZkitClient, { CALL, PAGES, API });
+
+  /**
+   * Deploys a static site in one call (see the declarations for the options): plans against the
+   * site, takes the deploy lock, uploads what changed while a heartbeat keeps the lock, deletes what
+   * is gone, finalizes; resolves to the report. An abort stops it before it finalizes.
+   */
+  clients.Zerokie.prototype.deploySite = async function deploySite(app, source, options) {
+    if (typeof app !== 'string') throw invalidInput('app', 'must be the app name, a string');
+    const { signal, onProgress, ...rest } = pick('deploySite()', options, DEPLOY_OPTIONS);
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidInput('onProgress', 'must be a function');
+    const settings = coreOptions({ ...rest, sessionId: rest.sessionId ?? newSessionId() });
+    const files = await siteEntries(source, host);
+    // A progress function that throws must not break the deploy: it is reported, and the deploy goes on.
+    const progress = onProgress && ((event) => {
+      try {
+        onProgress(event);
+      } catch (error) {
+        (host.report ?? (() => {}))(`zkit: deploySite onProgress threw: ${error?.stack ?? error}`);
+      }
+    });
+    const { native: call, release } = callOptions({ signal });
+    try {
+      return await this[NATIVE]((native) => native.deploySite(app, files, settings, progress, call));
+    } catch (error) {
+      if (signal?.aborted && error === signal.reason) {
+        host.warn?.(bridge.native.NativeZerokie.cancelledMessage(app, settings.session_id), 'ZKIT_DEPLOY_CANCELLED');
+      }
+      throw error;
+    } finally {
+      release();
+    }
+  };
+
   return {
     ...clients,
     ZkitClient,
@@ -604,6 +739,6 @@ export function createZkit(native, host = {}) {
     DecodeError,
     InvalidInputError,
     /** A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock. */
-    newDeploySessionId: () => (host.randomUUID ? host.randomUUID() : globalThis.crypto.randomUUID()),
+    newDeploySessionId: newSessionId,
   };
 }

@@ -22,6 +22,7 @@ use zkit::{
 };
 
 mod convert;
+mod deploy;
 
 use convert::{to_js, to_json};
 
@@ -37,15 +38,15 @@ pub fn start() {
     }));
 }
 
-/// Gives the core what Node has and pages lack: `fileSize(path)` and its own HTTP client `send`
-/// (see `zkit::exec::wasm::set_host`). Clients made afterwards send through it, and uploads with
-/// `file` stream from disk.
+/// Gives the core what Node has and pages lack: `fileSize(path)`, `sha256File(path)` and its own
+/// HTTP client `send` (see `zkit::exec::wasm::set_host`). Clients made afterwards send through it,
+/// and uploads with `file` stream from disk.
 #[wasm_bindgen(js_name = setHost)]
-pub fn set_host(file_size: js_sys::Function, send: js_sys::Function) {
+pub fn set_host(file_size: js_sys::Function, sha256_file: js_sys::Function, send: js_sys::Function) {
     #[cfg(target_arch = "wasm32")]
-    zkit::exec::wasm::set_host(file_size, send);
+    zkit::exec::wasm::set_host(file_size, sha256_file, send);
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (file_size, send); // a host build (clippy, tests) has no wasm transport to give them to
+    let _ = (file_size, sha256_file, send); // a host build (clippy, tests) has no wasm transport to give them to
 }
 
 /// The message of the last panic, if one happened (the module cannot be used after it).
@@ -443,6 +444,24 @@ macro_rules! native_client {
             /// Closes the client; calls in flight finish.
             pub fn close(&self) {
                 self.client.borrow_mut().take();
+            }
+
+            /// Polls until the waiter's state is reached; resolves to the last answer. `options` are
+            /// `{timeout_ms, first_delay_ms, max_delay_ms}`; `callOptions.signal` stops the wait.
+            #[wasm_bindgen(js_name = waitUntil)]
+            pub fn wait_until(
+                &self,
+                waiter: String,
+                input: JsValue,
+                options: JsValue,
+                call_options: JsValue,
+            ) -> Promise {
+                deploy::wait_until(self.api(), waiter, &input, &options, &call_options)
+            }
+
+            /// The API's waiters by name: `doc`, `operation`, `find`, `done`, `failed`.
+            pub fn waiters() -> JsValue {
+                to_js(&zkit::wait::describe::<$api>())
             }
 
             /// The API's operation schema, and whether the API has a login (`login`).

@@ -103,6 +103,23 @@ pub fn find_waiter<A: Waiters>(name: &str) -> Result<&'static Waiter> {
     })
 }
 
+/// The waiters of `A` by name, as bindings and the command line show them: each one's `doc`, the
+/// `operation` it polls (whose input it takes), the extra `find` field it needs (or null), and the
+/// states that end it, `done` and `failed`.
+pub fn describe<A: Waiters>() -> Value {
+    let waiters = A::waiters().iter().map(|waiter| {
+        let described = serde_json::json!({
+            "doc": waiter.doc,
+            "operation": waiter.operation,
+            "find": waiter.find.map(|find| find.input),
+            "done": waiter.done,
+            "failed": waiter.failed,
+        });
+        (waiter.name.to_owned(), described)
+    });
+    Value::Object(waiters.collect())
+}
+
 /// Polls until the waiter's state is reached and answers the last answer (the item, for a waiter
 /// that finds one in a list). A state that cannot lead there is a `conflict` error, running out of
 /// time a `timeout` error; both carry `{"waiter", "last_state", "last"}` as details.

@@ -3,7 +3,7 @@
 // sandbox's URL, default http://127.0.0.1:4010), `key` and `zyraKey` (default: the sandbox's
 // well-known Zerokie and Zyra keys).
 
-import { InvalidInputError, NotFoundError, Zerokie, Zyra, newDeploySessionId } from 'zkit';
+import { InvalidInputError, NotFoundError, Zerokie, Zyra } from 'zkit';
 
 const params = new URLSearchParams(location.search);
 const sandbox = params.get('sandbox') ?? 'http://127.0.0.1:4010';
@@ -41,7 +41,6 @@ async function main() {
     'index.html': new TextEncoder().encode('<!doctype html><title>Hello</title><h1>Hello from a browser</h1>'),
     'assets/site.css': 'h1 { color: teal }',
   };
-  let session;
 
   await step('client', async () => {
     const text = String(zerokie);
@@ -55,29 +54,21 @@ async function main() {
     const site = await zerokie.createApp({ name: SITE, type: 'static' });
     return `${site.name} (${site.type}), ${site.status}`;
   });
-  await step('take the deploy lock', async () => {
-    session = newDeploySessionId();
-    const lock = await zerokie.acquireDeployLock({ name: SITE, deploy_session_id: session });
-    check(lock.locked && lock.deploy_session_id === session, 'the lock');
-    return `held by session ${session.slice(0, 8)}…`;
+  await step('deploy the site in one call', async () => {
+    const events = [];
+    const done = await zerokie.deploySite(SITE, pages, { onProgress: (event) => events.push(event.event) });
+    check(done.files_uploaded === 2 && done.cache_purged === true, 'two files uploaded, cache purged');
+    check(events[0] === 'planned' && events.at(-1) === 'done', 'progress from planned to done');
+    return `deploy ${done.deploy_id}, ${done.files_uploaded} files, ${done.total_bytes} bytes, ${events.length} events`;
   });
-  await step('upload files', async () => {
-    for (const [path, content] of Object.entries(pages)) await zerokie.uploadFile({ name: SITE, path, content });
-    return `${Object.keys(pages).length} files`;
-  });
-  await step('finalize the deploy', async () => {
-    const done = await zerokie.finalizeDeploy({
-      name: SITE,
-      deploy_session_id: session,
-      files_uploaded: Object.keys(pages).length,
-      files_deleted: 0,
-      total_bytes: Object.values(pages).reduce((sum, content) => sum + new Blob([content]).size, 0),
-    });
-    check(done.cache_purged === true, 'cache_purged');
-    return `deploy ${done.deploy_id}, cache purged`;
+  await step('deploy again', async () => {
+    const again = await zerokie.deploySite(SITE, pages);
+    check(again.files_uploaded === 0 && again.files_unchanged === 2, 'nothing uploaded');
+    return `${again.files_uploaded} uploaded, ${again.files_unchanged} unchanged`;
   });
   await step('list the files', async () => {
-    const files = await zerokie.listFiles({ name: SITE });
+    // The site's files, without the manifest the deploy keeps beside them.
+    const files = (await zerokie.listFiles({ name: SITE })).filter((file) => file.path !== '.zkit-manifest.json');
     const table = document.querySelector('#files');
     for (const file of files) table.tBodies[0].insertRow().innerHTML = `<td>${file.path}</td><td>${file.length}</td>`;
     table.hidden = false;

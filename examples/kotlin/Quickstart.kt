@@ -19,14 +19,13 @@ import dev.zkit.model.ListDevices
 import kotlinx.coroutines.flow.toList
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
-import dev.zkit.model.AcquireDeployLock
 import dev.zkit.model.AddDomain
 import dev.zkit.model.AppStatus
 import dev.zkit.model.AppType
 import dev.zkit.model.CreateApp
 import dev.zkit.model.DeleteApp
-import dev.zkit.model.FinalizeDeploy
 import dev.zkit.model.GetAnalytics
+import dev.zkit.model.DeployEvent
 import dev.zkit.model.GetApp
 import dev.zkit.model.GetInstances
 import dev.zkit.model.GetNetworkLatency
@@ -34,8 +33,9 @@ import dev.zkit.model.GetProject
 import dev.zkit.model.ListFiles
 import dev.zkit.model.Period
 import dev.zkit.model.UpdateInstances
-import dev.zkit.model.UploadFile
-import dev.zkit.newDeploySessionId
+import dev.zkit.DeploySource
+import dev.zkit.deploySiteEvents
+import dev.zkit.files
 import kotlinx.coroutines.runBlocking
 
 const val SITE = "zkit-quickstart"
@@ -52,23 +52,20 @@ fun main(): Unit = runBlocking {
         val site = zerokie.createApp(CreateApp(SITE, kind = AppType.Static))
         println("created ${site.name} (${site.kind?.label()}), ${site.status.label()}, served at ${site.url}")
 
-        // Deploy under the lock, so that two deploys never interleave.
-        val session = newDeploySessionId()
-        zerokie.acquireDeployLock(AcquireDeployLock(SITE, session))
-        for ((path, content) in PAGES) {
-            zerokie.uploadFile(UploadFile(SITE, path, content)) // Content-Type from the extension
-            println("uploaded $path (${content.size} bytes)")
+        // One call deploys the site: it takes the deploy lock (and keeps it alive), uploads what is new
+        // or changed, deletes what is gone, and finalizes. A folder works too: DeploySource.folder("./dist").
+        val events = zerokie.deploySiteEvents(SITE, DeploySource.files(PAGES))
+        events.collect { event ->
+            when (event) {
+                is DeployEvent.FileDone -> println("uploaded ${event.path} (${event.length} bytes)")
+                is DeployEvent.Done -> with(event.report) {
+                    println("deploy $deployId: $filesUploaded files, $totalBytes bytes, cache purged: $cachePurged")
+                }
+                else -> {}
+            }
         }
-        val done = zerokie.finalizeDeploy(
-            FinalizeDeploy(
-                name = SITE,
-                deploySessionId = session,
-                filesUploaded = PAGES.size.toULong(),
-                filesDeleted = 0u,
-                totalBytes = PAGES.values.sumOf { it.size }.toULong(),
-            ),
-        )
-        println("deploy ${done.deployId}: cache purged: ${done.cachePurged}")
+        val again = zerokie.deploySite(SITE, DeploySource.files(PAGES))
+        println("deployed again: ${again.filesUploaded} uploaded, ${again.filesUnchanged} unchanged")
 
         println("files:")
         for (entry in zerokie.listFiles(ListFiles(SITE))) {

@@ -9,7 +9,7 @@
 // when ZENIFRA_API_KEY is set (with ZENIFRA_PROJECT_ID, the project to work on), the Zenovay part when
 // ZENOVAY_API_KEY is set, the Zyra part when ZYRA_API_KEY (or ZYRA_EMAIL and ZYRA_PASSWORD) is set.
 
-import { InvalidInputError, NotFoundError, PaymentRequiredError, Zenifra, Zenovay, Zerokie, Zyra, newDeploySessionId } from 'zkit';
+import { InvalidInputError, NotFoundError, PaymentRequiredError, Zenifra, Zenovay, Zerokie, Zyra } from 'zkit';
 
 const SITE = 'zkit-quickstart';
 
@@ -24,24 +24,14 @@ console.log(`client: ${zerokie}`); // shows a preview of the key at most
 const site = await zerokie.createApp({ name: SITE, type: 'static' });
 console.log(`created ${site.name} (${site.type}), ${site.status}, served at ${site.url}`);
 
-// Deploy under the lock, so that two deploys never interleave.
-const session = newDeploySessionId();
-await zerokie.acquireDeployLock({ name: SITE, deploy_session_id: session });
-let totalBytes = 0;
-for (const [path, text] of Object.entries(PAGES)) {
-  const content = new TextEncoder().encode(text);
-  await zerokie.uploadFile({ name: SITE, path, content }); // Content-Type from the extension
-  totalBytes += content.length;
-  console.log(`uploaded ${path} (${content.length} bytes)`);
-}
-const done = await zerokie.finalizeDeploy({
-  name: SITE,
-  deploy_session_id: session,
-  files_uploaded: Object.keys(PAGES).length,
-  files_deleted: 0,
-  total_bytes: totalBytes,
+// One call deploys the site: it takes the deploy lock (and keeps it alive), uploads what is new or
+// changed, deletes what is gone, and finalizes. A folder works too: deploySite(SITE, './dist').
+const done = await zerokie.deploySite(SITE, PAGES, {
+  onProgress: (event) => event.event === 'file_done' && console.log(`uploaded ${event.path} (${event.length} bytes)`),
 });
-console.log(`deploy ${done.deploy_id}: cache purged: ${done.cache_purged}`);
+console.log(`deploy ${done.deploy_id}: ${done.files_uploaded} files, ${done.total_bytes} bytes, cache purged: ${done.cache_purged}`);
+const again = await zerokie.deploySite(SITE, PAGES);
+console.log(`deployed again: ${again.files_uploaded} uploaded, ${again.files_unchanged} unchanged`);
 
 console.log('files:');
 for (const entry of await zerokie.listFiles({ name: SITE })) {

@@ -243,6 +243,22 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEPLOY_PROGRESS_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_DEPLOY_PROGRESS_METHOD0
+typedef void (*UniffiCallbackInterfaceDeployProgressMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_DEPLOY_PROGRESS
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_DEPLOY_PROGRESS
+typedef struct UniffiVTableCallbackInterfaceDeployProgress {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceDeployProgressMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfaceDeployProgress;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTAPIKEYSPAGES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTAPIKEYSPAGES
 uint64_t uniffi_zkit_mobile_fn_clone_listapikeyspages(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -578,6 +594,26 @@ uint64_t uniffi_zkit_mobile_fn_method_zenifra_update_project_name(uint64_t ptr, 
 uint64_t uniffi_zkit_mobile_fn_method_zenifra_update_storage_size(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL
+uint64_t uniffi_zkit_mobile_fn_method_zenifra_wait_until(uint64_t ptr, RustBuffer waiter, RustBuffer input, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAITERS
+RustBuffer uniffi_zkit_mobile_fn_method_zenifra_waiters(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL_DEPLOYMENT_LIVE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL_DEPLOYMENT_LIVE
+uint64_t uniffi_zkit_mobile_fn_method_zenifra_wait_until_deployment_live(uint64_t ptr, RustBuffer project_id, RustBuffer deployment_id, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL_PROJECT_RUNNING
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_WAIT_UNTIL_PROJECT_RUNNING
+uint64_t uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(uint64_t ptr, RustBuffer project_id, RustBuffer wait
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENOVAY
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENOVAY
 uint64_t uniffi_zkit_mobile_fn_clone_zenovay(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -621,6 +657,16 @@ uint64_t uniffi_zkit_mobile_fn_method_zenovay_list_websites(uint64_t ptr, RustBu
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UPDATE_WEBSITE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UPDATE_WEBSITE
 uint64_t uniffi_zkit_mobile_fn_method_zenovay_update_website(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_WAIT_UNTIL
+uint64_t uniffi_zkit_mobile_fn_method_zenovay_wait_until(uint64_t ptr, RustBuffer waiter, RustBuffer input, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_WAITERS
+RustBuffer uniffi_zkit_mobile_fn_method_zenovay_waiters(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZEROKIE
@@ -711,6 +757,26 @@ uint64_t uniffi_zkit_mobile_fn_method_zerokie_renew_deploy_lock(uint64_t ptr, Ru
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_UPLOAD_FILE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_UPLOAD_FILE
 uint64_t uniffi_zkit_mobile_fn_method_zerokie_upload_file(uint64_t ptr, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAIT_UNTIL
+uint64_t uniffi_zkit_mobile_fn_method_zerokie_wait_until(uint64_t ptr, RustBuffer waiter, RustBuffer input, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAITERS
+RustBuffer uniffi_zkit_mobile_fn_method_zerokie_waiters(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_DEPLOY_SITE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_DEPLOY_SITE
+uint64_t uniffi_zkit_mobile_fn_method_zerokie_deploy_site(uint64_t ptr, RustBuffer app, RustBuffer source, RustBuffer settings, RustBuffer progress
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAIT_UNTIL_APP_RUNNING
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_WAIT_UNTIL_APP_RUNNING
+uint64_t uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(uint64_t ptr, RustBuffer name, RustBuffer wait
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZYRA
@@ -1073,10 +1139,60 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_update_sla_alert_rule(uint64_t ptr, R
 uint64_t uniffi_zkit_mobile_fn_method_zyra_update_webhook_endpoint(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL
+uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until(uint64_t ptr, RustBuffer waiter, RustBuffer input, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAITERS
+RustBuffer uniffi_zkit_mobile_fn_method_zyra_waiters(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_FINE_TUNING_JOB_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_FINE_TUNING_JOB_FINISHED
+uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until_fine_tuning_job_finished(uint64_t ptr, RustBuffer id, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_ML_JOB_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_ML_JOB_FINISHED
+uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until_ml_job_finished(uint64_t ptr, RustBuffer id, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_VIRTUAL_SERVER
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_WAIT_UNTIL_VIRTUAL_SERVER
+uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(uint64_t ptr, RustBuffer id, int8_t running, RustBuffer wait
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_DEPLOYPROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_DEPLOYPROGRESS
+uint64_t uniffi_zkit_mobile_fn_clone_deployprogress(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_DEPLOYPROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_DEPLOYPROGRESS
+void uniffi_zkit_mobile_fn_free_deployprogress(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_DEPLOYPROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_DEPLOYPROGRESS
+void uniffi_zkit_mobile_fn_init_callback_vtable_deployprogress(const UniffiVTableCallbackInterfaceDeployProgress* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_DEPLOYPROGRESS_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_DEPLOYPROGRESS_ON_EVENT
+void uniffi_zkit_mobile_fn_method_deployprogress_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_NEW_DEPLOY_SESSION_ID
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_NEW_DEPLOY_SESSION_ID
 RustBuffer uniffi_zkit_mobile_fn_func_new_deploy_session_id(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_DEPLOY_CANCELLED_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_DEPLOY_CANCELLED_MESSAGE
+RustBuffer uniffi_zkit_mobile_fn_func_deploy_cancelled_message(RustBuffer app, RustBuffer session_id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_ZKIT_MOBILE_RUSTBUFFER_ALLOC
@@ -1345,6 +1461,12 @@ uint16_t uniffi_zkit_mobile_checksum_func_new_deploy_session_id(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_DEPLOY_CANCELLED_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_DEPLOY_CANCELLED_MESSAGE
+uint16_t uniffi_zkit_mobile_checksum_func_deploy_cancelled_message(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_LISTAPIKEYSPAGES_NEXT_PAGE
 uint16_t uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page(void
@@ -1573,6 +1695,30 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_wait_until(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAITERS
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_waiters(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL_DEPLOYMENT_LIVE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL_DEPLOYMENT_LIVE
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_wait_until_deployment_live(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL_PROJECT_RUNNING
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_WAIT_UNTIL_PROJECT_RUNNING
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_wait_until_project_running(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_CALL_JSON
 uint16_t uniffi_zkit_mobile_checksum_method_zenovay_call_json(void
@@ -1606,6 +1752,18 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenovay_list_websites(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_UPDATE_WEBSITE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_UPDATE_WEBSITE
 uint16_t uniffi_zkit_mobile_checksum_method_zenovay_update_website(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_WAIT_UNTIL
+uint16_t uniffi_zkit_mobile_checksum_method_zenovay_wait_until(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_WAITERS
+uint16_t uniffi_zkit_mobile_checksum_method_zenovay_waiters(void
     
 );
 #endif
@@ -1696,6 +1854,30 @@ uint16_t uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_UPLOAD_FILE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_UPLOAD_FILE
 uint16_t uniffi_zkit_mobile_checksum_method_zerokie_upload_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAIT_UNTIL
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_wait_until(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAITERS
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_waiters(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_DEPLOY_SITE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_DEPLOY_SITE
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_deploy_site(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAIT_UNTIL_APP_RUNNING
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_WAIT_UNTIL_APP_RUNNING
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_wait_until_app_running(void
     
 );
 #endif
@@ -2110,6 +2292,42 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_update_sla_alert_rule(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_UPDATE_WEBHOOK_ENDPOINT
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_UPDATE_WEBHOOK_ENDPOINT
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_wait_until(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAITERS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAITERS
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_waiters(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_FINE_TUNING_JOB_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_FINE_TUNING_JOB_FINISHED
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_wait_until_fine_tuning_job_finished(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_ML_JOB_FINISHED
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_ML_JOB_FINISHED
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_wait_until_ml_job_finished(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_VIRTUAL_SERVER
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_WAIT_UNTIL_VIRTUAL_SERVER
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_wait_until_virtual_server(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_DEPLOYPROGRESS_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_DEPLOYPROGRESS_ON_EVENT
+uint16_t uniffi_zkit_mobile_checksum_method_deployprogress_on_event(void
     
 );
 #endif

@@ -43,12 +43,14 @@ fn global_fetch(request: &Request) -> Result<Promise, JsValue> {
 }
 
 /// What a host beyond the browser (Node) lends the core: `fileSize(path)`, a file's length (throwing
-/// when it cannot be read), and `send(method, url, headers, body, signal)`, its own HTTP client, which
+/// when it cannot be read), `sha256File(path)`, a Promise of its SHA-256 in lowercase hex (read
+/// in chunks, for a deploy's comparison), and `send(method, url, headers, body, signal)`, its own HTTP client, which
 /// resolves to `{status, headers: [name, value, …], body: Uint8Array}`. `body` is a `Uint8Array`, a
 /// file as `{path, length}` (streamed from disk), or `undefined`; a rejection carries `sent: false`
 /// when nothing left the machine and `fileChanged: true` when a file was not its length.
 struct Host {
     file_size: Function,
+    sha256_file: Function,
     send: Function,
 }
 
@@ -58,8 +60,8 @@ thread_local! {
 
 /// Gives the core the host's files and HTTP client (the npm package's Node entry does, at load);
 /// clients built afterwards send through [`HostTransport`].
-pub fn set_host(file_size: Function, send: Function) {
-    HOST.with(|host| *host.borrow_mut() = Some(Host { file_size, send }));
+pub fn set_host(file_size: Function, sha256_file: Function, send: Function) {
+    HOST.with(|host| *host.borrow_mut() = Some(Host { file_size, sha256_file, send }));
 }
 
 /// Whether a host gave its HTTP client.
@@ -75,6 +77,18 @@ pub(crate) fn file_size(path: &str) -> Result<u64, String> {
         let size = host.file_size.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| describe(&e))?;
         size.as_f64().map(|n| n as u64).ok_or_else(|| format!("{path}: no length"))
     })
+}
+
+/// The SHA-256 (lowercase hex) of the file at `path`, from the host.
+pub(crate) async fn file_sha256(path: &str) -> Result<String, String> {
+    let promise = HOST.with(|host| {
+        let host = host.borrow();
+        let host = host.as_ref().ok_or("hashing a file needs Node; pass its bytes as content, or its sha256")?;
+        let promise = host.sha256_file.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| describe(&e))?;
+        promise.dyn_into::<Promise>().map_err(|_| format!("{path}: sha256File did not return a Promise"))
+    })?;
+    let digest = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
+    digest.as_string().ok_or_else(|| format!("{path}: sha256File gave no text"))
 }
 
 /// Sends through the host's own HTTP client (Node's `http` module, with keep-alive): faster than

@@ -31,6 +31,16 @@ use crate::{validate, Api, RawRequest};
 /// How long the service keeps a lock after its last heartbeat.
 const LOCK_TTL: Duration = Duration::from_secs(30 * 60);
 
+/// What a deploy stopped before it finalized leaves behind, in the words every binding shows: the site
+/// is as it was, the lock expires on its own, and the session that resumes it.
+pub fn cancelled_message(app: &str, session_id: Option<&str>) -> String {
+    let resume = session_id.map(|id| format!(", or deploy again with session id {id} to resume")).unwrap_or_default();
+    format!(
+        "deploy of {app} cancelled: the site was not finalized; its deploy lock expires on its own 30 minutes \
+         after the last heartbeat{resume}"
+    )
+}
+
 /// How a deploy runs. Every field has a default, so `{}` in JSON is a whole value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -84,6 +94,7 @@ impl DeployOptions {
 /// What a deploy is doing, in order: `planned`, then per file `file_started`, `bytes_sent` and
 /// `file_done`, `deleting` per removed file, `lock_renewed` at each heartbeat, `finalizing`, `done`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum DeployEvent {
     /// The plan: what will be uploaded and deleted, and what is left alone.
@@ -140,6 +151,7 @@ pub enum DeployEvent {
 
 /// What a deploy did (or, for a dry run, would do).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeployReport {
     /// The app.
     pub app: String,

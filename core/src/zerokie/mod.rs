@@ -16,7 +16,7 @@ mod plan;
 mod site;
 mod types;
 
-pub use deploy::{DeployEvent, DeployOptions, DeployReport, DeploySite, ProgressFn};
+pub use deploy::{cancelled_message, DeployEvent, DeployOptions, DeployReport, DeploySite, ProgressFn};
 pub use inputs::*;
 pub use site::{SiteFile, SiteSource, MANIFEST_PATH};
 pub use types::*;

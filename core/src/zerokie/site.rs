@@ -225,10 +225,9 @@ pub(crate) async fn hash(file: &LocalFile) -> Result<String> {
         #[cfg(not(target_arch = "wasm32"))]
         return hash_on_disk(&on_disk);
         #[cfg(target_arch = "wasm32")]
-        return Err(Error::invalid_input(
-            "sha256",
-            format!("{on_disk}: a file on disk needs its sha256 given here, or compare_content off"),
-        ));
+        return crate::exec::wasm::file_sha256(&on_disk)
+            .await
+            .map_err(|e| Error::invalid_input("file", format!("{on_disk}: {e}")));
     }
 }
 

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -595,6 +601,234 @@ fileprivate struct FfiConverterString: FfiConverter {
         writeBytes(&buf, value.utf8)
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+
+
+
+/**
+ * Receives a deploy's events as they happen, on a thread of zkit's; it should return quickly.
+ */
+public protocol DeployProgress: AnyObject, Sendable {
+    
+    /**
+     * One event.
+     */
+    func onEvent(event: DeployEvent) 
+    
+}
+/**
+ * Receives a deploy's events as they happen, on a thread of zkit's; it should return quickly.
+ */
+open class DeployProgressImpl: DeployProgress, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_deployprogress(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_deployprogress(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One event.
+     */
+open func onEvent(event: DeployEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_deployprogress_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDeployEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceDeployProgress {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceDeployProgress = UniffiVTableCallbackInterfaceDeployProgress(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeDeployProgress.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface DeployProgress: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeDeployProgress.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface DeployProgress: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeDeployProgress.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeDeployEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceDeployProgress> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceDeployProgress>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitDeployProgress() {
+    uniffi_zkit_mobile_fn_init_callback_vtable_deployprogress(UniffiCallbackInterfaceDeployProgress.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeployProgress: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<DeployProgress>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = DeployProgress
+
+    public static func lift(_ handle: UInt64) throws -> DeployProgress {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return DeployProgressImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: DeployProgress) -> UInt64 {
+         if let rustImpl = value as? DeployProgressImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeployProgress {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: DeployProgress, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployProgress_lift(_ handle: UInt64) throws -> DeployProgress {
+    return try FfiConverterTypeDeployProgress.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployProgress_lower(_ value: DeployProgress) -> UInt64 {
+    return FfiConverterTypeDeployProgress.lower(value)
+}
+
+
 
 
 
@@ -2497,6 +2731,28 @@ public protocol ZenifraProtocol: AnyObject, Sendable {
      */
     func updateStorageSize(input: UpdateStorageSize, call: CallSettings?) async throws  -> Storage
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    func waitUntil(waiter: String, input: String, wait: WaitSettings?) async throws  -> String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    func waiters()  -> String
+    
+    /**
+     * Polls the project's deployments until `deployment_id` is `live`.
+     */
+    func waitUntilDeploymentLive(projectId: String, deploymentId: String, wait: WaitSettings?) async throws  -> Deployment
+    
+    /**
+     * Polls the project until it is `running`.
+     */
+    func waitUntilProjectRunning(projectId: String, wait: WaitSettings?) async throws  -> Project
+    
 }
 /**
  * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
@@ -3037,6 +3293,77 @@ open func updateStorageSize(input: UpdateStorageSize, call: CallSettings? = nil)
         )
 }
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+open func waitUntil(waiter: String, input: String, wait: WaitSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_wait_until(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(waiter),FfiConverterString.lower(input),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+open func waiters() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenifra_waiters(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Polls the project's deployments until `deployment_id` is `live`.
+     */
+open func waitUntilDeploymentLive(projectId: String, deploymentId: String, wait: WaitSettings? = nil)async throws  -> Deployment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_wait_until_deployment_live(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(projectId),FfiConverterString.lower(deploymentId),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeployment_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Polls the project until it is `running`.
+     */
+open func waitUntilProjectRunning(projectId: String, wait: WaitSettings? = nil)async throws  -> Project  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(projectId),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProject_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
 
     
 }
@@ -3121,6 +3448,18 @@ public protocol ZenovayProtocol: AnyObject, Sendable {
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
      */
     func updateWebsite(input: UpdateWebsite, call: CallSettings?) async throws  -> Website
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    func waitUntil(waiter: String, input: String, wait: WaitSettings?) async throws  -> String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    func waiters()  -> String
     
 }
 /**
@@ -3300,6 +3639,39 @@ open func updateWebsite(input: UpdateWebsite, call: CallSettings? = nil)async th
         )
 }
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+open func waitUntil(waiter: String, input: String, wait: WaitSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_wait_until(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(waiter),FfiConverterString.lower(input),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+open func waiters() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenovay_waiters(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -3429,6 +3801,32 @@ public protocol ZerokieProtocol: AnyObject, Sendable {
      * Uploads one file to a static app's storage zone.
      */
     func uploadFile(input: UploadFile, call: CallSettings?) async throws 
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    func waitUntil(waiter: String, input: String, wait: WaitSettings?) async throws  -> String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    func waiters()  -> String
+    
+    /**
+     * Deploys a static site: uploads what is new or changed (by length and content hash against
+     * the manifest the last deploy left), deletes what is gone, leaves out `.git/`, `.DS_Store` and
+     * `ignore`, while a heartbeat keeps the deploy lock; then finalizes. `progress` gets each event.
+     * Cancelling the call stops it before it finalizes (the lock expires after 30 minutes).
+     */
+    func deploySite(app: String, source: DeploySource, settings: DeploySettings?, progress: DeployProgress?) async throws  -> DeployReport
+    
+    /**
+     * Polls the app until it is `running`; a timeout error (with the last state in `details`)
+     * after `wait.timeout_ms`.
+     */
+    func waitUntilAppRunning(name: String, wait: WaitSettings?) async throws  -> App
     
 }
 /**
@@ -3775,6 +4173,81 @@ open func uploadFile(input: UploadFile, call: CallSettings? = nil)async throws  
             completeFunc: ffi_zkit_mobile_rust_future_complete_void,
             freeFunc: ffi_zkit_mobile_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+open func waitUntil(waiter: String, input: String, wait: WaitSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zerokie_wait_until(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(waiter),FfiConverterString.lower(input),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+open func waiters() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zerokie_waiters(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deploys a static site: uploads what is new or changed (by length and content hash against
+     * the manifest the last deploy left), deletes what is gone, leaves out `.git/`, `.DS_Store` and
+     * `ignore`, while a heartbeat keeps the deploy lock; then finalizes. `progress` gets each event.
+     * Cancelling the call stops it before it finalizes (the lock expires after 30 minutes).
+     */
+open func deploySite(app: String, source: DeploySource, settings: DeploySettings? = nil, progress: DeployProgress? = nil)async throws  -> DeployReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zerokie_deploy_site(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(app),FfiConverterTypeDeploySource_lower(source),FfiConverterOptionTypeDeploySettings.lower(settings),FfiConverterOptionTypeDeployProgress.lower(progress)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDeployReport_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Polls the app until it is `running`; a timeout error (with the last state in `details`)
+     * after `wait.timeout_ms`.
+     */
+open func waitUntilAppRunning(name: String, wait: WaitSettings? = nil)async throws  -> App  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(name),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeApp_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -4180,6 +4653,33 @@ public protocol ZyraProtocol: AnyObject, Sendable {
      * Changes a webhook endpoint.
      */
     func updateWebhookEndpoint(input: UpdateWebhookEndpoint, call: CallSettings?) async throws  -> WebhookEndpoint
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    func waitUntil(waiter: String, input: String, wait: WaitSettings?) async throws  -> String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    func waiters()  -> String
+    
+    /**
+     * Polls the fine-tuning job until it has ended.
+     */
+    func waitUntilFineTuningJobFinished(id: String, wait: WaitSettings?) async throws  -> FineTuningJob
+    
+    /**
+     * Polls the ML job until it has ended.
+     */
+    func waitUntilMlJobFinished(id: String, wait: WaitSettings?) async throws  -> MlJob
+    
+    /**
+     * Polls the virtual server until it is `running` (or, with `running = false`, `stopped`).
+     */
+    func waitUntilVirtualServer(id: String, running: Bool, wait: WaitSettings?) async throws  -> VirtualServer
     
 }
 /**
@@ -5508,6 +6008,96 @@ open func updateWebhookEndpoint(input: UpdateWebhookEndpoint, call: CallSettings
         )
 }
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+open func waitUntil(waiter: String, input: String, wait: WaitSettings? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_wait_until(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(waiter),FfiConverterString.lower(input),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+open func waiters() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_waiters(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Polls the fine-tuning job until it has ended.
+     */
+open func waitUntilFineTuningJobFinished(id: String, wait: WaitSettings? = nil)async throws  -> FineTuningJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_wait_until_fine_tuning_job_finished(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFineTuningJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Polls the ML job until it has ended.
+     */
+open func waitUntilMlJobFinished(id: String, wait: WaitSettings? = nil)async throws  -> MlJob  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_wait_until_ml_job_finished(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMlJob_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * Polls the virtual server until it is `running` (or, with `running = false`, `stopped`).
+     */
+open func waitUntilVirtualServer(id: String, running: Bool = true, wait: WaitSettings? = nil)async throws  -> VirtualServer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterBool.lower(running),FfiConverterOptionTypeWaitSettings.lower(wait)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVirtualServer_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
 
     
 }
@@ -5787,6 +6377,380 @@ public func FfiConverterTypeClientSettings_lift(_ buf: RustBuffer) throws -> Cli
 public func FfiConverterTypeClientSettings_lower(_ value: ClientSettings) -> RustBuffer {
     return FfiConverterTypeClientSettings.lower(value)
 }
+
+
+/**
+ * How a deploy runs; unset fields keep their defaults.
+ */
+public struct DeploySettings: Equatable, Hashable {
+    /**
+     * Plan only: list the site, say what would change, change nothing.
+     */
+    public var dryRun: Bool
+    /**
+     * Delete files on the site that are gone locally (default true).
+     */
+    public var deleteRemoved: Bool?
+    /**
+     * Compare content hashes with the site's manifest, not only lengths (default true).
+     */
+    public var compareContent: Bool?
+    /**
+     * Globs of paths to leave out, on top of `.git/` and `.DS_Store`.
+     */
+    public var ignore: [String]
+    /**
+     * Uploads in flight at once, 1 to 64 (default 8).
+     */
+    public var concurrency: UInt32?
+    /**
+     * The deploy session (a UUID) to resume a deploy that still holds its lock.
+     */
+    public var sessionId: String?
+    /**
+     * Milliseconds between renewals of the lock (default 180 000).
+     */
+    public var heartbeatMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Plan only: list the site, say what would change, change nothing.
+         */dryRun: Bool = false, 
+        /**
+         * Delete files on the site that are gone locally (default true).
+         */deleteRemoved: Bool? = nil, 
+        /**
+         * Compare content hashes with the site's manifest, not only lengths (default true).
+         */compareContent: Bool? = nil, 
+        /**
+         * Globs of paths to leave out, on top of `.git/` and `.DS_Store`.
+         */ignore: [String] = [], 
+        /**
+         * Uploads in flight at once, 1 to 64 (default 8).
+         */concurrency: UInt32? = nil, 
+        /**
+         * The deploy session (a UUID) to resume a deploy that still holds its lock.
+         */sessionId: String? = nil, 
+        /**
+         * Milliseconds between renewals of the lock (default 180 000).
+         */heartbeatMs: UInt64? = nil) {
+        self.dryRun = dryRun
+        self.deleteRemoved = deleteRemoved
+        self.compareContent = compareContent
+        self.ignore = ignore
+        self.concurrency = concurrency
+        self.sessionId = sessionId
+        self.heartbeatMs = heartbeatMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeploySettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeploySettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeploySettings {
+        return
+            try DeploySettings(
+                dryRun: FfiConverterBool.read(from: &buf), 
+                deleteRemoved: FfiConverterOptionBool.read(from: &buf), 
+                compareContent: FfiConverterOptionBool.read(from: &buf), 
+                ignore: FfiConverterSequenceString.read(from: &buf), 
+                concurrency: FfiConverterOptionUInt32.read(from: &buf), 
+                sessionId: FfiConverterOptionString.read(from: &buf), 
+                heartbeatMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeploySettings, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.dryRun, into: &buf)
+        FfiConverterOptionBool.write(value.deleteRemoved, into: &buf)
+        FfiConverterOptionBool.write(value.compareContent, into: &buf)
+        FfiConverterSequenceString.write(value.ignore, into: &buf)
+        FfiConverterOptionUInt32.write(value.concurrency, into: &buf)
+        FfiConverterOptionString.write(value.sessionId, into: &buf)
+        FfiConverterOptionUInt64.write(value.heartbeatMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploySettings_lift(_ buf: RustBuffer) throws -> DeploySettings {
+    return try FfiConverterTypeDeploySettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploySettings_lower(_ value: DeploySettings) -> RustBuffer {
+    return FfiConverterTypeDeploySettings.lower(value)
+}
+
+
+/**
+ * One file of a site: its path on the site and its bytes, or a file on disk streamed when sent.
+ */
+public struct SiteEntry: Equatable, Hashable {
+    /**
+     * Its path on the site, such as `assets/site.css`.
+     */
+    public var path: String
+    /**
+     * Its bytes (or leave them out and give `file`).
+     */
+    public var content: Data?
+    /**
+     * A file on disk holding its bytes.
+     */
+    public var file: String?
+    /**
+     * The SHA-256 of its bytes (lowercase hex), when known; computed otherwise.
+     */
+    public var sha256: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its path on the site, such as `assets/site.css`.
+         */path: String, 
+        /**
+         * Its bytes (or leave them out and give `file`).
+         */content: Data? = nil, 
+        /**
+         * A file on disk holding its bytes.
+         */file: String? = nil, 
+        /**
+         * The SHA-256 of its bytes (lowercase hex), when known; computed otherwise.
+         */sha256: String? = nil) {
+        self.path = path
+        self.content = content
+        self.file = file
+        self.sha256 = sha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SiteEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSiteEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SiteEntry {
+        return
+            try SiteEntry(
+                path: FfiConverterString.read(from: &buf), 
+                content: FfiConverterOptionData.read(from: &buf), 
+                file: FfiConverterOptionString.read(from: &buf), 
+                sha256: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SiteEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionData.write(value.content, into: &buf)
+        FfiConverterOptionString.write(value.file, into: &buf)
+        FfiConverterOptionString.write(value.sha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSiteEntry_lift(_ buf: RustBuffer) throws -> SiteEntry {
+    return try FfiConverterTypeSiteEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSiteEntry_lower(_ value: SiteEntry) -> RustBuffer {
+    return FfiConverterTypeSiteEntry.lower(value)
+}
+
+
+/**
+ * How long a wait lasts and how often it polls; unset fields keep their defaults.
+ */
+public struct WaitSettings: Equatable, Hashable {
+    /**
+     * Milliseconds to wait in all (default 600 000).
+     */
+    public var timeoutMs: UInt64?
+    /**
+     * The pause after the first poll (default 1 000 ms); each next one is 1.5 times longer.
+     */
+    public var firstDelayMs: UInt64?
+    /**
+     * The longest pause between polls (default 15 000 ms).
+     */
+    public var maxDelayMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Milliseconds to wait in all (default 600 000).
+         */timeoutMs: UInt64? = nil, 
+        /**
+         * The pause after the first poll (default 1 000 ms); each next one is 1.5 times longer.
+         */firstDelayMs: UInt64? = nil, 
+        /**
+         * The longest pause between polls (default 15 000 ms).
+         */maxDelayMs: UInt64? = nil) {
+        self.timeoutMs = timeoutMs
+        self.firstDelayMs = firstDelayMs
+        self.maxDelayMs = maxDelayMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WaitSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWaitSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WaitSettings {
+        return
+            try WaitSettings(
+                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                firstDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                maxDelayMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WaitSettings, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.firstDelayMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxDelayMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaitSettings_lift(_ buf: RustBuffer) throws -> WaitSettings {
+    return try FfiConverterTypeWaitSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWaitSettings_lower(_ value: WaitSettings) -> RustBuffer {
+    return FfiConverterTypeWaitSettings.lower(value)
+}
+
+
+/**
+ * What a deploy publishes.
+ */
+
+public enum DeploySource: Equatable, Hashable {
+    
+    /**
+     * Every file under a folder, at its path relative to it.
+     */
+    case folder(
+        /**
+         * The folder.
+         */path: String
+    )
+    /**
+     * Files with the paths they take on the site.
+     */
+    case files(
+        /**
+         * The files.
+         */files: [SiteEntry]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeploySource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeploySource: FfiConverterRustBuffer {
+    typealias SwiftType = DeploySource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeploySource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .folder(path: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .files(files: try FfiConverterSequenceTypeSiteEntry.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeploySource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .folder(path):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(path, into: &buf)
+            
+        
+        case let .files(files):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeSiteEntry.write(files, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploySource_lift(_ buf: RustBuffer) throws -> DeploySource {
+    return try FfiConverterTypeDeploySource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeploySource_lower(_ value: DeploySource) -> RustBuffer {
+    return FfiConverterTypeDeploySource.lower(value)
+}
+
 
 
 /**
@@ -6717,6 +7681,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeployProgress: FfiConverterRustBuffer {
+    typealias SwiftType = DeployProgress?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeployProgress.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeployProgress.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeApiKeyPage: FfiConverterRustBuffer {
     typealias SwiftType = ApiKeyPage?
 
@@ -7077,6 +8089,54 @@ fileprivate struct FfiConverterOptionTypeClientSettings: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDeploySettings: FfiConverterRustBuffer {
+    typealias SwiftType = DeploySettings?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeploySettings.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeploySettings.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWaitSettings: FfiConverterRustBuffer {
+    typealias SwiftType = WaitSettings?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWaitSettings.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWaitSettings.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
     typealias SwiftType = [String: String]?
 
@@ -7095,6 +8155,31 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
         case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -7226,6 +8311,31 @@ fileprivate struct FfiConverterSequenceTypeWebsite: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSiteEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SiteEntry]
+
+    public static func write(_ value: [SiteEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSiteEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SiteEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SiteEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSiteEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -7306,6 +8416,18 @@ public func newDeploySessionId() -> String  {
     )
 })
 }
+/**
+ * What a deploy stopped before it finalized leaves behind, in the core's words.
+ */
+public func deployCancelledMessage(app: String, sessionId: String?) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_func_deploy_cancelled_message(
+        FfiConverterString.lower(app),
+        FfiConverterOptionString.lower(sessionId),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7323,6 +8445,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_zkit_mobile_checksum_func_new_deploy_session_id() != 60588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_func_deploy_cancelled_message() != 13907) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page() != 10012) {
@@ -7439,6 +8564,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size() != 12860) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_wait_until() != 50165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_waiters() != 24493) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_wait_until_deployment_live() != 44762) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_wait_until_project_running() != 54258) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zenovay_call_json() != 59169) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7455,6 +8592,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zenovay_update_website() != 36030) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_wait_until() != 2305) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_waiters() != 55405) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock() != 45946) {
@@ -7500,6 +8643,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zerokie_upload_file() != 62441) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_wait_until() != 39847) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_waiters() != 36278) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_deploy_site() != 14659) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_wait_until_app_running() != 48484) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_approve_device() != 20916) {
@@ -7709,6 +8864,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint() != 63164) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_wait_until() != 23790) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_waiters() != 16239) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_wait_until_fine_tuning_job_finished() != 47705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_wait_until_ml_job_finished() != 16784) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_wait_until_virtual_server() != 33327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_deployprogress_on_event() != 23748) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 24532) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7722,6 +8895,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitDeployProgress()
     uniffiEnsureZkitInitialized()
     return InitializationResult.ok
 }()

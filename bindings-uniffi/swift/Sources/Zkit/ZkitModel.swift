@@ -2849,6 +2849,195 @@ public func FfiConverterTypeDeployLock_lower(_ value: DeployLock) -> RustBuffer 
 
 
 /**
+ * What a deploy did (or, for a dry run, would do).
+ */
+public struct DeployReport: Equatable, Hashable {
+    /**
+     * The app.
+     */
+    public var app: String
+    /**
+     * The recorded deployment; `None` for a dry run or when nothing changed.
+     */
+    public var deployId: String?
+    /**
+     * When it was recorded (RFC 3339).
+     */
+    public var timestamp: String?
+    /**
+     * Whether the CDN cache was purged.
+     */
+    public var cachePurged: Bool
+    /**
+     * The deploy session that held the lock.
+     */
+    public var deploySessionId: String?
+    /**
+     * Files uploaded (the manifest is not counted).
+     */
+    public var filesUploaded: UInt64
+    /**
+     * Files deleted.
+     */
+    public var filesDeleted: UInt64
+    /**
+     * Bytes uploaded.
+     */
+    public var totalBytes: UInt64
+    /**
+     * Files already on the site as they are.
+     */
+    public var filesUnchanged: UInt64
+    /**
+     * The paths uploaded (planned, for a dry run).
+     */
+    public var uploaded: [String]
+    /**
+     * The paths deleted (planned, for a dry run).
+     */
+    public var deleted: [String]
+    /**
+     * The paths the ignore rules left out.
+     */
+    public var ignored: [String]
+    /**
+     * A dry run: nothing was changed.
+     */
+    public var dryRun: Bool
+    /**
+     * How long the deploy took, in milliseconds.
+     */
+    public var elapsedMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The app.
+         */app: String, 
+        /**
+         * The recorded deployment; `None` for a dry run or when nothing changed.
+         */deployId: String?, 
+        /**
+         * When it was recorded (RFC 3339).
+         */timestamp: String?, 
+        /**
+         * Whether the CDN cache was purged.
+         */cachePurged: Bool, 
+        /**
+         * The deploy session that held the lock.
+         */deploySessionId: String?, 
+        /**
+         * Files uploaded (the manifest is not counted).
+         */filesUploaded: UInt64, 
+        /**
+         * Files deleted.
+         */filesDeleted: UInt64, 
+        /**
+         * Bytes uploaded.
+         */totalBytes: UInt64, 
+        /**
+         * Files already on the site as they are.
+         */filesUnchanged: UInt64, 
+        /**
+         * The paths uploaded (planned, for a dry run).
+         */uploaded: [String], 
+        /**
+         * The paths deleted (planned, for a dry run).
+         */deleted: [String], 
+        /**
+         * The paths the ignore rules left out.
+         */ignored: [String], 
+        /**
+         * A dry run: nothing was changed.
+         */dryRun: Bool, 
+        /**
+         * How long the deploy took, in milliseconds.
+         */elapsedMs: UInt64) {
+        self.app = app
+        self.deployId = deployId
+        self.timestamp = timestamp
+        self.cachePurged = cachePurged
+        self.deploySessionId = deploySessionId
+        self.filesUploaded = filesUploaded
+        self.filesDeleted = filesDeleted
+        self.totalBytes = totalBytes
+        self.filesUnchanged = filesUnchanged
+        self.uploaded = uploaded
+        self.deleted = deleted
+        self.ignored = ignored
+        self.dryRun = dryRun
+        self.elapsedMs = elapsedMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeployReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeployReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeployReport {
+        return
+            try DeployReport(
+                app: FfiConverterString.read(from: &buf), 
+                deployId: FfiConverterOptionString.read(from: &buf), 
+                timestamp: FfiConverterOptionString.read(from: &buf), 
+                cachePurged: FfiConverterBool.read(from: &buf), 
+                deploySessionId: FfiConverterOptionString.read(from: &buf), 
+                filesUploaded: FfiConverterUInt64.read(from: &buf), 
+                filesDeleted: FfiConverterUInt64.read(from: &buf), 
+                totalBytes: FfiConverterUInt64.read(from: &buf), 
+                filesUnchanged: FfiConverterUInt64.read(from: &buf), 
+                uploaded: FfiConverterSequenceString.read(from: &buf), 
+                deleted: FfiConverterSequenceString.read(from: &buf), 
+                ignored: FfiConverterSequenceString.read(from: &buf), 
+                dryRun: FfiConverterBool.read(from: &buf), 
+                elapsedMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeployReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.app, into: &buf)
+        FfiConverterOptionString.write(value.deployId, into: &buf)
+        FfiConverterOptionString.write(value.timestamp, into: &buf)
+        FfiConverterBool.write(value.cachePurged, into: &buf)
+        FfiConverterOptionString.write(value.deploySessionId, into: &buf)
+        FfiConverterUInt64.write(value.filesUploaded, into: &buf)
+        FfiConverterUInt64.write(value.filesDeleted, into: &buf)
+        FfiConverterUInt64.write(value.totalBytes, into: &buf)
+        FfiConverterUInt64.write(value.filesUnchanged, into: &buf)
+        FfiConverterSequenceString.write(value.uploaded, into: &buf)
+        FfiConverterSequenceString.write(value.deleted, into: &buf)
+        FfiConverterSequenceString.write(value.ignored, into: &buf)
+        FfiConverterBool.write(value.dryRun, into: &buf)
+        FfiConverterUInt64.write(value.elapsedMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployReport_lift(_ buf: RustBuffer) throws -> DeployReport {
+    return try FfiConverterTypeDeployReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployReport_lower(_ value: DeployReport) -> RustBuffer {
+    return FfiConverterTypeDeployReport.lower(value)
+}
+
+
+/**
  * What a static deploy changed.
  */
 public struct DeploySummary: Equatable, Hashable {
@@ -13717,6 +13906,210 @@ public func FfiConverterTypeAppType_lift(_ buf: RustBuffer) throws -> AppType {
 #endif
 public func FfiConverterTypeAppType_lower(_ value: AppType) -> RustBuffer {
     return FfiConverterTypeAppType.lower(value)
+}
+
+
+
+/**
+ * What a deploy is doing, in order: `planned`, then per file `file_started`, `bytes_sent` and
+ * `file_done`, `deleting` per removed file, `lock_renewed` at each heartbeat, `finalizing`, `done`.
+ */
+
+public enum DeployEvent: Equatable, Hashable {
+    
+    /**
+     * The plan: what will be uploaded and deleted, and what is left alone.
+     */
+    case planned(
+        /**
+         * Files to upload.
+         */uploads: UInt64, 
+        /**
+         * Their bytes.
+         */uploadBytes: UInt64, 
+        /**
+         * Files to delete.
+         */deletes: UInt64, 
+        /**
+         * Files already on the site as they are.
+         */unchanged: UInt64, 
+        /**
+         * Paths left out by the ignore rules.
+         */ignored: UInt64
+    )
+    /**
+     * An upload began.
+     */
+    case fileStarted(
+        /**
+         * Its site path.
+         */path: String, 
+        /**
+         * Its length.
+         */length: UInt64
+    )
+    /**
+     * Bytes reached the site.
+     */
+    case bytesSent(
+        /**
+         * The file they belong to.
+         */path: String, 
+        /**
+         * How many, in this event.
+         */bytes: UInt64, 
+        /**
+         * How many in the whole deploy so far.
+         */totalSent: UInt64
+    )
+    /**
+     * An upload finished.
+     */
+    case fileDone(
+        /**
+         * Its site path.
+         */path: String, 
+        /**
+         * Its length.
+         */length: UInt64
+    )
+    /**
+     * A removed file is being deleted from the site.
+     */
+    case deleting(
+        /**
+         * Its site path.
+         */path: String
+    )
+    /**
+     * The heartbeat renewed the deploy lock.
+     */
+    case lockRenewed
+    /**
+     * Every change is made; the deploy is being recorded.
+     */
+    case finalizing
+    /**
+     * The deploy is over.
+     */
+    case done(
+        /**
+         * What it did.
+         */report: DeployReport
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeployEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeployEvent: FfiConverterRustBuffer {
+    typealias SwiftType = DeployEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeployEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .planned(uploads: try FfiConverterUInt64.read(from: &buf), uploadBytes: try FfiConverterUInt64.read(from: &buf), deletes: try FfiConverterUInt64.read(from: &buf), unchanged: try FfiConverterUInt64.read(from: &buf), ignored: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 2: return .fileStarted(path: try FfiConverterString.read(from: &buf), length: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 3: return .bytesSent(path: try FfiConverterString.read(from: &buf), bytes: try FfiConverterUInt64.read(from: &buf), totalSent: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 4: return .fileDone(path: try FfiConverterString.read(from: &buf), length: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 5: return .deleting(path: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .lockRenewed
+        
+        case 7: return .finalizing
+        
+        case 8: return .done(report: try FfiConverterTypeDeployReport.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeployEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .planned(uploads,uploadBytes,deletes,unchanged,ignored):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt64.write(uploads, into: &buf)
+            FfiConverterUInt64.write(uploadBytes, into: &buf)
+            FfiConverterUInt64.write(deletes, into: &buf)
+            FfiConverterUInt64.write(unchanged, into: &buf)
+            FfiConverterUInt64.write(ignored, into: &buf)
+            
+        
+        case let .fileStarted(path,length):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterUInt64.write(length, into: &buf)
+            
+        
+        case let .bytesSent(path,bytes,totalSent):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterUInt64.write(bytes, into: &buf)
+            FfiConverterUInt64.write(totalSent, into: &buf)
+            
+        
+        case let .fileDone(path,length):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(path, into: &buf)
+            FfiConverterUInt64.write(length, into: &buf)
+            
+        
+        case let .deleting(path):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(path, into: &buf)
+            
+        
+        case .lockRenewed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .finalizing:
+            writeInt(&buf, Int32(7))
+        
+        
+        case let .done(report):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeDeployReport.write(report, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployEvent_lift(_ buf: RustBuffer) throws -> DeployEvent {
+    return try FfiConverterTypeDeployEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeployEvent_lower(_ value: DeployEvent) -> RustBuffer {
+    return FfiConverterTypeDeployEvent.lower(value)
 }
 
 

@@ -122,6 +122,34 @@ final class ZerokieTests: SandboxTestCase {
         _ = try await zerokie.acquireDeployLock(input: AcquireDeployLock(name: "my-site", deploySessionId: newDeploySessionId()))
     }
 
+    func testASiteDeploysInOneCallAndStreamsItsEvents() async throws {
+        let zerokie = try sandbox.client()
+        _ = try await zerokie.createApp(input: CreateApp(name: "my-site", kind: .`static`))
+        let files = DeploySource.files(files: [
+            SiteEntry(path: "index.html", content: Data("<h1>hi</h1>".utf8)),
+            SiteEntry(path: "assets/site v2.css", content: Data("h1{}".utf8)),
+        ])
+        var events: [DeployEvent] = []
+        for try await event in zerokie.deploySiteEvents(app: "my-site", source: files) {
+            events.append(event)
+        }
+        guard case .planned(let uploads, let bytes, _, _, _) = events.first, case .done(let report) = events.last else {
+            return XCTFail("from planned to done: \(events)")
+        }
+        XCTAssertEqual([uploads, bytes], [2, 15])
+        XCTAssertEqual(report.filesUploaded, 2)
+        XCTAssertTrue(report.deployId?.hasPrefix("d-") == true)
+
+        let again = try await zerokie.deploySite(app: "my-site", source: files)
+        XCTAssertEqual([again.filesUploaded, again.filesUnchanged], [0, 2], "an unchanged site uploads nothing")
+
+        _ = try await zerokie.createApp(input: CreateApp(name: "web", image: "nginx:alpine"))
+        let late = try await expectFailure("timeout") {
+            _ = try await zerokie.waitUntilAppRunning(name: "web", wait: WaitSettings(timeoutMs: 200, firstDelayMs: 50, maxDelayMs: 50))
+        }
+        XCTAssertTrue(late.details?.contains("deploying") == true)
+    }
+
     func testAnExplicitContentTypeIsSentAsGiven() async throws {
         let zerokie = try sandbox.client()
         _ = try await zerokie.createApp(input: CreateApp(name: "site", kind: .`static`))

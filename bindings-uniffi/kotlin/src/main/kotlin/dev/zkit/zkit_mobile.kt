@@ -56,7 +56,9 @@ import dev.zkit.model.DeleteWebhookEndpoint
 import dev.zkit.model.Deploy
 import dev.zkit.model.DeployApp
 import dev.zkit.model.DeployBranch
+import dev.zkit.model.DeployEvent
 import dev.zkit.model.DeployLock
+import dev.zkit.model.DeployReport
 import dev.zkit.model.Deployment
 import dev.zkit.model.Device
 import dev.zkit.model.DevicePage
@@ -90,7 +92,9 @@ import dev.zkit.model.FfiConverterTypeDeleteWebhookEndpoint
 import dev.zkit.model.FfiConverterTypeDeploy
 import dev.zkit.model.FfiConverterTypeDeployApp
 import dev.zkit.model.FfiConverterTypeDeployBranch
+import dev.zkit.model.FfiConverterTypeDeployEvent
 import dev.zkit.model.FfiConverterTypeDeployLock
+import dev.zkit.model.FfiConverterTypeDeployReport
 import dev.zkit.model.FfiConverterTypeDeployment
 import dev.zkit.model.FfiConverterTypeDevice
 import dev.zkit.model.FfiConverterTypeDevicePage
@@ -350,7 +354,9 @@ import dev.zkit.model.RustBuffer as RustBufferDeleteWebhookEndpoint
 import dev.zkit.model.RustBuffer as RustBufferDeploy
 import dev.zkit.model.RustBuffer as RustBufferDeployApp
 import dev.zkit.model.RustBuffer as RustBufferDeployBranch
+import dev.zkit.model.RustBuffer as RustBufferDeployEvent
 import dev.zkit.model.RustBuffer as RustBufferDeployLock
+import dev.zkit.model.RustBuffer as RustBufferDeployReport
 import dev.zkit.model.RustBuffer as RustBufferDeployment
 import dev.zkit.model.RustBuffer as RustBufferDevice
 import dev.zkit.model.RustBuffer as RustBufferDevicePage
@@ -1086,6 +1092,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceDeployProgressMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`event`: RustBufferDeployEvent.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
+internal open class UniffiVTableCallbackInterfaceDeployProgress(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onEvent`: UniffiCallbackInterfaceDeployProgressMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onEvent`: UniffiCallbackInterfaceDeployProgressMethod0? = null,
+    ): UniffiVTableCallbackInterfaceDeployProgress(`uniffiFree`,`uniffiClone`,`onEvent`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceDeployProgress) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onEvent` = other.`onEvent`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -1112,6 +1140,8 @@ internal object IntegrityCheckingUniffiLib {
 
     internal fun ensureInitialized() = Unit
     external fun uniffi_zkit_mobile_checksum_func_new_deploy_session_id(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_func_deploy_cancelled_message(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page(
     ): Int
@@ -1189,6 +1219,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_wait_until(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_waiters(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_wait_until_deployment_live(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_wait_until_project_running(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_call_json(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_describe(
@@ -1200,6 +1238,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_method_zenovay_list_websites(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_update_website(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_wait_until(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_waiters(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock(
     ): Int
@@ -1230,6 +1272,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_upload_file(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_wait_until(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_waiters(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_deploy_site(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_wait_until_app_running(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_approve_device(
     ): Int
@@ -1369,6 +1419,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_wait_until(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_waiters(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_wait_until_fine_tuning_job_finished(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_wait_until_ml_job_finished(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_wait_until_virtual_server(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_deployprogress_on_event(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenifra_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenovay_new(
@@ -1393,6 +1455,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "zkit_mobile"))
+        uniffiCallbackInterfaceDeployProgress.register(this)
         dev.zkit.model.uniffiEnsureInitialized()
         
     }
@@ -1532,6 +1595,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_update_storage_size(`ptr`: Long,`input`: RustBufferUpdateStorageSize.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_wait_until(`ptr`: Long,`waiter`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_waiters(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zenifra_wait_until_deployment_live(`ptr`: Long,`projectId`: RustBuffer.ByValue,`deploymentId`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(`ptr`: Long,`projectId`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_clone_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1550,6 +1621,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_update_website(`ptr`: Long,`input`: RustBufferUpdateWebsite.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_wait_until(`ptr`: Long,`waiter`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_waiters(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_clone_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1585,6 +1660,14 @@ internal object UniffiLib {
     external fun uniffi_zkit_mobile_fn_method_zerokie_renew_deploy_lock(`ptr`: Long,`input`: RustBufferRenewDeployLock.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_upload_file(`ptr`: Long,`input`: RustBufferUploadFile.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_wait_until(`ptr`: Long,`waiter`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_waiters(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zerokie_deploy_site(`ptr`: Long,`app`: RustBuffer.ByValue,`source`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`progress`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(`ptr`: Long,`name`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_clone_zyra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1730,7 +1813,27 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_update_webhook_endpoint(`ptr`: Long,`input`: RustBufferUpdateWebhookEndpoint.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_wait_until(`ptr`: Long,`waiter`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_waiters(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zyra_wait_until_fine_tuning_job_finished(`ptr`: Long,`id`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_wait_until_ml_job_finished(`ptr`: Long,`id`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(`ptr`: Long,`id`: RustBuffer.ByValue,`running`: Byte,`wait`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_clone_deployprogress(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_deployprogress(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_init_callback_vtable_deployprogress(`vtable`: UniffiVTableCallbackInterfaceDeployProgress,
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_deployprogress_on_event(`ptr`: Long,`event`: RustBufferDeployEvent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_zkit_mobile_fn_func_new_deploy_session_id(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_func_deploy_cancelled_message(`app`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_zkit_mobile_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1854,6 +1957,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_func_new_deploy_session_id() and 0xFFFF) != 60588) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_func_deploy_cancelled_message() and 0xFFFF) != 13907) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_listapikeyspages_next_page() and 0xFFFF) != 10012) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1968,6 +2074,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_update_storage_size() and 0xFFFF) != 12860) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_wait_until() and 0xFFFF) != 50165) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_waiters() and 0xFFFF) != 24493) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_wait_until_deployment_live() and 0xFFFF) != 44762) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_wait_until_project_running() and 0xFFFF) != 54258) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_call_json() and 0xFFFF) != 59169) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1984,6 +2102,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_update_website() and 0xFFFF) != 36030) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_wait_until() and 0xFFFF) != 2305) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_waiters() and 0xFFFF) != 55405) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_acquire_deploy_lock() and 0xFFFF) != 45946) {
@@ -2029,6 +2153,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_upload_file() and 0xFFFF) != 62441) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_wait_until() and 0xFFFF) != 39847) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_waiters() and 0xFFFF) != 36278) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_deploy_site() and 0xFFFF) != 14659) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_wait_until_app_running() and 0xFFFF) != 48484) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_approve_device() and 0xFFFF) != 20916) {
@@ -2238,6 +2374,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_update_webhook_endpoint() and 0xFFFF) != 63164) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_wait_until() and 0xFFFF) != 23790) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_waiters() and 0xFFFF) != 16239) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_wait_until_fine_tuning_job_finished() and 0xFFFF) != 47705) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_wait_until_ml_job_finished() and 0xFFFF) != 16784) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_wait_until_virtual_server() and 0xFFFF) != 33327) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_deployprogress_on_event() and 0xFFFF) != 23748) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 24532) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2381,7 +2535,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -2620,6 +2805,348 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives a deploy's events as they happen, on a thread of zkit's; it should return quickly.
+ */
+public interface DeployProgress {
+    
+    /**
+     * One event.
+     */
+    fun `onEvent`(`event`: DeployEvent)
+    
+    companion object
+}
+
+/**
+ * Receives a deploy's events as they happen, on a thread of zkit's; it should return quickly.
+ */
+open class DeployProgressImpl: Disposable, AutoCloseable, DeployProgress
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_deployprogress(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_deployprogress(handle, status)
+        }
+    }
+
+    
+    /**
+     * One event.
+     */override fun `onEvent`(`event`: DeployEvent)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_deployprogress_on_event(
+        it,
+        
+        FfiConverterTypeDeployEvent.lower(`event`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceDeployProgress {
+    internal object `onEvent`: UniffiCallbackInterfaceDeployProgressMethod0 {
+        override fun callback(`uniffiHandle`: Long,`event`: RustBufferDeployEvent.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeDeployProgress.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onEvent`(
+                    FfiConverterTypeDeployEvent.lift(`event`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeDeployProgress.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeDeployProgress.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceDeployProgress.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onEvent`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_zkit_mobile_fn_init_callback_vtable_deployprogress(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeployProgress: FfiConverter<DeployProgress, Long> {
+    internal val handleMap = UniffiHandleMap<DeployProgress>()
+
+    override fun lower(value: DeployProgress): Long {
+        if (value is DeployProgressImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): DeployProgress {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return DeployProgressImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): DeployProgress {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: DeployProgress) = 8UL
+
+    override fun write(value: DeployProgress, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -6424,6 +6951,28 @@ public interface ZenifraInterface {
      */
     suspend fun `updateStorageSize`(`input`: UpdateStorageSize, `call`: CallSettings? = null): Storage
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings? = null): kotlin.String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    fun `waiters`(): kotlin.String
+    
+    /**
+     * Polls the project's deployments until `deployment_id` is `live`.
+     */
+    suspend fun `waitUntilDeploymentLive`(`projectId`: kotlin.String, `deploymentId`: kotlin.String, `wait`: WaitSettings? = null): Deployment
+    
+    /**
+     * Polls the project until it is `running`.
+     */
+    suspend fun `waitUntilProjectRunning`(`projectId`: kotlin.String, `wait`: WaitSettings? = null): Project
+    
     companion object
 }
 
@@ -7188,6 +7737,104 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
     }
 
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_wait_until(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`waiter`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */override fun `waiters`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_waiters(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Polls the project's deployments until `deployment_id` is `live`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilDeploymentLive`(`projectId`: kotlin.String, `deploymentId`: kotlin.String, `wait`: WaitSettings?) : Deployment {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_wait_until_deployment_live(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`projectId`),
+        FfiConverterString.lower(`deploymentId`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDeployment.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDeployment.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Polls the project until it is `running`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilProjectRunning`(`projectId`: kotlin.String, `wait`: WaitSettings?) : Project {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`projectId`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferProject.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProject.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -7355,6 +8002,18 @@ public interface ZenovayInterface {
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
      */
     suspend fun `updateWebsite`(`input`: UpdateWebsite, `call`: CallSettings? = null): Website
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings? = null): kotlin.String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    fun `waiters`(): kotlin.String
     
     companion object
 }
@@ -7624,6 +8283,51 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
     }
 
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_wait_until(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`waiter`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */override fun `waiters`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_waiters(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -7836,6 +8540,32 @@ public interface ZerokieInterface {
      * Uploads one file to a static app's storage zone.
      */
     suspend fun `uploadFile`(`input`: UploadFile, `call`: CallSettings? = null)
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings? = null): kotlin.String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    fun `waiters`(): kotlin.String
+    
+    /**
+     * Deploys a static site: uploads what is new or changed (by length and content hash against
+     * the manifest the last deploy left), deletes what is gone, leaves out `.git/`, `.DS_Store` and
+     * `ignore`, while a heartbeat keeps the deploy lock; then finalizes. `progress` gets each event.
+     * Cancelling the call stops it before it finalizes (the lock expires after 30 minutes).
+     */
+    suspend fun `deploySite`(`app`: kotlin.String, `source`: DeploySource, `settings`: DeploySettings? = null, `progress`: DeployProgress? = null): DeployReport
+    
+    /**
+     * Polls the app until it is `running`; a timeout error (with the last state in `details`)
+     * after `wait.timeout_ms`.
+     */
+    suspend fun `waitUntilAppRunning`(`name`: kotlin.String, `wait`: WaitSettings? = null): App
     
     companion object
 }
@@ -8343,6 +9073,109 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
     }
 
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_wait_until(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`waiter`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */override fun `waiters`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_waiters(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Deploys a static site: uploads what is new or changed (by length and content hash against
+     * the manifest the last deploy left), deletes what is gone, leaves out `.git/`, `.DS_Store` and
+     * `ignore`, while a heartbeat keeps the deploy lock; then finalizes. `progress` gets each event.
+     * Cancelling the call stops it before it finalizes (the lock expires after 30 minutes).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deploySite`(`app`: kotlin.String, `source`: DeploySource, `settings`: DeploySettings?, `progress`: DeployProgress?) : DeployReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_deploy_site(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`app`),
+        FfiConverterTypeDeploySource.lower(`source`),
+        FfiConverterOptionalTypeDeploySettings.lower(`settings`),
+        FfiConverterOptionalTypeDeployProgress.lower(`progress`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDeployReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDeployReport.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Polls the app until it is `running`; a timeout error (with the last state in `details`)
+     * after `wait.timeout_ms`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilAppRunning`(`name`: kotlin.String, `wait`: WaitSettings?) : App {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`name`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApp.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeApp.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -8827,6 +9660,33 @@ public interface ZyraInterface {
      * Changes a webhook endpoint.
      */
     suspend fun `updateWebhookEndpoint`(`input`: UpdateWebhookEndpoint, `call`: CallSettings? = null): WebhookEndpoint
+    
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings? = null): kotlin.String
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */
+    fun `waiters`(): kotlin.String
+    
+    /**
+     * Polls the fine-tuning job until it has ended.
+     */
+    suspend fun `waitUntilFineTuningJobFinished`(`id`: kotlin.String, `wait`: WaitSettings? = null): FineTuningJob
+    
+    /**
+     * Polls the ML job until it has ended.
+     */
+    suspend fun `waitUntilMlJobFinished`(`id`: kotlin.String, `wait`: WaitSettings? = null): MlJob
+    
+    /**
+     * Polls the virtual server until it is `running` (or, with `running = false`, `stopped`).
+     */
+    suspend fun `waitUntilVirtualServer`(`id`: kotlin.String, `running`: kotlin.Boolean = true, `wait`: WaitSettings? = null): VirtualServer
     
     companion object
 }
@@ -10651,6 +11511,130 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
     }
 
     
+    /**
+     * Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled
+     * operation's, and the waiter's `find` field); returns the last answer as JSON. A
+     * timeout or a state that cannot lead there carries `last_state` in `details`.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntil`(`waiter`: kotlin.String, `input`: kotlin.String, `wait`: WaitSettings?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_wait_until(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`waiter`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The API's waiters by name, as JSON: each one's `doc`, `operation`, `find`, `done`, `failed`.
+     */override fun `waiters`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_waiters(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Polls the fine-tuning job until it has ended.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilFineTuningJobFinished`(`id`: kotlin.String, `wait`: WaitSettings?) : FineTuningJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_wait_until_fine_tuning_job_finished(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFineTuningJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFineTuningJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Polls the ML job until it has ended.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilMlJobFinished`(`id`: kotlin.String, `wait`: WaitSettings?) : MlJob {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_wait_until_ml_job_finished(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMlJob.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMlJob.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Polls the virtual server until it is `running` (or, with `running = false`, `stopped`).
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `waitUntilVirtualServer`(`id`: kotlin.String, `running`: kotlin.Boolean, `wait`: WaitSettings?) : VirtualServer {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterBoolean.lower(`running`),
+        FfiConverterOptionalTypeWaitSettings.lower(`wait`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVirtualServer.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVirtualServer.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -10856,6 +11840,309 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalMapStringString.write(value.`apiSettings`, buf)
     }
 }
+
+
+
+/**
+ * How a deploy runs; unset fields keep their defaults.
+ */
+data class DeploySettings (
+    /**
+     * Plan only: list the site, say what would change, change nothing.
+     */
+    var `dryRun`: kotlin.Boolean = false 
+    , 
+    /**
+     * Delete files on the site that are gone locally (default true).
+     */
+    var `deleteRemoved`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Compare content hashes with the site's manifest, not only lengths (default true).
+     */
+    var `compareContent`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Globs of paths to leave out, on top of `.git/` and `.DS_Store`.
+     */
+    var `ignore`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Uploads in flight at once, 1 to 64 (default 8).
+     */
+    var `concurrency`: kotlin.UInt? = null 
+    , 
+    /**
+     * The deploy session (a UUID) to resume a deploy that still holds its lock.
+     */
+    var `sessionId`: kotlin.String? = null 
+    , 
+    /**
+     * Milliseconds between renewals of the lock (default 180 000).
+     */
+    var `heartbeatMs`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeploySettings: FfiConverterRustBuffer<DeploySettings> {
+    override fun read(buf: ByteBuffer): DeploySettings {
+        return DeploySettings(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeploySettings) = (
+            FfiConverterBoolean.allocationSize(value.`dryRun`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`deleteRemoved`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`compareContent`) +
+            FfiConverterSequenceString.allocationSize(value.`ignore`) +
+            FfiConverterOptionalUInt.allocationSize(value.`concurrency`) +
+            FfiConverterOptionalString.allocationSize(value.`sessionId`) +
+            FfiConverterOptionalULong.allocationSize(value.`heartbeatMs`)
+    )
+
+    override fun write(value: DeploySettings, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`dryRun`, buf)
+            FfiConverterOptionalBoolean.write(value.`deleteRemoved`, buf)
+            FfiConverterOptionalBoolean.write(value.`compareContent`, buf)
+            FfiConverterSequenceString.write(value.`ignore`, buf)
+            FfiConverterOptionalUInt.write(value.`concurrency`, buf)
+            FfiConverterOptionalString.write(value.`sessionId`, buf)
+            FfiConverterOptionalULong.write(value.`heartbeatMs`, buf)
+    }
+}
+
+
+
+/**
+ * One file of a site: its path on the site and its bytes, or a file on disk streamed when sent.
+ */
+data class SiteEntry (
+    /**
+     * Its path on the site, such as `assets/site.css`.
+     */
+    var `path`: kotlin.String
+    , 
+    /**
+     * Its bytes (or leave them out and give `file`).
+     */
+    var `content`: kotlin.ByteArray? = null 
+    , 
+    /**
+     * A file on disk holding its bytes.
+     */
+    var `file`: kotlin.String? = null 
+    , 
+    /**
+     * The SHA-256 of its bytes (lowercase hex), when known; computed otherwise.
+     */
+    var `sha256`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSiteEntry: FfiConverterRustBuffer<SiteEntry> {
+    override fun read(buf: ByteBuffer): SiteEntry {
+        return SiteEntry(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalByteArray.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SiteEntry) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterOptionalByteArray.allocationSize(value.`content`) +
+            FfiConverterOptionalString.allocationSize(value.`file`) +
+            FfiConverterOptionalString.allocationSize(value.`sha256`)
+    )
+
+    override fun write(value: SiteEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalByteArray.write(value.`content`, buf)
+            FfiConverterOptionalString.write(value.`file`, buf)
+            FfiConverterOptionalString.write(value.`sha256`, buf)
+    }
+}
+
+
+
+/**
+ * How long a wait lasts and how often it polls; unset fields keep their defaults.
+ */
+data class WaitSettings (
+    /**
+     * Milliseconds to wait in all (default 600 000).
+     */
+    var `timeoutMs`: kotlin.ULong? = null 
+    , 
+    /**
+     * The pause after the first poll (default 1 000 ms); each next one is 1.5 times longer.
+     */
+    var `firstDelayMs`: kotlin.ULong? = null 
+    , 
+    /**
+     * The longest pause between polls (default 15 000 ms).
+     */
+    var `maxDelayMs`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWaitSettings: FfiConverterRustBuffer<WaitSettings> {
+    override fun read(buf: ByteBuffer): WaitSettings {
+        return WaitSettings(
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WaitSettings) = (
+            FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
+            FfiConverterOptionalULong.allocationSize(value.`firstDelayMs`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxDelayMs`)
+    )
+
+    override fun write(value: WaitSettings, buf: ByteBuffer) {
+            FfiConverterOptionalULong.write(value.`timeoutMs`, buf)
+            FfiConverterOptionalULong.write(value.`firstDelayMs`, buf)
+            FfiConverterOptionalULong.write(value.`maxDelayMs`, buf)
+    }
+}
+
+
+
+/**
+ * What a deploy publishes.
+ */
+sealed class DeploySource {
+    
+    /**
+     * Every file under a folder, at its path relative to it.
+     */
+    data class Folder(
+        /**
+         * The folder.
+         */
+        val `path`: kotlin.String) : DeploySource()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Files with the paths they take on the site.
+     */
+    data class Files(
+        /**
+         * The files.
+         */
+        val `files`: List<dev.zkit.SiteEntry>) : DeploySource()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeploySource : FfiConverterRustBuffer<DeploySource>{
+    override fun read(buf: ByteBuffer): DeploySource {
+        return when(buf.getInt()) {
+            1 -> DeploySource.Folder(
+                FfiConverterString.read(buf),
+                )
+            2 -> DeploySource.Files(
+                FfiConverterSequenceTypeSiteEntry.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DeploySource): ULong = when(value) {
+        is DeploySource.Folder -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+            )
+        }
+        is DeploySource.Files -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeSiteEntry.allocationSize(value.`files`)
+            )
+        }
+    }
+
+    override fun write(value: DeploySource, buf: ByteBuffer) {
+        when(value) {
+            is DeploySource.Folder -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`path`, buf)
+                Unit
+            }
+            is DeploySource.Files -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeSiteEntry.write(value.`files`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -12261,6 +13548,70 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDeployProgress: FfiConverterRustBuffer<DeployProgress?> {
+    override fun read(buf: ByteBuffer): DeployProgress? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDeployProgress.read(buf)
+    }
+
+    override fun allocationSize(value: DeployProgress?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDeployProgress.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DeployProgress?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDeployProgress.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeApiKeyPage: FfiConverterRustBuffer<ApiKeyPage?> {
     override fun read(buf: ByteBuffer): ApiKeyPage? {
         if (buf.get().toInt() == 0) {
@@ -12741,6 +14092,70 @@ public object FfiConverterOptionalTypeClientSettings: FfiConverterRustBuffer<Cli
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeDeploySettings: FfiConverterRustBuffer<DeploySettings?> {
+    override fun read(buf: ByteBuffer): DeploySettings? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDeploySettings.read(buf)
+    }
+
+    override fun allocationSize(value: DeploySettings?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDeploySettings.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DeploySettings?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDeploySettings.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWaitSettings: FfiConverterRustBuffer<WaitSettings?> {
+    override fun read(buf: ByteBuffer): WaitSettings? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWaitSettings.read(buf)
+    }
+
+    override fun allocationSize(value: WaitSettings?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWaitSettings.allocationSize(value)
+        }
+    }
+
+    override fun write(value: WaitSettings?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWaitSettings.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
         if (buf.get().toInt() == 0) {
@@ -12763,6 +14178,34 @@ public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<ko
         } else {
             buf.put(1)
             FfiConverterMapStringString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
         }
     }
 }
@@ -12903,6 +14346,34 @@ public object FfiConverterSequenceTypeWebsite: FfiConverterRustBuffer<List<Websi
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeWebsite.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSiteEntry: FfiConverterRustBuffer<List<SiteEntry>> {
+    override fun read(buf: ByteBuffer): List<SiteEntry> {
+        val len = buf.getInt()
+        return List<SiteEntry>(len) {
+            FfiConverterTypeSiteEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SiteEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSiteEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SiteEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSiteEntry.write(it, buf)
         }
     }
 }
@@ -13239,6 +14710,10 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
 
 
+
+
+
+
         /**
          * A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock.
          */ fun `newDeploySessionId`(): kotlin.String {
@@ -13247,6 +14722,21 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     UniffiLib.uniffi_zkit_mobile_fn_func_new_deploy_session_id(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * What a deploy stopped before it finalized leaves behind, in the core's words.
+         */ fun `deployCancelledMessage`(`app`: kotlin.String, `sessionId`: kotlin.String?): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_func_deploy_cancelled_message(
+    
+        
+        FfiConverterString.lower(`app`),
+        FfiConverterOptionalString.lower(`sessionId`),_status)
 }
     )
     }

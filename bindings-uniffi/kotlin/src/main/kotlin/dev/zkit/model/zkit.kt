@@ -2664,6 +2664,149 @@ public object FfiConverterTypeDeployLock: FfiConverterRustBuffer<DeployLock> {
 
 
 /**
+ * What a deploy did (or, for a dry run, would do).
+ */
+data class DeployReport (
+    /**
+     * The app.
+     */
+    var `app`: kotlin.String
+    , 
+    /**
+     * The recorded deployment; `None` for a dry run or when nothing changed.
+     */
+    var `deployId`: kotlin.String?
+    , 
+    /**
+     * When it was recorded (RFC 3339).
+     */
+    var `timestamp`: kotlin.String?
+    , 
+    /**
+     * Whether the CDN cache was purged.
+     */
+    var `cachePurged`: kotlin.Boolean
+    , 
+    /**
+     * The deploy session that held the lock.
+     */
+    var `deploySessionId`: kotlin.String?
+    , 
+    /**
+     * Files uploaded (the manifest is not counted).
+     */
+    var `filesUploaded`: kotlin.ULong
+    , 
+    /**
+     * Files deleted.
+     */
+    var `filesDeleted`: kotlin.ULong
+    , 
+    /**
+     * Bytes uploaded.
+     */
+    var `totalBytes`: kotlin.ULong
+    , 
+    /**
+     * Files already on the site as they are.
+     */
+    var `filesUnchanged`: kotlin.ULong
+    , 
+    /**
+     * The paths uploaded (planned, for a dry run).
+     */
+    var `uploaded`: List<kotlin.String>
+    , 
+    /**
+     * The paths deleted (planned, for a dry run).
+     */
+    var `deleted`: List<kotlin.String>
+    , 
+    /**
+     * The paths the ignore rules left out.
+     */
+    var `ignored`: List<kotlin.String>
+    , 
+    /**
+     * A dry run: nothing was changed.
+     */
+    var `dryRun`: kotlin.Boolean
+    , 
+    /**
+     * How long the deploy took, in milliseconds.
+     */
+    var `elapsedMs`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeployReport: FfiConverterRustBuffer<DeployReport> {
+    override fun read(buf: ByteBuffer): DeployReport {
+        return DeployReport(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeployReport) = (
+            FfiConverterString.allocationSize(value.`app`) +
+            FfiConverterOptionalString.allocationSize(value.`deployId`) +
+            FfiConverterOptionalString.allocationSize(value.`timestamp`) +
+            FfiConverterBoolean.allocationSize(value.`cachePurged`) +
+            FfiConverterOptionalString.allocationSize(value.`deploySessionId`) +
+            FfiConverterULong.allocationSize(value.`filesUploaded`) +
+            FfiConverterULong.allocationSize(value.`filesDeleted`) +
+            FfiConverterULong.allocationSize(value.`totalBytes`) +
+            FfiConverterULong.allocationSize(value.`filesUnchanged`) +
+            FfiConverterSequenceString.allocationSize(value.`uploaded`) +
+            FfiConverterSequenceString.allocationSize(value.`deleted`) +
+            FfiConverterSequenceString.allocationSize(value.`ignored`) +
+            FfiConverterBoolean.allocationSize(value.`dryRun`) +
+            FfiConverterULong.allocationSize(value.`elapsedMs`)
+    )
+
+    override fun write(value: DeployReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`app`, buf)
+            FfiConverterOptionalString.write(value.`deployId`, buf)
+            FfiConverterOptionalString.write(value.`timestamp`, buf)
+            FfiConverterBoolean.write(value.`cachePurged`, buf)
+            FfiConverterOptionalString.write(value.`deploySessionId`, buf)
+            FfiConverterULong.write(value.`filesUploaded`, buf)
+            FfiConverterULong.write(value.`filesDeleted`, buf)
+            FfiConverterULong.write(value.`totalBytes`, buf)
+            FfiConverterULong.write(value.`filesUnchanged`, buf)
+            FfiConverterSequenceString.write(value.`uploaded`, buf)
+            FfiConverterSequenceString.write(value.`deleted`, buf)
+            FfiConverterSequenceString.write(value.`ignored`, buf)
+            FfiConverterBoolean.write(value.`dryRun`, buf)
+            FfiConverterULong.write(value.`elapsedMs`, buf)
+    }
+}
+
+
+
+/**
  * What a static deploy changed.
  */
 data class DeploySummary (
@@ -10383,6 +10526,315 @@ public object FfiConverterTypeAppType : FfiConverterRustBuffer<AppType>{
             is AppType.Unknown -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.v1, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What a deploy is doing, in order: `planned`, then per file `file_started`, `bytes_sent` and
+ * `file_done`, `deleting` per removed file, `lock_renewed` at each heartbeat, `finalizing`, `done`.
+ */
+sealed class DeployEvent {
+    
+    /**
+     * The plan: what will be uploaded and deleted, and what is left alone.
+     */
+    data class Planned(
+        /**
+         * Files to upload.
+         */
+        val `uploads`: kotlin.ULong, 
+        /**
+         * Their bytes.
+         */
+        val `uploadBytes`: kotlin.ULong, 
+        /**
+         * Files to delete.
+         */
+        val `deletes`: kotlin.ULong, 
+        /**
+         * Files already on the site as they are.
+         */
+        val `unchanged`: kotlin.ULong, 
+        /**
+         * Paths left out by the ignore rules.
+         */
+        val `ignored`: kotlin.ULong) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An upload began.
+     */
+    data class FileStarted(
+        /**
+         * Its site path.
+         */
+        val `path`: kotlin.String, 
+        /**
+         * Its length.
+         */
+        val `length`: kotlin.ULong) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Bytes reached the site.
+     */
+    data class BytesSent(
+        /**
+         * The file they belong to.
+         */
+        val `path`: kotlin.String, 
+        /**
+         * How many, in this event.
+         */
+        val `bytes`: kotlin.ULong, 
+        /**
+         * How many in the whole deploy so far.
+         */
+        val `totalSent`: kotlin.ULong) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An upload finished.
+     */
+    data class FileDone(
+        /**
+         * Its site path.
+         */
+        val `path`: kotlin.String, 
+        /**
+         * Its length.
+         */
+        val `length`: kotlin.ULong) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A removed file is being deleted from the site.
+     */
+    data class Deleting(
+        /**
+         * Its site path.
+         */
+        val `path`: kotlin.String) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The heartbeat renewed the deploy lock.
+     */
+    object LockRenewed : DeployEvent()
+    
+    
+    /**
+     * Every change is made; the deploy is being recorded.
+     */
+    object Finalizing : DeployEvent()
+    
+    
+    /**
+     * The deploy is over.
+     */
+    data class Done(
+        /**
+         * What it did.
+         */
+        val `report`: dev.zkit.model.DeployReport) : DeployEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeployEvent : FfiConverterRustBuffer<DeployEvent>{
+    override fun read(buf: ByteBuffer): DeployEvent {
+        return when(buf.getInt()) {
+            1 -> DeployEvent.Planned(
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            2 -> DeployEvent.FileStarted(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            3 -> DeployEvent.BytesSent(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            4 -> DeployEvent.FileDone(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            5 -> DeployEvent.Deleting(
+                FfiConverterString.read(buf),
+                )
+            6 -> DeployEvent.LockRenewed
+            7 -> DeployEvent.Finalizing
+            8 -> DeployEvent.Done(
+                FfiConverterTypeDeployReport.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DeployEvent): ULong = when(value) {
+        is DeployEvent.Planned -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`uploads`)
+                + FfiConverterULong.allocationSize(value.`uploadBytes`)
+                + FfiConverterULong.allocationSize(value.`deletes`)
+                + FfiConverterULong.allocationSize(value.`unchanged`)
+                + FfiConverterULong.allocationSize(value.`ignored`)
+            )
+        }
+        is DeployEvent.FileStarted -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+                + FfiConverterULong.allocationSize(value.`length`)
+            )
+        }
+        is DeployEvent.BytesSent -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+                + FfiConverterULong.allocationSize(value.`bytes`)
+                + FfiConverterULong.allocationSize(value.`totalSent`)
+            )
+        }
+        is DeployEvent.FileDone -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+                + FfiConverterULong.allocationSize(value.`length`)
+            )
+        }
+        is DeployEvent.Deleting -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`path`)
+            )
+        }
+        is DeployEvent.LockRenewed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeployEvent.Finalizing -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is DeployEvent.Done -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeDeployReport.allocationSize(value.`report`)
+            )
+        }
+    }
+
+    override fun write(value: DeployEvent, buf: ByteBuffer) {
+        when(value) {
+            is DeployEvent.Planned -> {
+                buf.putInt(1)
+                FfiConverterULong.write(value.`uploads`, buf)
+                FfiConverterULong.write(value.`uploadBytes`, buf)
+                FfiConverterULong.write(value.`deletes`, buf)
+                FfiConverterULong.write(value.`unchanged`, buf)
+                FfiConverterULong.write(value.`ignored`, buf)
+                Unit
+            }
+            is DeployEvent.FileStarted -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`path`, buf)
+                FfiConverterULong.write(value.`length`, buf)
+                Unit
+            }
+            is DeployEvent.BytesSent -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`path`, buf)
+                FfiConverterULong.write(value.`bytes`, buf)
+                FfiConverterULong.write(value.`totalSent`, buf)
+                Unit
+            }
+            is DeployEvent.FileDone -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`path`, buf)
+                FfiConverterULong.write(value.`length`, buf)
+                Unit
+            }
+            is DeployEvent.Deleting -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`path`, buf)
+                Unit
+            }
+            is DeployEvent.LockRenewed -> {
+                buf.putInt(6)
+                Unit
+            }
+            is DeployEvent.Finalizing -> {
+                buf.putInt(7)
+                Unit
+            }
+            is DeployEvent.Done -> {
+                buf.putInt(8)
+                FfiConverterTypeDeployReport.write(value.`report`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
