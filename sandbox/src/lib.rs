@@ -34,6 +34,7 @@ pub mod credentials;
 mod faults;
 mod journal;
 mod rate;
+pub mod serve;
 mod server;
 mod zenifra;
 mod zenovay;
