@@ -88,6 +88,38 @@ def test_a_folder_deploys_in_one_call_and_a_redeploy_sends_only_what_changed(
     asyncio.run(body())
 
 
+def test_a_folder_of_200_nested_files_deploys_and_a_redeploy_uploads_nothing(
+    zerokie: zkit.Zerokie, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    expected = {}
+    for i in range(200):
+        path = f"section {i % 7}/página {i % 3}/file {i}.txt"
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(f"content of {i}")
+        expected[path] = len(f"content of {i}".encode())
+    zerokie.create_app(name=APP, type="static")
+    report = zerokie.deploy_site(APP, tmp_path, concurrency=16)
+    assert (report.files_uploaded, report.total_bytes) == (200, sum(expected.values()))
+    assert remote(sandbox) == expected
+    before = len(sandbox.journal())
+    again = zerokie.deploy_site(APP, tmp_path)
+    assert (again.files_uploaded, again.files_unchanged) == (0, 200)
+    assert not [e for e in sandbox.journal()[before:] if e["method"] != "GET"], "only the listing and the manifest read"
+
+
+def test_a_heartbeat_renews_the_lock_while_a_deploy_outlives_its_period(
+    zerokie: zkit.Zerokie, sandbox: Sandbox
+) -> None:
+    zerokie.create_app(name=APP, type="static")
+    sandbox.fault(method="PUT", path=f"/zerokie/v1/apps/{APP}/files/slow", kind="delay", delay_ms=450, times=1)
+    events: list[zkit.DeployEvent] = []
+    before = len(sandbox.journal())
+    zerokie.deploy_site(APP, {"slow.txt": b"x"}, heartbeat_every=0.1, on_progress=events.append)
+    renewals = [e for e in sandbox.journal()[before:] if e["method"] == "PUT" and e["path"].endswith("/deploy/lock")]
+    assert len(renewals) >= 2, f"{len(renewals)} renewals in 450 ms at one per 100 ms"
+    assert len([e for e in events if e.event == "lock_renewed"]) == len(renewals)
+
+
 def test_entries_deploy_bytes_text_and_files_and_a_dry_run_changes_nothing(
     api: Any, sandbox: Sandbox, tmp_path: Path
 ) -> None:
