@@ -13,8 +13,8 @@ use http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use crate::clock::rfc3339;
-use crate::faults::Fault;
-use crate::{ApiError, Shared, APIS, CONTROL_PREFIX};
+use crate::faults::{Chaos, Fault};
+use crate::{ApiError, Shared, WindowKind, APIS, CONTROL_PREFIX};
 
 /// The control routes.
 pub(crate) fn router() -> Router<Arc<Shared>> {
@@ -25,6 +25,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/clock", get(clock).post(advance_clock))
         .route("/__sandbox/journal", get(journal).delete(clear_journal))
         .route("/__sandbox/faults", get(pending_faults).post(add_fault).delete(clear_faults))
+        .route("/__sandbox/rate-window", get(rate_window).post(set_rate_window))
+        .route("/__sandbox/chaos", get(chaos).post(set_chaos))
 }
 
 /// `GET /__sandbox/`: each emulated API's base URL and key, the others' names, the control URL.
@@ -84,6 +86,24 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Result
     Ok(clock_view(&shared))
 }
 
+/// `GET /__sandbox/rate-window`: `{"kind": "fixed"}`, `{"kind": "sliding"}` or `{"kind": "off"}`.
+async fn rate_window(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "kind": shared.rate_window() }))
+}
+
+/// `POST /__sandbox/rate-window` with `{"kind": "fixed" | "sliding" | "off"}`: how every emulated
+/// rate limit counts its windows from now on (or that none applies), until a reset.
+async fn set_rate_window(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Request {
+        kind: WindowKind,
+    }
+    let request: Request = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("kind: must be \"fixed\", \"sliding\" or \"off\" ({e})")))?;
+    shared.set_rate_window(request.kind);
+    Ok(rate_window(State(shared)).await)
+}
+
 /// `GET /__sandbox/journal`.
 async fn journal(State(shared): State<Arc<Shared>>) -> Response {
     Json(shared.journal.entries()).into_response()
@@ -113,6 +133,23 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Res
     }
     let queued = shared.faults.push(fault);
     Ok((StatusCode::CREATED, Json(json!({ "queued": queued }))).into_response())
+}
+
+/// `GET /__sandbox/chaos`: the chaos settings in force.
+async fn chaos(State(shared): State<Arc<Shared>>) -> Json<Chaos> {
+    Json(shared.faults.chaos())
+}
+
+/// `POST /__sandbox/chaos` with a [`Chaos`]: from now on a share of the API requests meets a fault
+/// drawn at random (`{"rate": 0}` or a reset ends it).
+async fn set_chaos(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<Chaos>, ApiError> {
+    let chaos: Chaos =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("invalid chaos: {e}")))?;
+    if let Some(problem) = chaos.problem() {
+        return Err(ApiError::bad_request(problem));
+    }
+    shared.faults.set_chaos(chaos.clone());
+    Ok(Json(chaos))
 }
 
 /// `DELETE /__sandbox/faults`.

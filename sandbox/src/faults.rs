@@ -38,6 +38,11 @@ pub struct Fault {
     pub retry_after: Option<String>,
     /// A wait before the fault acts, whatever its kind.
     pub delay_ms: Option<u64>,
+    /// Whether a [`FaultKind::Status`] answer echoes the request's credentials (its `authorization`
+    /// and `x-api-key` headers) in every place a client reads: the error's message, details and
+    /// request id, and the `x-request-id` and `x-echo` headers, as a careless server might. For leak
+    /// scans: a client must show none of it.
+    pub echo_credentials: bool,
 }
 
 impl Default for Fault {
@@ -51,6 +56,7 @@ impl Default for Fault {
             body: None,
             retry_after: None,
             delay_ms: None,
+            echo_credentials: false,
         }
     }
 }
@@ -176,10 +182,72 @@ impl Fault {
     }
 }
 
-/// The queue of faults still to hit.
+/// Faults drawn at random for a share of every API request, for chaos runs: each hit request meets
+/// one of [`Chaos::FAULTS`], in turn by a seeded draw, so a run can be repeated.
+///
+/// Over HTTP it is the JSON body of `POST /__sandbox/chaos`, such as `{"rate": 0.1, "seed": 7}`;
+/// `{"rate": 0}` turns it off.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Chaos {
+    /// The share of API requests that meet a fault, from 0 (none, the default) to 1 (all).
+    pub rate: f64,
+    /// Seeds the draws.
+    pub seed: u64,
+    /// How long a `delay` fault holds a request before handling it (to go past a client's attempt
+    /// timeout); 2 000 ms by default.
+    pub delay_ms: u64,
+}
+
+impl Default for Chaos {
+    fn default() -> Self {
+        Self { rate: 0.0, seed: 0, delay_ms: 2_000 }
+    }
+}
+
+impl Chaos {
+    /// The faults a chaos run draws from, equally likely: every status a server answers under
+    /// strain (429 with and without `Retry-After`), a reset connection, a body cut short, a body
+    /// that is not JSON, and a delay.
+    pub const FAULTS: [(&'static str, FaultKind, Option<u16>); 9] = [
+        ("500", FaultKind::Status, Some(500)),
+        ("502", FaultKind::Status, Some(502)),
+        ("503", FaultKind::Status, Some(503)),
+        ("429 with Retry-After", FaultKind::Status, Some(429)),
+        ("429", FaultKind::Status, Some(429)),
+        ("reset", FaultKind::Reset, None),
+        ("truncated", FaultKind::Truncated, None),
+        ("malformed", FaultKind::Malformed, None),
+        ("delay", FaultKind::Delay, None),
+    ];
+
+    /// Why the control API refuses these settings, if it does.
+    pub(crate) fn problem(&self) -> Option<String> {
+        (!(0.0..=1.0).contains(&self.rate)).then(|| format!("rate: must be between 0 and 1, not {}", self.rate))
+    }
+
+    /// The fault of draw `n`, if it hits: a share `rate` of draws does.
+    fn draw(&self, n: u64) -> Option<Fault> {
+        // splitmix64: a well-spread draw from the seed and the request's number.
+        let mut x = self.seed.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^= x >> 31;
+        if (x >> 11) as f64 / (1u64 << 53) as f64 >= self.rate {
+            return None;
+        }
+        let (name, kind, status) = Self::FAULTS[(x % Self::FAULTS.len() as u64) as usize];
+        let retry_after = (name == "429 with Retry-After").then(|| "1".to_owned());
+        let delay_ms = (kind == FaultKind::Delay).then_some(self.delay_ms);
+        Some(Fault { kind, status, retry_after, delay_ms, ..Fault::default() })
+    }
+}
+
+/// The queue of faults still to hit, and the chaos settings that draw more.
 #[derive(Debug, Default)]
 pub(crate) struct Faults {
     queue: Mutex<Vec<Fault>>,
+    chaos: Mutex<(Chaos, u64)>,
 }
 
 impl Faults {
@@ -191,10 +259,20 @@ impl Faults {
         queue.len()
     }
 
-    /// Consumes one hit of the first queued fault that matches, if any.
+    /// Consumes one hit of the first queued fault that matches, if any; else draws one if a chaos
+    /// run is on.
     pub(crate) fn take(&self, method: &str, path: &str) -> Option<Fault> {
         let mut queue = lock(&self.queue);
-        let index = queue.iter().position(|f| f.matches(method, path))?;
+        let Some(index) = queue.iter().position(|f| f.matches(method, path)) else {
+            drop(queue);
+            let mut chaos = lock(&self.chaos);
+            let (settings, drawn) = &mut *chaos;
+            if settings.rate <= 0.0 {
+                return None;
+            }
+            *drawn += 1;
+            return settings.draw(*drawn);
+        };
         let fault = queue[index].clone();
         queue[index].times -= 1;
         if queue[index].times == 0 {
@@ -208,9 +286,20 @@ impl Faults {
         lock(&self.queue).clone()
     }
 
-    /// Drops every queued fault.
+    /// Drops every queued fault and ends a chaos run.
     pub(crate) fn clear(&self) {
         lock(&self.queue).clear();
+        *lock(&self.chaos) = (Chaos::default(), 0);
+    }
+
+    /// Starts (or with a rate of 0, ends) a chaos run.
+    pub(crate) fn set_chaos(&self, chaos: Chaos) {
+        *lock(&self.chaos) = (chaos, 0);
+    }
+
+    /// The chaos settings in force.
+    pub(crate) fn chaos(&self) -> Chaos {
+        lock(&self.chaos).0.clone()
     }
 }
 
@@ -224,12 +313,13 @@ pub(crate) enum Outcome {
     Handle,
 }
 
-/// Acts out `fault`: waits its delay, then says what to do.
-pub(crate) async fn act(fault: &Fault) -> Outcome {
+/// Acts out `fault` on a request with `headers`: waits its delay, then says what to do.
+pub(crate) async fn act(fault: &Fault, headers: &http::HeaderMap) -> Outcome {
     if let Some(ms) = fault.delay_ms.filter(|ms| *ms > 0) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     match fault.kind {
+        FaultKind::Status if fault.echo_credentials => Outcome::Respond(echo_response(fault, headers)),
         FaultKind::Status => Outcome::Respond(status_response(fault)),
         FaultKind::Reset => Outcome::Reset,
         FaultKind::Malformed => Outcome::Respond(malformed_response()),
@@ -251,6 +341,28 @@ fn status_response(fault: &Fault) -> Response<Body> {
     let mut response = json_response(status, Body::from(body.to_string()));
     if let Some(value) = fault.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
         response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// A status answer that carries the request's credentials back in its body and headers.
+fn echo_response(fault: &Fault, headers: &http::HeaderMap) -> Response<Body> {
+    let sent: Vec<&str> =
+        ["authorization", "x-api-key"].iter().filter_map(|name| headers.get(*name)?.to_str().ok()).collect();
+    let echoed = sent.join(" ");
+    let body = serde_json::json!({
+        "error": {
+            "code": format!("echo {echoed}"),
+            "message": format!("you sent {echoed}"),
+            "details": { "sent": sent, "note": format!("credential: {echoed}") },
+            "request_id": echoed,
+        },
+        "request_id": echoed,
+    });
+    let mut response = status_response(&Fault { body: Some(body), ..fault.clone() });
+    if let Ok(value) = HeaderValue::from_str(&echoed) {
+        response.headers_mut().insert("x-request-id", value.clone());
+        response.headers_mut().insert("x-echo", value);
     }
     response
 }
@@ -299,6 +411,31 @@ mod tests {
         assert_eq!(faults.take("POST", "/zerokie/v1/apps").unwrap().status, Some(503));
         assert!(faults.take("POST", "/zerokie/v1/apps").is_none());
         assert!(faults.pending().is_empty());
+    }
+
+    #[test]
+    fn chaos_hits_its_share_with_every_kind_and_repeats_with_its_seed() {
+        let faults = Faults::default();
+        faults.set_chaos(Chaos { rate: 0.1, seed: 7, delay_ms: 50 });
+        let run = |faults: &Faults| (0..20_000).map(|_| faults.take("GET", "/zyra/api/v1/devices")).collect::<Vec<_>>();
+        let first = run(&faults);
+        let hits: Vec<&Fault> = first.iter().flatten().collect();
+        assert!((1_700..2_300).contains(&hits.len()), "{} of 20 000 requests hit", hits.len());
+        for (name, kind, status) in Chaos::FAULTS {
+            let hit = |f: &&&Fault| {
+                f.kind == kind && f.status == status && (f.retry_after.is_some() == (name == "429 with Retry-After"))
+            };
+            assert!(hits.iter().filter(hit).count() > 100, "{name}");
+        }
+        assert!(hits.iter().filter(|f| f.kind == FaultKind::Delay).all(|f| f.delay_ms == Some(50)));
+        // A queued fault goes first; the same seed draws the same run again.
+        faults.push(Fault::status(418));
+        faults.set_chaos(Chaos { rate: 0.1, seed: 7, delay_ms: 50 });
+        assert_eq!(faults.take("GET", "/x").unwrap().status, Some(418));
+        faults.set_chaos(Chaos { rate: 0.1, seed: 7, delay_ms: 50 });
+        assert_eq!(run(&faults), first);
+        faults.clear();
+        assert!(faults.take("GET", "/x").is_none() && faults.chaos().rate == 0.0);
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::sync::Mutex;
 
 use http::HeaderMap;
 use serde::{Deserialize, Serialize};
-use zkit::Secret;
 
 use crate::{credentials, lock};
 
@@ -106,7 +105,20 @@ impl Journal {
 
 /// `text` with every sandbox key replaced by its preview.
 fn redact(text: &str) -> String {
-    credentials::ALL.iter().fold(text.to_owned(), |text, key| Secret::new(*key).redact(&text))
+    credentials::ALL.iter().fold(text.to_owned(), |text, key| text.replace(key, &key_preview(key)))
+}
+
+/// What the journal shows of a credential: its first four and last four characters, such as
+/// `zrk_…ffee`; of one shorter than 16 characters, only `…`, since eight of them would give away
+/// too much. Clients in every language preview keys the same way, and suites compare the two.
+fn key_preview(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() < 16 {
+        return "…".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 /// The headers as a map, credentials previewed.
@@ -124,8 +136,8 @@ fn redact_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
 /// A credential header value as a preview: `Bearer zrk_…ffee`, or `zrk_…ffee` without a scheme.
 fn preview(value: &str) -> String {
     match value.trim().split_once(char::is_whitespace) {
-        Some((scheme, credential)) => format!("{scheme} {}", Secret::new(credential.trim()).preview()),
-        None => Secret::new(value.trim()).preview(),
+        Some((scheme, credential)) => format!("{scheme} {}", key_preview(credential.trim())),
+        None => key_preview(value.trim()),
     }
 }
 
@@ -155,6 +167,9 @@ mod tests {
         let json = serde_json::to_string(&entry).unwrap();
         assert!(!json.contains(ZEROKIE_API_KEY), "{json}");
         assert_eq!(preview("Bearer short"), "Bearer …");
+        assert_eq!(preview("Bearer 0123456789abcdef"), "Bearer 0123…cdef", "16 characters are enough");
+        assert_eq!(preview("0123456789abcde"), "…", "15 are not");
+        assert_eq!(key_preview("ключ_0123456789_ключ"), "ключ…ключ", "characters, not bytes");
     }
 
     #[test]

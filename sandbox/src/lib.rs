@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 mod body;
+mod checks;
 mod clock;
 mod control;
 mod cors;
@@ -49,11 +50,13 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use axum::{Json, Router};
 use http::{StatusCode, Uri};
 
-pub use faults::{Fault, FaultKind};
+pub use faults::{Chaos, Fault, FaultKind};
 pub use journal::JournalEntry;
+pub use rate::WindowKind;
 
 /// An API the sandbox answers for: its name, where it lives, and its sandbox credentials if it is
 /// emulated.
@@ -216,6 +219,18 @@ impl Shared {
         }
     }
 
+    /// How every emulated rate limit counts its windows from now on (until a reset).
+    pub(crate) fn set_rate_window(&self, kind: WindowKind) {
+        lock(&self.zenifra).rate.kind = kind;
+        lock(&self.zenovay).rate.kind = kind;
+        lock(&self.zyra).rate.kind = kind;
+    }
+
+    /// How the emulated rate limits count their windows.
+    pub(crate) fn rate_window(&self) -> WindowKind {
+        lock(&self.zyra).rate.kind
+    }
+
     /// Forgets all state, the journal, the faults and the clock offset.
     pub(crate) fn reset(&self) {
         *lock(&self.zerokie) = zerokie::Store::default();
@@ -264,7 +279,7 @@ impl ApiError {
         Self { code: Some(code), ..Self::new(status, message) }
     }
 
-    /// The same error, with its code replaced (a failed core check answered in an API's shape).
+    /// The same error, with its code replaced (a shared check's refusal answered in an API's shape).
     pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = Some(code);
         self
@@ -284,16 +299,14 @@ impl ApiError {
         self
     }
 
+    /// Marks an answer to a method and path that no route serves (see [`UNROUTED_HEADER`]).
+    pub(crate) fn unrouted(self) -> Self {
+        self.with_header(http::HeaderName::from_static(UNROUTED_HEADER), "true")
+    }
+
     /// 400 with `message`.
     pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
-    }
-}
-
-impl From<zkit::Error> for ApiError {
-    /// A failed input check of the core becomes a 400 with the check's message.
-    fn from(error: zkit::Error) -> Self {
-        Self::bad_request(error.message())
     }
 }
 
@@ -352,17 +365,38 @@ fn router(shared: Arc<Shared>) -> Router {
 
 /// 404: an unknown route, or an API that is not emulated yet.
 async fn not_found(uri: Uri) -> ApiError {
-    match Target::of(uri.path()) {
+    let error = match Target::of(uri.path()) {
         Target::Api(name) if APIS.iter().any(|api| api.name == name && api.api_key.is_none()) => {
             ApiError::new(StatusCode::NOT_FOUND, format!("{name} is not emulated by this sandbox yet"))
         }
         _ => ApiError::new(StatusCode::NOT_FOUND, "not found"),
-    }
+    };
+    error.unrouted()
 }
 
 /// 405: a known route with another method.
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed").unrouted()
+}
+
+/// A router serving `routes`.
+fn route_all<P: AsRef<str>>(routes: Vec<(P, MethodRouter<Arc<Shared>>)>) -> Router<Arc<Shared>> {
+    routes.into_iter().fold(Router::new(), |router, (path, methods)| router.route(path.as_ref(), methods))
+}
+
+/// The header the sandbox adds to the 404 and 405 it answers for a method and path that no route
+/// serves, so a suite can tell them from a route's own 404 (an unknown app, say).
+pub const UNROUTED_HEADER: &str = "x-sandbox-unrouted";
+
+/// Every path template the sandbox serves for the four APIs (axum's syntax: `{name}`, `{*path}`),
+/// full paths from the root; the control API is not among them. Which methods each takes is told by
+/// asking: a method no route serves is answered with [`UNROUTED_HEADER`].
+pub fn api_routes() -> Vec<String> {
+    let mut paths: Vec<String> = zerokie::routes().into_iter().map(|(path, _)| path).collect();
+    paths.extend(zenifra::routes().into_iter().map(|(path, _)| path));
+    paths.extend(zenovay::routes().into_iter().map(|(path, _)| path));
+    paths.extend(zyra::routes().into_iter().map(|(path, _)| format!("{}{path}", zyra::BASE_PATH)));
+    paths
 }
 
 /// A running sandbox: a server on one port emulating every API, with its state, journal, fault
@@ -416,6 +450,18 @@ impl Sandbox {
         self.shared.clock.advance(by);
     }
 
+    /// A handle on the sandbox clock that outlives this borrow, for a test's sleep that moves the
+    /// sandbox's time with its own.
+    pub fn clock(&self) -> SandboxClock {
+        SandboxClock { shared: self.shared.clone() }
+    }
+
+    /// Counts every emulated rate limit in windows of `kind` from now on (fixed by default, and
+    /// again after a reset).
+    pub fn set_rate_window(&self, kind: WindowKind) {
+        self.shared.set_rate_window(kind);
+    }
+
     /// Every API request received since the start or the last reset, oldest first (at most the
     /// last 10 000).
     pub fn journal(&self) -> Vec<JournalEntry> {
@@ -438,7 +484,13 @@ impl Sandbox {
         self.shared.faults.push(fault);
     }
 
-    /// Drops the faults still queued.
+    /// Starts a chaos run (a share of the API requests meets a random fault), or ends it with a
+    /// rate of 0.
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.shared.faults.set_chaos(chaos);
+    }
+
+    /// Drops the faults still queued and ends a chaos run.
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
     }
@@ -447,6 +499,25 @@ impl Sandbox {
     /// returns when the server has stopped.
     pub async fn shutdown(self) {
         self.server.shutdown().await;
+    }
+}
+
+/// The clock of a running sandbox, from [`Sandbox::clock`].
+#[derive(Clone)]
+pub struct SandboxClock {
+    shared: Arc<Shared>,
+}
+
+impl SandboxClock {
+    /// Moves the sandbox clock forward by `by`, as [`Sandbox::advance_clock`] does.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+}
+
+impl fmt::Debug for SandboxClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxClock").field("offset", &self.shared.clock.offset()).finish()
     }
 }
 

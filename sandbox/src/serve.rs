@@ -60,11 +60,14 @@ pub async fn serve(args: &ServeArgs, program: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listening for the signals before the banner tells anyone the sandbox is up: a SIGTERM sent as
+    // soon as the URL is read must stop it cleanly, not kill it.
+    let stop = stop_signal();
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(banner(&sandbox).as_bytes());
     let _ = stdout.flush();
     drop(stdout);
-    stop_signal().await;
+    stop.await;
     sandbox.shutdown().await;
     ExitCode::SUCCESS
 }
@@ -98,20 +101,24 @@ pub fn banner(sandbox: &Sandbox) -> String {
     out
 }
 
-/// Resolves on Ctrl-C, or on SIGTERM on Unix.
-async fn stop_signal() {
+/// Listens for Ctrl-C, and SIGTERM on Unix, from the call on; resolves when one arrives.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let signals = {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        signal(SignalKind::terminate()).and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        if let Ok((mut term, mut interrupt)) = signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
                 _ = term.recv() => {}
+                _ = interrupt.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

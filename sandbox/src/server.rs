@@ -157,7 +157,7 @@ async fn handle(
     let fault_name = fault.as_ref().map(|f| f.kind.as_str().to_owned());
     let seq = shared.journal.record(JournalEntry::new(api, &parts, body.len(), fault_name));
     let outcome = match &fault {
-        Some(fault) => faults::act(fault).await,
+        Some(fault) => faults::act(fault, &parts.headers).await,
         None => Outcome::Handle,
     };
     let response = match outcome {

@@ -27,24 +27,24 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::{FromRequestParts, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
 use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::request::Parts;
 use http::StatusCode;
 use percent_encoding::percent_decode_str;
-use serde_json::{Map, Value};
-use zkit::zenovay::{AnalyticsSummary, PageViews, ReferrerVisitors, UpdateWebsite, Website};
-use zkit::{validate, Input};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::body::{object, string_field, Params};
+use crate::checks;
 use crate::clock::Civil;
 use crate::credentials::{
     ZENOVAY_ADMIN_TOKEN, ZENOVAY_API_KEY, ZENOVAY_READ_TOKEN, ZENOVAY_SITE_KEY, ZENOVAY_WORKSPACE_KEY,
     ZENOVAY_WRITE_TOKEN,
 };
-use crate::rate::Buckets;
+use crate::rate::Limiter;
 use crate::{lock, presented_key, ApiError, Shared};
 
 /// The path of the websites collection.
@@ -106,13 +106,51 @@ const CREDENTIALS: &[Credential] = &[
     Credential { key: ZENOVAY_SITE_KEY, scope: Scope::FullAccess, website: Some("site_blog") },
 ];
 
+/// A tracked website, as every route answers it.
+#[derive(Clone, Debug, Serialize)]
+struct Website {
+    id: String,
+    name: String,
+    domain: String,
+    timezone: String,
+    public: bool,
+    created_at: String,
+}
+
+/// A website's made-up traffic over a range of days.
+#[derive(Debug, PartialEq, Serialize)]
+struct AnalyticsSummary {
+    website_id: String,
+    from: String,
+    to: String,
+    visitors: u64,
+    pageviews: u64,
+    sessions: u64,
+    bounce_rate: f64,
+    avg_session_seconds: f64,
+    top_pages: Vec<PageViews>,
+    top_referrers: Vec<ReferrerVisitors>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+struct PageViews {
+    path: String,
+    pageviews: u64,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+struct ReferrerVisitors {
+    referrer: String,
+    visitors: u64,
+}
+
 /// Everything the Zenovay emulation holds.
 #[derive(Debug)]
 pub(crate) struct Store {
     /// Websites in creation order.
     websites: Vec<Website>,
     /// Requests per credential, for the rate limit.
-    rate: Buckets,
+    pub(crate) rate: Limiter,
 }
 
 impl Default for Store {
@@ -122,17 +160,16 @@ impl Default for Store {
             id: id.to_owned(),
             name: name.to_owned(),
             domain: format!("{}.example.com", name.to_ascii_lowercase()),
-            timezone: Some(timezone.to_owned()),
-            public: Some(public),
-            created_at: Some(created_at.to_owned()),
-            extra: Map::new(),
+            timezone: timezone.to_owned(),
+            public,
+            created_at: created_at.to_owned(),
         };
         Self {
             websites: vec![
                 website("site_shop", "Shop", "Europe/Lisbon", false, "2025-03-14T09:26:53Z"),
                 website("site_blog", "Blog", "UTC", true, "2025-06-01T12:00:00Z"),
             ],
-            rate: Buckets::default(),
+            rate: Limiter::default(),
         }
     }
 }
@@ -147,12 +184,18 @@ impl Store {
     }
 }
 
+/// The Zenovay routes: each path the emulation serves, with its methods.
+pub(crate) fn routes() -> Vec<(String, MethodRouter<Arc<Shared>>)> {
+    vec![
+        (WEBSITES_PATH.to_owned(), get(list_websites)),
+        (format!("{WEBSITES_PATH}/{{id}}"), get(get_website).patch(update_website)),
+        (format!("{WEBSITES_PATH}/{{id}}/analytics"), get(get_analytics)),
+    ]
+}
+
 /// The Zenovay routes.
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route(WEBSITES_PATH, get(list_websites))
-        .route("/zenovay/api/external/v1/websites/{id}", get(get_website).patch(update_website))
-        .route("/zenovay/api/external/v1/websites/{id}/analytics", get(get_analytics))
+    crate::route_all(routes())
 }
 
 /// The credential of a request that passed the key check (401) and its rate limit (429).
@@ -200,9 +243,16 @@ fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::coded(StatusCode::BAD_REQUEST, INVALID_REQUEST, message)
 }
 
-/// A body helper's or core check's refusal, in Zenovay's shape.
-fn invalid(error: impl Into<ApiError>) -> ApiError {
-    error.into().with_code(INVALID_REQUEST)
+/// A body helper's or check's refusal, in Zenovay's shape.
+fn invalid(error: ApiError) -> ApiError {
+    error.with_code(INVALID_REQUEST)
+}
+
+/// Whether `timezone` looks like a time zone of the IANA database (`Area/City`) or is `UTC`.
+fn is_time_zone(timezone: &str) -> bool {
+    let shaped =
+        timezone == "UTC" || timezone.split_once('/').is_some_and(|(area, city)| !area.is_empty() && !city.is_empty());
+    shaped && !timezone.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// `GET /websites`: the websites the credential sees.
@@ -240,27 +290,30 @@ async fn update_website(
     if let Some(key) = map.keys().find(|key| !SETTINGS.contains(&key.as_str())) {
         return Err(bad_request(format!("{key}: is not a website setting")));
     }
-    let change = UpdateWebsite {
-        id: id.clone(),
-        name: string_field(&map, "name").map_err(invalid)?,
-        domain: string_field(&map, "domain").map_err(invalid)?,
-        timezone: string_field(&map, "timezone").map_err(invalid)?,
-        public,
-    };
-    // The core's own checks: a non-blank name, a domain name, an "Area/City" or "UTC" time zone,
-    // at least one change.
-    change.validate().map_err(invalid)?;
-    if let Some(name) = change.name {
+    let name = string_field(&map, "name").map_err(invalid)?;
+    let domain = string_field(&map, "domain").map_err(invalid)?;
+    let timezone = string_field(&map, "timezone").map_err(invalid)?;
+    if let Some(name) = &name {
+        checks::not_blank("name", name).map_err(invalid)?;
+    }
+    let domain = domain.map(|domain| checks::domain_name("domain", &domain)).transpose().map_err(invalid)?;
+    if timezone.as_deref().is_some_and(|timezone| !is_time_zone(timezone)) {
+        return Err(bad_request("timezone: must be a time zone such as Europe/Lisbon or UTC"));
+    }
+    if name.is_none() && domain.is_none() && timezone.is_none() && public.is_none() {
+        return Err(bad_request("input: change at least one of name, domain, timezone, public"));
+    }
+    if let Some(name) = name {
         website.name = name;
     }
-    if let Some(domain) = change.domain {
-        website.domain = validate::domain_name("domain", &domain).map_err(invalid)?.join(".");
+    if let Some(domain) = domain {
+        website.domain = domain;
     }
-    if change.timezone.is_some() {
-        website.timezone = change.timezone;
+    if let Some(timezone) = timezone {
+        website.timezone = timezone;
     }
-    if change.public.is_some() {
-        website.public = change.public;
+    if let Some(public) = public {
+        website.public = public;
     }
     Ok(Json(website.clone()).into_response())
 }
@@ -289,11 +342,18 @@ async fn get_analytics(
 /// The day number (days since 1970-01-01) of a `YYYY-MM-DD` date of the calendar, from 1970 on.
 fn day_number(field: &str, text: &str) -> Result<i64, ApiError> {
     let refused = || bad_request(format!("{field}: must be a date such as 2026-12-02"));
-    validate::date(field, text).map_err(|_| refused())?;
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, byte)| match i {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(refused());
+    }
     let part = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
     let (year, month, day) = (i64::from(part(0..4)), part(5..7), part(8..10));
     let number = days_from_civil(year, month, day);
-    // 2026-02-30 has a day number, but it names another day: refused.
+    // 2026-02-30 (or 2026-13-01) has a day number, but it names another day: refused.
     let civil = Civil::of(day_start(number));
     if number < 0 || (civil.year, civil.month, civil.day) != (year, month, day) {
         return Err(refused());
@@ -362,7 +422,6 @@ fn summary(id: &str, from: i64, to: i64) -> AnalyticsSummary {
                 visitors: share(visitors, *percent),
             })
             .collect(),
-        extra: Map::new(),
     }
 }
 

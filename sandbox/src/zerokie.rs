@@ -16,19 +16,16 @@ use std::time::{Duration, SystemTime};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::{Json, Router};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use serde_json::{Map, Value};
-use zkit::validate;
-use zkit::zerokie::{
-    App, AppStatus, AppType, Deploy, DeployLock, DeploySummary, Domain, FileEntry, FinalizedDeploy, RegistryAuth,
-    TlsStatus,
-};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
 
 use crate::body::{integer_field, object, optional_object, string_field};
+use crate::checks;
 use crate::clock::{rfc3339, Civil};
 use crate::credentials::ZEROKIE_API_KEY;
 use crate::{lock, ApiError, Shared};
@@ -47,6 +44,82 @@ const DEFAULT_CPU: u32 = 256;
 const DEFAULT_MEMORY: u32 = 512;
 /// The port of a container app that names none.
 const DEFAULT_PORT: u16 = 80;
+
+/// The kind of an app, fixed at its creation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum AppType {
+    Container,
+    Static,
+}
+
+/// Where an app is: deploying for a while after each deploy, then running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum AppStatus {
+    Deploying,
+    Running,
+}
+
+/// An app as the API answers it. Static apps have no image or port; fetching one app adds its
+/// timestamps, and for a container app its `instances`, `cpu` and `memory`.
+#[derive(Debug, Serialize)]
+struct App {
+    name: String,
+    #[serde(rename = "type")]
+    kind: AppType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    status: AppStatus,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instances: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    memory: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
+}
+
+/// Credentials for pulling a container app's image from a private registry; each field may be
+/// left out.
+// Kept as the service keeps them; the API never answers them.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct RegistryAuth {
+    username: Option<String>,
+    password: Option<String>,
+    server_address: Option<String>,
+}
+
+// By hand, so that the password never shows.
+impl std::fmt::Debug for RegistryAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistryAuth").finish_non_exhaustive()
+    }
+}
+
+/// A recorded static deployment, as finalize answers it and the control API lists it.
+#[derive(Clone, Debug, Serialize)]
+struct FinalizedDeploy {
+    deploy_id: String,
+    timestamp: String,
+    cache_purged: bool,
+    summary: DeploySummary,
+}
+
+/// The counts a finalize declares.
+#[derive(Clone, Debug, Serialize)]
+struct DeploySummary {
+    files_uploaded: u64,
+    files_deleted: u64,
+    total_bytes: u64,
+}
 
 /// Everything the Zerokie emulation holds.
 #[derive(Debug, Default)]
@@ -118,17 +191,16 @@ impl AppRecord {
     fn summary(&self, now: SystemTime) -> App {
         App {
             name: self.name.clone(),
-            kind: Some(self.kind.clone()),
+            kind: self.kind,
             image: self.image.clone(),
             port: self.port,
             status: self.status(now),
-            url: Some(format!("https://{}.{APP_DOMAIN}", self.name)),
+            url: format!("https://{}.{APP_DOMAIN}", self.name),
             instances: None,
             cpu: None,
             memory: None,
             created_at: None,
             updated_at: None,
-            extra: Map::new(),
         }
     }
 
@@ -179,9 +251,9 @@ pub(crate) fn deploys_of(shared: &Shared, name: &str) -> Result<Value, ApiError>
     let mut state = lock(&shared.zerokie);
     let app = find(&mut state.apps, name)?;
     let held = app.lock.as_ref().filter(|held| now < held.expires);
-    Ok(serde_json::json!({
+    Ok(json!({
         "deployments": app.deployments,
-        "lock": held.map(|held| serde_json::json!({
+        "lock": held.map(|held| json!({
             "deploy_session_id": held.session,
             "expires_at": rfc3339(held.expires),
         })),
@@ -197,7 +269,7 @@ async fn file_digest(
     let mut state = lock(&shared.zerokie);
     let app = find(&mut state.apps, &name)?;
     let file = app.files.get(&path).ok_or_else(|| not_found("file"))?;
-    let digest = serde_json::json!({
+    let digest = json!({
         "length": file.content.len(),
         "sha256": crate::sha256_hex(&file.content),
         "content_type": file.content_type,
@@ -205,19 +277,25 @@ async fn file_digest(
     Ok(Json(digest).into_response())
 }
 
+/// The Zerokie routes: each path the emulation serves, with its methods.
+pub(crate) fn routes() -> Vec<(String, MethodRouter<Arc<Shared>>)> {
+    let path = |rest: &str| format!("/zerokie/v1/apps/{{name}}{rest}");
+    vec![
+        (APPS_PATH.to_owned(), get(list_apps).post(create_app)),
+        (path(""), get(get_app).delete(delete_app)),
+        (path("/deploy"), post(deploy_app)),
+        (path("/files"), get(list_files)),
+        (path("/files/{*path}"), get(read_file).put(upload_file).delete(delete_file)),
+        (path("/deploy/lock"), post(acquire_lock).put(renew_lock)),
+        (path("/deploy/finalize"), post(finalize_deploy)),
+        (path("/domains"), post(add_domain)),
+        (path("/domains/{domain}"), delete(remove_domain)),
+    ]
+}
+
 /// The Zerokie routes, behind the API key check.
 pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route(APPS_PATH, get(list_apps).post(create_app))
-        .route("/zerokie/v1/apps/{name}", get(get_app).delete(delete_app))
-        .route("/zerokie/v1/apps/{name}/deploy", post(deploy_app))
-        .route("/zerokie/v1/apps/{name}/files", get(list_files))
-        .route("/zerokie/v1/apps/{name}/files/{*path}", get(read_file).put(upload_file).delete(delete_file))
-        .route("/zerokie/v1/apps/{name}/deploy/lock", post(acquire_lock).put(renew_lock))
-        .route("/zerokie/v1/apps/{name}/deploy/finalize", post(finalize_deploy))
-        .route("/zerokie/v1/apps/{name}/domains", post(add_domain))
-        .route("/zerokie/v1/apps/{name}/domains/{domain}", delete(remove_domain))
-        .route_layer(middleware::from_fn(authorize))
+    crate::route_all(routes()).route_layer(middleware::from_fn(authorize))
 }
 
 /// Lets through requests with `Authorization: Bearer <ZEROKIE_API_KEY>`; 401 for anything else.
@@ -312,9 +390,7 @@ fn env_field(map: &Map<String, Value>) -> Result<BTreeMap<String, String>, ApiEr
     };
     let mut env = BTreeMap::new();
     for (key, value) in object {
-        if key.is_empty() || key.contains('=') || key.contains('\0') {
-            return Err(ApiError::bad_request(format!("env: {key:?} is not a valid variable name")));
-        }
+        checks::env_name("env", key)?;
         let Value::String(value) = value else {
             return Err(ApiError::bad_request(format!("env: the value of {key:?} must be a string")));
         };
@@ -327,7 +403,7 @@ fn env_field(map: &Map<String, Value>) -> Result<BTreeMap<String, String>, ApiEr
 fn session_field(map: &Map<String, Value>) -> Result<String, ApiError> {
     let session = string_field(map, "deploy_session_id")?
         .ok_or_else(|| ApiError::bad_request("deploy_session_id: is required"))?;
-    validate::uuid("deploy_session_id", &session)?;
+    checks::uuid("deploy_session_id", &session)?;
     Ok(session)
 }
 
@@ -335,7 +411,7 @@ fn session_field(map: &Map<String, Value>) -> Result<String, ApiError> {
 async fn create_app(State(shared): State<Arc<Shared>>, body: Bytes) -> Reply {
     let map = object(&body)?;
     let name = string_field(&map, "name")?.ok_or_else(|| ApiError::bad_request("name: is required"))?;
-    validate::dns_label("name", &name)?;
+    checks::dns_label("name", &name)?;
     let kind = match string_field(&map, "type")?.as_deref() {
         None | Some("container") => AppType::Container,
         Some("static") => AppType::Static,
@@ -437,8 +513,8 @@ async fn deploy_app(State(shared): State<Arc<Shared>>, segments: Segments, body:
         app.registry_auth = registry_auth;
     }
     app.deployed(now);
-    let deploy =
-        Deploy { name: app.name.clone(), image: app.image.clone(), status: app.status(now), extra: Map::new() };
+    // Never null: a container app always has an image.
+    let deploy = json!({ "name": app.name, "image": app.image, "status": app.status(now) });
     Ok(Json(deploy).into_response())
 }
 
@@ -447,14 +523,11 @@ async fn list_files(State(shared): State<Arc<Shared>>, segments: Segments) -> Re
     let mut state = lock(&shared.zerokie);
     let app = find(&mut state.apps, segments.name())?;
     app.require_static()?;
-    let files: Vec<FileEntry> = app
+    let files: Vec<Value> = app
         .files
         .iter()
-        .map(|(path, file)| FileEntry {
-            path: path.clone(),
-            length: file.content.len() as u64,
-            last_modified: rfc3339(file.modified),
-            extra: Map::new(),
+        .map(|(path, file)| {
+            json!({ "path": path, "length": file.content.len(), "lastModified": rfc3339(file.modified) })
         })
         .collect();
     Ok(Json(files).into_response())
@@ -463,7 +536,7 @@ async fn list_files(State(shared): State<Arc<Shared>>, segments: Segments) -> Re
 /// The file path of a `/v1/apps/:name/files/{path}` request, checked.
 fn file_path(segments: &Segments) -> Result<String, ApiError> {
     let path = segments.rest(2);
-    validate::file_path("path", &path)?;
+    checks::file_path("path", &path)?;
     Ok(path)
 }
 
@@ -507,9 +580,8 @@ async fn delete_file(State(shared): State<Arc<Shared>>, segments: Segments) -> R
 }
 
 fn lock_view(lock: &HeldLock) -> Response {
-    let mut extra = Map::new();
-    extra.insert("expires_at".to_owned(), Value::String(rfc3339(lock.expires)));
-    Json(DeployLock { locked: true, deploy_session_id: lock.session.clone(), extra }).into_response()
+    let view = json!({ "locked": true, "deploy_session_id": lock.session, "expires_at": rfc3339(lock.expires) });
+    Json(view).into_response()
 }
 
 fn expiry(now: SystemTime) -> SystemTime {
@@ -585,7 +657,6 @@ async fn finalize_deploy(State(shared): State<Arc<Shared>>, segments: Segments, 
         timestamp: rfc3339(now),
         cache_purged: true,
         summary,
-        extra: Map::new(),
     };
     app.deployments.push(deploy.clone());
     app.lock = None;
@@ -604,13 +675,11 @@ async fn add_domain(State(shared): State<Arc<Shared>>, segments: Segments, body:
     find(&mut state.apps, segments.name())?.require_static()?;
     let map = object(&body)?;
     let domain = string_field(&map, "domain")?.ok_or_else(|| ApiError::bad_request("domain: is required"))?;
-    if let Err(error) = validate::subdomain("domain", &domain) {
-        if error.message().contains("apex domains are not supported") {
-            return Err(ApiError::bad_request("apex domains are not supported"));
-        }
-        return Err(error.into());
+    let domain = checks::domain_name("domain", &domain)?;
+    // An apex (`example.com`) cannot take the CNAME a custom domain needs.
+    if domain.split('.').count() < 3 {
+        return Err(ApiError::bad_request("apex domains are not supported"));
     }
-    let domain = normalize_domain(&domain);
     if let Some(owner) = state.apps.iter().find(|app| app.domains.contains(&domain)) {
         if owner.name == segments.name() {
             return Err(conflict("domain already added to this app"));
@@ -619,12 +688,9 @@ async fn add_domain(State(shared): State<Arc<Shared>>, segments: Segments, body:
     }
     let app = find(&mut state.apps, segments.name())?;
     app.domains.push(domain.clone());
-    let answer = Domain {
-        domain,
-        cname_target: format!("{}.{APP_DOMAIN}", app.name),
-        tls_status: TlsStatus::Pending,
-        extra: Map::new(),
-    };
+    // The sandbox issues no certificate: a domain stays pending.
+    let answer =
+        json!({ "domain": domain, "cname_target": format!("{}.{APP_DOMAIN}", app.name), "tls_status": "pending" });
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 

@@ -156,7 +156,15 @@ async fn request_ids_are_distinct() {
 
 #[tokio::test]
 async fn shutdown_stops_the_server() {
-    let sandbox = Sandbox::start().await.unwrap();
+    // A port below the ephemeral range, which the other tests' sandboxes (on port 0) never get: the
+    // port this one frees cannot be taken by them before it is checked.
+    let mut port = 20_000 + (std::process::id() % 5_000) as u16;
+    let sandbox = loop {
+        match Sandbox::bind(std::net::SocketAddr::from(([127, 0, 0, 1], port))).await {
+            Ok(sandbox) => break sandbox,
+            Err(_) => port += 1,
+        }
+    };
     let addr = sandbox.addr();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     assert_eq!(http.get(format!("{}/__sandbox/clock", sandbox.url())).send().await.unwrap().status(), 200);

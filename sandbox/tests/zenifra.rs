@@ -530,8 +530,8 @@ async fn each_project_may_make_100_calls_a_minute() {
     for i in 0..100 {
         assert_eq!(call(env.zenifra(Method::GET, WEB)).await.0, 200, "call {i}");
     }
-    // The limit refills evenly (one call every 0.6 s of real time too): on a slow machine a few
-    // more may pass before the refusal.
+    // A fixed window that opened with the first call: on a machine so slow that the minute ended
+    // during the 100 calls, a new window opens and a few more pass before the refusal.
     let mut response = env.zenifra(Method::GET, &format!("{WEB}/envs")).send().await.unwrap();
     for _ in 0..20 {
         if response.status() == 429 {

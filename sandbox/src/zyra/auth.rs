@@ -210,7 +210,7 @@ pub(super) async fn login(State(shared): State<Arc<Shared>>, body: Bytes) -> Rep
     let password = required_string(&map, "password")?;
     let now = shared.clock.now();
     let mut store = lock(&shared.zyra);
-    store.hit(&by_email(&email), Class::Write, now)?;
+    store.hit(&by_email(&email), Class::Write, "POST /auth/login", now)?;
     let hash = sha256_hex(&password);
     let user = store
         .active_user(&email)
@@ -231,7 +231,7 @@ pub(super) async fn refresh(State(shared): State<Arc<Shared>>, body: Bytes) -> R
         .filter(|claims| claims.typ == "refresh" && unix_seconds(now) < claims.exp)
         .ok_or_else(refused)?;
     let user = store.user(&claims.sub).filter(|user| user.status == MemberStatus::Active).ok_or_else(refused)?.clone();
-    store.hit(&user.id, Class::Write, now)?;
+    store.hit(&user.id, Class::Write, "POST /auth/refresh", now)?;
     ok(store.session(&user, now))
 }
 
@@ -242,7 +242,7 @@ pub(super) async fn request_reset(State(shared): State<Arc<Shared>>, body: Bytes
     let email = email(&required_string(&map, "email")?)?;
     let now = shared.clock.now();
     let mut store = lock(&shared.zyra);
-    store.hit(&by_email(&email), Class::Write, now)?;
+    store.hit(&by_email(&email), Class::Write, "POST /auth/password-reset", now)?;
     if store.active_user(&email).is_some() {
         let token = format!("rst_{}", random_hex(32));
         store.resets.push(PasswordReset { email, token, sent_at: now, used: false });
@@ -268,7 +268,7 @@ pub(super) async fn confirm_reset(State(shared): State<Arc<Shared>>, body: Bytes
         .position(|reset| reset.token == token && !reset.used && now < reset.sent_at + RESET_TTL)
         .ok_or_else(bad_token)?;
     let email = store.resets[index].email.clone();
-    store.hit(&by_email(&email), Class::Write, now)?;
+    store.hit(&by_email(&email), Class::Write, "POST /auth/password-reset/confirm", now)?;
     if new_password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(refuse("new_password", &format!("must have at least {MIN_PASSWORD_CHARS} characters")));
     }
@@ -291,7 +291,7 @@ pub(super) async fn sso(State(shared): State<Arc<Shared>>, params: Params) -> Re
     let domain = email.rsplit_once('@').map_or("", |(_, domain)| domain).to_owned();
     let now = shared.clock.now();
     let mut store = lock(&shared.zyra);
-    store.hit(&by_email(&email), Class::Write, now)?;
+    store.hit(&by_email(&email), Class::Read, "GET /auth/sso", now)?;
     let organization = &store.organization;
     if organization.sso_domain != domain {
         return Err(not_found("SSO configuration for this email domain"));

@@ -48,10 +48,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::{Json, Router};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::request::Parts;
@@ -61,7 +61,7 @@ use serde_json::{json, Map, Value};
 
 use crate::body::{field_error, Params};
 use crate::clock::rfc3339;
-use crate::rate::Buckets;
+use crate::rate::Limiter;
 use crate::{lock, ApiError, ErrorReport, RequestId, Shared};
 
 /// Where the emulation is mounted.
@@ -182,8 +182,8 @@ pub(crate) struct Store {
     breaches: Vec<sla::Breach>,
     alerts: Vec<monitoring::Alert>,
     ids: Ids,
-    /// Requests per user (or email) and class.
-    rate: Buckets,
+    /// Requests per user (or email) and endpoint.
+    pub(crate) rate: Limiter,
 }
 
 impl Default for Store {
@@ -210,20 +210,20 @@ impl Default for Store {
             users,
             keys,
             ids,
-            rate: Buckets::default(),
+            rate: Limiter::default(),
         }
     }
 }
 
 impl Store {
-    /// Counts a request of `subject` (a user id, or `email:<address>`) in `class`; 429 when its
-    /// bucket is empty.
-    fn hit(&mut self, subject: &str, class: Class, now: SystemTime) -> Result<(), ApiError> {
+    /// Counts a request of `subject` (a user id, or `email:<address>`) to `endpoint` (its method and
+    /// route), which has a limiter of its own with the figure of `class`; 429 when it is full.
+    fn hit(&mut self, subject: &str, class: Class, endpoint: &str, now: SystemTime) -> Result<(), ApiError> {
         let (limit, name) = class.budget();
-        self.rate.hit(&format!("{subject}/{name}"), now, limit, Duration::from_secs(60)).map_err(|wait| {
-            ApiError::coded(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("{name} rate limit reached"))
+        self.rate.hit(&format!("{subject} {endpoint}"), now, limit, Duration::from_secs(60)).map_err(|wait| {
+            ApiError::coded(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("rate limit of {endpoint} reached"))
                 .with_header(RETRY_AFTER, wait)
-                .with_details(json!({ "class": name, "limit_per_minute": limit }))
+                .with_details(json!({ "class": name, "endpoint": endpoint, "limit_per_minute": limit }))
         })
     }
 
@@ -239,8 +239,6 @@ enum Class {
     Create,
     /// GETs: 30 a minute.
     Read,
-    /// The monitoring alert and SLA breach lists: 100 a minute.
-    HighVolume,
     /// Everything else (updates, deletes, actions, auth): 30 a minute.
     Write,
 }
@@ -251,7 +249,6 @@ impl Class {
         match self {
             Class::Create => (5, "create"),
             Class::Read => (30, "read"),
-            Class::HighVolume => (100, "high_volume"),
             Class::Write => (30, "write"),
         }
     }
@@ -266,8 +263,6 @@ trait Budget {
 struct Create;
 /// See [`Class::Read`].
 struct Read;
-/// See [`Class::HighVolume`].
-struct HighVolume;
 /// See [`Class::Write`].
 struct Write;
 
@@ -276,9 +271,6 @@ impl Budget for Create {
 }
 impl Budget for Read {
     const CLASS: Class = Class::Read;
-}
-impl Budget for HighVolume {
-    const CLASS: Class = Class::HighVolume;
 }
 impl Budget for Write {
     const CLASS: Class = Class::Write;
@@ -315,7 +307,8 @@ impl<C: Budget> FromRequestParts<Arc<Shared>> for Caller<C> {
         let mut store = lock(&shared.zyra);
         let user_id = store.authenticate(token, now)?;
         let role = store.user(&user_id).map_or(Role::Member, |user| user.role);
-        store.hit(&user_id, C::CLASS, now)?;
+        let route = parts.extensions.get::<MatchedPath>().map_or(parts.uri.path(), MatchedPath::as_str);
+        store.hit(&user_id, C::CLASS, &format!("{} {route}", parts.method), now)?;
         Ok(Caller { user_id, role, class: PhantomData })
     }
 }
@@ -493,51 +486,59 @@ fn page<T: Serialize>(params: &Params, items: impl IntoIterator<Item = T>) -> Re
     ok(json!({ "items": shown, "total": total, "offset": offset, "limit": limit }))
 }
 
-/// The Zyra routes, relative to [`BASE_PATH`], every answer in the envelope.
-pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/refresh", post(auth::refresh))
-        .route("/auth/password-reset", post(auth::request_reset))
-        .route("/auth/password-reset/confirm", post(auth::confirm_reset))
-        .route("/auth/sso", get(auth::sso))
-        .route("/api-keys", get(auth::list_keys).post(auth::create_key))
-        .route("/api-keys/{id}", delete(auth::revoke_key))
-        .route("/organizations", get(organizations::list))
-        .route("/organizations/{id}", get(organizations::get))
-        .route("/organizations/{id}/members", get(organizations::members).post(organizations::invite))
-        .route(
+/// The Zyra routes, relative to [`BASE_PATH`]: each path the emulation serves, with its methods.
+pub(crate) fn routes() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
+    vec![
+        ("/auth/login", post(auth::login)),
+        ("/auth/refresh", post(auth::refresh)),
+        ("/auth/password-reset", post(auth::request_reset)),
+        ("/auth/password-reset/confirm", post(auth::confirm_reset)),
+        ("/auth/sso", get(auth::sso)),
+        ("/api-keys", get(auth::list_keys).post(auth::create_key)),
+        ("/api-keys/{id}", delete(auth::revoke_key)),
+        ("/organizations", get(organizations::list)),
+        ("/organizations/{id}", get(organizations::get)),
+        ("/organizations/{id}/members", get(organizations::members).post(organizations::invite)),
+        (
             "/organizations/{id}/members/{user_id}",
             axum::routing::patch(organizations::change_role).delete(organizations::remove),
-        )
-        .route("/organizations/{id}/settings", get(organizations::settings).patch(organizations::update_settings))
-        .route("/devices", get(devices::list).post(devices::register))
-        .route("/devices/{id}", get(devices::get).delete(devices::remove))
-        .route("/devices/{id}/approve", post(devices::approve))
-        .route("/virtual-servers", get(servers::list).post(servers::create))
-        .route("/virtual-servers/{id}", get(servers::get))
-        .route("/virtual-servers/{id}/start", post(servers::start))
-        .route("/virtual-servers/{id}/stop", post(servers::stop))
-        .route("/virtual-servers/{id}/terminate", post(servers::terminate))
-        .route("/virtual-servers/{id}/resize", post(servers::resize))
-        .route("/ml/jobs", get(jobs::list_ml).post(jobs::create_ml))
-        .route("/ml/jobs/{id}", get(jobs::get_ml))
-        .route("/ml/jobs/{id}/cancel", post(jobs::cancel_ml))
-        .route("/fine-tuning/jobs", get(jobs::list_fine_tuning).post(jobs::create_fine_tuning))
-        .route("/fine-tuning/jobs/{id}", get(jobs::get_fine_tuning))
-        .route("/fine-tuning/jobs/{id}/cancel", post(jobs::cancel_fine_tuning))
-        .route("/inference", get(jobs::list_inference).post(jobs::create_inference))
-        .route("/inference/{id}", get(jobs::get_inference))
-        .route("/webhooks/endpoints", get(webhooks::list).post(webhooks::create))
-        .route("/webhooks/endpoints/{id}", get(webhooks::get).patch(webhooks::update).delete(webhooks::remove))
-        .route("/invoices", get(billing::list))
-        .route("/invoices/{id}", get(billing::get))
-        .route("/invoices/{id}/pdf", get(billing::pdf))
-        .route("/sla/alert-rules", get(sla::list_rules).post(sla::create_rule))
-        .route("/sla/alert-rules/{id}", get(sla::get_rule).patch(sla::update_rule).delete(sla::remove_rule))
-        .route("/sla/breaches", get(sla::breaches))
-        .route("/monitoring/alerts", get(monitoring::alerts))
-        .route("/sdk", get(sdk))
+        ),
+        ("/organizations/{id}/settings", get(organizations::settings).patch(organizations::update_settings)),
+        ("/devices", get(devices::list).post(devices::register)),
+        ("/devices/{id}", get(devices::get).delete(devices::remove)),
+        ("/devices/{id}/approve", post(devices::approve)),
+        ("/virtual-servers", get(servers::list).post(servers::create)),
+        ("/virtual-servers/{id}", get(servers::get)),
+        ("/virtual-servers/{id}/start", post(servers::start)),
+        ("/virtual-servers/{id}/stop", post(servers::stop)),
+        ("/virtual-servers/{id}/terminate", post(servers::terminate)),
+        ("/virtual-servers/{id}/resize", post(servers::resize)),
+        ("/ml/jobs", get(jobs::list_ml).post(jobs::create_ml)),
+        ("/ml/jobs/{id}", get(jobs::get_ml)),
+        ("/ml/jobs/{id}/cancel", post(jobs::cancel_ml)),
+        ("/fine-tuning/jobs", get(jobs::list_fine_tuning).post(jobs::create_fine_tuning)),
+        ("/fine-tuning/jobs/{id}", get(jobs::get_fine_tuning)),
+        ("/fine-tuning/jobs/{id}/cancel", post(jobs::cancel_fine_tuning)),
+        ("/inference", get(jobs::list_inference).post(jobs::create_inference)),
+        ("/inference/{id}", get(jobs::get_inference)),
+        ("/webhooks/endpoints", get(webhooks::list).post(webhooks::create)),
+        ("/webhooks/endpoints/{id}", get(webhooks::get).patch(webhooks::update).delete(webhooks::remove)),
+        ("/invoices", get(billing::list)),
+        ("/invoices/{id}", get(billing::get)),
+        ("/invoices/{id}/pdf", get(billing::pdf)),
+        ("/sla/alert-rules", get(sla::list_rules).post(sla::create_rule)),
+        ("/sla/alert-rules/{id}", get(sla::get_rule).patch(sla::update_rule).delete(sla::remove_rule)),
+        ("/sla/breaches", get(sla::breaches)),
+        ("/monitoring/alerts", get(monitoring::alerts)),
+        ("/sdk", get(sdk)),
+    ]
+}
+
+/// The Zyra routes under [`BASE_PATH`], in the envelope.
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, methods)| router.route(path, methods))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(shared, envelope))
@@ -556,12 +557,12 @@ async fn outbox(State(shared): State<Arc<Shared>>) -> Json<Value> {
 
 /// 404 for a path under the prefix that names no route.
 async fn unknown_route() -> ApiError {
-    not_found("route")
+    not_found("route").unrouted()
 }
 
 /// 405 for a known route with another method.
 async fn method_not_allowed() -> ApiError {
-    ApiError::coded(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route")
+    ApiError::coded(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route").unrouted()
 }
 
 /// The code of an error answered without one of its own (a body helper's 400, an extractor's

@@ -1,11 +1,11 @@
-//! Zyra's fleet-wide monitoring alerts: seeded, listed with a status filter (a high-volume read).
+//! Zyra's fleet-wide monitoring alerts: seeded, listed with a status filter.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use serde::Serialize;
 
-use super::{filter, page, Caller, HighVolume, Ids, Reply};
+use super::{filter, page, Caller, Ids, Read, Reply};
 use crate::body::Params;
 use crate::clock::rfc3339;
 use crate::{lock, Shared};
@@ -52,7 +52,7 @@ pub(super) fn seeded(ids: &mut Ids) -> Vec<Alert> {
 }
 
 /// `GET /monitoring/alerts?status=open|resolved`.
-pub(super) async fn alerts(State(shared): State<Arc<Shared>>, _caller: Caller<HighVolume>, params: Params) -> Reply {
+pub(super) async fn alerts(State(shared): State<Arc<Shared>>, _caller: Caller<Read>, params: Params) -> Reply {
     let status = filter(&params, "status", &STATUSES)?;
     let store = lock(&shared.zyra);
     page(&params, store.alerts.iter().filter(|alert| status.is_none_or(|status| alert.status == status)))

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{
     body_object, created, integer_in, not_found, ok, optional_string, page, refuse, required_string, Caller, Create,
-    HighVolume, Ids, Read, Reply, Write,
+    Ids, Read, Reply, Write,
 };
 use crate::body::Params;
 use crate::clock::rfc3339;
@@ -205,7 +205,7 @@ pub(super) async fn remove_rule(
     ok(Value::Null)
 }
 
-/// `GET /sla/breaches`, a high-volume read.
-pub(super) async fn breaches(State(shared): State<Arc<Shared>>, _caller: Caller<HighVolume>, params: Params) -> Reply {
+/// `GET /sla/breaches`.
+pub(super) async fn breaches(State(shared): State<Arc<Shared>>, _caller: Caller<Read>, params: Params) -> Reply {
     page(&params, lock(&shared.zyra).breaches.iter())
 }
