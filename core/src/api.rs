@@ -65,16 +65,21 @@ pub enum RateClass {
     HighVolume,
 }
 
-/// A documented limit: `requests` per `per`, counted in the named bucket (rate classes that share
-/// a bucket share its budget).
+/// A documented limit: at most `requests` in any window of `per`, counted in the named bucket (rate
+/// classes that share a bucket share its budget), and for each endpoint on its own when
+/// `per_endpoint` is set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimit {
-    /// How many requests the window allows.
+    /// How many requests a window allows.
     pub requests: u32,
     /// The window.
     pub per: Duration,
-    /// The budget it draws from, such as `"create"` or `"project"`.
+    /// The budget it draws from, such as `"create"` or `"project"`; also the name a raised limit is
+    /// set by (`rate_limits`).
     pub bucket: &'static str,
+    /// Whether each endpoint (method and path template) has a budget of its own, as Zyra's
+    /// per-endpoint limiters give it.
+    pub per_endpoint: bool,
 }
 
 /// The fields of an API's error body, whatever its shape.
@@ -107,6 +112,8 @@ pub struct ApiProfile {
     pub decode_error: fn(&[u8]) -> ErrorBody,
     /// The documented limit of a rate class, if any.
     pub rate_limit: fn(RateClass) -> Option<RateLimit>,
+    /// Every operation of the API, so a raw call counts against the endpoint it reaches.
+    pub operations: fn() -> &'static [&'static OperationSpec],
     /// What a limit is counted per, from the request path under the base URL: Zenifra counts per
     /// project (`/project/{id}/…` → `id`). `None` counts per client.
     pub rate_scope: fn(path: &str) -> Option<&str>,
@@ -177,6 +184,23 @@ pub fn per_client(_path: &str) -> Option<&str> {
 /// No documented limits: the client paces nothing.
 pub fn no_rate_limit(_: RateClass) -> Option<RateLimit> {
     None
+}
+
+/// Every rate class, for walking an API's limits.
+pub const RATE_CLASSES: [RateClass; 4] = [RateClass::Read, RateClass::Create, RateClass::Write, RateClass::HighVolume];
+
+impl ApiProfile {
+    /// The names of the API's limits (its buckets), in class order without repeats: the names
+    /// `rate_limits` takes.
+    pub fn rate_buckets(&self) -> Vec<&'static str> {
+        let mut buckets = Vec::new();
+        for limit in RATE_CLASSES.into_iter().filter_map(self.rate_limit) {
+            if !buckets.contains(&limit.bucket) {
+                buckets.push(limit.bucket);
+            }
+        }
+        buckets
+    }
 }
 
 /// Reads the error bodies the APIs send, whichever of the common shapes they take:

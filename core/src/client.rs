@@ -12,10 +12,10 @@ use futures_util::future::{select, Either};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
-use crate::api::{ApiProfile, AuthScheme, RateClass};
+use crate::api::{ApiProfile, AuthScheme, RateClass, RateLimit};
 use crate::config::{CallOptions, ClientConfig, Credential};
 use crate::error::{Error, ErrorKind, Result};
-use crate::exec::rate_limit::RateLimiter;
+use crate::exec::rate_limit::{transit_margin, BudgetKey, RateLimiter};
 use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
@@ -54,6 +54,9 @@ pub(crate) struct Runtime {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Arc<dyn Sleep>,
+    /// Where the limiter keeps budgets shared with other processes, if anywhere.
+    #[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+    pub(crate) store: Option<crate::exec::rate_store::RateStore>,
 }
 
 impl Runtime {
@@ -69,10 +72,18 @@ impl Runtime {
             None => crate::exec::default_transport(config)?,
         };
         let (default_clock, default_sleep) = crate::exec::default_time();
+        #[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+        let store = config.rate_limit_store.as_ref().map(crate::exec::rate_store::RateStore::open).transpose()?;
+        #[cfg(not(all(feature = "redis", not(target_arch = "wasm32"))))]
+        if config.rate_limit_store.is_some() {
+            return Err(Error::invalid_input("rate_limit_store", "this build of zkit has no Redis support"));
+        }
         Ok(Self {
             transport,
             clock: clock.or(default_clock).ok_or_else(|| Error::invalid_input("clock", "no default clock here"))?,
             sleep: sleep.or(default_sleep).ok_or_else(|| Error::invalid_input("sleep", "no default sleep here"))?,
+            #[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+            store,
         })
     }
 }
@@ -87,6 +98,8 @@ pub struct Client {
 struct Inner {
     profile: &'static ApiProfile,
     config: ClientConfig,
+    /// A digest of the credential, naming the caller's budgets without showing the credential.
+    caller: String,
     runtime: Runtime,
     limiter: Mutex<RateLimiter>,
     jitter: Mutex<Jitter>,
@@ -101,6 +114,15 @@ impl fmt::Debug for Client {
             .field("credential", &self.inner.config.credential)
             .finish_non_exhaustive()
     }
+}
+
+/// The error of a call whose slot under `limit` opens `wait` from now, after its deadline.
+fn past_deadline(limit: RateLimit, wait: Duration) -> Error {
+    Error::new(
+        ErrorKind::RateLimited,
+        format!("client-side limit of {} per {:?}: the next slot opens after the deadline", limit.requests, limit.per),
+    )
+    .with_retry_after(Some(wait))
 }
 
 enum Failure {
@@ -120,6 +142,7 @@ impl Client {
         Self {
             inner: Arc::new(Inner {
                 profile,
+                caller: config.credential.digest(),
                 config,
                 runtime,
                 limiter: Mutex::new(RateLimiter::default()),
@@ -231,7 +254,8 @@ impl Client {
         let mut attempt = 0;
         loop {
             if options.rate_limit(config) {
-                self.pace(prepared.rate_class, request.uri().path(), time_left()).await?;
+                let (method, path) = (request.method(), request.uri().path());
+                self.pace(prepared.operation, prepared.rate_class, method, path, time_left()).await?;
             }
             let limit = match (options.attempt_timeout(config), time_left()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -282,6 +306,39 @@ impl Client {
         }
     }
 
+    /// Waits for a slot in the shared store; `None` when the store could not be reached, after a
+    /// warning, so the caller paces in process instead and the call goes on.
+    #[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+    async fn pace_shared(
+        &self,
+        store: &crate::exec::rate_store::RateStore,
+        limit: RateLimit,
+        (bucket, per): &BudgetKey,
+        time_left: Option<Duration>,
+    ) -> Option<Result<()>> {
+        let runtime = &self.inner.runtime;
+        let key = format!("{}:{bucket}:{per}", self.inner.profile.name);
+        let slot = match store.reserve(limit, &key, runtime.sleep.as_ref()).await {
+            Ok(slot) => slot,
+            Err(problem) => {
+                tracing::warn!(api = self.inner.profile.name, %problem, "rate-limit store unreachable; pacing in this process");
+                return None;
+            }
+        };
+        let wait = match slot.wait {
+            Duration::ZERO => Duration::ZERO,
+            wait => wait + transit_margin(limit.per / limit.requests.max(1)),
+        };
+        if time_left.is_some_and(|left| wait > left) {
+            let _ = store.release(&key, slot, runtime.sleep.as_ref()).await;
+            return Some(Err(past_deadline(limit, wait)));
+        }
+        if !wait.is_zero() {
+            runtime.sleep.sleep(wait).await;
+        }
+        Some(Ok(()))
+    }
+
     /// Adds the credential `token` (and idempotency key) as the API expects them.
     fn authorize(
         &self,
@@ -324,37 +381,69 @@ impl Client {
         Ok(request)
     }
 
-    /// What the API counts its limits per, for a request to `path` (the base URL's own path
-    /// removed): Zenifra's project id, say.
-    fn rate_scope(&self, path: &str) -> Option<String> {
+    /// The path of a request to `path` under the base URL (the base URL's own path removed).
+    fn relative_path<'p>(&self, path: &'p str) -> &'p str {
         let base_path = self.inner.config.base_url.splitn(4, '/').nth(3).unwrap_or_default();
-        let relative = match base_path {
+        match base_path {
             "" => path,
             base => path.strip_prefix('/').and_then(|p| p.strip_prefix(base)).unwrap_or(path),
-        };
-        (self.inner.profile.rate_scope)(relative).map(str::to_owned)
+        }
     }
 
-    /// Waits for a slot under the API's documented limit for `class`, counted per the scope of a
-    /// request to `path`, if the API has such a limit.
-    async fn pace(&self, class: RateClass, path: &str, time_left: Option<Duration>) -> Result<()> {
-        let Some(limit) = (self.inner.profile.rate_limit)(class) else { return Ok(()) };
-        let scope = self.rate_scope(path);
-        let scope = scope.as_deref();
+    /// The budget a request to `path` draws from under `limit`: the limit's bucket, the endpoint for
+    /// per-endpoint limits (a raw call counts against the operation it reaches), and what the API
+    /// counts its limits per (Zenifra's project).
+    fn budget(&self, limit: RateLimit, operation: &'static str, method: &http::Method, path: &str) -> BudgetKey {
+        let profile = self.inner.profile;
+        let relative = self.relative_path(path);
+        let mut per = String::new();
+        if limit.per_endpoint {
+            let endpoint = match operation {
+                "raw" => {
+                    (profile.operations)().iter().find(|spec| spec.matches(method, relative)).map(|spec| spec.name)
+                }
+                name => Some(name),
+            };
+            per = endpoint.map_or_else(|| format!("{method} {relative}"), str::to_owned);
+        }
+        // What the API counts per: its scope (Zenifra's project), else the caller, known by a digest of
+        // the credential (budgets of several clients may meet in a shared store).
+        per.push(' ');
+        match (profile.rate_scope)(relative) {
+            Some(scope) => per.push_str(scope),
+            None => per.push_str(&self.inner.caller),
+        }
+        (limit.bucket, per)
+    }
+
+    /// Waits for a slot under the API's limit for `class`, in the budget a request of `operation`
+    /// with `method` to `path` draws from, if the API has such a limit.
+    async fn pace(
+        &self,
+        operation: &'static str,
+        class: RateClass,
+        method: &http::Method,
+        path: &str,
+        time_left: Option<Duration>,
+    ) -> Result<()> {
+        let Some(mut limit) = (self.inner.profile.rate_limit)(class) else { return Ok(()) };
+        if let Some(&raised) = self.inner.config.rate_limits.get(limit.bucket) {
+            limit.requests = raised;
+        }
+        let key = self.budget(limit, operation, method, path);
+        #[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+        if let Some(store) = &self.inner.runtime.store {
+            if let Some(result) = self.pace_shared(store, limit, &key, time_left).await {
+                return result;
+            }
+        }
         let runtime = &self.inner.runtime;
         let wait = {
             let mut limiter = self.inner.limiter.lock().unwrap_or_else(|p| p.into_inner());
-            let wait = limiter.reserve(limit, scope, runtime.clock.monotonic());
+            let (slot, wait) = limiter.reserve(limit, key.clone(), runtime.clock.monotonic());
             if time_left.is_some_and(|left| wait > left) {
-                limiter.release(limit, scope);
-                return Err(Error::new(
-                    ErrorKind::RateLimited,
-                    format!(
-                        "client-side limit of {} per {:?}: the next slot opens after the deadline",
-                        limit.requests, limit.per
-                    ),
-                )
-                .with_retry_after(Some(wait)));
+                limiter.release(&key, slot);
+                return Err(past_deadline(limit, wait));
             }
             wait
         };
@@ -443,7 +532,7 @@ impl<'a, R: Callable + 'a> Call<'a, R> {
             .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
         let meta = ResponseMeta {
             status: response.status().as_u16(),
-            request_id: request_id(response.headers()).or(body_request_id),
+            request_id: body_request_id.or_else(|| request_id(response.headers())),
             headers: response.headers().clone(),
             attempts,
         };

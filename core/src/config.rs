@@ -1,5 +1,6 @@
 //! Settings: per client, overridable per call.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,6 +83,16 @@ impl std::fmt::Debug for Credential {
 }
 
 impl Credential {
+    /// A digest of the key, or of the email, naming the caller where the credential must not show.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let text = match self {
+            Self::ApiKey(key) => key.expose(),
+            Self::Login { email, .. } => email.as_str(),
+        };
+        Sha256::digest(text.as_bytes()).iter().take(8).map(|byte| format!("{byte:02x}")).collect()
+    }
+
     /// What is safe to show: a preview of the key, or the email.
     pub fn preview(&self) -> String {
         match self {
@@ -113,6 +124,12 @@ pub struct ClientConfig {
     pub timeouts: Timeouts,
     /// Whether the client-side limiter paces calls to the documented limits (default on).
     pub rate_limit: bool,
+    /// A Redis server (`redis://host:port/db`) where the limiter keeps its budgets, shared by every
+    /// process that names it (the `redis` feature, native builds); in process when `None`.
+    pub rate_limit_store: Option<Secret>,
+    /// Raised (or lowered) limits by bucket name, such as `"read"` for Zyra or `"project"` for
+    /// Zenifra: requests per the documented window, in place of the documented figure.
+    pub rate_limits: BTreeMap<String, u32>,
     /// Seed for backoff jitter; fixed for reproducible tests, drawn from the clock otherwise.
     pub jitter_seed: Option<u64>,
     /// The User-Agent of the native transport (`zkit-rust/<version>` unless a binding names itself).
@@ -176,6 +193,8 @@ pub struct ClientBuilder<A> {
     retry: RetryPolicy,
     timeouts: Timeouts,
     rate_limit: bool,
+    rate_limits: BTreeMap<String, u32>,
+    rate_limit_store: Option<Secret>,
     jitter_seed: Option<u64>,
     user_agent: String,
     auth_header: Option<String>,
@@ -196,6 +215,8 @@ impl<A: Api> Default for ClientBuilder<A> {
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
             rate_limit: true,
+            rate_limits: BTreeMap::new(),
+            rate_limit_store: None,
             jitter_seed: None,
             user_agent: concat!("zkit-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             auth_header: None,
@@ -320,6 +341,24 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Keeps the limiter's budgets in the Redis server at `url` (`redis://127.0.0.1:6379`), shared by
+    /// every process that names it, so many CI jobs or workers on one key stay within its limits
+    /// together. Needs the `redis` feature (native builds). A store that cannot be reached is logged
+    /// (a `tracing` warning) and the call is paced in process instead; it never fails the call.
+    pub fn rate_limit_store(mut self, url: impl Into<Secret>) -> Self {
+        self.rate_limit_store = Some(url.into());
+        self
+    }
+
+    /// Paces the limit named `bucket` at `requests` per its documented window instead of the
+    /// documented figure, for an account whose limit was raised ("for higher limits, contact
+    /// support"). The names are the API's buckets: Zyra's `create`, `read`, `write` and
+    /// `high_volume`, Zenifra's `project`.
+    pub fn raise_rate_limit(mut self, bucket: impl Into<String>, requests: u32) -> Self {
+        self.rate_limits.insert(bucket.into(), requests);
+        self
+    }
+
     /// Fixes the jitter sequence, for reproducible tests.
     pub fn jitter_seed(mut self, seed: u64) -> Self {
         self.jitter_seed = Some(seed);
@@ -375,6 +414,8 @@ impl<A: Api> ClientBuilder<A> {
             retry: self.retry,
             timeouts: self.timeouts,
             rate_limit: self.rate_limit,
+            rate_limits: checked_rate_limits(profile, self.rate_limits)?,
+            rate_limit_store: self.rate_limit_store,
             jitter_seed: self.jitter_seed,
             user_agent: self.user_agent,
             auth,
@@ -384,6 +425,24 @@ impl<A: Api> ClientBuilder<A> {
         let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;
         Ok(A::from_client(Client::new(profile, config, runtime)))
     }
+}
+
+/// Raised limits, each naming one of the API's buckets and allowing at least one request.
+fn checked_rate_limits(profile: &ApiProfile, limits: BTreeMap<String, u32>) -> Result<BTreeMap<String, u32>> {
+    let buckets = profile.rate_buckets();
+    for (bucket, &requests) in &limits {
+        if !buckets.contains(&bucket.as_str()) {
+            let known = if buckets.is_empty() { "none".to_owned() } else { buckets.join(", ") };
+            return Err(Error::invalid_input(
+                "rate_limits",
+                format!("{} has no limit named '{bucket}' (its limits: {known})", profile.name),
+            ));
+        }
+        if requests == 0 {
+            return Err(Error::invalid_input("rate_limits", format!("'{bucket}' must allow at least 1 request")));
+        }
+    }
+    Ok(limits)
 }
 
 /// The credential from what was given: a key, or an email and password where the API has a login.

@@ -212,10 +212,9 @@ impl Error {
         let inner = &mut *self.inner;
         inner.message = clean(&inner.message);
         inner.code = inner.code.take().map(|code| clean(&code));
-        if let Some(details) = inner.details.take() {
-            let text = details.to_string();
-            let redacted = clean(&text);
-            inner.details = Some(if redacted == text { details } else { Value::String(redacted) });
+        inner.request_id = inner.request_id.take().map(|id| clean(&id));
+        if let Some(details) = &mut inner.details {
+            redact_value(details, &clean);
         }
         self
     }
@@ -315,6 +314,24 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Cleans every string of `value`, object keys included, keeping its shape.
+fn redact_value(value: &mut Value, clean: &impl Fn(&str) -> String) {
+    match value {
+        Value::String(text) => *text = clean(text),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_value(item, clean)),
+        Value::Object(fields) => {
+            *fields = std::mem::take(fields)
+                .into_iter()
+                .map(|(key, mut field)| {
+                    redact_value(&mut field, clean);
+                    (clean(&key), field)
+                })
+                .collect();
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -35,6 +35,30 @@ pub struct OperationSpec {
     pub paged: bool,
 }
 
+impl OperationSpec {
+    /// Whether a request of `method` to `path` (under the base URL, without its query) reaches this
+    /// operation: a `{field}` of the template matches any one segment, a `{field*}` the rest.
+    pub fn matches(&self, method: &Method, path: &str) -> bool {
+        if *method != self.method {
+            return false;
+        }
+        let mut template = self.path.trim_start_matches('/').split('/');
+        let mut segments = path.trim_start_matches('/').split('/');
+        loop {
+            match (template.next(), segments.next()) {
+                (None, None) => return true,
+                (Some(part), Some(segment)) if part.starts_with('{') && !segment.is_empty() => {
+                    if part.ends_with("*}") {
+                        return true;
+                    }
+                }
+                (Some(part), Some(segment)) if part == segment => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
 /// What an operation's input adds to its serialized fields: checks that run before anything is sent,
 /// and a body that is not JSON.
 pub trait Input {
@@ -221,8 +245,10 @@ pub(crate) fn is_blank(body: &[u8]) -> bool {
 }
 
 /// Decodes a success body; an empty body reads as JSON `null`, which is what `()` expects.
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let body: &[u8] = if is_blank(body) { b"null" } else { body };
+pub fn decode_json<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T> {
+    // An operation that declares no answer (`()`) takes whatever body the server sends, or none.
+    let body: &[u8] =
+        if is_blank(body) || std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() { b"null" } else { body };
     // Tracking the path costs as much as the decoding itself, so it is done only to explain a failure.
     if let Ok(decoded) = serde_json::from_slice(body) {
         return Ok(decoded);

@@ -93,7 +93,7 @@ pub fn error_from_response(
         .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
     let mut error = Error::new(ErrorKind::from_status(status.as_u16()), message)
         .with_status(status.as_u16())
-        .with_request_id(request_id(response.headers()).or(body.request_id))
+        .with_request_id(body.request_id.or_else(|| request_id(response.headers())))
         .with_retry_after(retry_after(response.headers(), now_unix));
     if let Some(code) = body.code {
         error = error.with_code(code);

@@ -12,6 +12,8 @@ pub mod manual;
 #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
 pub mod native;
 pub(crate) mod rate_limit;
+#[cfg(all(feature = "redis", not(target_arch = "wasm32")))]
+pub(crate) mod rate_store;
 pub(crate) mod retry;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -53,6 +53,7 @@ pub static PROFILE: ApiProfile = ApiProfile {
     context_headers: &[ContextHeader { setting: "organization_id", header: "x-organization-id" }],
     decode_error: decode_error_body,
     rate_limit,
+    operations: || Zenifra::OPERATIONS,
     rate_scope,
     success_body: whole_body,
     login: None,
@@ -60,7 +61,7 @@ pub static PROFILE: ApiProfile = ApiProfile {
 
 /// Every call counts against its project's 100 requests a minute, whatever it does.
 fn rate_limit(_: RateClass) -> Option<RateLimit> {
-    Some(RateLimit { requests: 100, per: Duration::from_secs(60), bucket: "project" })
+    Some(RateLimit { requests: 100, per: Duration::from_secs(60), bucket: "project", per_endpoint: false })
 }
 
 /// `/project/{id}/…` counts against project `id`; the project list against the client.

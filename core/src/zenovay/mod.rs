@@ -40,6 +40,7 @@ pub static PROFILE: ApiProfile = ApiProfile {
     // The docs name rate limits without their numbers: the client paces nothing and honours the
     // server's 429 and Retry-After.
     rate_limit: no_rate_limit,
+    operations: || Zenovay::OPERATIONS,
     rate_scope: per_client,
     success_body: whole_body,
     login: None,

@@ -33,6 +33,7 @@ pub static PROFILE: ApiProfile = ApiProfile {
     decode_error: decode_error_body,
     // Zerokie documents no rate limits, so the client paces nothing.
     rate_limit: no_rate_limit,
+    operations: || Zerokie::OPERATIONS,
     rate_scope: per_client,
     success_body: whole_body,
     login: None,

@@ -205,6 +205,11 @@ fn responses_decode_with_unknown_fields_kept() {
     let apps: Vec<App> = decode_json(br#"[{"name":"a","status":"hibernating","url":"u"}]"#).unwrap();
     assert_eq!(apps[0].status, AppStatus::Unknown("hibernating".into()));
 
+    // Where the docs give no answer, any body or none decodes as `()`.
+    for body in [&b""[..], b"{}", b"{\"deleted\": true}", b"OK"] {
+        decode_json::<()>(body).unwrap();
+    }
+
     let deploy: Deploy = decode_json(br#"{"name":"my-app","image":"r/a:v2","status":"deploying"}"#).unwrap();
     assert_eq!(deploy.status, AppStatus::Deploying);
 

@@ -45,13 +45,14 @@ pub static PROFILE: ApiProfile = ApiProfile {
     context_headers: &[],
     decode_error: decode_error_body,
     rate_limit,
+    operations: || Zyra::OPERATIONS,
     rate_scope: per_client,
     success_body: envelope,
     login: Some(&LOGIN),
 };
 
-/// The documented limits: creates 5/min, reads 30/min, high-volume 100/min; other writes are
-/// assumed to share the read figure in a bucket of their own.
+/// The documented limits, each endpoint with its own ("every endpoint has a SlowAPI limiter"):
+/// creates 5/min, reads 30/min, high-volume 100/min; other writes are assumed to have the read figure.
 fn rate_limit(class: RateClass) -> Option<RateLimit> {
     let (requests, bucket) = match class {
         RateClass::Create => (5, "create"),
@@ -59,7 +60,7 @@ fn rate_limit(class: RateClass) -> Option<RateLimit> {
         RateClass::HighVolume => (100, "high_volume"),
         RateClass::Write => (30, "write"),
     };
-    Some(RateLimit { requests, per: Duration::from_secs(60), bucket })
+    Some(RateLimit { requests, per: Duration::from_secs(60), bucket, per_endpoint: true })
 }
 
 /// Opens `{"success": true, "data": …, "meta": {"request_id"}}`: the data, without a copy.
@@ -327,11 +328,11 @@ macro_rules! zyra_operations {
                 },
                 /// Lists the SLA breach history.
                 list_sla_breaches($crate::zyra::ListSlaBreaches) -> $crate::zyra::SlaBreachPage {
-                    GET "/sla/breaches", idempotent: true, rate: HighVolume, paged: true
+                    GET "/sla/breaches", idempotent: true, rate: Read, paged: true
                 },
                 /// Lists the fleet-wide monitoring alerts.
                 list_fleet_alerts($crate::zyra::ListFleetAlerts) -> $crate::zyra::FleetAlertPage {
-                    GET "/monitoring/alerts", idempotent: true, rate: HighVolume, paged: true
+                    GET "/monitoring/alerts", idempotent: true, rate: Read, paged: true
                 },
                 /// What the API tells about itself and its SDKs; needs no credential.
                 get_sdk_info($crate::zyra::GetSdkInfo = default) -> $crate::zyra::SdkInfo {
