@@ -52,6 +52,16 @@ pub fn builder<A: Api>(config: &Bound<'_, PyDict>) -> PyResult<ClientBuilder<A>>
             "connect_timeout" => builder.connect_timeout(limit(&value, "connect_timeout")?),
             "deadline" => builder.deadline(limit(&value, "deadline")?),
             "rate_limit" => builder.rate_limit(extract(&value, "rate_limit", "a bool")?),
+            "rate_limit_store" if value.is_none() => builder,
+            "rate_limit_store" => builder.rate_limit_store(extract::<String>(&value, "rate_limit_store", "a string")?),
+            "rate_limits" if value.is_none() => builder,
+            "rate_limits" => {
+                let limits: std::collections::HashMap<String, u32> =
+                    extract(&value, "rate_limits", "a dict of limit names to whole numbers of requests")?;
+                limits
+                    .into_iter()
+                    .fold(builder, |builder, (bucket, requests)| builder.raise_rate_limit(bucket, requests))
+            }
             "jitter_seed" => builder.jitter_seed(extract(&value, "jitter_seed", "a non-negative integer")?),
             // `auth_header` and the API's own settings (Zenifra's `organization_id`); the core refuses
             // a name the API does not know, naming it.

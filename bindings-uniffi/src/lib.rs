@@ -46,6 +46,14 @@ pub struct ClientSettings {
     /// Whether the client-side limiter paces calls.
     #[uniffi(default = None)]
     pub rate_limit: Option<bool>,
+    /// Raised limits, for an account whose limits were raised: requests per the documented window
+    /// by limit name (Zyra's `create`, `read`, `write`, `high_volume`; Zenifra's `project`).
+    #[uniffi(default = None)]
+    pub rate_limits: Option<HashMap<String, u32>>,
+    /// A Redis server (`redis://127.0.0.1:6379`) where the limiter keeps its budgets, shared by every
+    /// process on the same key; a store that cannot be reached is logged and the call paced in process.
+    #[uniffi(default = None)]
+    pub rate_limit_store: Option<String>,
     /// Fixes the backoff jitter, for tests.
     #[uniffi(default = None)]
     pub jitter_seed: Option<u64>,
@@ -112,6 +120,12 @@ fn builder<A: zkit::Api>(api_key: Option<String>, settings: Option<ClientSetting
     }
     if let Some(on) = settings.rate_limit {
         builder = builder.rate_limit(on);
+    }
+    for (bucket, requests) in settings.rate_limits.unwrap_or_default() {
+        builder = builder.raise_rate_limit(bucket, requests);
+    }
+    if let Some(url) = settings.rate_limit_store {
+        builder = builder.rate_limit_store(url);
     }
     if let Some(seed) = settings.jitter_seed {
         builder = builder.jitter_seed(seed);

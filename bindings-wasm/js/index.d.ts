@@ -18,6 +18,12 @@ export interface ClientOptions {
   readonly maxRetries?: number;
   /** Whether the client-side limiter paces calls to the API's documented limits (default true). */
   readonly rateLimit?: boolean;
+  /**
+   * Raised limits, for an account whose limits were raised: requests per the documented window by
+   * limit name, such as `{ read: 300 }` for Zyra (create, read, write, high_volume) or
+   * `{ project: 500 }` for Zenifra. An unknown name is an InvalidInputError naming `rateLimits`.
+   */
+  readonly rateLimits?: Readonly<Record<string, number>>;
   /** Makes the backoff jitter reproducible, for tests. */
   readonly jitterSeed?: number;
   /**

@@ -152,7 +152,17 @@ function apiResponse(data, meta) {
 
 // ---- values and options ------------------------------------------------------------------------
 
-const CLIENT_OPTIONS = ['apiKey', 'baseUrl', 'timeoutMs', 'deadlineMs', 'maxRetries', 'rateLimit', 'jitterSeed', 'authHeader'];
+const CLIENT_OPTIONS = [
+  'apiKey',
+  'baseUrl',
+  'timeoutMs',
+  'deadlineMs',
+  'maxRetries',
+  'rateLimit',
+  'rateLimits',
+  'jitterSeed',
+  'authHeader',
+];
 /** The settings a client of `api` takes: every API's, a login's, and its own (such as Zenifra's `organizationId`). */
 function clientOptions(api) {
   return [...CLIENT_OPTIONS, ...(api.login ? ['email', 'password'] : []), ...api.settings.map((setting) => setting.name)];

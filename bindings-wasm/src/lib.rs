@@ -148,7 +148,7 @@ fn camel_case(name: &str) -> String {
 
 /// The core names settings as Rust does; JavaScript callers passed them in camelCase.
 fn js_setting_names<A: Api>(error: zkit::Error) -> zkit::Error {
-    let settings = ["api_key", "base_url", "auth_header"];
+    let settings = ["api_key", "base_url", "auth_header", "rate_limits"];
     let rust = match error.field() {
         Some(field) if settings.contains(&field) || A::PROFILE.context_headers.iter().any(|c| c.setting == field) => {
             field.to_owned()
@@ -182,6 +182,18 @@ fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
     }
     if let Some(seed) = count(config, "jitterSeed")? {
         builder = builder.jitter_seed(u64::from(seed));
+    }
+    let limits = get(config, "rateLimits");
+    if !limits.is_undefined() && !limits.is_null() {
+        let limits = convert::to_json(&limits, "rateLimits").map_err(|e| error_to_js(&e))?;
+        let Value::Object(limits) = limits else { return Err(invalid("rateLimits", "must be an object")) };
+        for (bucket, requests) in limits {
+            let requests = requests
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| invalid("rateLimits", &format!("{bucket}: must be a whole number of requests")))?;
+            builder = builder.raise_rate_limit(bucket, requests);
+        }
     }
     if let Some(header) = text(config, "authHeader")? {
         builder = builder.auth_header(header);

@@ -56,8 +56,8 @@ class Pages:
 @type_check_only
 class _NativeApi:
     # config keys, each optional: api_key, base_url, max_retries, timeout, connect_timeout, deadline,
-    # rate_limit, jitter_seed, auth_header and the API's own settings (strings); None for a time limit
-    # removes it.
+    # rate_limit, rate_limits (a dict), rate_limit_store, jitter_seed, auth_header and the API's own settings (strings);
+    # None for a time limit removes it.
     def __new__(cls, config: Mapping[str, Any]) -> Self: ...
     def call(
         self, operation: str, input: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None

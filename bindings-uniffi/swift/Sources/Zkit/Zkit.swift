@@ -6265,6 +6265,16 @@ public struct ClientSettings: Equatable, Hashable {
      */
     public var rateLimit: Bool?
     /**
+     * Raised limits, for an account whose limits were raised: requests per the documented window
+     * by limit name (Zyra's `create`, `read`, `write`, `high_volume`; Zenifra's `project`).
+     */
+    public var rateLimits: [String: UInt32]?
+    /**
+     * A Redis server (`redis://127.0.0.1:6379`) where the limiter keeps its budgets, shared by every
+     * process on the same key; a store that cannot be reached is logged and the call paced in process.
+     */
+    public var rateLimitStore: String?
+    /**
      * Fixes the backoff jitter, for tests.
      */
     public var jitterSeed: UInt64?
@@ -6301,6 +6311,14 @@ public struct ClientSettings: Equatable, Hashable {
          * Whether the client-side limiter paces calls.
          */rateLimit: Bool? = nil, 
         /**
+         * Raised limits, for an account whose limits were raised: requests per the documented window
+         * by limit name (Zyra's `create`, `read`, `write`, `high_volume`; Zenifra's `project`).
+         */rateLimits: [String: UInt32]? = nil, 
+        /**
+         * A Redis server (`redis://127.0.0.1:6379`) where the limiter keeps its budgets, shared by every
+         * process on the same key; a store that cannot be reached is logged and the call paced in process.
+         */rateLimitStore: String? = nil, 
+        /**
          * Fixes the backoff jitter, for tests.
          */jitterSeed: UInt64? = nil, 
         /**
@@ -6317,6 +6335,8 @@ public struct ClientSettings: Equatable, Hashable {
         self.deadlineMs = deadlineMs
         self.noTimeLimits = noTimeLimits
         self.rateLimit = rateLimit
+        self.rateLimits = rateLimits
+        self.rateLimitStore = rateLimitStore
         self.jitterSeed = jitterSeed
         self.authHeader = authHeader
         self.apiSettings = apiSettings
@@ -6344,6 +6364,8 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
                 deadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
                 noTimeLimits: FfiConverterBool.read(from: &buf), 
                 rateLimit: FfiConverterOptionBool.read(from: &buf), 
+                rateLimits: FfiConverterOptionDictionaryStringUInt32.read(from: &buf), 
+                rateLimitStore: FfiConverterOptionString.read(from: &buf), 
                 jitterSeed: FfiConverterOptionUInt64.read(from: &buf), 
                 authHeader: FfiConverterOptionString.read(from: &buf), 
                 apiSettings: FfiConverterOptionDictionaryStringString.read(from: &buf)
@@ -6357,6 +6379,8 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.deadlineMs, into: &buf)
         FfiConverterBool.write(value.noTimeLimits, into: &buf)
         FfiConverterOptionBool.write(value.rateLimit, into: &buf)
+        FfiConverterOptionDictionaryStringUInt32.write(value.rateLimits, into: &buf)
+        FfiConverterOptionString.write(value.rateLimitStore, into: &buf)
         FfiConverterOptionUInt64.write(value.jitterSeed, into: &buf)
         FfiConverterOptionString.write(value.authHeader, into: &buf)
         FfiConverterOptionDictionaryStringString.write(value.apiSettings, into: &buf)
@@ -8137,6 +8161,30 @@ fileprivate struct FfiConverterOptionTypeWaitSettings: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [String: UInt32]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
     typealias SwiftType = [String: String]?
 
@@ -8330,6 +8378,32 @@ fileprivate struct FfiConverterSequenceTypeSiteEntry: FfiConverterRustBuffer {
             seq.append(try FfiConverterTypeSiteEntry.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringUInt32: FfiConverterRustBuffer {
+    public static func write(_ value: [String: UInt32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterUInt32.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: UInt32] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: UInt32]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterUInt32.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 

@@ -11773,6 +11773,18 @@ data class ClientSettings (
     var `rateLimit`: kotlin.Boolean? = null 
     , 
     /**
+     * Raised limits, for an account whose limits were raised: requests per the documented window
+     * by limit name (Zyra's `create`, `read`, `write`, `high_volume`; Zenifra's `project`).
+     */
+    var `rateLimits`: Map<kotlin.String, kotlin.UInt>? = null 
+    , 
+    /**
+     * A Redis server (`redis://127.0.0.1:6379`) where the limiter keeps its budgets, shared by every
+     * process on the same key; a store that cannot be reached is logged and the call paced in process.
+     */
+    var `rateLimitStore`: kotlin.String? = null 
+    , 
+    /**
      * Fixes the backoff jitter, for tests.
      */
     var `jitterSeed`: kotlin.ULong? = null 
@@ -11810,6 +11822,8 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalMapStringUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalMapStringString.read(buf),
@@ -11823,6 +11837,8 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.allocationSize(value.`deadlineMs`) +
             FfiConverterBoolean.allocationSize(value.`noTimeLimits`) +
             FfiConverterOptionalBoolean.allocationSize(value.`rateLimit`) +
+            FfiConverterOptionalMapStringUInt.allocationSize(value.`rateLimits`) +
+            FfiConverterOptionalString.allocationSize(value.`rateLimitStore`) +
             FfiConverterOptionalULong.allocationSize(value.`jitterSeed`) +
             FfiConverterOptionalString.allocationSize(value.`authHeader`) +
             FfiConverterOptionalMapStringString.allocationSize(value.`apiSettings`)
@@ -11835,6 +11851,8 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.write(value.`deadlineMs`, buf)
             FfiConverterBoolean.write(value.`noTimeLimits`, buf)
             FfiConverterOptionalBoolean.write(value.`rateLimit`, buf)
+            FfiConverterOptionalMapStringUInt.write(value.`rateLimits`, buf)
+            FfiConverterOptionalString.write(value.`rateLimitStore`, buf)
             FfiConverterOptionalULong.write(value.`jitterSeed`, buf)
             FfiConverterOptionalString.write(value.`authHeader`, buf)
             FfiConverterOptionalMapStringString.write(value.`apiSettings`, buf)
@@ -14156,6 +14174,38 @@ public object FfiConverterOptionalTypeWaitSettings: FfiConverterRustBuffer<WaitS
 /**
  * @suppress
  */
+public object FfiConverterOptionalMapStringUInt: FfiConverterRustBuffer<Map<kotlin.String, kotlin.UInt>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.UInt>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringUInt.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.UInt>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.UInt>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
         if (buf.get().toInt() == 0) {
@@ -14374,6 +14424,45 @@ public object FfiConverterSequenceTypeSiteEntry: FfiConverterRustBuffer<List<Sit
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSiteEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringUInt: FfiConverterRustBuffer<Map<kotlin.String, kotlin.UInt>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.UInt> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.UInt>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterUInt.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.UInt>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterUInt.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.UInt>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterUInt.write(v, buf)
         }
     }
 }
