@@ -175,8 +175,12 @@ def test_the_limit_of_100_a_minute_per_project(sandbox: Sandbox) -> None:
             unpaced.get_instances(id=WEB)
         assert limited.value.status == 429 and limited.value.retry_after is not None
     sandbox.advance_clock(60)
-    # The paced client waits for the 101st slot (0.6 s) instead of meeting a 429: no retry is allowed.
+    # The paced client holds the 101st call for the minute to pass instead of meeting a 429; with a
+    # deadline of 2 s it is refused unsent.
     with zkit.Zenifra(keys["organization_key"], base_url=url, max_retries=0) as paced:
-        for _ in range(101):
+        for _ in range(100):
             paced.get_instances(id=WEB)
-    assert [entry["status"] for entry in sandbox.journal()[-101:]] == [200] * 101
+        with pytest.raises(zkit.RateLimitError) as held:
+            paced.get_instances(id=WEB, deadline=2)
+        assert held.value.status is None and held.value.retry_after is not None and held.value.retry_after > 50
+    assert [entry["status"] for entry in sandbox.journal()[-100:]] == [200] * 100

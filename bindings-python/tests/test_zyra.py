@@ -468,16 +468,35 @@ def test_the_sixth_create_in_a_minute_is_429_when_pacing_is_off(sandbox: Sandbox
         with pytest.raises(zkit.RateLimitError) as limited:
             zyra.create_webhook_endpoint(url="https://hooks.example.com/6", events=["job.failed"])
         assert (limited.value.status, limited.value.code) == (429, "rate_limited")
-        assert limited.value.retry_after is not None and 0 < limited.value.retry_after <= 12
+        # The server's window opened with the first create and closes a minute later.
+        assert limited.value.retry_after is not None and 0 < limited.value.retry_after <= 60
         assert [entry["status"] for entry in sandbox.journal()] == [201] * 5 + [429]
 
 
-def test_paced_reads_wait_for_their_slot_instead_of_meeting_a_429(sandbox: Sandbox) -> None:
-    with client(sandbox, "member_key") as zyra:  # the limiter is on by default: 30 reads a minute
-        for _ in range(31):
+def test_paced_reads_hold_the_31st_of_a_minute_instead_of_meeting_a_429(sandbox: Sandbox) -> None:
+    with client(sandbox, "member_key", max_retries=0) as zyra:  # the limiter is on: 30 reads a minute
+        for _ in range(30):
             zyra.get_organization(id=ORG)
+        zyra.list_devices(limit=1)  # another endpoint has a budget of its own
+        # The 31st would wait for the minute to pass; with a deadline of 2 s it is refused unsent.
+        with pytest.raises(zkit.RateLimitError) as held:
+            zyra.get_organization(id=ORG, deadline=2)
+        assert held.value.status is None and held.value.retry_after is not None and held.value.retry_after > 50
     statuses = [entry["status"] for entry in sandbox.journal()]
-    assert statuses == [200] * 31, "the 31st read waited for its slot"
+    assert statuses == [200] * 31, "the 31st read was never sent"
+
+
+def test_a_raised_rate_limit_is_a_setting_and_unknown_names_are_refused(sandbox: Sandbox) -> None:
+    with client(sandbox, "member_key", rate_limits={"read": 2}, max_retries=0) as zyra:
+        zyra.get_organization(id=ORG)
+        zyra.get_organization(id=ORG)
+        with pytest.raises(zkit.RateLimitError) as held:
+            zyra.get_organization(id=ORG, deadline=2)
+        assert "limit of 2 per" in str(held.value)
+    with pytest.raises(zkit.InvalidInputError) as refused:
+        client(sandbox, rate_limits={"reads": 300})
+    assert refused.value.field == "rate_limits" and "read, create, write, high_volume" in str(refused.value)
+    assert len(sandbox.journal()) == 2
 
 
 def test_raw_calls_get_the_login_too(sandbox: Sandbox) -> None:

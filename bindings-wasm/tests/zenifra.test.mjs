@@ -130,8 +130,14 @@ test('100 requests a minute per project: the server 429', async () => {
   await unpaced.getInstances({ id: WORKER }); // another project has its own budget
 });
 
-test('the limiter keeps 101 requests a minute free of 429', async () => {
+test('the limiter holds the 101st request of a minute instead of meeting a 429', async () => {
   const paced = client({ maxRetries: 0 });
-  for (let i = 0; i < 101; i++) await paced.getInstances({ id: WEB });
-  assert.ok((await sandbox.journal()).slice(-101).every((entry) => entry.status === 200), 'a paced client never meets a 429');
+  for (let i = 0; i < 100; i++) await paced.getInstances({ id: WEB });
+  // The 101st would wait for the minute to pass; with a deadline of 2 s it is refused unsent.
+  await assert.rejects(paced.getInstances({ id: WEB }, { deadlineMs: 2000 }), (error) => {
+    assert.ok(error instanceof zkit.RateLimitError && error.status == null && error.retryAfter > 50, `${error}`);
+    return true;
+  });
+  const statuses = (await sandbox.journal()).map((entry) => entry.status);
+  assert.deepEqual(statuses, Array(100).fill(200), 'a paced client never meets a 429');
 });

@@ -238,8 +238,14 @@ static LIMITED: ApiProfile = ApiProfile {
     context_headers: &[],
     decode_error: |_| Default::default(),
     rate_limit: |class| {
-        (class == RateClass::Read).then_some(RateLimit { requests: 2, per: Duration::from_secs(60), bucket: "read" })
+        (class == RateClass::Read).then_some(RateLimit {
+            requests: 2,
+            per: Duration::from_secs(60),
+            bucket: "read",
+            per_endpoint: false,
+        })
     },
+    operations: || &[],
     rate_scope: zkit::api::per_client,
     success_body: zkit::api::whole_body,
     login: None,
@@ -265,13 +271,15 @@ async fn the_client_side_limiter_waits_instead_of_failing() {
         .time(Arc::new(clock.clone()), Arc::new(clock.sleeper()))
         .build()
         .unwrap();
+    let get = || limited.0.call(RawRequest::new(zkit::http::Method::GET, "/v1/apps"));
     for _ in 0..5 {
-        limited.0.call(RawRequest::new(zkit::http::Method::GET, "/v1/apps")).await.unwrap();
+        get().await.unwrap();
     }
-    // A burst of two, then a slot every 30 s. Each waiting caller leaves half a second after its slot
-    // opens (the transit margin), which moves no slot: the callers stay 30 s apart.
-    let (slot, late) = (Duration::from_secs(30), Duration::from_millis(500));
-    assert_eq!(clock.sleeps(), [slot + late, slot, slot]);
+    // Two at once fill the minute; the third waits for the window to slide past them, and half a
+    // second more (the transit margin, which moves no slot). By then the window that ends holds
+    // only the third, so the fourth goes at once, and the fifth waits for the third's window.
+    let (window, late) = (Duration::from_secs(60), Duration::from_millis(500));
+    assert_eq!(clock.sleeps(), [window + late, window]);
     assert_eq!(sandbox.journal().len(), 5);
 
     // Writes draw from another bucket, which has no limit here.
@@ -283,22 +291,18 @@ async fn the_client_side_limiter_waits_instead_of_failing() {
         )
         .await
         .unwrap();
-    assert_eq!(clock.sleeps().len(), 3);
+    assert_eq!(clock.sleeps().len(), 2);
 
     // A wait past the deadline fails at once as rate limited, carrying the wait; nothing is sent.
-    let error = limited
-        .0
-        .call(RawRequest::new(zkit::http::Method::GET, "/v1/apps"))
-        .deadline(Some(Duration::from_secs(5)))
-        .await
-        .unwrap_err();
+    get().await.unwrap();
+    let error = get().deadline(Some(Duration::from_secs(5))).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RateLimited);
-    assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
-    assert_eq!(sandbox.journal().len(), 6);
+    assert_eq!(error.retry_after(), Some(window));
+    assert_eq!(sandbox.journal().len(), 7);
 
     // Turned off per call, it does not pace.
-    limited.0.call(RawRequest::new(zkit::http::Method::GET, "/v1/apps")).rate_limit(false).await.unwrap();
-    assert_eq!(clock.sleeps().len(), 3);
+    get().rate_limit(false).await.unwrap();
+    assert_eq!(clock.sleeps().len(), 2);
 }
 
 #[tokio::test]

@@ -237,13 +237,14 @@ async fn servers_devices_jobs_and_invoices_follow_their_lifecycles() {
 }
 
 #[tokio::test]
-async fn creates_are_paced_at_5_a_minute_apart_from_reads() {
+async fn each_endpoint_is_paced_on_its_own_and_creates_at_5_a_minute() {
     let sandbox = common::sandbox().await;
-    let clock = ManualClock::new(common::UNIX_ORIGIN);
+    let (clock, sleep) = common::shared_time(&sandbox);
     let zyra = Zyra::builder()
         .api_key(ZYRA_ADMIN_KEY)
         .base_url(sandbox.base_url("zyra"))
-        .time(Arc::new(clock.clone()), Arc::new(clock.sleeper()))
+        .time(Arc::new(clock.clone()), sleep)
+        .max_retries(0)
         .build()
         .unwrap();
     let hook = |n: usize| CreateWebhookEndpoint {
@@ -254,12 +255,18 @@ async fn creates_are_paced_at_5_a_minute_apart_from_reads() {
     for n in 0..5 {
         zyra.create_webhook_endpoint(hook(n)).await.unwrap();
     }
-    zyra.list_webhook_endpoints(ListWebhookEndpoints::default()).await.unwrap();
-    assert!(clock.sleeps().is_empty(), "five creates and a read pass at once");
-    sandbox.advance_clock(Duration::from_secs(12));
+    // Each read endpoint has 30 a minute of its own, whatever the others spent.
+    for _ in 0..30 {
+        zyra.list_webhook_endpoints(ListWebhookEndpoints::default()).await.unwrap();
+        zyra.list_devices(ListDevices::default().limit(1)).await.unwrap();
+    }
+    // A raw call counts against the endpoint it reaches.
+    zyra.raw(zkit::RawRequest::new(zkit::http::Method::GET, "/webhooks/endpoints/whe_0001")).await.unwrap();
+    zyra.get_webhook_endpoint("whe_0002").await.unwrap();
+    assert!(clock.sleeps().is_empty(), "five creates and 30 reads of each endpoint pass at once");
     zyra.create_webhook_endpoint(hook(5)).await.unwrap();
-    // Its slot opens after 12 s; the limiter waits half a second more, for the request's transit.
-    assert_eq!(clock.sleeps(), [Duration::from_millis(12_500)], "the sixth create waits for its slot");
+    // The sixth create waits for the minute to pass, and half a second more for its transit.
+    assert_eq!(clock.sleeps(), [Duration::from_millis(60_500)], "the sixth create waits for its window");
 
     let unpaced = Zyra::builder()
         .api_key(ZYRA_ADMIN_KEY)
@@ -268,8 +275,49 @@ async fn creates_are_paced_at_5_a_minute_apart_from_reads() {
         .max_retries(0)
         .build()
         .unwrap();
-    let limited = unpaced.create_webhook_endpoint(hook(6)).await.unwrap_err();
+    let mut outcome = Ok(());
+    for n in 6..12 {
+        outcome = unpaced.create_webhook_endpoint(hook(n)).await.map(drop);
+        if outcome.is_err() {
+            break;
+        }
+    }
+    let limited = outcome.unwrap_err();
     assert_eq!((limited.kind(), limited.code()), (ErrorKind::RateLimited, Some("rate_limited")));
-    assert!(limited.retry_after().is_some_and(|wait| wait > Duration::ZERO && wait <= Duration::from_secs(12)));
-    assert!(sandbox.journal().iter().filter(|e| e.status == Some(429)).count() == 1);
+    assert!(limited.retry_after().is_some_and(|wait| wait > Duration::ZERO && wait <= Duration::from_secs(60)));
+    assert_eq!(
+        sandbox.journal().iter().filter(|e| e.status == Some(429)).count(),
+        1,
+        "only the unpaced client met one"
+    );
+}
+
+#[tokio::test]
+async fn a_raised_limit_replaces_the_documented_one_and_unknown_names_are_refused() {
+    let sandbox = common::sandbox().await;
+    let (clock, sleep) = common::shared_time(&sandbox);
+    let builder = || {
+        Zyra::builder()
+            .api_key(ZYRA_ADMIN_KEY)
+            .base_url(sandbox.base_url("zyra"))
+            .time(Arc::new(clock.clone()), sleep.clone())
+    };
+    // Lowered here, so the sandbox (which allows the documented 30) has the last word on nothing.
+    let zyra = builder().raise_rate_limit("read", 3).build().unwrap();
+    for _ in 0..3 {
+        zyra.list_devices(ListDevices::default().limit(1)).await.unwrap();
+    }
+    assert!(clock.sleeps().is_empty());
+    let error =
+        zyra.list_devices(ListDevices::default().limit(1)).deadline(Some(Duration::from_secs(5))).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited, "{error}");
+    assert!(error.message().contains("limit of 3 per"), "{error}");
+    // The names a raised limit takes.
+    assert_eq!(zkit::Api::client(&zyra).profile().rate_buckets(), ["read", "create", "write", "high_volume"]);
+
+    let error = builder().raise_rate_limit("reads", 300).build().unwrap_err();
+    assert_eq!((error.kind(), error.field()), (ErrorKind::InvalidInput, Some("rate_limits")));
+    assert!(error.message().contains("read, create, write, high_volume"), "{error}");
+    let error = builder().raise_rate_limit("read", 0).build().unwrap_err();
+    assert_eq!(error.field(), Some("rate_limits"));
 }

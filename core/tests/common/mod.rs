@@ -32,3 +32,27 @@ pub fn zerokie_on_manual_clock(sandbox: &Sandbox, clock: &ManualClock) -> Zeroki
 
 /// Unix time 2026-01-15T10:30:00Z, the origin of manual clocks in these tests.
 pub const UNIX_ORIGIN: Duration = Duration::from_secs(1_768_473_000);
+
+/// A manual clock whose sleeps also move `sandbox`'s clock, so a paced client and the sandbox's
+/// rate limits see the same time pass; hand both halves to `ClientBuilder::time`.
+pub fn shared_time(sandbox: &Sandbox) -> (ManualClock, Arc<dyn zkit::exec::Sleep>) {
+    let clock = ManualClock::new(UNIX_ORIGIN);
+    let sleep = SharedSleep { manual: clock.sleeper(), sandbox: sandbox.clock() };
+    (clock, Arc::new(sleep))
+}
+
+struct SharedSleep {
+    manual: zkit::exec::manual::ManualSleep,
+    sandbox: zkit_sandbox::SandboxClock,
+}
+
+impl zkit::exec::Sleep for SharedSleep {
+    fn sleep(&self, duration: Duration) -> zkit::exec::BoxFuture<'static, ()> {
+        self.sandbox.advance(duration);
+        self.manual.sleep(duration)
+    }
+
+    fn timer(&self, duration: Duration) -> zkit::exec::BoxFuture<'static, ()> {
+        self.manual.timer(duration)
+    }
+}

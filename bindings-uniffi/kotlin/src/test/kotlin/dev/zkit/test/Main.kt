@@ -8,5 +8,8 @@ package dev.zkit.test
  * The optional filter keeps the tests whose "suite: name" contains it.
  */
 fun main(args: Array<String>) {
-    runSuites(listOf(ZerokieTests, ZenifraTests, ZenovayTests, ZyraTests, ErrorTests, ClientTests, ScenarioTests, DataPathTests, DeployTests), args.firstOrNull())
+    runSuites(
+        listOf(ZerokieTests, ZenifraTests, ZenovayTests, ZyraTests, ErrorTests, ClientTests, ScenarioTests, DataPathTests, DeployTests, ChaosTests, KeysTests, RateStoreTests),
+        args.firstOrNull(),
+    )
 }

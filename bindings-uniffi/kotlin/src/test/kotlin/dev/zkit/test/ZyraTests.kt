@@ -1,5 +1,6 @@
 package dev.zkit.test
 
+import dev.zkit.CallSettings
 import dev.zkit.ClientSettings
 import dev.zkit.Zyra
 import dev.zkit.ZkitException
@@ -102,15 +103,32 @@ object ZyraTests : Suite("zyra") {
                 repeat(5) { unpaced.createWebhookEndpoint(hook(it)) }
                 val limited = assertThrows<ZkitException.RateLimited> { unpaced.createWebhookEndpoint(hook(5)) }
                 assertEquals("rate_limited", limited.code, "code")
-                check(limited.retryAfterSeconds != null && limited.retryAfterSeconds!! in 1.0..12.0) { "${limited.retryAfterSeconds}" }
+                check(limited.retryAfterSeconds != null && limited.retryAfterSeconds!! in 1.0..60.0) { "${limited.retryAfterSeconds}" }
                 // Reads draw from their own budget.
                 unpaced.listWebhookEndpoints(ListWebhookEndpoints())
             }
             reset()
-            zyra().use { paced ->
-                repeat(31) { paced.getOrganization(GetOrganization("org_sandbox")) }
+            zyra { maxRetries = 0u }.use { paced ->
+                repeat(30) { paced.getOrganization(GetOrganization("org_sandbox")) }
+                // The 31st would wait for the minute to pass; with a deadline of 2 s it is refused unsent.
+                val held = assertThrows<ZkitException.RateLimited> {
+                    paced.getOrganization(GetOrganization("org_sandbox"), CallSettings(deadlineMs = 2_000u))
+                }
+                check(held.status == null && (held.retryAfterSeconds ?: 0.0) > 50.0) { "$held" }
                 check(journal().none { (it["status"] as Number?)?.toInt() == 429 }) { "the 31st read waited for its slot" }
             }
+        }
+
+        test("a raised limit is a setting; an unknown name is refused") {
+            zyra { maxRetries = 0u; rateLimits = mapOf("read" to 2u) }.use { raised ->
+                repeat(2) { raised.getOrganization(GetOrganization("org_sandbox")) }
+                val held = assertThrows<ZkitException.RateLimited> {
+                    raised.getOrganization(GetOrganization("org_sandbox"), CallSettings(deadlineMs = 2_000u))
+                }
+                check(held.reason.contains("limit of 2 per")) { held.reason }
+            }
+            val refused = assertThrows<ZkitException.InvalidInput> { zyra { rateLimits = mapOf("reads" to 300u) } }
+            assertEquals("rate_limits", refused.field, "field")
         }
     }
 }
