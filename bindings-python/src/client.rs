@@ -90,7 +90,13 @@ pub fn call_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<CallOptions
 }
 
 pub(crate) fn meta_json(meta: &ResponseMeta) -> Value {
-    json!({"status": meta.status, "headers": meta.headers_text(), "request_id": meta.request_id, "attempts": meta.attempts})
+    json!({
+        "status": meta.status,
+        "headers": meta.headers_text(),
+        "request_id": meta.request_id,
+        "timestamp": meta.timestamp,
+        "attempts": meta.attempts,
+    })
 }
 
 /// An operation's input as JSON, with an upload's `content` taken out as bytes: it travels beside the

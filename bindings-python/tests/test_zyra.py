@@ -499,6 +499,19 @@ def test_a_raised_rate_limit_is_a_setting_and_unknown_names_are_refused(sandbox:
     assert len(sandbox.journal()) == 2
 
 
+def test_the_envelope_gives_the_request_id_and_timestamp_the_body_first(sandbox: Sandbox) -> None:
+    with client(sandbox) as zyra:
+        response = zyra.call_json("get_organization", {"id": ORG})
+        assert response.request_id is not None and response.request_id.startswith("req_")
+        assert response.timestamp is not None and re.fullmatch(r"20\d\d-\d\d-\d\dT.*Z", response.timestamp)
+        # The body's request id is the one the docs tell users to log: it wins over the header's.
+        meta = {"request_id": "req_from_the_body", "timestamp": "2026-12-07T10:00:00Z"}
+        sandbox.fault(status=200, body={"success": True, "data": {"id": ORG, "name": "Sandbox"}, "meta": meta})
+        faked = zyra.call_json("get_organization", {"id": ORG})
+        assert (faked.request_id, faked.timestamp) == ("req_from_the_body", "2026-12-07T10:00:00Z")
+        assert faked.headers["x-request-id"] != "req_from_the_body"
+
+
 def test_raw_calls_get_the_login_too(sandbox: Sandbox) -> None:
     with zkit.Zyra(**login_settings(sandbox)) as zyra:
         raw = zyra.raw("GET", f"/organizations/{ORG}")

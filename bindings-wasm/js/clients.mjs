@@ -41,7 +41,10 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
     acquireDeployLock(params, options) {
       return this[CALL]("acquire_deploy_lock", params, options);
     }
-    /** Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat). */
+    /**
+     * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds
+     * it.
+     */
     renewDeployLock(params, options) {
       return this[CALL]("renew_deploy_lock", params, options);
     }

@@ -88,8 +88,10 @@ export interface ApiResponse<T> {
   readonly status: number;
   /** Its headers, with lower-case names. */
   readonly headers: { readonly [name: string]: string };
-  /** The request id the server gave. */
+  /** The request id the server gave (in the body where the API puts it there, as Zyra does). */
   readonly requestId: string | null;
+  /** The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`). */
+  readonly timestamp: string | null;
   /** How many attempts the call took. */
   readonly attempts: number;
 }
@@ -732,8 +734,10 @@ export declare class Zerokie extends ZkitClient {
   deleteFile(params: DeleteFileParams, options?: CallOptions): Promise<void>;
   /** Acquires the deploy lock for a session; a conflict if another session holds it. */
   acquireDeployLock(params: AcquireDeployLockParams, options?: CallOptions): Promise<DeployLock>;
-  /** Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat). */
-  renewDeployLock(params: RenewDeployLockParams, options?: CallOptions): Promise<DeployLock>;
+  /**
+   * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
+   */
+  renewDeployLock(params: RenewDeployLockParams, options?: CallOptions): Promise<DeployLock | null>;
   /** Purges the CDN cache, records the deploy and releases the lock. */
   finalizeDeploy(params: FinalizeDeployParams, options?: CallOptions): Promise<FinalizedDeploy>;
   /** Adds a custom domain (not an apex) to a static app. */
@@ -766,8 +770,13 @@ export interface ZerokieWithResponse {
   deleteFile(params: DeleteFileParams, options?: CallOptions): Promise<ApiResponse<null>>;
   /** Acquires the deploy lock for a session; a conflict if another session holds it. */
   acquireDeployLock(params: AcquireDeployLockParams, options?: CallOptions): Promise<ApiResponse<DeployLock>>;
-  /** Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat). */
-  renewDeployLock(params: RenewDeployLockParams, options?: CallOptions): Promise<ApiResponse<DeployLock>>;
+  /**
+   * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
+   */
+  renewDeployLock(
+    params: RenewDeployLockParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<DeployLock | null>>;
   /** Purges the CDN cache, records the deploy and releases the lock. */
   finalizeDeploy(params: FinalizeDeployParams, options?: CallOptions): Promise<ApiResponse<FinalizedDeploy>>;
   /** Adds a custom domain (not an apex) to a static app. */

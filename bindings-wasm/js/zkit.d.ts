@@ -84,8 +84,10 @@ export interface ApiResponse<T> {
   readonly status: number;
   /** Its headers, with lower-case names. */
   readonly headers: { readonly [name: string]: string };
-  /** The request id the server gave. */
+  /** The request id the server gave (in the body where the API puts it there, as Zyra does). */
   readonly requestId: string | null;
+  /** The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`). */
+  readonly timestamp: string | null;
   /** How many attempts the call took. */
   readonly attempts: number;
 }

@@ -146,6 +146,7 @@ function apiResponse(data, meta) {
     status: meta.status,
     headers: meta.headers,
     requestId: meta.requestId ?? null,
+    timestamp: meta.timestamp ?? null,
     attempts: meta.attempts,
   };
 }

@@ -259,7 +259,13 @@ async fn abortable(
 }
 
 fn meta_json(meta: &ResponseMeta) -> Value {
-    json!({"status": meta.status, "headers": meta.headers_text(), "requestId": meta.request_id, "attempts": meta.attempts})
+    json!({
+        "status": meta.status,
+        "headers": meta.headers_text(),
+        "requestId": meta.request_id,
+        "timestamp": meta.timestamp,
+        "attempts": meta.attempts,
+    })
 }
 
 /// A call's (or a page's) result as JavaScript: `{data, meta}`.

@@ -57,6 +57,13 @@ test('the organization, its members and settings: typed results from the envelop
   assert.deepEqual([organization.id, typeof organization.name], [ORG, 'string']);
   const withMeta = await ada.withResponse.getOrganization({ id: ORG });
   assert.ok(withMeta.requestId.startsWith('req_') && withMeta.status === 200, withMeta.requestId);
+  assert.match(withMeta.timestamp, /^20\d\d-\d\d-\d\dT.*Z$/, 'the envelope\'s timestamp');
+  // The body's request id is the one the docs tell users to log: it wins over the header's.
+  const data = { id: ORG, name: 'Sandbox' };
+  await sandbox.fault({ status: 200, body: { success: true, data, meta: { request_id: 'req_from_the_body', timestamp: '2026-12-07T10:00:00Z' } } });
+  const faked = await ada.withResponse.getOrganization({ id: ORG });
+  assert.deepEqual([faked.requestId, faked.timestamp], ['req_from_the_body', '2026-12-07T10:00:00Z']);
+  assert.notEqual(faked.headers['x-request-id'], 'req_from_the_body');
   assert.ok((await sandbox.journal()).at(-1).headers.authorization.startsWith('Bearer zyra'), 'a key goes as a Bearer token');
   assert.equal((await ada.listOrganizations()).items[0].id, ORG);
   const sdk = await ada.getSdkInfo();

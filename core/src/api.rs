@@ -124,18 +124,27 @@ pub struct ApiProfile {
     pub login: Option<&'static LoginFlow>,
 }
 
-/// A success's data, taken out of its body, and the request id the body carried.
+/// A success's data, taken out of its body, and what the body said about the answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SuccessBody {
     /// The bytes the output decodes from (a slice of the body, not a copy).
     pub data: Bytes,
+    /// What the body said about the answer besides its data.
+    pub meta: BodyMeta,
+}
+
+/// What a success's body says about the answer besides its data, such as Zyra's envelope `meta`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyMeta {
     /// A request id carried in the body.
     pub request_id: Option<String>,
+    /// The server's time of the answer, as it wrote it (Zyra's `meta.timestamp`).
+    pub timestamp: Option<String>,
 }
 
 /// The whole body is the data.
 pub fn whole_body(body: &Bytes) -> crate::Result<SuccessBody> {
-    Ok(SuccessBody { data: body.clone(), request_id: None })
+    Ok(SuccessBody { data: body.clone(), meta: BodyMeta::default() })
 }
 
 /// Access and refresh tokens from a login or a refresh.

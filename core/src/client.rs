@@ -12,7 +12,7 @@ use futures_util::future::{select, Either};
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
-use crate::api::{ApiProfile, AuthScheme, RateClass, RateLimit};
+use crate::api::{ApiProfile, AuthScheme, BodyMeta, RateClass, RateLimit};
 use crate::config::{CallOptions, ClientConfig, Credential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::rate_limit::{transit_margin, BudgetKey, RateLimiter};
@@ -32,8 +32,8 @@ pub trait Callable: MaybeSend {
     type Output: MaybeSend;
     /// Builds the request (pure).
     fn prepare(&self, base_url: &str) -> Result<Prepared>;
-    /// Decodes a success of `profile`'s API (pure), with a request id its body carried.
-    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Self::Output, Option<String>)>;
+    /// Decodes a success of `profile`'s API (pure), with what its body said about the answer.
+    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Self::Output, BodyMeta)>;
 }
 
 impl<O: Operation> Callable for O {
@@ -43,9 +43,9 @@ impl<O: Operation> Callable for O {
         build_request(self, base_url)
     }
 
-    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(O::Output, Option<String>)> {
-        let (payload, request_id) = payload_of(profile, response)?;
-        Ok((payload.decode()?, request_id))
+    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(O::Output, BodyMeta)> {
+        let (payload, meta) = payload_of(profile, response)?;
+        Ok((payload.decode()?, meta))
     }
 }
 
@@ -528,11 +528,12 @@ impl<'a, R: Callable + 'a> Call<'a, R> {
     pub async fn send_with_meta(self) -> Result<Response<R::Output>> {
         let prepared = self.request.prepare(&self.client.inner.config.base_url)?;
         let (response, attempts) = self.client.execute(prepared, &self.options).await?;
-        let (data, body_request_id) = R::decode(self.client.inner.profile, &response)
+        let (data, body) = R::decode(self.client.inner.profile, &response)
             .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
         let meta = ResponseMeta {
             status: response.status().as_u16(),
-            request_id: body_request_id.or_else(|| request_id(response.headers())),
+            request_id: body.request_id.or_else(|| request_id(response.headers())),
+            timestamp: body.timestamp,
             headers: response.headers().clone(),
             attempts,
         };

@@ -44,7 +44,7 @@ pub mod zenovay;
 pub mod zerokie;
 pub mod zyra;
 
-pub use api::{Api, ApiProfile, AuthRule, AuthScheme, ContextHeader, DynamicApi, RateClass, RateLimit};
+pub use api::{Api, ApiProfile, AuthRule, AuthScheme, BodyMeta, ContextHeader, DynamicApi, RateClass, RateLimit};
 pub use client::{Call, Callable, Client};
 pub use config::{CallOptions, ClientBuilder, ClientConfig, Credential, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};

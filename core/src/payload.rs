@@ -7,7 +7,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::api::ApiProfile;
+use crate::api::{ApiProfile, BodyMeta};
 use crate::client::Callable;
 use crate::error::{Error, Result};
 use crate::model::Download;
@@ -51,21 +51,21 @@ impl<O: Operation> Callable for PayloadCall<O> {
         build_request(&self.0, base_url)
     }
 
-    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, Option<String>)> {
+    fn decode(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, BodyMeta)> {
         payload_of(profile, response)
     }
 }
 
-/// The success of `profile`'s API as it arrived, with a request id its body carried (pure).
-pub(crate) fn payload_of(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, Option<String>)> {
+/// The success of `profile`'s API as it arrived, with what its body said about it (pure).
+pub(crate) fn payload_of(profile: &ApiProfile, response: &http::Response<Bytes>) -> Result<(Payload, BodyMeta)> {
     if !is_json(response) {
         let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
         let content_type = content_type.unwrap_or_default().to_owned();
-        return Ok((Payload::Bytes(Download { content: response.body().clone(), content_type }), None));
+        return Ok((Payload::Bytes(Download { content: response.body().clone(), content_type }), BodyMeta::default()));
     }
     let body = (profile.success_body)(response.body())?;
     let text = if is_blank(&body.data) { Bytes::from_static(b"null") } else { body.data };
-    Ok((Payload::Json(text), body.request_id))
+    Ok((Payload::Json(text), body.meta))
 }
 
 impl Payload {

@@ -6,7 +6,7 @@ use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, Method};
 use serde_json::Value;
 
-use crate::api::{ApiProfile, RateClass};
+use crate::api::{ApiProfile, BodyMeta, RateClass};
 use crate::client::Callable;
 use crate::error::{Error, Result};
 use crate::exec::Body;
@@ -134,12 +134,12 @@ impl Callable for RawRequest {
         Ok(Prepared { request, operation: "raw", idempotent, rate_class })
     }
 
-    fn decode(_: &ApiProfile, response: &http::Response<Bytes>) -> Result<(RawResponse, Option<String>)> {
+    fn decode(_: &ApiProfile, response: &http::Response<Bytes>) -> Result<(RawResponse, BodyMeta)> {
         let raw = RawResponse {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: response.body().clone(),
         };
-        Ok((raw, None))
+        Ok((raw, BodyMeta::default()))
     }
 }

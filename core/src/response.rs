@@ -18,8 +18,11 @@ pub struct ResponseMeta {
     pub status: u16,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The request id, from the `x-request-id` header or the API's envelope.
+    /// The request id, from the API's envelope (Zyra's `meta.request_id`, which its docs tell users to
+    /// log) or else the `x-request-id` header.
     pub request_id: Option<String>,
+    /// The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`).
+    pub timestamp: Option<String>,
     /// How many attempts the call took.
     pub attempts: u32,
 }

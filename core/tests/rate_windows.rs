@@ -49,6 +49,11 @@ where
     assert_eq!(refused, 0, "{api}, {kind:?} windows: 429s");
     let took = clock.monotonic();
     let fastest = 2 * WINDOW;
+    println!(
+        "{api}, {kind:?} windows: {calls} calls in {:.1} s (fastest schedule {} s), no 429",
+        took.as_secs_f64(),
+        fastest.as_secs()
+    );
     assert!(took >= fastest, "{api}, {kind:?}: {took:?} is faster than the limit allows");
     assert!(took <= fastest + fastest / 10, "{api}, {kind:?}: {took:?} for {calls} calls");
 }

@@ -43,6 +43,20 @@ async fn the_envelope_is_opened_and_its_request_id_kept() {
         Some(true)
     );
     assert!(id.starts_with("req_"), "{id}");
+    let timestamp = response.meta.timestamp.clone().expect("the envelope's timestamp");
+    assert!(timestamp.starts_with("20") && timestamp.ends_with('Z'), "{timestamp}");
+
+    // The body's request id is the one the docs tell users to log: it wins over the header's.
+    let body = serde_json::json!({
+        "success": true,
+        "data": {"id": ORG, "name": "Sandbox", "slug": "sandbox", "plan": "team", "created_at": "2026-01-15T10:00:00Z"},
+        "meta": {"request_id": "req_from_the_body", "timestamp": "2026-12-07T10:00:00Z"},
+    });
+    sandbox.inject(Fault::status(200).with_body(body));
+    let response = zyra.get_organization(ORG).send_with_meta().await.unwrap();
+    assert_ne!(response.meta.headers.get("x-request-id").map(|v| v.to_str().unwrap()), Some("req_from_the_body"));
+    assert_eq!(response.meta.request_id.as_deref(), Some("req_from_the_body"));
+    assert_eq!(response.meta.timestamp.as_deref(), Some("2026-12-07T10:00:00Z"));
     let sdk = zyra.get_sdk_info().await.unwrap();
     assert_eq!(sdk.api_version, "v1");
     assert!(!sdk.sdks.is_empty());

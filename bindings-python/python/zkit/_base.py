@@ -167,7 +167,7 @@ _LOGIN_SETTINGS = frozenset({"email", "password"})
 class Response:
     """The decoded JSON of a call made by operation name, with the facts of its HTTP response."""
 
-    __slots__ = ("data", "status", "headers", "request_id", "attempts")
+    __slots__ = ("data", "status", "headers", "request_id", "timestamp", "attempts")
 
     data: Any
     """The decoded output: a dict, a list, or None for operations that return nothing."""
@@ -176,7 +176,9 @@ class Response:
     headers: dict[str, str]
     """Its headers, with lower-case names."""
     request_id: str | None
-    """The request id the server gave."""
+    """The request id the server gave (in the body where the API puts it there, as Zyra does)."""
+    timestamp: str | None
+    """The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`)."""
     attempts: int
     """How many attempts the call took."""
 
@@ -185,6 +187,7 @@ class Response:
         self.status = int(meta["status"])
         self.headers = dict(meta["headers"])
         self.request_id = meta.get("request_id")
+        self.timestamp = meta.get("timestamp")
         self.attempts = int(meta["attempts"])
 
     def __repr__(self) -> str:

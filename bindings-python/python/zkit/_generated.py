@@ -888,7 +888,7 @@ class Zerokie(SyncClient, SiteDeploy):
         params: RenewDeployLockParams,
         /,
         **options: Unpack[CallOptions],
-    ) -> DeployLock: ...
+    ) -> DeployLock | None: ...
 
     @overload
     def renew_deploy_lock(
@@ -902,16 +902,17 @@ class Zerokie(SyncClient, SiteDeploy):
         max_retries: int = ...,
         idempotency_key: str = ...,
         rate_limit: bool = ...,
-    ) -> DeployLock: ...
+    ) -> DeployLock | None: ...
 
-    def renew_deploy_lock(self, /, *params: RenewDeployLockParams, **kwargs: Any) -> DeployLock:
-        """Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+    def renew_deploy_lock(self, /, *params: RenewDeployLockParams, **kwargs: Any) -> DeployLock | None:
+        """Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer
+        holds it.
 
         Parameters, as keyword arguments or one dict:
             name: The app's name.
             deploy_session_id: The deploy session holding the lock.
         """
-        return DeployLock._wrap(self._call("renew_deploy_lock", params, kwargs))
+        return None if self._call("renew_deploy_lock", params, kwargs) is None else DeployLock._wrap(self._call("renew_deploy_lock", params, kwargs))
 
     @overload
     def finalize_deploy(
@@ -1257,7 +1258,7 @@ class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
         params: RenewDeployLockParams,
         /,
         **options: Unpack[CallOptions],
-    ) -> DeployLock: ...
+    ) -> DeployLock | None: ...
 
     @overload
     async def renew_deploy_lock(
@@ -1271,16 +1272,17 @@ class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
         max_retries: int = ...,
         idempotency_key: str = ...,
         rate_limit: bool = ...,
-    ) -> DeployLock: ...
+    ) -> DeployLock | None: ...
 
-    async def renew_deploy_lock(self, /, *params: RenewDeployLockParams, **kwargs: Any) -> DeployLock:
-        """Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+    async def renew_deploy_lock(self, /, *params: RenewDeployLockParams, **kwargs: Any) -> DeployLock | None:
+        """Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer
+        holds it.
 
         Parameters, as keyword arguments or one dict:
             name: The app's name.
             deploy_session_id: The deploy session holding the lock.
         """
-        return DeployLock._wrap(await self._call("renew_deploy_lock", params, kwargs))
+        return None if await self._call("renew_deploy_lock", params, kwargs) is None else DeployLock._wrap(await self._call("renew_deploy_lock", params, kwargs))
 
     @overload
     async def finalize_deploy(

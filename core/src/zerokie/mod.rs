@@ -95,8 +95,8 @@ macro_rules! zerokie_operations {
                 acquire_deploy_lock($crate::zerokie::AcquireDeployLock) -> $crate::zerokie::DeployLock {
                     POST "/v1/apps/{name}/deploy/lock", idempotent: true, rate: Write
                 },
-                /// Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
-                renew_deploy_lock($crate::zerokie::RenewDeployLock) -> $crate::zerokie::DeployLock {
+                /// Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
+                renew_deploy_lock($crate::zerokie::RenewDeployLock) -> Option<$crate::zerokie::DeployLock> {
                     PUT "/v1/apps/{name}/deploy/lock", idempotent: true, rate: Write
                 },
                 /// Purges the CDN cache, records the deploy and releases the lock.

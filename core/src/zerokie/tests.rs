@@ -205,6 +205,12 @@ fn responses_decode_with_unknown_fields_kept() {
     let apps: Vec<App> = decode_json(br#"[{"name":"a","status":"hibernating","url":"u"}]"#).unwrap();
     assert_eq!(apps[0].status, AppStatus::Unknown("hibernating".into()));
 
+    // The heartbeat's answer has no body in the docs: none is no lock, a lock is the lock.
+    type Heartbeat = <RenewDeployLock as Operation>::Output;
+    assert_eq!(decode_json::<Heartbeat>(b"").unwrap(), None);
+    let lock = decode_json::<Heartbeat>(br#"{"locked": true, "deploy_session_id": "s"}"#).unwrap().unwrap();
+    assert!(lock.locked && lock.deploy_session_id == "s");
+
     // Where the docs give no answer, any body or none decodes as `()`.
     for body in [&b""[..], b"{}", b"{\"deleted\": true}", b"OK"] {
         decode_json::<()>(body).unwrap();

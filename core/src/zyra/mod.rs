@@ -31,7 +31,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::api::{
-    decode_error_body, per_client, ApiProfile, LoginFlow, RateClass, RateLimit, SuccessBody, Tokens, BEARER_ONLY,
+    decode_error_body, per_client, ApiProfile, BodyMeta, LoginFlow, RateClass, RateLimit, SuccessBody, Tokens,
+    BEARER_ONLY,
 };
 use crate::error::{Error, Result};
 use crate::operation::{build_request, decode_json};
@@ -63,7 +64,7 @@ fn rate_limit(class: RateClass) -> Option<RateLimit> {
     Some(RateLimit { requests, per: Duration::from_secs(60), bucket, per_endpoint: true })
 }
 
-/// Opens `{"success": true, "data": …, "meta": {"request_id"}}`: the data, without a copy.
+/// Opens `{"success": true, "data": …, "meta": {"request_id", "timestamp"}}`: the data, without a copy.
 fn envelope(body: &Bytes) -> Result<SuccessBody> {
     #[derive(Deserialize)]
     struct Envelope<'a> {
@@ -75,6 +76,7 @@ fn envelope(body: &Bytes) -> Result<SuccessBody> {
     #[derive(Deserialize)]
     struct Meta {
         request_id: Option<String>,
+        timestamp: Option<String>,
     }
     let opened: Envelope<'_> =
         serde_json::from_slice(body).map_err(|e| Error::decode(format!("response envelope: {e}")))?;
@@ -87,7 +89,8 @@ fn envelope(body: &Bytes) -> Result<SuccessBody> {
         Some(raw) => body.slice_ref(raw.get().as_bytes()),
         None => Bytes::from_static(b"null"),
     };
-    Ok(SuccessBody { data, request_id: opened.meta.and_then(|meta| meta.request_id) })
+    let meta = opened.meta.map(|meta| BodyMeta { request_id: meta.request_id, timestamp: meta.timestamp });
+    Ok(SuccessBody { data, meta: meta.unwrap_or_default() })
 }
 
 /// The login and refresh of `/auth`.

@@ -3793,9 +3793,9 @@ public protocol ZerokieProtocol: AnyObject, Sendable {
     func removeDomain(input: RemoveDomain, call: CallSettings?) async throws 
     
     /**
-     * Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+     * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
      */
-    func renewDeployLock(input: RenewDeployLock, call: CallSettings?) async throws  -> DeployLock
+    func renewDeployLock(input: RenewDeployLock, call: CallSettings?) async throws  -> DeployLock?
     
     /**
      * Uploads one file to a static app's storage zone.
@@ -4140,9 +4140,9 @@ open func removeDomain(input: RemoveDomain, call: CallSettings? = nil)async thro
 }
     
     /**
-     * Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+     * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
      */
-open func renewDeployLock(input: RenewDeployLock, call: CallSettings? = nil)async throws  -> DeployLock  {
+open func renewDeployLock(input: RenewDeployLock, call: CallSettings? = nil)async throws  -> DeployLock?  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -4153,7 +4153,7 @@ open func renewDeployLock(input: RenewDeployLock, call: CallSettings? = nil)asyn
             pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
             completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeDeployLock_lift,
+            liftFunc: FfiConverterOptionTypeDeployLock.lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -7777,6 +7777,30 @@ fileprivate struct FfiConverterOptionTypeApiKeyPage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDeployLock: FfiConverterRustBuffer {
+    typealias SwiftType = DeployLock?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeployLock.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeployLock.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDevicePage: FfiConverterRustBuffer {
     typealias SwiftType = DevicePage?
 
@@ -8713,7 +8737,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zerokie_remove_domain() != 8042) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock() != 63917) {
+    if (uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock() != 18646) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zerokie_upload_file() != 62441) {

@@ -102,7 +102,7 @@ final class ZerokieTests: SandboxTestCase {
         // 29 minutes in, a heartbeat keeps the lock for another 30.
         try await sandbox.advanceClock(29 * 60)
         let renewed = try await zerokie.renewDeployLock(input: RenewDeployLock(name: "my-site", deploySessionId: session))
-        XCTAssertTrue(renewed.locked)
+        XCTAssertEqual(renewed?.locked, true)
         try await sandbox.advanceClock(29 * 60)
         let done = try await zerokie.finalizeDeploy(
             input: FinalizeDeploy(name: "my-site", deploySessionId: session, filesUploaded: 2, filesDeleted: 1, totalBytes: 15)
@@ -265,7 +265,7 @@ final class ZerokieTests: SandboxTestCase {
             "upload_file": zerokie.uploadFile(input:call:) as (UploadFile, CallSettings?) async throws -> Void,
             "delete_file": zerokie.deleteFile(input:call:) as (DeleteFile, CallSettings?) async throws -> Void,
             "acquire_deploy_lock": zerokie.acquireDeployLock(input:call:) as (AcquireDeployLock, CallSettings?) async throws -> DeployLock,
-            "renew_deploy_lock": zerokie.renewDeployLock(input:call:) as (RenewDeployLock, CallSettings?) async throws -> DeployLock,
+            "renew_deploy_lock": zerokie.renewDeployLock(input:call:) as (RenewDeployLock, CallSettings?) async throws -> DeployLock?,
             "finalize_deploy": zerokie.finalizeDeploy(input:call:) as (FinalizeDeploy, CallSettings?) async throws -> FinalizedDeploy,
             "add_domain": zerokie.addDomain(input:call:) as (AddDomain, CallSettings?) async throws -> Domain,
             "remove_domain": zerokie.removeDomain(input:call:) as (RemoveDomain, CallSettings?) async throws -> Void,

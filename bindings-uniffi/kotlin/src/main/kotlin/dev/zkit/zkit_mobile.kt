@@ -2149,7 +2149,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_remove_domain() and 0xFFFF) != 8042) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock() and 0xFFFF) != 63917) {
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock() and 0xFFFF) != 18646) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_upload_file() and 0xFFFF) != 62441) {
@@ -8532,9 +8532,9 @@ public interface ZerokieInterface {
     suspend fun `removeDomain`(`input`: RemoveDomain, `call`: CallSettings? = null)
     
     /**
-     * Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+     * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
      */
-    suspend fun `renewDeployLock`(`input`: RenewDeployLock, `call`: CallSettings? = null): DeployLock
+    suspend fun `renewDeployLock`(`input`: RenewDeployLock, `call`: CallSettings? = null): DeployLock?
     
     /**
      * Uploads one file to a static app's storage zone.
@@ -9021,11 +9021,11 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
 
     
     /**
-     * Keeps the deploy lock alive (locks expire 30 minutes after the last heartbeat).
+     * Keeps the deploy lock alive (30 minutes from each heartbeat); the lock, if the answer holds it.
      */
     @Throws(ZkitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `renewDeployLock`(`input`: RenewDeployLock, `call`: CallSettings?) : DeployLock {
+    override suspend fun `renewDeployLock`(`input`: RenewDeployLock, `call`: CallSettings?) : DeployLock? {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_renew_deploy_lock(
@@ -9036,10 +9036,10 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation).let { RustBufferDeployLock.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterTypeDeployLock.lift(it) },
+        { FfiConverterOptionalTypeDeployLock.lift(it) },
         // Error FFI converter
         ZkitException.ErrorHandler,
     )
@@ -13652,6 +13652,38 @@ public object FfiConverterOptionalTypeApiKeyPage: FfiConverterRustBuffer<ApiKeyP
         } else {
             buf.put(1)
             FfiConverterTypeApiKeyPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeDeployLock: FfiConverterRustBuffer<DeployLock?> {
+    override fun read(buf: ByteBuffer): DeployLock? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDeployLock.read(buf)
+    }
+
+    override fun allocationSize(value: DeployLock?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDeployLock.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DeployLock?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDeployLock.write(value, buf)
         }
     }
 }

@@ -80,7 +80,7 @@ object ZerokieTests : Suite("zerokie") {
 
                 // 29 minutes in, a heartbeat keeps the lock for another 30.
                 advanceClock(29 * 60.0)
-                assertEquals(true, zerokie.renewDeployLock(RenewDeployLock("my-site", session)).locked, "renewed")
+                assertEquals(true, zerokie.renewDeployLock(RenewDeployLock("my-site", session))?.locked, "renewed")
                 advanceClock(29 * 60.0)
                 val done = zerokie.finalizeDeploy(FinalizeDeploy("my-site", session, filesUploaded = 2u, filesDeleted = 1u, totalBytes = 15u))
                 assertEquals(true, done.cachePurged, "cache purged")
