@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::api::{ApiProfile, AuthScheme, BodyMeta, RateClass, RateLimit};
 use crate::config::{CallOptions, ClientConfig, Credential};
 use crate::error::{Error, ErrorKind, Result};
-use crate::exec::rate_limit::{transit_margin, BudgetKey, RateLimiter};
+use crate::exec::rate_limit::{BudgetKey, RateLimiter};
 use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
@@ -327,7 +327,7 @@ impl Client {
         };
         let wait = match slot.wait {
             Duration::ZERO => Duration::ZERO,
-            wait => wait + transit_margin(limit.per / limit.requests.max(1)),
+            wait => wait + crate::exec::rate_limit::transit_margin(limit.per / limit.requests.max(1)),
         };
         if time_left.is_some_and(|left| wait > left) {
             let _ = store.release(&key, slot, runtime.sleep.as_ref()).await;
