@@ -19,6 +19,7 @@ def test_every_call_ends_typed_in_time_and_nothing_is_acted_on_twice(sandbox: Sa
     assert figures.untyped == [], figures.untyped
     assert figures.successes + sum(figures.typed.values()) == 450
     assert (figures.duplicated, figures.late) == (0, 0), figures
-    assert figures.typed["not_found"] >= 45, figures  # the cancels of jobs that do not exist
+    # The 50 cancels of jobs that do not exist answer 404, but for the few a fault stopped.
+    assert 35 <= figures.typed["not_found"] <= 50, figures
     assert figures.typed["conflict"] == 0, "a create acted on twice meets its own name"
     assert figures.successes > 300, figures

@@ -23,7 +23,8 @@ test('every call ends typed in time, and nothing is acted on twice', async () =>
   assert.deepEqual(figures.untyped, []);
   assert.equal(figures.successes + Object.values(figures.typed).reduce((a, b) => a + b, 0), 450);
   assert.deepEqual([figures.duplicated, figures.late], [0, 0]);
-  assert.ok(figures.typed.not_found >= 45, JSON.stringify(figures.typed)); // the cancels of jobs that do not exist
+  // The 50 cancels of jobs that do not exist answer 404, but for the few a fault stopped.
+  assert.ok(figures.typed.not_found >= 35 && figures.typed.not_found <= 50, JSON.stringify(figures.typed));
   assert.equal(figures.typed.conflict, undefined, 'a create acted on twice meets its own name');
   assert.ok(figures.successes > 300, JSON.stringify(figures));
 });

@@ -15,8 +15,9 @@ async fn every_call_ends_typed_in_time_and_nothing_is_acted_on_twice() {
     assert!(figures.faults_met > 40, "{figures:?}");
     assert_eq!(figures.successes + figures.typed.values().sum::<usize>(), 900, "{figures:?}");
     assert_eq!((figures.untyped, figures.duplicated, figures.late), (0, 0, 0), "{figures:?}");
-    // The cancels of jobs that do not exist answer 404: typed, and most calls succeed.
-    assert!(figures.typed.get("not_found").is_some_and(|&n| n >= 90), "{figures:?}");
+    // The 100 cancels of jobs that do not exist answer 404, but for the few a fault stopped; most
+    // calls succeed.
+    assert!(figures.typed.get("not_found").is_some_and(|&n| (70..=100).contains(&n)), "{figures:?}");
     assert!(figures.successes > 600, "{figures:?}");
     assert_eq!(figures.typed.get("conflict"), None, "a create acted on twice meets its own name: {figures:?}");
 }

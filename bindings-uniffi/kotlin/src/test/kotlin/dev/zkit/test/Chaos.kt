@@ -155,7 +155,8 @@ object ChaosTests : Suite("chaos") {
             assertEquals(emptyList<String>(), figures.untyped, "untyped errors")
             assertEquals(450, figures.successes + figures.typed.values.sum(), "every call ended")
             assertEquals(0 to 0, figures.duplicated to figures.late, "acted on twice, late")
-            check((figures.typed["not_found"] ?: 0) >= 45) { "the cancels of jobs that do not exist: ${figures.typed}" }
+            // The 50 cancels of jobs that do not exist answer 404, but for the few a fault stopped.
+            check((figures.typed["not_found"] ?: 0) in 35..50) { "the cancels of jobs that do not exist: ${figures.typed}" }
             assertEquals(null, figures.typed["conflict"], "a create acted on twice meets its own name")
             check(figures.successes > 300) { figures.table("Kotlin") }
         }
