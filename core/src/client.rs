@@ -325,10 +325,7 @@ impl Client {
                 return None;
             }
         };
-        let wait = match slot.wait {
-            Duration::ZERO => Duration::ZERO,
-            wait => wait + crate::exec::rate_limit::transit_margin(limit.per / limit.requests.max(1)),
-        };
+        let wait = crate::exec::rate_limit::caller_wait(limit, slot.wait);
         if time_left.is_some_and(|left| wait > left) {
             let _ = store.release(&key, slot, runtime.sleep.as_ref()).await;
             return Some(Err(past_deadline(limit, wait)));

@@ -36,11 +36,7 @@ impl RateLimiter {
             None => now,
         };
         log.push_back(slot);
-        let wait = match slot.saturating_sub(now) {
-            Duration::ZERO => Duration::ZERO,
-            wait => wait + transit_margin(limit.per / limit.requests.max(1)),
-        };
-        (slot, wait)
+        (slot, caller_wait(limit, slot.saturating_sub(now)))
     }
 
     /// Gives back `slot`, whose call never went out (its deadline ran out while it waited), if no
@@ -54,12 +50,21 @@ impl RateLimiter {
     }
 }
 
+/// How long a caller whose slot under `limit` opens `until_slot` from now waits: nothing for a slot
+/// open now, else until the slot and its transit margin.
+pub(crate) fn caller_wait(limit: RateLimit, until_slot: Duration) -> Duration {
+    match until_slot {
+        Duration::ZERO => Duration::ZERO,
+        wait => wait + transit_margin(limit.per / limit.requests.max(1)),
+    }
+}
+
 /// What a caller that must wait for its slot waits on top. The server counts a request when it
 /// arrives and the limiter when it leaves, and the first request of a burst (which also opened the
 /// connection) takes longer to arrive than those after it; sent right as its slot opened, a request
 /// could reach the server just before the server's window did. The margin moves no slot, so the
 /// sustained rate stays the documented one.
-pub(crate) fn transit_margin(interval: Duration) -> Duration {
+fn transit_margin(interval: Duration) -> Duration {
     (interval / 10).min(Duration::from_millis(500))
 }
 
