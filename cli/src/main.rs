@@ -40,6 +40,7 @@ Exit codes:
   10  connection
   11  server, upstream
   12  decode
+  13  redirect: a redirect that was not followed
   130 interrupted (Ctrl-C)
 
 Keys come from <API>_API_KEY (ZEROKIE_API_KEY, ZENIFRA_API_KEY, ZENOVAY_API_KEY, ZYRA_API_KEY, or
@@ -59,6 +60,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         ErrorKind::Connection => 10,
         ErrorKind::Server | ErrorKind::Upstream => 11,
         ErrorKind::Decode => 12,
+        ErrorKind::Redirect => 13,
         _ => 1,
     }
 }

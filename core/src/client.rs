@@ -19,6 +19,7 @@ use crate::exec::rate_limit::{BudgetKey, RateLimiter};
 use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
+use crate::observe::{self, LogLevel, RequestInfo, ResponseInfo};
 use crate::operation::{build_request, input_from_json, Operation, Prepared};
 use crate::payload::{payload_of, Payload, PayloadCall};
 use crate::response::{error_from_response, request_id, Response, ResponseMeta};
@@ -234,15 +235,47 @@ impl Client {
         })
     }
 
-    /// Runs a prepared request through pacing, auth, sending and retries; returns the successful
-    /// response and the number of attempts. `token` is the credential to send, if any.
+    /// Runs a prepared request through pacing, auth, sending, redirects and retries, inside the
+    /// call's `tracing` span; returns the successful response and the number of attempts. `token` is
+    /// the credential to send, if any.
     async fn run(
         &self,
         prepared: Prepared,
         options: &CallOptions,
+        token: Option<Secret>,
+    ) -> Result<(http::Response<Bytes>, u32)> {
+        use tracing::Instrument;
+        let template = self.template(prepared.operation, &prepared.request);
+        let span = tracing::debug_span!(
+            "zkit.call",
+            api = self.inner.profile.name,
+            operation = prepared.operation,
+            method = %prepared.request.method(),
+            path = template,
+        );
+        self.attempts(prepared, template, options, token).instrument(span).await
+    }
+
+    /// The path template an operation's request fills (a raw call's, when it reaches an operation),
+    /// which logs show instead of the filled path.
+    fn template(&self, operation: &'static str, request: &http::Request<Body>) -> &'static str {
+        let specs = (self.inner.profile.operations)();
+        let relative = self.relative_path(request.uri().path());
+        specs
+            .iter()
+            .find(|spec| spec.name == operation || operation == "raw" && spec.matches(request.method(), relative))
+            .map_or("(raw path)", |spec| spec.path)
+    }
+
+    async fn attempts(
+        &self,
+        prepared: Prepared,
+        template: &'static str,
+        options: &CallOptions,
         mut token: Option<Secret>,
     ) -> Result<(http::Response<Bytes>, u32)> {
         let Inner { profile, config, runtime, .. } = &*self.inner;
+        let observers = &config.observers;
         let policy = options.retry(config);
         let deadline = options.deadline(config).map(|limit| runtime.clock.monotonic() + limit);
         let time_left = || deadline.map(|at| at.saturating_sub(runtime.clock.monotonic()));
@@ -250,6 +283,7 @@ impl Client {
         let mut request = self.authorize(prepared.request, token.as_ref(), options)?;
         let no_secret = Secret::new("");
         let mut renewed = false;
+        let (mut redirects, mut left_origin) = (0, false);
 
         let mut attempt = 0;
         loop {
@@ -262,11 +296,43 @@ impl Client {
                 (a, b) => a.or(b),
             };
             let secret = token.as_ref().unwrap_or(&no_secret);
-            let (error, maybe_sent) = match self.send_once(clone_request(&request), limit).await {
+            let seen = observers
+                .listening(LogLevel::Debug)
+                .then(|| self.request_info(prepared.operation, attempt + 1, &request));
+            if let Some(info) = &seen {
+                observers.on_request(info);
+                self.log_request(info, template, &request);
+            }
+            let started = runtime.clock.monotonic();
+            let outcome = self.send_once(clone_request(&request), limit).await;
+            if let Some(info) = seen {
+                self.report(info, template, &outcome, runtime.clock.monotonic().saturating_sub(started));
+            }
+            let (error, maybe_sent) = match outcome {
                 Ok(response) if response.status().is_success() => return Ok((response, attempt + 1)),
+                Ok(response) if crate::redirect::is_followed(response.status()) => {
+                    match self.redirect(&request, &response, &mut redirects) {
+                        Ok((next, left)) => {
+                            observers.event(
+                                LogLevel::Info,
+                                "following a redirect",
+                                vec![
+                                    ("status", response.status().as_u16().to_string()),
+                                    ("to", config.credential.redact(&next.uri().to_string())),
+                                ],
+                            );
+                            request = next;
+                            left_origin |= left;
+                            continue;
+                        }
+                        Err(error) => (error, true),
+                    }
+                }
                 Ok(response) => {
                     let error = error_from_response(profile, &response, runtime.clock.unix_time(), secret);
-                    if let (Some(session), Some(rejected), false) = (&self.inner.session, &token, renewed) {
+                    if let (Some(session), Some(rejected), false) =
+                        (&self.inner.session, &token, renewed || left_origin)
+                    {
                         if error.kind() == ErrorKind::Unauthorized {
                             // Once per call: a second 401 is the caller's to see.
                             renewed = true;
@@ -295,8 +361,30 @@ impl Client {
                 decide(&policy, attempt, &error, replay_safe, maybe_sent, time_left(), &mut jitter)
             };
             match next {
-                Next::GiveUp => return Err(error),
+                Next::GiveUp => {
+                    observers.event(
+                        LogLevel::Warn,
+                        &format!("{} failed", prepared.operation),
+                        vec![
+                            ("kind", error.kind().to_string()),
+                            ("status", error.status().map_or_else(|| "-".to_owned(), |s| s.to_string())),
+                            ("attempts", (attempt + 1).to_string()),
+                            ("request_id", error.request_id().unwrap_or("-").to_owned()),
+                        ],
+                    );
+                    return Err(error);
+                }
                 Next::RetryAfter(wait) => {
+                    observers.event(
+                        LogLevel::Info,
+                        &format!("retrying {}", prepared.operation),
+                        vec![
+                            ("attempt", (attempt + 2).to_string()),
+                            ("after", format!("{wait:?}")),
+                            ("because", error.kind().to_string()),
+                            ("status", error.status().map_or_else(|| "-".to_owned(), |s| s.to_string())),
+                        ],
+                    );
                     if !wait.is_zero() {
                         runtime.sleep.sleep(wait).await;
                     }
@@ -304,6 +392,97 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// The request a redirect answer points to, counted against [`MAX_REDIRECTS`](crate::redirect::MAX_REDIRECTS).
+    fn redirect(
+        &self,
+        request: &http::Request<Body>,
+        response: &http::Response<Bytes>,
+        redirects: &mut u32,
+    ) -> Result<(http::Request<Body>, bool)> {
+        let status = response.status();
+        let location = response.headers().get(http::header::LOCATION);
+        if *redirects >= crate::redirect::MAX_REDIRECTS {
+            let to = location.and_then(|l| l.to_str().ok()).unwrap_or("-");
+            let message =
+                format!("({status}) stopped after {} redirects in a row; the last pointed to {to}", *redirects);
+            return Err(Error::new(ErrorKind::Redirect, message).with_status(status.as_u16()));
+        }
+        *redirects += 1;
+        let config = &self.inner.config;
+        let mut sensitive: Vec<HeaderName> =
+            config.context.iter().map(|(header, _)| HeaderName::from_static(header.header)).collect();
+        if let AuthScheme::Header(name) = config.auth {
+            sensitive.push(HeaderName::from_static(name));
+        }
+        crate::redirect::follow(request, status, location, &sensitive)
+    }
+
+    /// An attempt as hooks and logs see it, redacted.
+    fn request_info(&self, operation: &'static str, attempt: u32, request: &http::Request<Body>) -> RequestInfo {
+        let credential = &self.inner.config.credential;
+        RequestInfo {
+            api: self.inner.profile.name,
+            operation,
+            attempt,
+            method: request.method().to_string(),
+            url: credential.redact(&request.uri().to_string()),
+            headers: observe::redacted_headers(request.headers(), credential),
+        }
+    }
+
+    fn log_request(&self, info: &RequestInfo, template: &'static str, request: &http::Request<Body>) {
+        let observers = &self.inner.config.observers;
+        let mut fields = vec![("attempt", info.attempt.to_string())];
+        if observers.log_bodies {
+            let body = match request.body() {
+                Body::Bytes(bytes) => observe::shown_body(bytes, &self.inner.config.credential),
+                Body::File(file) => format!("(file {}, {} bytes)", file.path.display(), file.len),
+            };
+            fields.push(("body", body));
+        }
+        observers.event(LogLevel::Debug, &format!("{} {} {template} sending", info.operation, info.method), fields);
+    }
+
+    /// Tells the hooks and the logs how an attempt ended.
+    fn report(
+        &self,
+        request: RequestInfo,
+        template: &'static str,
+        outcome: &Result<http::Response<Bytes>, Failure>,
+        duration: Duration,
+    ) {
+        let observers = &self.inner.config.observers;
+        let credential = &self.inner.config.credential;
+        let mut info =
+            ResponseInfo { request, status: None, headers: Vec::new(), request_id: None, duration, error: None };
+        let mut fields = vec![("attempt", info.request.attempt.to_string())];
+        match outcome {
+            Ok(response) => {
+                info.status = Some(response.status().as_u16());
+                info.headers = observe::redacted_headers(response.headers(), credential);
+                info.request_id = request_id(response.headers()).map(|id| credential.redact(&id));
+                fields.push(("status", response.status().as_u16().to_string()));
+                fields.push(("request_id", info.request_id.clone().unwrap_or_else(|| "-".to_owned())));
+            }
+            Err(Failure::Transport(e)) => info.error = Some(credential.redact(&e.message)),
+            Err(Failure::TimedOut(after)) => info.error = Some(format!("the attempt timed out after {after:?}")),
+        }
+        if let Some(error) = &info.error {
+            fields.push(("error", error.clone()));
+        }
+        fields.push(("duration_ms", format!("{:.1}", duration.as_secs_f64() * 1000.0)));
+        if let (true, Ok(response)) = (observers.log_bodies, outcome) {
+            fields.push(("body", observe::shown_body(response.body(), credential)));
+        }
+        let request = &info.request;
+        observers.event(
+            LogLevel::Debug,
+            &format!("{} {} {template} answered", request.operation, request.method),
+            fields,
+        );
+        observers.on_response(&info);
     }
 
     /// Waits for a slot in the shared store; `None` when the store could not be reached, after a
@@ -445,6 +624,11 @@ impl Client {
             wait
         };
         if !wait.is_zero() {
+            self.inner.config.observers.event(
+                LogLevel::Debug,
+                &format!("{operation} waits for the rate limit"),
+                vec![("limit", format!("{} per {:?}", limit.requests, limit.per)), ("wait", format!("{wait:?}"))],
+            );
             runtime.sleep.sleep(wait).await;
         }
         Ok(())

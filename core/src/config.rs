@@ -9,6 +9,7 @@ use crate::api::{Api, ApiProfile, AuthScheme, ContextHeader};
 use crate::client::{Client, Runtime};
 use crate::error::{Error, Result};
 use crate::exec::{Clock, Sleep, Transport};
+use crate::observe::{Hooks, LogLevel, LogSink, Observers};
 use crate::secret::Secret;
 use crate::validate;
 
@@ -111,6 +112,69 @@ impl Credential {
     }
 }
 
+/// A proxy's URL, such as `http://user:password@proxy.internal:3128`. It prints without its password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyUrl(Secret);
+
+impl ProxyUrl {
+    /// The URL itself, for the transport.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The URL with the password of its user info, if any, shown as `…`.
+    pub fn shown(&self) -> String {
+        let url = self.0.expose();
+        let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        match rest[..authority_end].rsplit_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+                format!("{scheme}://{user}:…@{host}{}", &rest[authority_end..])
+            }
+            None => url.to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProxyUrl({})", self.shown())
+    }
+}
+
+impl std::fmt::Display for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown())
+    }
+}
+
+/// Extra trust roots, for a corporate proxy that inspects TLS: trusted beside the platform's own,
+/// never instead of verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaBundle {
+    /// A PEM file of one or more certificates.
+    Path(std::path::PathBuf),
+    /// PEM text of one or more certificates.
+    Pem(Vec<u8>),
+}
+
+impl CaBundle {
+    /// The PEM text, read from its file if it names one; an error naming `ca_bundle` when it cannot
+    /// be read or holds no certificate.
+    pub fn pem(&self) -> Result<Vec<u8>> {
+        let pem = match self {
+            Self::Path(path) => std::fs::read(path)
+                .map_err(|e| Error::invalid_input("ca_bundle", format!("cannot read {}: {e}", path.display())))?,
+            Self::Pem(pem) => pem.clone(),
+        };
+        if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+            return Err(Error::invalid_input("ca_bundle", "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+        }
+        Ok(pem)
+    }
+}
+
 /// A client's settings.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -138,6 +202,13 @@ pub struct ClientConfig {
     pub auth: AuthScheme,
     /// The API's context headers that are set (such as `x-organization-id`), sent on every call.
     pub context: Vec<(&'static ContextHeader, String)>,
+    /// The proxy every request goes through (native transport); else `HTTPS_PROXY`, `HTTP_PROXY` and
+    /// `NO_PROXY` decide.
+    pub proxy: Option<ProxyUrl>,
+    /// Trust roots beside the platform's (native transport).
+    pub ca_bundle: Option<CaBundle>,
+    /// Hooks and the log sink.
+    pub observers: Observers,
 }
 
 impl ClientConfig {
@@ -184,6 +255,15 @@ impl CallOptions {
     }
 }
 
+/// Which of the settings that zkit's own variables also set were given by the caller.
+#[derive(Clone, Copy, Debug, Default)]
+struct Given {
+    max_retries: bool,
+    timeout: bool,
+    log: bool,
+    log_bodies: bool,
+}
+
 /// Builds an API client. Start from `Zerokie::builder()` (or any API's), or `from_env()`.
 pub struct ClientBuilder<A> {
     api_key: Option<Secret>,
@@ -199,6 +279,13 @@ pub struct ClientBuilder<A> {
     user_agent: String,
     auth_header: Option<String>,
     settings: Vec<(String, String)>,
+    proxy: Option<ProxyUrl>,
+    ca_bundle: Option<CaBundle>,
+    observers: Observers,
+    /// The settings given by the caller, which the environment does not override.
+    given: Given,
+    /// A variable of the environment that could not be read, reported by `build`.
+    env_problem: Option<Error>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
     sleep: Option<Arc<dyn Sleep>>,
@@ -221,6 +308,11 @@ impl<A: Api> Default for ClientBuilder<A> {
             user_agent: concat!("zkit-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
             auth_header: None,
             settings: Vec::new(),
+            proxy: None,
+            ca_bundle: None,
+            observers: Observers::default(),
+            given: Given::default(),
+            env_problem: None,
             transport: None,
             clock: None,
             sleep: None,
@@ -302,12 +394,49 @@ impl<A: Api> ClientBuilder<A> {
                 }
             }
         }
+        self.zkit_env()
+    }
+
+    /// The settings every API shares, from `ZKIT_*` variables, where the caller left them unset:
+    /// `ZKIT_MAX_RETRIES`, `ZKIT_TIMEOUT` (seconds), `ZKIT_LOG`, `ZKIT_LOG_BODIES`, `ZKIT_PROXY` and
+    /// `ZKIT_CA_BUNDLE` (a PEM file).
+    fn zkit_env(mut self) -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let problem = |name: &str, expected: &str| Error::invalid_input(name, format!("must be {expected}"));
+        if let (false, Some(text)) = (self.given.max_retries, var("ZKIT_MAX_RETRIES")) {
+            match text.trim().parse() {
+                Ok(n) => self.retry.max_retries = n,
+                Err(_) => self.env_problem = Some(problem("ZKIT_MAX_RETRIES", "a whole number of retries")),
+            }
+        }
+        if let (false, Some(text)) = (self.given.timeout, var("ZKIT_TIMEOUT")) {
+            match text.trim().parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+                Some(limit) => self.timeouts.attempt = Some(limit),
+                None => self.env_problem = Some(problem("ZKIT_TIMEOUT", "a non-negative number of seconds")),
+            }
+        }
+        if let (false, Some(text)) = (self.given.log, var("ZKIT_LOG")) {
+            match text.parse::<LogLevel>() {
+                Ok(level) => self.observers.level = Some(level),
+                Err(_) => self.env_problem = Some(problem("ZKIT_LOG", "debug, info, warn or error")),
+            }
+        }
+        if let (false, Some(text)) = (self.given.log_bodies, var("ZKIT_LOG_BODIES")) {
+            self.observers.log_bodies = matches!(text.trim(), "1" | "true" | "yes" | "on");
+        }
+        if self.proxy.is_none() {
+            self.proxy = var("ZKIT_PROXY").map(|url| ProxyUrl(Secret::new(url)));
+        }
+        if self.ca_bundle.is_none() {
+            self.ca_bundle = var("ZKIT_CA_BUNDLE").map(|path| CaBundle::Path(path.into()));
+        }
         self
     }
 
-    /// Retries after the first attempt (default 2).
+    /// Retries after the first attempt (default 2, or `ZKIT_MAX_RETRIES`).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.retry.max_retries = n;
+        self.given.max_retries = true;
         self
     }
 
@@ -317,9 +446,52 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
-    /// The per-attempt limit (default 60 s); `None` removes it.
+    /// The per-attempt limit (default 60 s, or `ZKIT_TIMEOUT` seconds); `None` removes it.
     pub fn timeout(mut self, limit: Option<Duration>) -> Self {
         self.timeouts.attempt = limit;
+        self.given.timeout = true;
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (`http://host:port`, with `user:password@`
+    /// if it needs them), instead of what `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` say. Native
+    /// transport; browsers use their own settings. The password never prints.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(ProxyUrl(Secret::new(url.into())));
+        self
+    }
+
+    /// Trusts the certificates of `bundle` beside the platform's roots, for a proxy that inspects TLS
+    /// (native transport). Verification is never turned off.
+    pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
+        self.ca_bundle = Some(bundle);
+        self
+    }
+
+    /// Sends log records at or above `level` to the log sink (a binding's logger); `ZKIT_LOG` sets it
+    /// too. Rust programs see every event through `tracing` whatever this says.
+    pub fn log(mut self, level: Option<LogLevel>) -> Self {
+        self.observers.level = level;
+        self.given.log = true;
+        self
+    }
+
+    /// Logs request and response bodies too (at debug, redacted, cut at 4 KiB); off by default.
+    pub fn log_bodies(mut self, on: bool) -> Self {
+        self.observers.log_bodies = on;
+        self.given.log_bodies = true;
+        self
+    }
+
+    /// Where log records go besides `tracing`: how a binding reaches its language's logger.
+    pub fn log_sink(mut self, sink: Arc<dyn LogSink>) -> Self {
+        self.observers.sink = Some(sink);
+        self
+    }
+
+    /// Adds observe-only hooks, called for every attempt.
+    pub fn hooks(mut self, hooks: Arc<dyn Hooks>) -> Self {
+        self.observers.hooks.push(hooks);
         self
     }
 
@@ -386,6 +558,9 @@ impl<A: Api> ClientBuilder<A> {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<A> {
+        if let Some(problem) = self.env_problem {
+            return Err(problem);
+        }
         let profile = A::PROFILE;
         let credential = credential(profile, self.api_key, self.email, self.password)?;
         let base_url = validate::base_url(self.base_url.as_deref().unwrap_or(profile.default_base_url))?;
@@ -420,8 +595,14 @@ impl<A: Api> ClientBuilder<A> {
             user_agent: self.user_agent,
             auth,
             context,
+            proxy: self.proxy,
+            ca_bundle: self.ca_bundle,
+            observers: self.observers,
         };
         validate::header_value("user_agent", &config.user_agent)?;
+        if let Some(proxy) = &config.proxy {
+            validate::proxy_url(proxy.expose())?;
+        }
         let runtime = Runtime::resolve(self.transport, self.clock, self.sleep, &config)?;
         Ok(A::from_client(Client::new(profile, config, runtime)))
     }

@@ -31,6 +31,9 @@ macro_rules! error_kinds {
             Server = "server",
             /// 502: a service behind the API failed.
             Upstream = "upstream",
+            /// 3xx: a redirect that was not followed (too many in a row, no usable Location, or a
+            /// status such as 304 that is not a redirect to follow).
+            Redirect = "redirect",
             /// The attempt or the call's deadline ran out.
             Timeout = "timeout",
             /// The connection could not be made or broke off.
@@ -81,6 +84,7 @@ impl ErrorKind {
             409 => Self::Conflict,
             429 => Self::RateLimited,
             502 => Self::Upstream,
+            300..=399 => Self::Redirect,
             _ if status >= 500 => Self::Server,
             _ => Self::BadRequest,
         }

@@ -28,10 +28,12 @@ pub mod exec;
 #[cfg(feature = "uniffi")]
 mod ffi;
 pub mod model;
+pub mod observe;
 pub mod operation;
 pub mod pages;
 pub mod payload;
 pub mod raw;
+pub mod redirect;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -46,9 +48,10 @@ pub mod zyra;
 
 pub use api::{Api, ApiProfile, AuthRule, AuthScheme, BodyMeta, ContextHeader, DynamicApi, RateClass, RateLimit};
 pub use client::{Call, Callable, Client};
-pub use config::{CallOptions, ClientBuilder, ClientConfig, Credential, RetryPolicy, Timeouts};
+pub use config::{CaBundle, CallOptions, ClientBuilder, ClientConfig, Credential, ProxyUrl, RetryPolicy, Timeouts};
 pub use error::{Error, ErrorKind, Result};
 pub use exec::{Body, Clock, FileBody, Sleep, Transport, TransportError};
+pub use observe::{Hooks, LogLevel, LogRecord, LogSink, RequestInfo, ResponseInfo};
 pub use operation::{Input, Operation, OperationSpec};
 pub use pages::{JsonPages, Page, PageInfo, Paged, Pages};
 pub use payload::Payload;

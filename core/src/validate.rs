@@ -39,6 +39,23 @@ pub fn base_url(url: &str) -> Result<String> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// A proxy's URL: `http://` or `https://`, a host, and nothing that is not part of a URL.
+pub fn proxy_url(url: &str) -> Result<()> {
+    let field = "proxy";
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| Error::invalid_input(field, "must start with http:// or https://"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.rsplit('@').next().unwrap_or_default().is_empty() {
+        return Err(Error::invalid_input(field, "has no host"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid_input(field, "must not contain whitespace"));
+    }
+    Ok(())
+}
+
 /// A DNS label: 1 to 63 lowercase letters, digits and hyphens, not starting or ending with a hyphen.
 pub fn dns_label(field: &str, value: &str) -> Result<()> {
     non_empty(field, value)?;

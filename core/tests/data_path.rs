@@ -144,8 +144,14 @@ impl Transport for GrowsTheFile {
 async fn a_file_that_changes_size_is_an_error_and_is_not_retried() {
     let sandbox = common::sandbox().await;
     static_site(&sandbox).await;
-    let transport =
-        Arc::new(GrowsTheFile { inner: ReqwestTransport::new(None, "zkit-test").unwrap(), sends: 0.into() });
+    let transport = Arc::new(GrowsTheFile {
+        inner: ReqwestTransport::new(zkit::exec::native::NetworkSettings {
+            user_agent: "zkit-test".into(),
+            ..Default::default()
+        })
+        .unwrap(),
+        sends: 0.into(),
+    });
     let zerokie = common::zerokie_builder(&sandbox).transport(transport.clone()).build().unwrap();
     let file = temp_file("growing.bin", &pattern(MIB));
     let error =

@@ -43,6 +43,12 @@ pub struct Fault {
     /// request id, and the `x-request-id` and `x-echo` headers, as a careless server might. For leak
     /// scans: a client must show none of it.
     pub echo_credentials: bool,
+    /// Where a [`FaultKind::Redirect`] points: an absolute URL, or a path (`/zerokie/v1/apps`) or
+    /// relative reference resolved against the request's URL.
+    pub location: Option<String>,
+    /// How an [`FaultKind::Encode`] answer's body is compressed: `gzip` (the default), `deflate` or
+    /// `br`.
+    pub encoding: Option<String>,
 }
 
 impl Default for Fault {
@@ -57,6 +63,8 @@ impl Default for Fault {
             retry_after: None,
             delay_ms: None,
             echo_credentials: false,
+            location: None,
+            encoding: None,
         }
     }
 }
@@ -79,6 +87,11 @@ pub enum FaultKind {
     Truncated,
     /// Waits `delay_ms`, then handles the request normally.
     Delay,
+    /// Answers `status` (302 by default) with `Location: location`. The request is not handled.
+    Redirect,
+    /// Handles the request normally, then sends the answer's body compressed with `encoding`, with
+    /// the matching `Content-Encoding`, whatever the request's `Accept-Encoding` said.
+    Encode,
 }
 
 impl FaultKind {
@@ -90,6 +103,8 @@ impl FaultKind {
             Self::Malformed => "malformed",
             Self::Truncated => "truncated",
             Self::Delay => "delay",
+            Self::Redirect => "redirect",
+            Self::Encode => "encode",
         }
     }
 }
@@ -118,6 +133,16 @@ impl Fault {
     /// Waits `ms` milliseconds, then handles the request normally.
     pub fn delay(ms: u64) -> Self {
         Self { kind: FaultKind::Delay, delay_ms: Some(ms), ..Self::default() }
+    }
+
+    /// Answers `status` (a 3xx) pointing at `location`.
+    pub fn redirect(status: u16, location: impl Into<String>) -> Self {
+        Self { kind: FaultKind::Redirect, status: Some(status), location: Some(location.into()), ..Self::default() }
+    }
+
+    /// Handles the request, then compresses the answer's body with `encoding` (`gzip`, `deflate`, `br`).
+    pub fn encode(encoding: impl Into<String>) -> Self {
+        Self { kind: FaultKind::Encode, encoding: Some(encoding.into()), ..Self::default() }
     }
 
     /// Only for requests with `method`.
@@ -166,6 +191,20 @@ impl Fault {
         if let Some(value) = &self.retry_after {
             if HeaderValue::from_str(value).is_err() {
                 return Some("retry_after: is not a valid header value".to_owned());
+            }
+        }
+        if self.kind == FaultKind::Redirect {
+            match &self.location {
+                None => return Some("location: a redirect needs one".to_owned()),
+                Some(location) if HeaderValue::from_str(location).is_err() => {
+                    return Some("location: is not a valid header value".to_owned())
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(encoding) = &self.encoding {
+            if !ENCODINGS.contains(&encoding.as_str()) {
+                return Some(format!("encoding: must be one of {}, not {encoding:?}", ENCODINGS.join(", ")));
             }
         }
         if let Some(method) = &self.method {
@@ -311,6 +350,8 @@ pub(crate) enum Outcome {
     Reset,
     /// Handle the request normally.
     Handle,
+    /// Handle the request, then compress the answer's body with this encoding.
+    Encode(&'static str),
 }
 
 /// Acts out `fault` on a request with `headers`: waits its delay, then says what to do.
@@ -325,7 +366,62 @@ pub(crate) async fn act(fault: &Fault, headers: &http::HeaderMap) -> Outcome {
         FaultKind::Malformed => Outcome::Respond(malformed_response()),
         FaultKind::Truncated => Outcome::Respond(truncated_response()),
         FaultKind::Delay => Outcome::Handle,
+        FaultKind::Redirect => Outcome::Respond(redirect_response(fault)),
+        FaultKind::Encode => {
+            let named = fault.encoding.as_deref().unwrap_or("gzip");
+            Outcome::Encode(ENCODINGS.iter().copied().find(|e| *e == named).unwrap_or("gzip"))
+        }
     }
+}
+
+/// The encodings an [`FaultKind::Encode`] fault compresses with.
+pub const ENCODINGS: [&str; 3] = ["gzip", "deflate", "br"];
+
+fn redirect_response(fault: &Fault) -> Response<Body> {
+    let status = fault.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::FOUND);
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
+    if let Some(value) = fault.location.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+        response.headers_mut().insert(http::header::LOCATION, value);
+    }
+    response
+}
+
+/// `response` with its body compressed by `encoding` and labelled so.
+pub(crate) async fn encode(response: Response<Body>, encoding: &str) -> Response<Body> {
+    use http_body_util::BodyExt;
+    use std::io::Write;
+    let (mut parts, body) = response.into_parts();
+    let Ok(collected) = body.collect().await else { return Response::from_parts(parts, Body::empty()) };
+    let plain = collected.to_bytes();
+    let compressed = match encoding {
+        "deflate" => {
+            let mut writer = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            writer.write_all(&plain).and_then(|()| writer.finish())
+        }
+        "br" => {
+            let mut out = Vec::new();
+            let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+            let written = writer.write_all(&plain).and_then(|()| writer.flush());
+            drop(writer);
+            written.map(|()| out)
+        }
+        _ => {
+            let mut writer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            writer.write_all(&plain).and_then(|()| writer.finish())
+        }
+    };
+    let compressed = compressed.unwrap_or_default();
+    parts.headers.remove(CONTENT_LENGTH);
+    parts.headers.insert(
+        http::header::CONTENT_ENCODING,
+        HeaderValue::from_static(match encoding {
+            "deflate" => "deflate",
+            "br" => "br",
+            _ => "gzip",
+        }),
+    );
+    Response::from_parts(parts, Body::from(compressed))
 }
 
 fn json_response(status: StatusCode, body: Body) -> Response<Body> {

@@ -37,6 +37,7 @@ mod journal;
 mod rate;
 pub mod serve;
 mod server;
+mod tls;
 mod zenifra;
 mod zenovay;
 mod zerokie;
@@ -405,6 +406,7 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     addr: SocketAddr,
     server: server::Running,
+    ca_pem: Option<String>,
 }
 
 impl Sandbox {
@@ -416,11 +418,33 @@ impl Sandbox {
     /// Starts a sandbox on `addr` (port 0 picks a free one), served by a task of the current tokio
     /// runtime.
     pub async fn bind(addr: SocketAddr) -> std::io::Result<Sandbox> {
+        Self::serve(addr, None).await
+    }
+
+    /// Starts a sandbox that speaks HTTPS on `addr`, with a certificate signed by an authority made
+    /// now; [`Sandbox::ca_pem`] gives the authority's certificate, which a client must be told to
+    /// trust.
+    pub async fn bind_tls(addr: SocketAddr) -> std::io::Result<Sandbox> {
+        Self::serve(addr, Some(tls::Tls::generate()?)).await
+    }
+
+    async fn serve(addr: SocketAddr, tls: Option<tls::Tls>) -> std::io::Result<Sandbox> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(url_of(addr)));
-        let server = server::spawn(listener, shared.clone(), router(shared.clone()));
-        Ok(Sandbox { shared, addr, server })
+        let url = match &tls {
+            None => url_of(addr),
+            Some(_) => url_of(addr).replacen("http://", "https://", 1),
+        };
+        let shared = Arc::new(Shared::new(url));
+        let ca_pem = tls.as_ref().map(|tls| tls.ca_pem.clone());
+        let server = server::spawn(listener, shared.clone(), router(shared.clone()), tls.map(|tls| tls.acceptor));
+        Ok(Sandbox { shared, addr, server, ca_pem })
+    }
+
+    /// The PEM certificate of the authority that signed an HTTPS sandbox's certificate; `None` for
+    /// plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The address the sandbox listens on.

@@ -20,6 +20,11 @@ pub struct ServeArgs {
     /// well-known keys.
     #[arg(long)]
     pub allow_remote: bool,
+    /// Speak HTTPS, with a certificate signed by an authority made at start; the authority's PEM is
+    /// written to a file named on the banner's second line (`ZKIT_SANDBOX_CA=<path>`), for clients'
+    /// `ca_bundle`.
+    #[arg(long)]
+    pub tls: bool,
 }
 
 fn parse_host(text: &str) -> Result<IpAddr, String> {
@@ -53,7 +58,9 @@ pub async fn serve(args: &ServeArgs, program: &str) -> ExitCode {
         eprintln!("{program}: {message}");
         return ExitCode::from(2);
     }
-    let sandbox = match Sandbox::bind(SocketAddr::new(args.host, args.port)).await {
+    let addr = SocketAddr::new(args.host, args.port);
+    let started = if args.tls { Sandbox::bind_tls(addr).await } else { Sandbox::bind(addr).await };
+    let sandbox = match started {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("{program}: cannot listen on {}:{}: {error}", args.host, args.port);
@@ -63,12 +70,31 @@ pub async fn serve(args: &ServeArgs, program: &str) -> ExitCode {
     // Listening for the signals before the banner tells anyone the sandbox is up: a SIGTERM sent as
     // soon as the URL is read must stop it cleanly, not kill it.
     let stop = stop_signal();
+    let ca_file = match sandbox.ca_pem() {
+        None => None,
+        Some(pem) => {
+            let path = std::env::temp_dir().join(format!("zkit-sandbox-{}-ca.pem", std::process::id()));
+            if let Err(error) = std::fs::write(&path, pem) {
+                eprintln!("{program}: cannot write {}: {error}", path.display());
+                return ExitCode::FAILURE;
+            }
+            Some(path)
+        }
+    };
+    let mut text = banner(&sandbox);
+    if let Some(path) = &ca_file {
+        let first_line = text.find('\n').map_or(text.len(), |i| i + 1);
+        text.insert_str(first_line, &format!("ZKIT_SANDBOX_CA={}\n", path.display()));
+    }
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(banner(&sandbox).as_bytes());
+    let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
     drop(stdout);
     stop.await;
     sandbox.shutdown().await;
+    if let Some(path) = ca_file {
+        let _ = std::fs::remove_file(path);
+    }
     ExitCode::SUCCESS
 }
 

@@ -53,13 +53,25 @@ impl Running {
 
 /// Serves `router` on `listener` in a task of the current runtime, until [`Running::shutdown`] or
 /// until the [`Running`] is dropped.
-pub(crate) fn spawn(listener: TcpListener, shared: Arc<Shared>, router: Router) -> Running {
+/// With `tls`, connections are HTTPS.
+pub(crate) fn spawn(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Running {
     let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(accept_loop(listener, shared, router, stopped));
+    let task = tokio::spawn(accept_loop(listener, shared, router, tls, stopped));
     Running { stop, task }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router, mut stopped: oneshot::Receiver<()>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let builder = auto::Builder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
@@ -83,11 +95,25 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, router: Router,
                     request.extensions_mut().insert(PeerIp(peer.ip()));
                     serve(shared.clone(), router.clone(), request)
                 });
-                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                let connection = graceful.watch(connection);
-                connections.spawn(async move {
-                    let _ = connection.await;
-                });
+                match &tls {
+                    None => {
+                        let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                        let connection = graceful.watch(connection);
+                        connections.spawn(async move {
+                            let _ = connection.await;
+                        });
+                    }
+                    Some(acceptor) => {
+                        // The handshake runs in the connection's task; a client that refuses the
+                        // certificate ends only its own connection.
+                        let (acceptor, builder, watcher) = (acceptor.clone(), builder.clone(), graceful.watcher());
+                        connections.spawn(async move {
+                            let Ok(stream) = acceptor.accept(stream).await else { return };
+                            let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                            let _ = watcher.watch(connection).await;
+                        });
+                    }
+                }
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
@@ -164,6 +190,7 @@ async fn handle(
         Outcome::Reset => return Err(CloseConnection),
         Outcome::Respond(response) => response,
         Outcome::Handle => route(router, parts, body).await,
+        Outcome::Encode(encoding) => faults::encode(route(router, parts, body).await, encoding).await,
     };
     shared.journal.answered(seq, Some(response.status().as_u16()));
     Ok(response)

@@ -154,7 +154,7 @@ pub trait Clock: MaybeSend {
 /// (Node), else fetch.
 pub(crate) fn default_transport(config: &crate::config::ClientConfig) -> crate::Result<std::sync::Arc<dyn Transport>> {
     #[cfg(all(feature = "native", not(target_arch = "wasm32")))]
-    return Ok(std::sync::Arc::new(native::ReqwestTransport::new(config.timeouts.connect, &config.user_agent)?));
+    return Ok(std::sync::Arc::new(native::ReqwestTransport::new(native::NetworkSettings::of(config)?)?));
     #[cfg(target_arch = "wasm32")]
     return {
         let _ = config;

@@ -11,7 +11,8 @@ use tokio::io::AsyncReadExt;
 use super::{Body, BoxFuture, Clock, FileBody, Sleep, Transport, TransportError};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, pooled keep-alive connections).
+/// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, pooled keep-alive connections, gzip, deflate and
+/// brotli bodies decoded as they arrive).
 ///
 /// A pooled connection is driven by a task on the runtime that opened it, so a connection opened
 /// inside a current-thread runtime (such as the Python binding's blocking calls, which are much
@@ -21,22 +22,39 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct ReqwestTransport {
     multi_thread: reqwest::Client,
     current_thread: std::sync::OnceLock<reqwest::Client>,
-    connect_timeout: Option<Duration>,
-    user_agent: String,
+    settings: NetworkSettings,
+}
+
+/// What the transport's connections are made with.
+#[derive(Clone, Debug, Default)]
+pub struct NetworkSettings {
+    /// The limit on making a connection.
+    pub connect_timeout: Option<Duration>,
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// The proxy for every request; `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide when `None`.
+    pub proxy: Option<crate::config::ProxyUrl>,
+    /// PEM certificates trusted beside the platform's roots.
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+impl NetworkSettings {
+    /// The settings of a client's configuration (the CA bundle read now).
+    pub fn of(config: &crate::config::ClientConfig) -> Result<Self> {
+        Ok(Self {
+            connect_timeout: config.timeouts.connect,
+            user_agent: config.user_agent.clone(),
+            proxy: config.proxy.clone(),
+            ca_pem: config.ca_bundle.as_ref().map(crate::config::CaBundle::pem).transpose()?,
+        })
+    }
 }
 
 impl ReqwestTransport {
-    /// A transport whose connections must be made within `connect_timeout`, naming itself
-    /// `user_agent`.
-    pub fn new(connect_timeout: Option<Duration>, user_agent: &str) -> Result<Self> {
-        let multi_thread =
-            pool(connect_timeout, user_agent).map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))?;
-        Ok(Self {
-            multi_thread,
-            current_thread: std::sync::OnceLock::new(),
-            connect_timeout,
-            user_agent: user_agent.to_owned(),
-        })
+    /// A transport whose connections are made with `settings`.
+    pub fn new(settings: NetworkSettings) -> Result<Self> {
+        let multi_thread = pool(&settings)?;
+        Ok(Self { multi_thread, current_thread: std::sync::OnceLock::new(), settings })
     }
 
     /// The pool for the runtime this runs on.
@@ -48,23 +66,33 @@ impl ReqwestTransport {
         if let Some(client) = self.current_thread.get() {
             return Ok(client);
         }
-        let client = pool(self.connect_timeout, &self.user_agent).map_err(|e| TransportError::connect(chain(&e)))?;
+        let client = pool(&self.settings).map_err(|e| TransportError::connect(e.message().to_owned()))?;
         Ok(self.current_thread.get_or_init(|| client))
     }
 }
 
 /// One connection pool: keep-alive, `TCP_NODELAY`, HTTP/2 where the server offers it over TLS, no
-/// redirects (an API answer is never followed blindly).
-fn pool(connect_timeout: Option<Duration>, user_agent: &str) -> reqwest::Result<reqwest::Client> {
+/// redirects (the pipeline follows them, the same way on every platform).
+fn pool(settings: &NetworkSettings) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .user_agent(user_agent)
+        .user_agent(&settings.user_agent)
         .pool_idle_timeout(Duration::from_secs(90))
         .tcp_nodelay(true)
         .redirect(reqwest::redirect::Policy::none());
-    if let Some(limit) = connect_timeout {
+    if let Some(limit) = settings.connect_timeout {
         builder = builder.connect_timeout(limit);
     }
-    builder.build()
+    if let Some(proxy) = &settings.proxy {
+        let proxy = reqwest::Proxy::all(proxy.expose())
+            .map_err(|e| Error::invalid_input("proxy", format!("{}: {}", proxy.shown(), chain(&e))))?;
+        builder = builder.proxy(proxy);
+    }
+    if let Some(pem) = &settings.ca_pem {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::invalid_input("ca_bundle", format!("is not a PEM bundle: {}", chain(&e))))?;
+        builder = builder.tls_certs_merge(certificates);
+    }
+    builder.build().map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))
 }
 
 impl Transport for ReqwestTransport {
