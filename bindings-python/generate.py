@@ -213,6 +213,8 @@ class Api:
         if name is not None:
             if self.is_object(name):
                 return name if side == "out" else f"{name}Params"
+            if self.is_enum(name):
+                return name
             return self.annotation(self.defs[name], side)
         for combinator in ("anyOf", "oneOf"):
             if combinator in schema:
@@ -264,6 +266,14 @@ class Api:
             key = f"key{depth}" if depth else "key"
             return f"dict({expr})" if converted is None else f"{{{key}: {converted} for {key}, {item} in {expr}.items()}}"
         return None
+
+    def is_enum(self, name: str) -> bool:
+        """Whether `name` is an open string enum (a string with its known values as examples)."""
+        definition = self.defs[name]
+        return definition.get("type") == "string" and bool(definition.get("examples"))
+
+    def enums(self) -> list[str]:
+        return sorted(name for name in self.defs if self.is_enum(name))
 
     def known_values(self, schema: Schema) -> list[str]:
         """The documented values of an open string enum, for docstrings."""
@@ -367,6 +377,43 @@ def method(api: Api, operation: Schema, is_async: bool) -> list[str]:
     return overloads(api, operation, define, name, returns, [], doc) + body
 
 
+def raw_method(api: Api, operation: Schema, is_async: bool, client: str) -> list[str]:
+    """The method of a client's `with_raw_response` view: the operation's result in a `Response`, with
+    the status, headers, request id and attempts."""
+    name = operation["name"]
+    fields = api.input_fields(operation)
+    returns = api.annotation(operation["output"], "out")
+    define = "async def" if is_async else "def"
+    if fields:
+        params = ["self", "/", f"*params: {api.ref(operation['input'])}Params", "**kwargs: Any"]
+        args = "params, kwargs"
+    else:
+        params = ["self", "/", "**options: Unpack[CallOptions]"]
+        args = "(), options"
+    converted = api.conversion(operation["output"], "data")
+    data = "data" if converted is None else converted
+    if converted is None and returns != "Any":
+        data = f"cast({q(returns)}, data)"
+    out = [""] + signature(define, name, params, f"Response[{returns}]", "")
+    out += docstring(f"`{client}.{name}`, with the facts of its response.", "        ")
+    out += [f"        data, meta = {'await ' if is_async else ''}self._client._call_meta({q(name)}, {args})"]
+    return out + [f"        return Response({data}, meta)"]
+
+
+def raw_view_class(api: Api, is_async: bool) -> list[str]:
+    client = f"Async{api.name}" if is_async else api.name
+    doc = (
+        f"{client}'s operations, each returning a `Response`: the typed result as `.data`, with the status, "
+        "headers, request id, server timestamp and attempts. Reached as `client.with_raw_response`."
+    )
+    out = ["", "", f"class {client}WithRawResponse:"] + docstring(doc, "    ")
+    out += ["", '    __slots__ = ("_client",)', "", f"    def __init__(self, client: {client}) -> None:"]
+    out += ["        self._client = client"]
+    for operation in api.operations:
+        out += raw_method(api, operation, is_async, client)
+    return out
+
+
 def iter_method(api: Api, operation: Schema, is_async: bool) -> list[str]:
     """`iter_<name>` of a paged list: its parameters and `max_pages`, returning a lazy walk."""
     name = operation["name"]
@@ -456,6 +503,9 @@ def client_class(api: Api, is_async: bool) -> list[str]:
         doc += f" `{setting['name']}` (or {setting['env']}) is sent as `{setting['header']}` on every call."
     out = ["", "", f"class {name}({base}):"] + docstring(doc, "    ")
     out += ["", "    __slots__ = ()", f"    _native_class = _zkit.{api.name}", f"    _fields = _{api.name.upper()}_FIELDS"]
+    out += ["", "    @property", f"    def with_raw_response(self) -> {name}WithRawResponse:"]
+    out += docstring("Every operation of this client, returning a `Response` with the result and its HTTP facts.", "        ")
+    out += [f"        return {name}WithRawResponse(self)"]
     for operation in api.operations:
         out += method(api, operation, is_async)
     for operation in api.operations:
@@ -491,7 +541,19 @@ def generate(documents: list[Schema]) -> str:
     params = {f"{n}Params" for api in apis for n in api.params if api.fields(api.defs[n])}
     exported = sorted({n for api in apis for n in api.models} | params)
     exported += [n for api in apis for n in (api.name, f"Async{api.name}")]
-    body: list[str] = []
+    exported += [f"{n}WithRawResponse" for api in apis for n in (api.name, f"Async{api.name}")]
+    enums: dict[str, list[str]] = {}
+    for api in apis:
+        for name in api.enums():
+            if enums.setdefault(name, api.known_values(api.defs[name])) != api.known_values(api.defs[name]):
+                raise SystemExit(f"two APIs define the enum {name} differently: give one of them another name")
+    exported += sorted(enums)
+    body: list[str] = ["", "", "# Open enums: the known values, for type checkers. A newer server may send another, which"]
+    body += ["# arrives as the str it is."]
+    for name, values in sorted(enums.items()):
+        # A Union of one Literal per value (not one Literal of all): the same type to a checker, and
+        # a Union at runtime too, as stubtest expects of an alias it reads as a union.
+        body.append(f"{name} = Union[{', '.join(f'Literal[{q(value)}]' for value in values)}]")
     for api in apis:
         body += [""] + [f"# ---- {api.name} " + "-" * (94 - len(api.name))]
         for name in api.models:
@@ -501,7 +563,9 @@ def generate(documents: list[Schema]) -> str:
                 body += params_class(api, name)
         body += fields_table(api)
         body += client_class(api, is_async=False)
+        body += raw_view_class(api, is_async=False)
         body += client_class(api, is_async=True)
+        body += raw_view_class(api, is_async=True)
     text = "\n".join(body)
 
     def used(*names: str) -> str:
@@ -521,10 +585,10 @@ def generate(documents: list[Schema]) -> str:
     if used("PathLike"):
         header.append("from os import PathLike")
     header += [
-        f"from typing import TYPE_CHECKING, {used('Any', 'TypedDict', 'cast', 'overload')}",
+        f"from typing import TYPE_CHECKING, {used('Any', 'Literal', 'TypedDict', 'Union', 'cast', 'overload')}",
         "",
         "from zkit import _zkit",
-        f"from zkit._base import {used('AsyncClient', 'AsyncPages', 'CallOptions', 'SyncClient', 'SyncPages')}",
+        f"from zkit._base import {used('AsyncClient', 'AsyncPages', 'CallOptions', 'Response', 'SyncClient', 'SyncPages')}",
         "from zkit._deploy import AsyncSiteDeploy, SiteDeploy",
         "from zkit._model import Model",
         "",

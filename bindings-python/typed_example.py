@@ -54,8 +54,11 @@ def containers(zerokie: zkit.Zerokie) -> None:
 
     raw: zkit.RawResponse = zerokie.raw("GET", "/v1/apps", query={"page": 1})
     body: Any = raw.json()
-    response: zkit.Response = zerokie.call_json("get_app", {"name": "my-site"})
+    response: zkit.Response[Any] = zerokie.call_json("get_app", {"name": "my-site"})
     print(raw.status, body, response.attempts, response.request_id)
+    typed: zkit.Response[zkit.App] = zerokie.with_raw_response.get_app(name="my-site")
+    status: zkit.AppStatus = typed.data.status
+    print(typed.status, typed.headers.get("x-request-id"), status == "running")
 
 
 def handle_errors(zerokie: zkit.Zerokie) -> Optional[zkit.Domain]:

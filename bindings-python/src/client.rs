@@ -63,13 +63,33 @@ pub fn builder<A: Api>(config: &Bound<'_, PyDict>) -> PyResult<ClientBuilder<A>>
                     .fold(builder, |builder, (bucket, requests)| builder.raise_rate_limit(bucket, requests))
             }
             "jitter_seed" => builder.jitter_seed(extract(&value, "jitter_seed", "a non-negative integer")?),
+            "proxy" if value.is_none() => builder,
+            "proxy" => builder.proxy(extract::<String>(&value, "proxy", "a URL string")?),
+            "ca_bundle" if value.is_none() => builder,
+            "ca_bundle" => match value.extract::<Vec<u8>>() {
+                Ok(pem) if value.is_instance_of::<pyo3::types::PyBytes>() => {
+                    builder.ca_bundle(zkit::CaBundle::Pem(pem))
+                }
+                _ => builder.ca_bundle(zkit::CaBundle::Path(
+                    extract::<String>(&value, "ca_bundle", "a path to a PEM file, or PEM bytes")?.into(),
+                )),
+            },
+            "log" if value.is_none() => builder,
+            "log" => {
+                let level: String = extract(&value, "log", "\"debug\", \"info\", \"warn\" or \"error\"")?;
+                builder.log(Some(level.parse().map_err(|e: zkit::Error| errors::to_py_err(&e))?))
+            }
+            "log_bodies" if value.is_none() => builder,
+            "log_bodies" => builder.log_bodies(extract(&value, "log_bodies", "a bool")?),
+            "hooks" if value.is_none() => builder,
+            "hooks" => builder.hooks(std::sync::Arc::new(crate::observe::PythonHooks { dispatch: value.unbind() })),
             // `auth_header` and the API's own settings (Zenifra's `organization_id`); the core refuses
             // a name the API does not know, naming it.
             _ if value.is_none() => builder,
             other => builder.setting(other, extract::<String>(&value, other, "a string")?),
         };
     }
-    Ok(builder.from_env())
+    Ok(builder.log_sink(std::sync::Arc::new(crate::observe::PythonLog)).from_env())
 }
 
 /// Per-call options from a dict.

@@ -4,7 +4,6 @@
 
 use std::future::{Future, IntoFuture};
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::future::{self, Either};
 use pyo3::exceptions::PyKeyboardInterrupt;
@@ -92,17 +91,6 @@ fn deploy_future(
     })
 }
 
-/// Resolves with `Err(KeyboardInterrupt)` once Ctrl-C is pressed (checked every 50 ms on the
-/// thread that drives a blocking call, which is the one Python delivers signals to).
-async fn interrupted() -> PyErr {
-    loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        if let Err(error) = Python::attach(|py| py.check_signals()) {
-            return error;
-        }
-    }
-}
-
 /// `deploy_site(client, app, source, options=None, progress=None)`: blocks until the deploy ends, the
 /// interpreter detached; Ctrl-C stops it before it finalizes.
 #[pyfunction]
@@ -120,7 +108,7 @@ pub fn deploy_site(
     let message = zkit::zerokie::cancelled_message(&app, session.as_deref());
     let run = crate::runtime::guard(|| deploy_future(client.api()?, app, source, options, progress))?;
     crate::runtime::block_on(py, async move {
-        match future::select(Box::pin(run), Box::pin(interrupted())).await {
+        match future::select(Box::pin(run), Box::pin(crate::runtime::interrupted())).await {
             Either::Left((report, _)) => report,
             // Dropping the deploy stops its uploads; it never finalizes.
             Either::Right((error, _)) if Python::attach(|py| error.is_instance_of::<PyKeyboardInterrupt>(py)) => {

@@ -10,6 +10,7 @@ mod client;
 mod convert;
 mod deploy;
 mod errors;
+mod observe;
 mod pages;
 mod runtime;
 

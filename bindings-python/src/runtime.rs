@@ -56,9 +56,33 @@ fn blocking_runtime() -> &'static Runtime {
 }
 
 /// Blocks on `future` with the interpreter detached, so other Python threads run while this one
-/// waits on the network.
+/// waits on the network. Ctrl-C ends the wait with `KeyboardInterrupt` within [`SIGNAL_CHECK`] and
+/// drops the request (Python runs signal handlers on its main thread; elsewhere the check finds
+/// nothing and costs one attach per [`SIGNAL_CHECK`] of a call that takes that long).
 pub fn block_on<T: Send>(py: Python<'_>, future: impl Future<Output = PyResult<T>> + Send) -> PyResult<T> {
-    py.detach(|| guard(|| blocking_runtime().block_on(future)))
+    py.detach(|| {
+        guard(|| {
+            blocking_runtime().block_on(async move {
+                match futures_util::future::select(std::pin::pin!(future), std::pin::pin!(interrupted())).await {
+                    futures_util::future::Either::Left((result, _)) => result,
+                    futures_util::future::Either::Right((error, _)) => Err(error),
+                }
+            })
+        })
+    })
+}
+
+/// How often a blocking call on the main thread asks the interpreter whether a signal came.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Resolves with the error of a signal's handler (`KeyboardInterrupt` for Ctrl-C) once one came.
+pub async fn interrupted() -> PyErr {
+    loop {
+        tokio::time::sleep(SIGNAL_CHECK).await;
+        if let Err(error) = Python::attach(|py| py.check_signals()) {
+            return error;
+        }
+    }
 }
 
 /// Counts a task from its spawn until it is dropped, whether it finished or was aborted.

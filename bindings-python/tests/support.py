@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import threading
 import urllib.request
@@ -19,12 +20,17 @@ WRONG_KEY = "zrk_not_a_sandbox_key_0000"
 class Sandbox:
     """A `zkit-sandbox` process on 127.0.0.1 and a port of its choosing, driven by its control API."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = False) -> None:
+        """With `tls`, the sandbox speaks HTTPS with a certificate of its own authority, whose PEM file
+        is `ca_file`."""
         binary = os.environ.get("ZKIT_SANDBOX_BIN") or str(REPO / "target" / "debug" / "zkit-sandbox")
         if not Path(binary).exists():
             raise RuntimeError(f"no sandbox binary at {binary}: run `cargo build -p zkit-sandbox` first")
         self.process = subprocess.Popen(
-            [binary, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            [binary, "--port", "0", *(["--tls"] if tls else [])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         assert self.process.stdout is not None
         first = self.process.stdout.readline().strip()
@@ -32,6 +38,7 @@ class Sandbox:
             self.process.kill()
             raise RuntimeError(f"the sandbox did not start: {first!r}")
         self.url = first.split("=", 1)[1]
+        self.ca_file = self.process.stdout.readline().strip().split("=", 1)[1] if tls else None
         # Keep reading what it prints, so that a full pipe never blocks it.
         threading.Thread(target=self.process.stdout.read, daemon=True).start()
 
@@ -59,7 +66,12 @@ class Sandbox:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.url}/__sandbox/{path}", data=data, method=method)
         request.add_header("content-type", "application/json")
-        with urllib.request.urlopen(request, timeout=10) as response:
+        context = None
+        if self.ca_file is not None:
+            import ssl
+
+            context = ssl.create_default_context(cafile=self.ca_file)
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
             text = response.read()
         return json.loads(text) if text.strip() else None
 
@@ -76,6 +88,47 @@ class Sandbox:
     def fault(self, **fault: Any) -> None:
         """Queues a fault: method, path (a prefix), times, kind, status, body, retry_after, delay_ms."""
         self.control("POST", "faults", fault)
+
+
+class Relay:
+    """A forwarding HTTP proxy on 127.0.0.1: it passes every byte to `target` (host, port) and keeps
+    what clients sent, so a test can see the requests that went through it."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.sent = bytearray()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, keep: bool) -> None:
+        try:
+            while chunk := source.recv(65536):
+                if keep:
+                    self.sent += chunk
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    def request_lines(self) -> list[str]:
+        """The request lines sent through it, such as `GET http://127.0.0.1:4010/zerokie/v1/apps HTTP/1.1`."""
+        text = self.sent.decode("latin-1")
+        return [line for line in text.split("\r\n") if line.endswith(" HTTP/1.1")]
+
+    def close(self) -> None:
+        self.listener.close()
 
 
 class AwaitableSync:

@@ -153,7 +153,7 @@ def test_bad_input_and_settings_are_refused_before_sending(sandbox: Sandbox) -> 
             (lambda: zenifra.update_instances(id=WEB, count=0), "count"),
             (lambda: zenifra.list_projects(limit=101), "limit"),
             (lambda: zenifra.update_envs(id=WEB, envs={"A=B": "1"}), "envs"),
-            (lambda: zenifra.get_metrics(id=WEB, period="2h"), "period"),
+            (lambda: zenifra.get_metrics(id=WEB, period="2h"), "period"),  # type: ignore[call-overload]
             (lambda: zenifra.deploy_branch(id=WEB, branch="a..b"), "branch"),
             (lambda: zenifra.get_project(id=""), "id"),
         ]

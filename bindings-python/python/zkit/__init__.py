@@ -14,7 +14,12 @@
 `iter_…` walks. Every call also takes the keywords `timeout`, `deadline`, `max_retries`,
 `idempotency_key` and `rate_limit`; failures raise subclasses of `zkit.ZkitError`. Results are
 `zkit.Model`s: typed attributes, plus `result["wireName"]` and `result.extra` for fields this version
-does not name.
+does not name. `client.with_raw_response.get_app(...)` gives the result with the response's status,
+headers and request id.
+
+Logs go to the standard `logging` logger "zkit", off unless asked for: `ZKIT_LOG=debug` (or `info`,
+`warn`) in the environment, which also prints them to stderr, or `log="debug"` on a client, or a
+level set on `logging.getLogger("zkit")`. Keys and sensitive headers never show in them.
 """
 
 # Each module's __all__ says what it exports; the generated one grows with the APIs' operation tables.
@@ -26,8 +31,28 @@ from zkit._zkit import __version__ as __version__
 from zkit.errors import *  # noqa: F403
 
 import atexit as _atexit
+import logging as _logging
+import os as _os
 
 from zkit._zkit import drain as _drain
+
+def _log_from_env() -> None:
+    """With ZKIT_LOG set, the `zkit` logger prints to stderr at that level (unless it was given
+    handlers already); the clients send it records at that level."""
+    level = _os.environ.get("ZKIT_LOG", "").strip().lower()
+    levels = {"debug": _logging.DEBUG, "trace": _logging.DEBUG, "info": _logging.INFO}
+    levels.update({"warn": _logging.WARNING, "warning": _logging.WARNING, "error": _logging.ERROR})
+    if level not in levels:
+        return
+    logger = _logging.getLogger("zkit")
+    if not logger.handlers:
+        handler = _logging.StreamHandler()
+        handler.setFormatter(_logging.Formatter("[%(asctime)s %(levelname)s %(name)s] %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(levels[level])
+
+
+_log_from_env()
 
 # Async calls settle from the core's worker threads; let them leave the interpreter before it ends.
 _atexit.register(_drain, 2.0)

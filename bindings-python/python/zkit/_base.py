@@ -10,6 +10,7 @@ the core.
 from __future__ import annotations
 
 import json as _json
+import logging as _logging
 import os as _os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
@@ -27,6 +28,8 @@ __all__ = [
     "CallOptions",
     "Response",
     "RawResponse",
+    "RequestInfo",
+    "ResponseInfo",
     "QueryValue",
     "SyncClient",
     "AsyncClient",
@@ -160,17 +163,21 @@ class _Key:
 
 # Settings that are credentials, kept as `_Key`s; and the two of a login, which an API key replaces
 # (and which replace an API key) in `with_options`.
-_SECRET_SETTINGS = frozenset({"api_key", "password", "rate_limit_store"})  # a store URL may carry a password
+_SECRET_SETTINGS = frozenset({"api_key", "password", "rate_limit_store", "proxy"})  # URLs may carry passwords
 _LOGIN_SETTINGS = frozenset({"email", "password"})
 
 
-class Response:
-    """The decoded JSON of a call made by operation name, with the facts of its HTTP response."""
+_D = TypeVar("_D")
+
+
+class Response(Generic[_D]):
+    """A call's result with the facts of its HTTP response: from `call_json` (the decoded JSON) or from
+    a typed method through `with_raw_response` (its typed result)."""
 
     __slots__ = ("data", "status", "headers", "request_id", "timestamp", "attempts")
 
-    data: Any
-    """The decoded output: a dict, a list, or None for operations that return nothing."""
+    data: _D
+    """The result: the typed model, or for `call_json` a dict, a list, or None."""
     status: int
     """The HTTP status of the successful attempt."""
     headers: dict[str, str]
@@ -182,7 +189,7 @@ class Response:
     attempts: int
     """How many attempts the call took."""
 
-    def __init__(self, data: Any, meta: Mapping[str, Any]) -> None:
+    def __init__(self, data: _D, meta: Mapping[str, Any]) -> None:
         self.data = data
         self.status = int(meta["status"])
         self.headers = dict(meta["headers"])
@@ -236,6 +243,98 @@ class RawResponse:
             f"RawResponse(status={self.status}, request_id={self.request_id!r}, attempts={self.attempts}, "
             f"body=<{len(self.body)} bytes>)"
         )
+
+
+class RequestInfo:
+    """One attempt about to be sent, as `on_request` hooks see it. Credentials in the URL and headers
+    are redacted."""
+
+    __slots__ = ("api", "operation", "attempt", "method", "url", "headers")
+
+    api: str
+    """The API, such as "zerokie"."""
+    operation: str
+    """The operation, such as "get_app", or "raw"."""
+    attempt: int
+    """The attempt, from 1; a redirect followed keeps its attempt's number."""
+    method: str
+    """The HTTP method."""
+    url: str
+    """The URL."""
+    headers: list[tuple[str, str]]
+    """The headers; credentials show as "[redacted]"."""
+
+    def __init__(self, info: Mapping[str, Any]) -> None:
+        self.api = info["api"]
+        self.operation = info["operation"]
+        self.attempt = int(info["attempt"])
+        self.method = info["method"]
+        self.url = info["url"]
+        self.headers = [(name, value) for name, value in info["headers"]]
+
+    def __repr__(self) -> str:
+        return f"RequestInfo({self.method} {self.url}, operation={self.operation!r}, attempt={self.attempt})"
+
+
+class ResponseInfo:
+    """How an attempt ended, as `on_response` hooks see it: a status, or the error that stopped it."""
+
+    __slots__ = ("request", "status", "headers", "request_id", "duration", "error")
+
+    request: RequestInfo
+    """The attempt it answers."""
+    status: int | None
+    """The HTTP status, when a response came."""
+    headers: list[tuple[str, str]]
+    """The response's headers (sensitive ones redacted); empty without a response."""
+    request_id: str | None
+    """The server's request id."""
+    duration: float
+    """Seconds from sending to the whole response (or the failure)."""
+    error: str | None
+    """Why no response came (a broken connection, the attempt's timeout)."""
+
+    def __init__(self, info: Mapping[str, Any]) -> None:
+        self.request = RequestInfo(info["request"])
+        self.status = info["status"]
+        self.headers = [(name, value) for name, value in info["headers"]]
+        self.request_id = info["request_id"]
+        self.duration = float(info["duration"])
+        self.error = info["error"]
+
+    def __repr__(self) -> str:
+        outcome = self.status if self.error is None else repr(self.error)
+        return f"ResponseInfo({self.request.method} {self.request.url} -> {outcome}, {self.duration * 1000:.1f} ms)"
+
+
+OnRequest = Callable[[RequestInfo], object]
+"""An `on_request` hook."""
+OnResponse = Callable[[ResponseInfo], object]
+"""An `on_response` hook."""
+
+
+def _hooks(on_request: OnRequest | None, on_response: OnResponse | None) -> Callable[[str, Any], None] | None:
+    """The dispatcher the native side calls for every attempt, or None without hooks."""
+    if on_request is None and on_response is None:
+        return None
+
+    def dispatch(event: str, info: Any) -> None:
+        if event == "request" and on_request is not None:
+            on_request(RequestInfo(info))
+        elif event == "response" and on_response is not None:
+            on_response(ResponseInfo(info))
+
+    return dispatch
+
+
+def _log_level() -> str | None:
+    """The level the `zkit` logger was set to, as the core names it; None when it was not set."""
+    level = _logging.getLogger("zkit").level
+    if level == _logging.NOTSET:
+        return None
+    if level <= _logging.DEBUG:
+        return "debug"
+    return "info" if level <= _logging.INFO else "warn" if level <= _logging.WARNING else "error"
 
 
 def _plain(value: Any) -> Any:
@@ -367,6 +466,12 @@ class _ClientBase:
         rate_limit_store: str | None = None,
         jitter_seed: int | None = None,
         auth_header: str | None = None,
+        proxy: str | None = None,
+        ca_bundle: str | _os.PathLike[str] | bytes | None = None,
+        log: str | None = None,
+        log_bodies: bool | None = None,
+        on_request: OnRequest | None = None,
+        on_response: OnResponse | None = None,
         **api_settings: str,
     ) -> None:
         """A client. Unset `api_key` and `base_url` are read from the API's environment variables
@@ -385,7 +490,17 @@ class _ClientBase:
         `organization_id` (also read from the environment); an unknown one is an InvalidInputError.
         Where the API has a login (Zyra), `email` and `password` take the place of the key (or
         `<API>_EMAIL` and `<API>_PASSWORD`): the client logs in on its first call and keeps its token
-        fresh by itself. No repr ever shows the key or the password.
+        fresh by itself.
+
+        `proxy` sends every request through a proxy (`"http://user:pass@proxy:3128"`), in place of
+        HTTPS_PROXY, HTTP_PROXY and NO_PROXY, which are honoured otherwise. `ca_bundle` (a PEM file's
+        path, or PEM bytes; or ZKIT_CA_BUNDLE) adds trust roots beside the system's, for a proxy that
+        inspects TLS; verification is never turned off. `log` ("debug", "info", "warn" or "error";
+        ZKIT_LOG; or the level set on `logging.getLogger("zkit")`) sends records to the `zkit` logger,
+        credentials redacted; `log_bodies=True` adds request and response bodies. `on_request` and
+        `on_response` are called with a `RequestInfo` / `ResponseInfo` for every attempt, retries
+        included; a hook that raises is logged and the call goes on. No repr ever shows the key, the
+        password or a proxy's password.
         """
         settings: dict[str, Any] = {
             "api_key": api_key,
@@ -396,6 +511,12 @@ class _ClientBase:
             "rate_limit_store": rate_limit_store,
             "jitter_seed": jitter_seed,
             "auth_header": auth_header,
+            "proxy": proxy,
+            "ca_bundle": _os.fspath(ca_bundle) if isinstance(ca_bundle, _os.PathLike) else ca_bundle,
+            "log": log,
+            "log_bodies": log_bodies,
+            "on_request": on_request,
+            "on_response": on_response,
             **api_settings,
         }
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}
@@ -419,6 +540,11 @@ class _ClientBase:
 
     def _open(self, config: dict[str, Any]) -> None:
         native_config = {name: value.value if isinstance(value, _Key) else value for name, value in config.items()}
+        native_config.pop("on_request", None)
+        native_config.pop("on_response", None)
+        native_config["hooks"] = _hooks(config.get("on_request"), config.get("on_response"))
+        if native_config.get("log") is None:
+            native_config["log"] = _log_level()
         self._native = type(self)._native_class(native_config)
         self._config = config
 
@@ -436,6 +562,12 @@ class _ClientBase:
         rate_limit_store: str | None = None,
         jitter_seed: int | None = None,
         auth_header: str | None = None,
+        proxy: str | None = None,
+        ca_bundle: str | _os.PathLike[str] | bytes | None = None,
+        log: str | None = None,
+        log_bodies: bool | None = None,
+        on_request: OnRequest | None = None,
+        on_response: OnResponse | None = None,
         **api_settings: str,
     ) -> Self:
         """A new client with this one's settings, except those given here."""
@@ -448,6 +580,12 @@ class _ClientBase:
             "rate_limit_store": rate_limit_store,
             "jitter_seed": jitter_seed,
             "auth_header": auth_header,
+            "proxy": proxy,
+            "ca_bundle": _os.fspath(ca_bundle) if isinstance(ca_bundle, _os.PathLike) else ca_bundle,
+            "log": log,
+            "log_bodies": log_bodies,
+            "on_request": on_request,
+            "on_response": on_response,
             **api_settings,
         }
         limits: dict[str, Any] = {"timeout": timeout, "connect_timeout": connect_timeout, "deadline": deadline}
@@ -544,6 +682,12 @@ class SyncClient(_ClientBase):
         data, _meta = self._native.call(operation, input, options)
         return data
 
+    def _call_meta(
+        self, operation: str, params: tuple[Mapping[str, Any], ...], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, dict[str, Any]]:
+        input, options = self._prepare(operation, params, kwargs)
+        return self._native.call(operation, input, options)
+
     def _iter(
         self,
         operation: str,
@@ -557,7 +701,7 @@ class SyncClient(_ClientBase):
 
     def call_json(
         self, operation: str, input: Mapping[str, Any] | None = None, /, **options: Unpack[CallOptions]
-    ) -> Response:
+    ) -> Response[Any]:
         """Calls an operation by its snake_case name with JSON-shaped input; returns the decoded JSON
         with the status, headers, request id and attempt count. The typed methods are built on this."""
         if input is not None and not isinstance(input, Mapping):
@@ -625,6 +769,12 @@ class AsyncClient(_ClientBase):
         data, _meta = await self._native.call_async(operation, input, options)
         return data
 
+    async def _call_meta(
+        self, operation: str, params: tuple[Mapping[str, Any], ...], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, dict[str, Any]]:
+        input, options = self._prepare(operation, params, kwargs)
+        return await self._native.call_async(operation, input, options)
+
     def _iter(
         self,
         operation: str,
@@ -638,7 +788,7 @@ class AsyncClient(_ClientBase):
 
     async def call_json(
         self, operation: str, input: Mapping[str, Any] | None = None, /, **options: Unpack[CallOptions]
-    ) -> Response:
+    ) -> Response[Any]:
         """Calls an operation by its snake_case name with JSON-shaped input; returns the decoded JSON
         with the status, headers, request id and attempt count. The typed methods are built on this."""
         if input is not None and not isinstance(input, Mapping):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from os import PathLike
-from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Union, cast, overload
 
 from zkit import _zkit
-from zkit._base import AsyncClient, AsyncPages, CallOptions, SyncClient, SyncPages
+from zkit._base import AsyncClient, AsyncPages, CallOptions, Response, SyncClient, SyncPages
 from zkit._deploy import AsyncSiteDeploy, SiteDeploy
 from zkit._model import Model
 
@@ -181,7 +181,51 @@ __all__ = [
     "AsyncZenovay",
     "Zyra",
     "AsyncZyra",
+    "ZerokieWithRawResponse",
+    "AsyncZerokieWithRawResponse",
+    "ZenifraWithRawResponse",
+    "AsyncZenifraWithRawResponse",
+    "ZenovayWithRawResponse",
+    "AsyncZenovayWithRawResponse",
+    "ZyraWithRawResponse",
+    "AsyncZyraWithRawResponse",
+    "AlertStatus",
+    "AppStatus",
+    "AppType",
+    "DeploymentStatus",
+    "DeviceStatus",
+    "InvoiceStatus",
+    "JobStatus",
+    "MemberStatus",
+    "Period",
+    "Plan",
+    "ProjectState",
+    "ProjectType",
+    "Role",
+    "ServerStatus",
+    "SlaMetric",
+    "TlsStatus",
 ]
+
+
+# Open enums: the known values, for type checkers. A newer server may send another, which
+# arrives as the str it is.
+AlertStatus = Union[Literal["open"], Literal["resolved"]]
+AppStatus = Union[Literal["deploying"], Literal["running"], Literal["failed"], Literal["stopped"]]
+AppType = Union[Literal["container"], Literal["static"]]
+DeploymentStatus = Union[Literal["building"], Literal["live"], Literal["superseded"], Literal["failed"]]
+DeviceStatus = Union[Literal["pending"], Literal["approved"]]
+InvoiceStatus = Union[Literal["paid"], Literal["open"]]
+JobStatus = Union[Literal["queued"], Literal["running"], Literal["succeeded"], Literal["failed"], Literal["cancelled"], Literal["completed"]]
+MemberStatus = Union[Literal["active"], Literal["invited"]]
+Period = Union[Literal["1h"], Literal["24h"], Literal["7d"], Literal["30d"]]
+Plan = Union[Literal["free"], Literal["starter"], Literal["pro"], Literal["business"]]
+ProjectState = Union[Literal["running"], Literal["stopped"], Literal["deploying"], Literal["failed"]]
+ProjectType = Union[Literal["http"], Literal["worker"]]
+Role = Union[Literal["org_admin"], Literal["member"]]
+ServerStatus = Union[Literal["running"], Literal["stopped"], Literal["terminated"]]
+SlaMetric = Union[Literal["uptime_percent"], Literal["latency_p95_ms"], Literal["error_rate_percent"]]
+TlsStatus = Union[Literal["pending"], Literal["active"], Literal["failed"]]
 
 # ---- Zerokie ---------------------------------------------------------------------------------------
 
@@ -210,21 +254,21 @@ class App(Model):
         return cast("str", self._data["name"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> AppStatus:
         """Deploying, running, …
 
         Known values: "deploying", "running", "failed", "stopped"; a newer server may send
         others.
         """
-        return cast("str", self._data["status"])
+        return cast("AppStatus", self._data["status"])
 
     @property
-    def type(self) -> str | None:
+    def type(self) -> AppType | None:
         """Container or static.
 
         Known values: "container", "static"; a newer server may send others.
         """
-        return cast("str | None", self._data.get("type"))
+        return cast("AppType | None", self._data.get("type"))
 
     @property
     def image(self) -> str | None:
@@ -283,13 +327,13 @@ class Deploy(Model):
         return cast("str", self._data["name"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> AppStatus:
         """Normally `deploying`.
 
         Known values: "deploying", "running", "failed", "stopped"; a newer server may send
         others.
         """
-        return cast("str", self._data["status"])
+        return cast("AppStatus", self._data["status"])
 
     @property
     def image(self) -> str | None:
@@ -422,12 +466,12 @@ class Domain(Model):
         return cast("str", self._data["cname_target"])
 
     @property
-    def tls_status(self) -> str:
+    def tls_status(self) -> TlsStatus:
         """The certificate state.
 
         Known values: "pending", "active", "failed"; a newer server may send others.
         """
-        return cast("str", self._data["tls_status"])
+        return cast("TlsStatus", self._data["tls_status"])
 
 
 class CreateAppParams(TypedDict):
@@ -436,7 +480,7 @@ class CreateAppParams(TypedDict):
     name: str
     """The app's name: a DNS label, since it becomes the app's subdomain."""
 
-    type: NotRequired[str | None]
+    type: NotRequired[AppType | None]
     """Container (default) or static; fixed once created.
 
     Known values: "container", "static"; a newer server may send others.
@@ -651,6 +695,13 @@ class Zerokie(SyncClient, SiteDeploy):
     _native_class = _zkit.Zerokie
     _fields = _ZEROKIE_FIELDS
 
+    @property
+    def with_raw_response(self) -> ZerokieWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return ZerokieWithRawResponse(self)
+
     @overload
     def create_app(self, params: CreateAppParams, /, **options: Unpack[CallOptions]) -> App: ...
 
@@ -660,7 +711,7 @@ class Zerokie(SyncClient, SiteDeploy):
         /,
         *,
         name: str,
-        type: str | None = ...,
+        type: AppType | None = ...,
         image: str | None = ...,
         port: int | None = ...,
         env: Mapping[str, str] | None = ...,
@@ -1004,6 +1055,88 @@ class Zerokie(SyncClient, SiteDeploy):
         self._call("remove_domain", params, kwargs)
 
 
+class ZerokieWithRawResponse:
+    """Zerokie's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Zerokie) -> None:
+        self._client = client
+
+    def create_app(self, /, *params: CreateAppParams, **kwargs: Any) -> Response[App]:
+        """`Zerokie.create_app`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_app", params, kwargs)
+        return Response(App._wrap(data), meta)
+
+    def list_apps(self, /, **options: Unpack[CallOptions]) -> Response[list[App]]:
+        """`Zerokie.list_apps`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_apps", (), options)
+        return Response([App._wrap(item) for item in data], meta)
+
+    def get_app(self, /, *params: GetAppParams, **kwargs: Any) -> Response[App]:
+        """`Zerokie.get_app`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_app", params, kwargs)
+        return Response(App._wrap(data), meta)
+
+    def delete_app(self, /, *params: DeleteAppParams, **kwargs: Any) -> Response[None]:
+        """`Zerokie.delete_app`, with the facts of its response."""
+        data, meta = self._client._call_meta("delete_app", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def deploy_app(self, /, *params: DeployAppParams, **kwargs: Any) -> Response[Deploy]:
+        """`Zerokie.deploy_app`, with the facts of its response."""
+        data, meta = self._client._call_meta("deploy_app", params, kwargs)
+        return Response(Deploy._wrap(data), meta)
+
+    def list_files(self, /, *params: ListFilesParams, **kwargs: Any) -> Response[list[FileEntry]]:
+        """`Zerokie.list_files`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_files", params, kwargs)
+        return Response([FileEntry._wrap(item) for item in data], meta)
+
+    def upload_file(self, /, *params: UploadFileParams, **kwargs: Any) -> Response[None]:
+        """`Zerokie.upload_file`, with the facts of its response."""
+        data, meta = self._client._call_meta("upload_file", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def delete_file(self, /, *params: DeleteFileParams, **kwargs: Any) -> Response[None]:
+        """`Zerokie.delete_file`, with the facts of its response."""
+        data, meta = self._client._call_meta("delete_file", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def acquire_deploy_lock(self, /, *params: AcquireDeployLockParams, **kwargs: Any) -> Response[DeployLock]:
+        """`Zerokie.acquire_deploy_lock`, with the facts of its response."""
+        data, meta = self._client._call_meta("acquire_deploy_lock", params, kwargs)
+        return Response(DeployLock._wrap(data), meta)
+
+    def renew_deploy_lock(
+        self,
+        /,
+        *params: RenewDeployLockParams,
+        **kwargs: Any,
+    ) -> Response[DeployLock | None]:
+        """`Zerokie.renew_deploy_lock`, with the facts of its response."""
+        data, meta = self._client._call_meta("renew_deploy_lock", params, kwargs)
+        return Response(None if data is None else DeployLock._wrap(data), meta)
+
+    def finalize_deploy(self, /, *params: FinalizeDeployParams, **kwargs: Any) -> Response[FinalizedDeploy]:
+        """`Zerokie.finalize_deploy`, with the facts of its response."""
+        data, meta = self._client._call_meta("finalize_deploy", params, kwargs)
+        return Response(FinalizedDeploy._wrap(data), meta)
+
+    def add_domain(self, /, *params: AddDomainParams, **kwargs: Any) -> Response[Domain]:
+        """`Zerokie.add_domain`, with the facts of its response."""
+        data, meta = self._client._call_meta("add_domain", params, kwargs)
+        return Response(Domain._wrap(data), meta)
+
+    def remove_domain(self, /, *params: RemoveDomainParams, **kwargs: Any) -> Response[None]:
+        """`Zerokie.remove_domain`, with the facts of its response."""
+        data, meta = self._client._call_meta("remove_domain", params, kwargs)
+        return Response(cast("None", data), meta)
+
+
 class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
     """An asyncio client of the Zerokie API.
 
@@ -1016,6 +1149,13 @@ class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
     _native_class = _zkit.Zerokie
     _fields = _ZEROKIE_FIELDS
 
+    @property
+    def with_raw_response(self) -> AsyncZerokieWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return AsyncZerokieWithRawResponse(self)
+
     @overload
     async def create_app(self, params: CreateAppParams, /, **options: Unpack[CallOptions]) -> App: ...
 
@@ -1025,7 +1165,7 @@ class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
         /,
         *,
         name: str,
-        type: str | None = ...,
+        type: AppType | None = ...,
         image: str | None = ...,
         port: int | None = ...,
         env: Mapping[str, str] | None = ...,
@@ -1373,6 +1513,98 @@ class AsyncZerokie(AsyncClient, AsyncSiteDeploy):
         """
         await self._call("remove_domain", params, kwargs)
 
+
+class AsyncZerokieWithRawResponse:
+    """AsyncZerokie's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncZerokie) -> None:
+        self._client = client
+
+    async def create_app(self, /, *params: CreateAppParams, **kwargs: Any) -> Response[App]:
+        """`AsyncZerokie.create_app`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_app", params, kwargs)
+        return Response(App._wrap(data), meta)
+
+    async def list_apps(self, /, **options: Unpack[CallOptions]) -> Response[list[App]]:
+        """`AsyncZerokie.list_apps`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_apps", (), options)
+        return Response([App._wrap(item) for item in data], meta)
+
+    async def get_app(self, /, *params: GetAppParams, **kwargs: Any) -> Response[App]:
+        """`AsyncZerokie.get_app`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_app", params, kwargs)
+        return Response(App._wrap(data), meta)
+
+    async def delete_app(self, /, *params: DeleteAppParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZerokie.delete_app`, with the facts of its response."""
+        data, meta = await self._client._call_meta("delete_app", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def deploy_app(self, /, *params: DeployAppParams, **kwargs: Any) -> Response[Deploy]:
+        """`AsyncZerokie.deploy_app`, with the facts of its response."""
+        data, meta = await self._client._call_meta("deploy_app", params, kwargs)
+        return Response(Deploy._wrap(data), meta)
+
+    async def list_files(self, /, *params: ListFilesParams, **kwargs: Any) -> Response[list[FileEntry]]:
+        """`AsyncZerokie.list_files`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_files", params, kwargs)
+        return Response([FileEntry._wrap(item) for item in data], meta)
+
+    async def upload_file(self, /, *params: UploadFileParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZerokie.upload_file`, with the facts of its response."""
+        data, meta = await self._client._call_meta("upload_file", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def delete_file(self, /, *params: DeleteFileParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZerokie.delete_file`, with the facts of its response."""
+        data, meta = await self._client._call_meta("delete_file", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def acquire_deploy_lock(
+        self,
+        /,
+        *params: AcquireDeployLockParams,
+        **kwargs: Any,
+    ) -> Response[DeployLock]:
+        """`AsyncZerokie.acquire_deploy_lock`, with the facts of its response."""
+        data, meta = await self._client._call_meta("acquire_deploy_lock", params, kwargs)
+        return Response(DeployLock._wrap(data), meta)
+
+    async def renew_deploy_lock(
+        self,
+        /,
+        *params: RenewDeployLockParams,
+        **kwargs: Any,
+    ) -> Response[DeployLock | None]:
+        """`AsyncZerokie.renew_deploy_lock`, with the facts of its response."""
+        data, meta = await self._client._call_meta("renew_deploy_lock", params, kwargs)
+        return Response(None if data is None else DeployLock._wrap(data), meta)
+
+    async def finalize_deploy(
+        self,
+        /,
+        *params: FinalizeDeployParams,
+        **kwargs: Any,
+    ) -> Response[FinalizedDeploy]:
+        """`AsyncZerokie.finalize_deploy`, with the facts of its response."""
+        data, meta = await self._client._call_meta("finalize_deploy", params, kwargs)
+        return Response(FinalizedDeploy._wrap(data), meta)
+
+    async def add_domain(self, /, *params: AddDomainParams, **kwargs: Any) -> Response[Domain]:
+        """`AsyncZerokie.add_domain`, with the facts of its response."""
+        data, meta = await self._client._call_meta("add_domain", params, kwargs)
+        return Response(Domain._wrap(data), meta)
+
+    async def remove_domain(self, /, *params: RemoveDomainParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZerokie.remove_domain`, with the facts of its response."""
+        data, meta = await self._client._call_meta("remove_domain", params, kwargs)
+        return Response(cast("None", data), meta)
+
 # ---- Zenifra ---------------------------------------------------------------------------------------
 
 
@@ -1440,13 +1672,13 @@ class Project(Model):
         return cast("str", self._data["name"])
 
     @property
-    def state(self) -> str:
+    def state(self) -> ProjectState:
         """Running, stopped, …
 
         Known values: "running", "stopped", "deploying", "failed"; a newer server may send
         others.
         """
-        return cast("str", self._data["state"])
+        return cast("ProjectState", self._data["state"])
 
     @property
     def description(self) -> str | None:
@@ -1454,12 +1686,12 @@ class Project(Model):
         return cast("str | None", self._data.get("description"))
 
     @property
-    def type(self) -> str | None:
+    def type(self) -> ProjectType | None:
         """HTTP service or worker.
 
         Known values: "http", "worker"; a newer server may send others.
         """
-        return cast("str | None", self._data.get("type"))
+        return cast("ProjectType | None", self._data.get("type"))
 
     @property
     def image(self) -> str | None:
@@ -1477,12 +1709,12 @@ class Project(Model):
         return cast("str | None", self._data.get("domain"))
 
     @property
-    def plan(self) -> str | None:
+    def plan(self) -> Plan | None:
         """Its plan.
 
         Known values: "free", "starter", "pro", "business"; a newer server may send others.
         """
-        return cast("str | None", self._data.get("plan"))
+        return cast("Plan | None", self._data.get("plan"))
 
     @property
     def instances(self) -> int | None:
@@ -1528,12 +1760,12 @@ class Deployment(Model):
         return cast("str", self._data["id"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> DeploymentStatus:
         """Building, live, …
 
         Known values: "building", "live", "superseded", "failed"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("DeploymentStatus", self._data["status"])
 
     @property
     def created_at(self) -> str:
@@ -1598,12 +1830,12 @@ class Metrics(Model):
     )
 
     @property
-    def period(self) -> str:
+    def period(self) -> Period:
         """The window, such as `1h`.
 
         Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
         """
-        return cast("str", self._data["period"])
+        return cast("Period", self._data["period"])
 
     @property
     def cpu_percent(self) -> float:
@@ -1669,12 +1901,12 @@ class RequestMetrics(Model):
     )
 
     @property
-    def period(self) -> str:
+    def period(self) -> Period:
         """The window.
 
         Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
         """
-        return cast("str", self._data["period"])
+        return cast("Period", self._data["period"])
 
     @property
     def total(self) -> int:
@@ -1717,12 +1949,12 @@ class StatusCodeMetrics(Model):
     )
 
     @property
-    def period(self) -> str:
+    def period(self) -> Period:
         """The window.
 
         Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
         """
-        return cast("str", self._data["period"])
+        return cast("Period", self._data["period"])
 
     @property
     def codes(self) -> list[StatusCount]:
@@ -1762,12 +1994,12 @@ class LatencyMetrics(Model):
     )
 
     @property
-    def period(self) -> str:
+    def period(self) -> Period:
         """The window.
 
         Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
         """
-        return cast("str", self._data["period"])
+        return cast("Period", self._data["period"])
 
     @property
     def p50_ms(self) -> float:
@@ -1795,12 +2027,12 @@ class TopPaths(Model):
     )
 
     @property
-    def period(self) -> str:
+    def period(self) -> Period:
         """The window.
 
         Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
         """
-        return cast("str", self._data["period"])
+        return cast("Period", self._data["period"])
 
     @property
     def paths(self) -> list[PathTraffic]:
@@ -1857,7 +2089,7 @@ class Storage(Model):
 class ListProjectsParams(TypedDict):
     """Input of `list_projects`: an optional type filter and page."""
 
-    type: NotRequired[str | None]
+    type: NotRequired[ProjectType | None]
     """Only projects of this type.
 
     Known values: "http", "worker"; a newer server may send others.
@@ -1991,7 +2223,7 @@ class GetMetricsParams(TypedDict):
     id: str
     """The project's id."""
 
-    period: NotRequired[str | None]
+    period: NotRequired[Period | None]
     """The window: `1h` (default), `24h`, `7d` or `30d`.
 
     Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
@@ -2017,7 +2249,7 @@ class GetNetworkRequestsParams(TypedDict):
     id: str
     """The project's id."""
 
-    period: NotRequired[str | None]
+    period: NotRequired[Period | None]
     """The window: `1h` (default), `24h`, `7d` or `30d`.
 
     Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
@@ -2030,7 +2262,7 @@ class GetNetworkStatusCodesParams(TypedDict):
     id: str
     """The project's id."""
 
-    period: NotRequired[str | None]
+    period: NotRequired[Period | None]
     """The window: `1h` (default), `24h`, `7d` or `30d`.
 
     Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
@@ -2043,7 +2275,7 @@ class GetNetworkLatencyParams(TypedDict):
     id: str
     """The project's id."""
 
-    period: NotRequired[str | None]
+    period: NotRequired[Period | None]
     """The window: `1h` (default), `24h`, `7d` or `30d`.
 
     Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
@@ -2056,7 +2288,7 @@ class GetNetworkTopPathsParams(TypedDict):
     id: str
     """The project's id."""
 
-    period: NotRequired[str | None]
+    period: NotRequired[Period | None]
     """The window: `1h` (default), `24h`, `7d` or `30d`.
 
     Known values: "1h", "24h", "7d", "30d"; a newer server may send others.
@@ -2069,7 +2301,7 @@ class ChangePlanParams(TypedDict):
     id: str
     """The project's id."""
 
-    plan: str
+    plan: Plan
     """The plan to move to.
 
     Known values: "free", "starter", "pro", "business"; a newer server may send others.
@@ -2135,6 +2367,13 @@ class Zenifra(SyncClient):
     _native_class = _zkit.Zenifra
     _fields = _ZENIFRA_FIELDS
 
+    @property
+    def with_raw_response(self) -> ZenifraWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return ZenifraWithRawResponse(self)
+
     @overload
     def list_projects(self, params: ListProjectsParams, /, **options: Unpack[CallOptions]) -> ProjectPage: ...
 
@@ -2143,7 +2382,7 @@ class Zenifra(SyncClient):
         self,
         /,
         *,
-        type: str | None = ...,
+        type: ProjectType | None = ...,
         page: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -2525,7 +2764,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2584,7 +2823,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2615,7 +2854,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2651,7 +2890,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2682,7 +2921,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2708,7 +2947,7 @@ class Zenifra(SyncClient):
         /,
         *,
         id: str,
-        plan: str,
+        plan: Plan,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -2786,6 +3025,163 @@ class Zenifra(SyncClient):
         return Storage._wrap(self._call("get_storage_usage", params, kwargs))
 
 
+class ZenifraWithRawResponse:
+    """Zenifra's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Zenifra) -> None:
+        self._client = client
+
+    def list_projects(self, /, *params: ListProjectsParams, **kwargs: Any) -> Response[ProjectPage]:
+        """`Zenifra.list_projects`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_projects", params, kwargs)
+        return Response(ProjectPage._wrap(data), meta)
+
+    def get_project(self, /, *params: GetProjectParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.get_project`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def update_project_name(self, /, *params: UpdateProjectNameParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.update_project_name`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_project_name", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def update_project_description(
+        self,
+        /,
+        *params: UpdateProjectDescriptionParams,
+        **kwargs: Any,
+    ) -> Response[Project]:
+        """`Zenifra.update_project_description`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_project_description", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def update_image(self, /, *params: UpdateImageParams, **kwargs: Any) -> Response[Deployment]:
+        """`Zenifra.update_image`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_image", params, kwargs)
+        return Response(Deployment._wrap(data), meta)
+
+    def deploy_branch(self, /, *params: DeployBranchParams, **kwargs: Any) -> Response[Deployment]:
+        """`Zenifra.deploy_branch`, with the facts of its response."""
+        data, meta = self._client._call_meta("deploy_branch", params, kwargs)
+        return Response(Deployment._wrap(data), meta)
+
+    def get_envs(self, /, *params: GetEnvsParams, **kwargs: Any) -> Response[EnvVars]:
+        """`Zenifra.get_envs`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_envs", params, kwargs)
+        return Response(EnvVars._wrap(data), meta)
+
+    def update_envs(self, /, *params: UpdateEnvsParams, **kwargs: Any) -> Response[EnvVars]:
+        """`Zenifra.update_envs`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_envs", params, kwargs)
+        return Response(EnvVars._wrap(data), meta)
+
+    def update_domain(self, /, *params: UpdateDomainParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.update_domain`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_domain", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def stop_project(self, /, *params: StopProjectParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.stop_project`, with the facts of its response."""
+        data, meta = self._client._call_meta("stop_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def resume_project(self, /, *params: ResumeProjectParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.resume_project`, with the facts of its response."""
+        data, meta = self._client._call_meta("resume_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def get_instances(self, /, *params: GetInstancesParams, **kwargs: Any) -> Response[Instances]:
+        """`Zenifra.get_instances`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_instances", params, kwargs)
+        return Response(Instances._wrap(data), meta)
+
+    def update_instances(self, /, *params: UpdateInstancesParams, **kwargs: Any) -> Response[Instances]:
+        """`Zenifra.update_instances`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_instances", params, kwargs)
+        return Response(Instances._wrap(data), meta)
+
+    def list_deployments(
+        self,
+        /,
+        *params: ListDeploymentsParams,
+        **kwargs: Any,
+    ) -> Response[list[Deployment]]:
+        """`Zenifra.list_deployments`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_deployments", params, kwargs)
+        return Response([Deployment._wrap(item) for item in data], meta)
+
+    def get_metrics(self, /, *params: GetMetricsParams, **kwargs: Any) -> Response[Metrics]:
+        """`Zenifra.get_metrics`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_metrics", params, kwargs)
+        return Response(Metrics._wrap(data), meta)
+
+    def get_logs(self, /, *params: GetLogsParams, **kwargs: Any) -> Response[list[LogEntry]]:
+        """`Zenifra.get_logs`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_logs", params, kwargs)
+        return Response([LogEntry._wrap(item) for item in data], meta)
+
+    def get_network_requests(
+        self,
+        /,
+        *params: GetNetworkRequestsParams,
+        **kwargs: Any,
+    ) -> Response[RequestMetrics]:
+        """`Zenifra.get_network_requests`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_network_requests", params, kwargs)
+        return Response(RequestMetrics._wrap(data), meta)
+
+    def get_network_status_codes(
+        self,
+        /,
+        *params: GetNetworkStatusCodesParams,
+        **kwargs: Any,
+    ) -> Response[StatusCodeMetrics]:
+        """`Zenifra.get_network_status_codes`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_network_status_codes", params, kwargs)
+        return Response(StatusCodeMetrics._wrap(data), meta)
+
+    def get_network_latency(
+        self,
+        /,
+        *params: GetNetworkLatencyParams,
+        **kwargs: Any,
+    ) -> Response[LatencyMetrics]:
+        """`Zenifra.get_network_latency`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_network_latency", params, kwargs)
+        return Response(LatencyMetrics._wrap(data), meta)
+
+    def get_network_top_paths(
+        self,
+        /,
+        *params: GetNetworkTopPathsParams,
+        **kwargs: Any,
+    ) -> Response[TopPaths]:
+        """`Zenifra.get_network_top_paths`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_network_top_paths", params, kwargs)
+        return Response(TopPaths._wrap(data), meta)
+
+    def change_plan(self, /, *params: ChangePlanParams, **kwargs: Any) -> Response[Project]:
+        """`Zenifra.change_plan`, with the facts of its response."""
+        data, meta = self._client._call_meta("change_plan", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    def update_storage_size(self, /, *params: UpdateStorageSizeParams, **kwargs: Any) -> Response[Storage]:
+        """`Zenifra.update_storage_size`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_storage_size", params, kwargs)
+        return Response(Storage._wrap(data), meta)
+
+    def get_storage_usage(self, /, *params: GetStorageUsageParams, **kwargs: Any) -> Response[Storage]:
+        """`Zenifra.get_storage_usage`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_storage_usage", params, kwargs)
+        return Response(Storage._wrap(data), meta)
+
+
 class AsyncZenifra(AsyncClient):
     """An asyncio client of the Zenifra API.
 
@@ -2800,6 +3196,13 @@ class AsyncZenifra(AsyncClient):
     _native_class = _zkit.Zenifra
     _fields = _ZENIFRA_FIELDS
 
+    @property
+    def with_raw_response(self) -> AsyncZenifraWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return AsyncZenifraWithRawResponse(self)
+
     @overload
     async def list_projects(
         self,
@@ -2813,7 +3216,7 @@ class AsyncZenifra(AsyncClient):
         self,
         /,
         *,
-        type: str | None = ...,
+        type: ProjectType | None = ...,
         page: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -3220,7 +3623,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3279,7 +3682,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3315,7 +3718,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3351,7 +3754,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3382,7 +3785,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        period: str | None = ...,
+        period: Period | None = ...,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3408,7 +3811,7 @@ class AsyncZenifra(AsyncClient):
         /,
         *,
         id: str,
-        plan: str,
+        plan: Plan,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -3484,6 +3887,173 @@ class AsyncZenifra(AsyncClient):
             id: The project's id.
         """
         return Storage._wrap(await self._call("get_storage_usage", params, kwargs))
+
+
+class AsyncZenifraWithRawResponse:
+    """AsyncZenifra's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncZenifra) -> None:
+        self._client = client
+
+    async def list_projects(self, /, *params: ListProjectsParams, **kwargs: Any) -> Response[ProjectPage]:
+        """`AsyncZenifra.list_projects`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_projects", params, kwargs)
+        return Response(ProjectPage._wrap(data), meta)
+
+    async def get_project(self, /, *params: GetProjectParams, **kwargs: Any) -> Response[Project]:
+        """`AsyncZenifra.get_project`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def update_project_name(
+        self,
+        /,
+        *params: UpdateProjectNameParams,
+        **kwargs: Any,
+    ) -> Response[Project]:
+        """`AsyncZenifra.update_project_name`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_project_name", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def update_project_description(
+        self,
+        /,
+        *params: UpdateProjectDescriptionParams,
+        **kwargs: Any,
+    ) -> Response[Project]:
+        """`AsyncZenifra.update_project_description`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_project_description", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def update_image(self, /, *params: UpdateImageParams, **kwargs: Any) -> Response[Deployment]:
+        """`AsyncZenifra.update_image`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_image", params, kwargs)
+        return Response(Deployment._wrap(data), meta)
+
+    async def deploy_branch(self, /, *params: DeployBranchParams, **kwargs: Any) -> Response[Deployment]:
+        """`AsyncZenifra.deploy_branch`, with the facts of its response."""
+        data, meta = await self._client._call_meta("deploy_branch", params, kwargs)
+        return Response(Deployment._wrap(data), meta)
+
+    async def get_envs(self, /, *params: GetEnvsParams, **kwargs: Any) -> Response[EnvVars]:
+        """`AsyncZenifra.get_envs`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_envs", params, kwargs)
+        return Response(EnvVars._wrap(data), meta)
+
+    async def update_envs(self, /, *params: UpdateEnvsParams, **kwargs: Any) -> Response[EnvVars]:
+        """`AsyncZenifra.update_envs`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_envs", params, kwargs)
+        return Response(EnvVars._wrap(data), meta)
+
+    async def update_domain(self, /, *params: UpdateDomainParams, **kwargs: Any) -> Response[Project]:
+        """`AsyncZenifra.update_domain`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_domain", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def stop_project(self, /, *params: StopProjectParams, **kwargs: Any) -> Response[Project]:
+        """`AsyncZenifra.stop_project`, with the facts of its response."""
+        data, meta = await self._client._call_meta("stop_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def resume_project(self, /, *params: ResumeProjectParams, **kwargs: Any) -> Response[Project]:
+        """`AsyncZenifra.resume_project`, with the facts of its response."""
+        data, meta = await self._client._call_meta("resume_project", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def get_instances(self, /, *params: GetInstancesParams, **kwargs: Any) -> Response[Instances]:
+        """`AsyncZenifra.get_instances`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_instances", params, kwargs)
+        return Response(Instances._wrap(data), meta)
+
+    async def update_instances(self, /, *params: UpdateInstancesParams, **kwargs: Any) -> Response[Instances]:
+        """`AsyncZenifra.update_instances`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_instances", params, kwargs)
+        return Response(Instances._wrap(data), meta)
+
+    async def list_deployments(
+        self,
+        /,
+        *params: ListDeploymentsParams,
+        **kwargs: Any,
+    ) -> Response[list[Deployment]]:
+        """`AsyncZenifra.list_deployments`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_deployments", params, kwargs)
+        return Response([Deployment._wrap(item) for item in data], meta)
+
+    async def get_metrics(self, /, *params: GetMetricsParams, **kwargs: Any) -> Response[Metrics]:
+        """`AsyncZenifra.get_metrics`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_metrics", params, kwargs)
+        return Response(Metrics._wrap(data), meta)
+
+    async def get_logs(self, /, *params: GetLogsParams, **kwargs: Any) -> Response[list[LogEntry]]:
+        """`AsyncZenifra.get_logs`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_logs", params, kwargs)
+        return Response([LogEntry._wrap(item) for item in data], meta)
+
+    async def get_network_requests(
+        self,
+        /,
+        *params: GetNetworkRequestsParams,
+        **kwargs: Any,
+    ) -> Response[RequestMetrics]:
+        """`AsyncZenifra.get_network_requests`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_network_requests", params, kwargs)
+        return Response(RequestMetrics._wrap(data), meta)
+
+    async def get_network_status_codes(
+        self,
+        /,
+        *params: GetNetworkStatusCodesParams,
+        **kwargs: Any,
+    ) -> Response[StatusCodeMetrics]:
+        """`AsyncZenifra.get_network_status_codes`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_network_status_codes", params, kwargs)
+        return Response(StatusCodeMetrics._wrap(data), meta)
+
+    async def get_network_latency(
+        self,
+        /,
+        *params: GetNetworkLatencyParams,
+        **kwargs: Any,
+    ) -> Response[LatencyMetrics]:
+        """`AsyncZenifra.get_network_latency`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_network_latency", params, kwargs)
+        return Response(LatencyMetrics._wrap(data), meta)
+
+    async def get_network_top_paths(
+        self,
+        /,
+        *params: GetNetworkTopPathsParams,
+        **kwargs: Any,
+    ) -> Response[TopPaths]:
+        """`AsyncZenifra.get_network_top_paths`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_network_top_paths", params, kwargs)
+        return Response(TopPaths._wrap(data), meta)
+
+    async def change_plan(self, /, *params: ChangePlanParams, **kwargs: Any) -> Response[Project]:
+        """`AsyncZenifra.change_plan`, with the facts of its response."""
+        data, meta = await self._client._call_meta("change_plan", params, kwargs)
+        return Response(Project._wrap(data), meta)
+
+    async def update_storage_size(
+        self,
+        /,
+        *params: UpdateStorageSizeParams,
+        **kwargs: Any,
+    ) -> Response[Storage]:
+        """`AsyncZenifra.update_storage_size`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_storage_size", params, kwargs)
+        return Response(Storage._wrap(data), meta)
+
+    async def get_storage_usage(self, /, *params: GetStorageUsageParams, **kwargs: Any) -> Response[Storage]:
+        """`AsyncZenifra.get_storage_usage`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_storage_usage", params, kwargs)
+        return Response(Storage._wrap(data), meta)
 
 # ---- Zenovay ---------------------------------------------------------------------------------------
 
@@ -3702,6 +4272,13 @@ class Zenovay(SyncClient):
     _native_class = _zkit.Zenovay
     _fields = _ZENOVAY_FIELDS
 
+    @property
+    def with_raw_response(self) -> ZenovayWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return ZenovayWithRawResponse(self)
+
     def list_websites(self, **options: Unpack[CallOptions]) -> list[Website]:
         """Lists the websites the credential can see."""
         return [Website._wrap(item) for item in self._call("list_websites", (), options)]
@@ -3796,6 +4373,38 @@ class Zenovay(SyncClient):
         return AnalyticsSummary._wrap(self._call("get_analytics", params, kwargs))
 
 
+class ZenovayWithRawResponse:
+    """Zenovay's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Zenovay) -> None:
+        self._client = client
+
+    def list_websites(self, /, **options: Unpack[CallOptions]) -> Response[list[Website]]:
+        """`Zenovay.list_websites`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_websites", (), options)
+        return Response([Website._wrap(item) for item in data], meta)
+
+    def get_website(self, /, *params: GetWebsiteParams, **kwargs: Any) -> Response[Website]:
+        """`Zenovay.get_website`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_website", params, kwargs)
+        return Response(Website._wrap(data), meta)
+
+    def update_website(self, /, *params: UpdateWebsiteParams, **kwargs: Any) -> Response[Website]:
+        """`Zenovay.update_website`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_website", params, kwargs)
+        return Response(Website._wrap(data), meta)
+
+    def get_analytics(self, /, *params: GetAnalyticsParams, **kwargs: Any) -> Response[AnalyticsSummary]:
+        """`Zenovay.get_analytics`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_analytics", params, kwargs)
+        return Response(AnalyticsSummary._wrap(data), meta)
+
+
 class AsyncZenovay(AsyncClient):
     """An asyncio client of the Zenovay API.
 
@@ -3808,6 +4417,13 @@ class AsyncZenovay(AsyncClient):
     __slots__ = ()
     _native_class = _zkit.Zenovay
     _fields = _ZENOVAY_FIELDS
+
+    @property
+    def with_raw_response(self) -> AsyncZenovayWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return AsyncZenovayWithRawResponse(self)
 
     async def list_websites(self, **options: Unpack[CallOptions]) -> list[Website]:
         """Lists the websites the credential can see."""
@@ -3907,6 +4523,43 @@ class AsyncZenovay(AsyncClient):
         """
         return AnalyticsSummary._wrap(await self._call("get_analytics", params, kwargs))
 
+
+class AsyncZenovayWithRawResponse:
+    """AsyncZenovay's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncZenovay) -> None:
+        self._client = client
+
+    async def list_websites(self, /, **options: Unpack[CallOptions]) -> Response[list[Website]]:
+        """`AsyncZenovay.list_websites`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_websites", (), options)
+        return Response([Website._wrap(item) for item in data], meta)
+
+    async def get_website(self, /, *params: GetWebsiteParams, **kwargs: Any) -> Response[Website]:
+        """`AsyncZenovay.get_website`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_website", params, kwargs)
+        return Response(Website._wrap(data), meta)
+
+    async def update_website(self, /, *params: UpdateWebsiteParams, **kwargs: Any) -> Response[Website]:
+        """`AsyncZenovay.update_website`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_website", params, kwargs)
+        return Response(Website._wrap(data), meta)
+
+    async def get_analytics(
+        self,
+        /,
+        *params: GetAnalyticsParams,
+        **kwargs: Any,
+    ) -> Response[AnalyticsSummary]:
+        """`AsyncZenovay.get_analytics`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_analytics", params, kwargs)
+        return Response(AnalyticsSummary._wrap(data), meta)
+
 # ---- Zyra ------------------------------------------------------------------------------------------
 
 
@@ -3973,12 +4626,12 @@ class User(Model):
         return cast("str", self._data["email"])
 
     @property
-    def role(self) -> str:
+    def role(self) -> Role:
         """Their role in their organization.
 
         Known values: "org_admin", "member"; a newer server may send others.
         """
-        return cast("str", self._data["role"])
+        return cast("Role", self._data["role"])
 
     @property
     def name(self) -> str | None:
@@ -4294,20 +4947,20 @@ class Member(Model):
         return cast("str", self._data["email"])
 
     @property
-    def role(self) -> str:
+    def role(self) -> Role:
         """Their role.
 
         Known values: "org_admin", "member"; a newer server may send others.
         """
-        return cast("str", self._data["role"])
+        return cast("Role", self._data["role"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> MemberStatus:
         """Whether they have joined.
 
         Known values: "active", "invited"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("MemberStatus", self._data["status"])
 
     @property
     def name(self) -> str | None:
@@ -4337,12 +4990,12 @@ class OrganizationSettings(Model):
         return cast("bool", self._data["require_sso"])
 
     @property
-    def default_role(self) -> str:
+    def default_role(self) -> Role:
         """The role new members get.
 
         Known values: "org_admin", "member"; a newer server may send others.
         """
-        return cast("str", self._data["default_role"])
+        return cast("Role", self._data["default_role"])
 
     @property
     def session_timeout_minutes(self) -> int:
@@ -4414,12 +5067,12 @@ class Device(Model):
         return cast("str", self._data["name"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> DeviceStatus:
         """Pending or approved.
 
         Known values: "pending", "approved"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("DeviceStatus", self._data["status"])
 
     @property
     def gpu_model(self) -> str | None:
@@ -4504,12 +5157,12 @@ class VirtualServer(Model):
         return cast("str", self._data["name"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> ServerStatus:
         """Running, stopped or terminated.
 
         Known values: "running", "stopped", "terminated"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("ServerStatus", self._data["status"])
 
     @property
     def size(self) -> str:
@@ -4552,13 +5205,13 @@ class MlJob(Model):
         return cast("str", self._data["id"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> JobStatus:
         """Its state.
 
         Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
         newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("JobStatus", self._data["status"])
 
     @property
     def name(self) -> str | None:
@@ -4643,13 +5296,13 @@ class Inference(Model):
         return cast("str", self._data["model"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> JobStatus:
         """`completed`.
 
         Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
         newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("JobStatus", self._data["status"])
 
     @property
     def input(self) -> str | None:
@@ -4750,13 +5403,13 @@ class FineTuningJob(Model):
         return cast("str", self._data["base_model"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> JobStatus:
         """Its state.
 
         Known values: "queued", "running", "succeeded", "failed", "cancelled", "completed"; a
         newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("JobStatus", self._data["status"])
 
     @property
     def training_file(self) -> str | None:
@@ -4953,12 +5606,12 @@ class Invoice(Model):
         return cast("str", self._data["number"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> InvoiceStatus:
         """Paid or open.
 
         Known values: "paid", "open"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("InvoiceStatus", self._data["status"])
 
     @property
     def amount_cents(self) -> int:
@@ -5062,13 +5715,13 @@ class SlaAlertRule(Model):
         return cast("str", self._data["name"])
 
     @property
-    def metric(self) -> str:
+    def metric(self) -> SlaMetric:
         """What it watches.
 
         Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server
         may send others.
         """
-        return cast("str", self._data["metric"])
+        return cast("SlaMetric", self._data["metric"])
 
     @property
     def threshold(self) -> float:
@@ -5143,13 +5796,13 @@ class SlaBreach(Model):
         return cast("str", self._data["rule_id"])
 
     @property
-    def metric(self) -> str:
+    def metric(self) -> SlaMetric:
         """What was measured.
 
         Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server
         may send others.
         """
-        return cast("str", self._data["metric"])
+        return cast("SlaMetric", self._data["metric"])
 
     @property
     def value(self) -> float:
@@ -5233,12 +5886,12 @@ class FleetAlert(Model):
         return cast("str", self._data["message"])
 
     @property
-    def status(self) -> str:
+    def status(self) -> AlertStatus:
         """Open or resolved.
 
         Known values: "open", "resolved"; a newer server may send others.
         """
-        return cast("str", self._data["status"])
+        return cast("AlertStatus", self._data["status"])
 
     @property
     def device_id(self) -> str | None:
@@ -5414,7 +6067,7 @@ class InviteMemberParams(TypedDict):
     email: str
     """Their email."""
 
-    role: str
+    role: Role
     """Their role.
 
     Known values: "org_admin", "member"; a newer server may send others.
@@ -5430,7 +6083,7 @@ class UpdateMemberRoleParams(TypedDict):
     user_id: str
     """The member's user id."""
 
-    role: str
+    role: Role
     """Their new role.
 
     Known values: "org_admin", "member"; a newer server may send others.
@@ -5463,7 +6116,7 @@ class UpdateOrganizationSettingsParams(TypedDict):
     require_sso: NotRequired[bool | None]
     """Whether members must log in through SSO."""
 
-    default_role: NotRequired[str | None]
+    default_role: NotRequired[Role | None]
     """The role new members get.
 
     Known values: "org_admin", "member"; a newer server may send others.
@@ -5479,7 +6132,7 @@ class UpdateOrganizationSettingsParams(TypedDict):
 class ListDevicesParams(TypedDict):
     """Input of `list_devices`."""
 
-    status: NotRequired[str | None]
+    status: NotRequired[DeviceStatus | None]
     """Only devices in this state.
 
     Known values: "pending", "approved"; a newer server may send others.
@@ -5793,7 +6446,7 @@ class CreateSlaAlertRuleParams(TypedDict):
     name: str
     """Its name."""
 
-    metric: str
+    metric: SlaMetric
     """What it watches.
 
     Known values: "uptime_percent", "latency_p95_ms", "error_rate_percent"; a newer server may
@@ -5843,7 +6496,7 @@ class ListSlaBreachesParams(TypedDict):
 class ListFleetAlertsParams(TypedDict):
     """Input of `list_fleet_alerts`."""
 
-    status: NotRequired[str | None]
+    status: NotRequired[AlertStatus | None]
     """Only alerts in this state.
 
     Known values: "open", "resolved"; a newer server may send others.
@@ -5956,6 +6609,13 @@ class Zyra(SyncClient):
     __slots__ = ()
     _native_class = _zkit.Zyra
     _fields = _ZYRA_FIELDS
+
+    @property
+    def with_raw_response(self) -> ZyraWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return ZyraWithRawResponse(self)
 
     @overload
     def login(self, params: LoginParams, /, **options: Unpack[CallOptions]) -> Session: ...
@@ -6264,7 +6924,7 @@ class Zyra(SyncClient):
         *,
         organization_id: str,
         email: str,
-        role: str,
+        role: Role,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -6297,7 +6957,7 @@ class Zyra(SyncClient):
         *,
         organization_id: str,
         user_id: str,
-        role: str,
+        role: Role,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -6390,7 +7050,7 @@ class Zyra(SyncClient):
         *,
         organization_id: str,
         require_sso: bool | None = ...,
-        default_role: str | None = ...,
+        default_role: Role | None = ...,
         session_timeout_minutes: int | None = ...,
         allowed_email_domains: Sequence[str] | None = ...,
         timeout: float | None = ...,
@@ -6425,7 +7085,7 @@ class Zyra(SyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: DeviceStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -7375,7 +8035,7 @@ class Zyra(SyncClient):
         /,
         *,
         name: str,
-        metric: str,
+        metric: SlaMetric,
         threshold: float,
         window_minutes: int,
         timeout: float | None = ...,
@@ -7504,7 +8164,7 @@ class Zyra(SyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: AlertStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -7674,7 +8334,7 @@ class Zyra(SyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: DeviceStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         max_pages: int | None = ...,
@@ -8063,7 +8723,7 @@ class Zyra(SyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: AlertStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         max_pages: int | None = ...,
@@ -8094,6 +8754,407 @@ class Zyra(SyncClient):
         return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, lambda item: FleetAlert._wrap(item))
 
 
+class ZyraWithRawResponse:
+    """Zyra's operations, each returning a `Response`: the typed result as `.data`, with the status,
+    headers, request id, server timestamp and attempts. Reached as `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Zyra) -> None:
+        self._client = client
+
+    def login(self, /, *params: LoginParams, **kwargs: Any) -> Response[Session]:
+        """`Zyra.login`, with the facts of its response."""
+        data, meta = self._client._call_meta("login", params, kwargs)
+        return Response(Session._wrap(data), meta)
+
+    def refresh_token(self, /, *params: RefreshTokenParams, **kwargs: Any) -> Response[Session]:
+        """`Zyra.refresh_token`, with the facts of its response."""
+        data, meta = self._client._call_meta("refresh_token", params, kwargs)
+        return Response(Session._wrap(data), meta)
+
+    def request_password_reset(
+        self,
+        /,
+        *params: RequestPasswordResetParams,
+        **kwargs: Any,
+    ) -> Response[ResetRequested]:
+        """`Zyra.request_password_reset`, with the facts of its response."""
+        data, meta = self._client._call_meta("request_password_reset", params, kwargs)
+        return Response(ResetRequested._wrap(data), meta)
+
+    def confirm_password_reset(
+        self,
+        /,
+        *params: ConfirmPasswordResetParams,
+        **kwargs: Any,
+    ) -> Response[ResetConfirmed]:
+        """`Zyra.confirm_password_reset`, with the facts of its response."""
+        data, meta = self._client._call_meta("confirm_password_reset", params, kwargs)
+        return Response(ResetConfirmed._wrap(data), meta)
+
+    def get_sso_url(self, /, *params: GetSsoUrlParams, **kwargs: Any) -> Response[SsoEntry]:
+        """`Zyra.get_sso_url`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_sso_url", params, kwargs)
+        return Response(SsoEntry._wrap(data), meta)
+
+    def create_api_key(self, /, *params: CreateApiKeyParams, **kwargs: Any) -> Response[NewApiKey]:
+        """`Zyra.create_api_key`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_api_key", params, kwargs)
+        return Response(NewApiKey._wrap(data), meta)
+
+    def list_api_keys(self, /, *params: ListApiKeysParams, **kwargs: Any) -> Response[ApiKeyPage]:
+        """`Zyra.list_api_keys`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_api_keys", params, kwargs)
+        return Response(ApiKeyPage._wrap(data), meta)
+
+    def revoke_api_key(self, /, *params: RevokeApiKeyParams, **kwargs: Any) -> Response[ApiKey]:
+        """`Zyra.revoke_api_key`, with the facts of its response."""
+        data, meta = self._client._call_meta("revoke_api_key", params, kwargs)
+        return Response(ApiKey._wrap(data), meta)
+
+    def list_organizations(
+        self,
+        /,
+        *params: ListOrganizationsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationPage]:
+        """`Zyra.list_organizations`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_organizations", params, kwargs)
+        return Response(OrganizationPage._wrap(data), meta)
+
+    def get_organization(self, /, *params: GetOrganizationParams, **kwargs: Any) -> Response[Organization]:
+        """`Zyra.get_organization`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_organization", params, kwargs)
+        return Response(Organization._wrap(data), meta)
+
+    def list_members(self, /, *params: ListMembersParams, **kwargs: Any) -> Response[MemberPage]:
+        """`Zyra.list_members`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_members", params, kwargs)
+        return Response(MemberPage._wrap(data), meta)
+
+    def invite_member(self, /, *params: InviteMemberParams, **kwargs: Any) -> Response[Member]:
+        """`Zyra.invite_member`, with the facts of its response."""
+        data, meta = self._client._call_meta("invite_member", params, kwargs)
+        return Response(Member._wrap(data), meta)
+
+    def update_member_role(self, /, *params: UpdateMemberRoleParams, **kwargs: Any) -> Response[Member]:
+        """`Zyra.update_member_role`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_member_role", params, kwargs)
+        return Response(Member._wrap(data), meta)
+
+    def remove_member(self, /, *params: RemoveMemberParams, **kwargs: Any) -> Response[None]:
+        """`Zyra.remove_member`, with the facts of its response."""
+        data, meta = self._client._call_meta("remove_member", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def get_organization_settings(
+        self,
+        /,
+        *params: GetOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationSettings]:
+        """`Zyra.get_organization_settings`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_organization_settings", params, kwargs)
+        return Response(OrganizationSettings._wrap(data), meta)
+
+    def update_organization_settings(
+        self,
+        /,
+        *params: UpdateOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationSettings]:
+        """`Zyra.update_organization_settings`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_organization_settings", params, kwargs)
+        return Response(OrganizationSettings._wrap(data), meta)
+
+    def list_devices(self, /, *params: ListDevicesParams, **kwargs: Any) -> Response[DevicePage]:
+        """`Zyra.list_devices`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_devices", params, kwargs)
+        return Response(DevicePage._wrap(data), meta)
+
+    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`Zyra.get_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`Zyra.register_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("register_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`Zyra.approve_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("approve_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> Response[None]:
+        """`Zyra.remove_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("remove_device", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def list_virtual_servers(
+        self,
+        /,
+        *params: ListVirtualServersParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServerPage]:
+        """`Zyra.list_virtual_servers`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_virtual_servers", params, kwargs)
+        return Response(VirtualServerPage._wrap(data), meta)
+
+    def get_virtual_server(
+        self,
+        /,
+        *params: GetVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.get_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def create_virtual_server(
+        self,
+        /,
+        *params: CreateVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.create_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def start_virtual_server(
+        self,
+        /,
+        *params: StartVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.start_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("start_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def stop_virtual_server(
+        self,
+        /,
+        *params: StopVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.stop_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("stop_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def resize_virtual_server(
+        self,
+        /,
+        *params: ResizeVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.resize_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("resize_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def terminate_virtual_server(
+        self,
+        /,
+        *params: TerminateVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.terminate_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("terminate_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def create_ml_job(self, /, *params: CreateMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`Zyra.create_ml_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    def list_ml_jobs(self, /, *params: ListMlJobsParams, **kwargs: Any) -> Response[MlJobPage]:
+        """`Zyra.list_ml_jobs`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_ml_jobs", params, kwargs)
+        return Response(MlJobPage._wrap(data), meta)
+
+    def get_ml_job(self, /, *params: GetMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`Zyra.get_ml_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    def cancel_ml_job(self, /, *params: CancelMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`Zyra.cancel_ml_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("cancel_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    def create_inference(self, /, *params: CreateInferenceParams, **kwargs: Any) -> Response[Inference]:
+        """`Zyra.create_inference`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_inference", params, kwargs)
+        return Response(Inference._wrap(data), meta)
+
+    def list_inferences(self, /, *params: ListInferencesParams, **kwargs: Any) -> Response[InferencePage]:
+        """`Zyra.list_inferences`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_inferences", params, kwargs)
+        return Response(InferencePage._wrap(data), meta)
+
+    def get_inference(self, /, *params: GetInferenceParams, **kwargs: Any) -> Response[Inference]:
+        """`Zyra.get_inference`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_inference", params, kwargs)
+        return Response(Inference._wrap(data), meta)
+
+    def create_fine_tuning_job(
+        self,
+        /,
+        *params: CreateFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`Zyra.create_fine_tuning_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    def list_fine_tuning_jobs(
+        self,
+        /,
+        *params: ListFineTuningJobsParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJobPage]:
+        """`Zyra.list_fine_tuning_jobs`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_fine_tuning_jobs", params, kwargs)
+        return Response(FineTuningJobPage._wrap(data), meta)
+
+    def get_fine_tuning_job(
+        self,
+        /,
+        *params: GetFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`Zyra.get_fine_tuning_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    def cancel_fine_tuning_job(
+        self,
+        /,
+        *params: CancelFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`Zyra.cancel_fine_tuning_job`, with the facts of its response."""
+        data, meta = self._client._call_meta("cancel_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    def list_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpointPage]:
+        """`Zyra.list_webhook_endpoints`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_webhook_endpoints", params, kwargs)
+        return Response(WebhookEndpointPage._wrap(data), meta)
+
+    def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`Zyra.get_webhook_endpoint`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    def create_webhook_endpoint(
+        self,
+        /,
+        *params: CreateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`Zyra.create_webhook_endpoint`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    def update_webhook_endpoint(
+        self,
+        /,
+        *params: UpdateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`Zyra.update_webhook_endpoint`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    def delete_webhook_endpoint(
+        self,
+        /,
+        *params: DeleteWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[None]:
+        """`Zyra.delete_webhook_endpoint`, with the facts of its response."""
+        data, meta = self._client._call_meta("delete_webhook_endpoint", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def list_invoices(self, /, *params: ListInvoicesParams, **kwargs: Any) -> Response[InvoicePage]:
+        """`Zyra.list_invoices`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_invoices", params, kwargs)
+        return Response(InvoicePage._wrap(data), meta)
+
+    def get_invoice(self, /, *params: GetInvoiceParams, **kwargs: Any) -> Response[Invoice]:
+        """`Zyra.get_invoice`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_invoice", params, kwargs)
+        return Response(Invoice._wrap(data), meta)
+
+    def download_invoice_pdf(self, /, *params: DownloadInvoicePdfParams, **kwargs: Any) -> Response[Download]:
+        """`Zyra.download_invoice_pdf`, with the facts of its response."""
+        data, meta = self._client._call_meta("download_invoice_pdf", params, kwargs)
+        return Response(Download._wrap(data), meta)
+
+    def list_sla_alert_rules(
+        self,
+        /,
+        *params: ListSlaAlertRulesParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRulePage]:
+        """`Zyra.list_sla_alert_rules`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_sla_alert_rules", params, kwargs)
+        return Response(SlaAlertRulePage._wrap(data), meta)
+
+    def create_sla_alert_rule(
+        self,
+        /,
+        *params: CreateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRule]:
+        """`Zyra.create_sla_alert_rule`, with the facts of its response."""
+        data, meta = self._client._call_meta("create_sla_alert_rule", params, kwargs)
+        return Response(SlaAlertRule._wrap(data), meta)
+
+    def update_sla_alert_rule(
+        self,
+        /,
+        *params: UpdateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRule]:
+        """`Zyra.update_sla_alert_rule`, with the facts of its response."""
+        data, meta = self._client._call_meta("update_sla_alert_rule", params, kwargs)
+        return Response(SlaAlertRule._wrap(data), meta)
+
+    def delete_sla_alert_rule(self, /, *params: DeleteSlaAlertRuleParams, **kwargs: Any) -> Response[None]:
+        """`Zyra.delete_sla_alert_rule`, with the facts of its response."""
+        data, meta = self._client._call_meta("delete_sla_alert_rule", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    def list_sla_breaches(self, /, *params: ListSlaBreachesParams, **kwargs: Any) -> Response[SlaBreachPage]:
+        """`Zyra.list_sla_breaches`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_sla_breaches", params, kwargs)
+        return Response(SlaBreachPage._wrap(data), meta)
+
+    def list_fleet_alerts(self, /, *params: ListFleetAlertsParams, **kwargs: Any) -> Response[FleetAlertPage]:
+        """`Zyra.list_fleet_alerts`, with the facts of its response."""
+        data, meta = self._client._call_meta("list_fleet_alerts", params, kwargs)
+        return Response(FleetAlertPage._wrap(data), meta)
+
+    def get_sdk_info(self, /, **options: Unpack[CallOptions]) -> Response[SdkInfo]:
+        """`Zyra.get_sdk_info`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_sdk_info", (), options)
+        return Response(SdkInfo._wrap(data), meta)
+
+
 class AsyncZyra(AsyncClient):
     """An asyncio client of the Zyra API.
 
@@ -8104,6 +9165,13 @@ class AsyncZyra(AsyncClient):
     __slots__ = ()
     _native_class = _zkit.Zyra
     _fields = _ZYRA_FIELDS
+
+    @property
+    def with_raw_response(self) -> AsyncZyraWithRawResponse:
+        """Every operation of this client, returning a `Response` with the result and its HTTP
+        facts.
+        """
+        return AsyncZyraWithRawResponse(self)
 
     @overload
     async def login(self, params: LoginParams, /, **options: Unpack[CallOptions]) -> Session: ...
@@ -8457,7 +9525,7 @@ class AsyncZyra(AsyncClient):
         *,
         organization_id: str,
         email: str,
-        role: str,
+        role: Role,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -8490,7 +9558,7 @@ class AsyncZyra(AsyncClient):
         *,
         organization_id: str,
         user_id: str,
-        role: str,
+        role: Role,
         timeout: float | None = ...,
         deadline: float | None = ...,
         max_retries: int = ...,
@@ -8583,7 +9651,7 @@ class AsyncZyra(AsyncClient):
         *,
         organization_id: str,
         require_sso: bool | None = ...,
-        default_role: str | None = ...,
+        default_role: Role | None = ...,
         session_timeout_minutes: int | None = ...,
         allowed_email_domains: Sequence[str] | None = ...,
         timeout: float | None = ...,
@@ -8623,7 +9691,7 @@ class AsyncZyra(AsyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: DeviceStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -9643,7 +10711,7 @@ class AsyncZyra(AsyncClient):
         /,
         *,
         name: str,
-        metric: str,
+        metric: SlaMetric,
         threshold: float,
         window_minutes: int,
         timeout: float | None = ...,
@@ -9782,7 +10850,7 @@ class AsyncZyra(AsyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: AlertStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         timeout: float | None = ...,
@@ -9952,7 +11020,7 @@ class AsyncZyra(AsyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: DeviceStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         max_pages: int | None = ...,
@@ -10342,7 +11410,7 @@ class AsyncZyra(AsyncClient):
         self,
         /,
         *,
-        status: str | None = ...,
+        status: AlertStatus | None = ...,
         offset: int | None = ...,
         limit: int | None = ...,
         max_pages: int | None = ...,
@@ -10371,3 +11439,435 @@ class AsyncZyra(AsyncClient):
             limit: Items per page, 1 to 200 (default 50).
         """
         return self._iter("list_fleet_alerts", params, kwargs, max_pages, FleetAlertPage, lambda item: FleetAlert._wrap(item))
+
+
+class AsyncZyraWithRawResponse:
+    """AsyncZyra's operations, each returning a `Response`: the typed result as `.data`, with the
+    status, headers, request id, server timestamp and attempts. Reached as
+    `client.with_raw_response`.
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncZyra) -> None:
+        self._client = client
+
+    async def login(self, /, *params: LoginParams, **kwargs: Any) -> Response[Session]:
+        """`AsyncZyra.login`, with the facts of its response."""
+        data, meta = await self._client._call_meta("login", params, kwargs)
+        return Response(Session._wrap(data), meta)
+
+    async def refresh_token(self, /, *params: RefreshTokenParams, **kwargs: Any) -> Response[Session]:
+        """`AsyncZyra.refresh_token`, with the facts of its response."""
+        data, meta = await self._client._call_meta("refresh_token", params, kwargs)
+        return Response(Session._wrap(data), meta)
+
+    async def request_password_reset(
+        self,
+        /,
+        *params: RequestPasswordResetParams,
+        **kwargs: Any,
+    ) -> Response[ResetRequested]:
+        """`AsyncZyra.request_password_reset`, with the facts of its response."""
+        data, meta = await self._client._call_meta("request_password_reset", params, kwargs)
+        return Response(ResetRequested._wrap(data), meta)
+
+    async def confirm_password_reset(
+        self,
+        /,
+        *params: ConfirmPasswordResetParams,
+        **kwargs: Any,
+    ) -> Response[ResetConfirmed]:
+        """`AsyncZyra.confirm_password_reset`, with the facts of its response."""
+        data, meta = await self._client._call_meta("confirm_password_reset", params, kwargs)
+        return Response(ResetConfirmed._wrap(data), meta)
+
+    async def get_sso_url(self, /, *params: GetSsoUrlParams, **kwargs: Any) -> Response[SsoEntry]:
+        """`AsyncZyra.get_sso_url`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_sso_url", params, kwargs)
+        return Response(SsoEntry._wrap(data), meta)
+
+    async def create_api_key(self, /, *params: CreateApiKeyParams, **kwargs: Any) -> Response[NewApiKey]:
+        """`AsyncZyra.create_api_key`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_api_key", params, kwargs)
+        return Response(NewApiKey._wrap(data), meta)
+
+    async def list_api_keys(self, /, *params: ListApiKeysParams, **kwargs: Any) -> Response[ApiKeyPage]:
+        """`AsyncZyra.list_api_keys`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_api_keys", params, kwargs)
+        return Response(ApiKeyPage._wrap(data), meta)
+
+    async def revoke_api_key(self, /, *params: RevokeApiKeyParams, **kwargs: Any) -> Response[ApiKey]:
+        """`AsyncZyra.revoke_api_key`, with the facts of its response."""
+        data, meta = await self._client._call_meta("revoke_api_key", params, kwargs)
+        return Response(ApiKey._wrap(data), meta)
+
+    async def list_organizations(
+        self,
+        /,
+        *params: ListOrganizationsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationPage]:
+        """`AsyncZyra.list_organizations`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_organizations", params, kwargs)
+        return Response(OrganizationPage._wrap(data), meta)
+
+    async def get_organization(
+        self,
+        /,
+        *params: GetOrganizationParams,
+        **kwargs: Any,
+    ) -> Response[Organization]:
+        """`AsyncZyra.get_organization`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_organization", params, kwargs)
+        return Response(Organization._wrap(data), meta)
+
+    async def list_members(self, /, *params: ListMembersParams, **kwargs: Any) -> Response[MemberPage]:
+        """`AsyncZyra.list_members`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_members", params, kwargs)
+        return Response(MemberPage._wrap(data), meta)
+
+    async def invite_member(self, /, *params: InviteMemberParams, **kwargs: Any) -> Response[Member]:
+        """`AsyncZyra.invite_member`, with the facts of its response."""
+        data, meta = await self._client._call_meta("invite_member", params, kwargs)
+        return Response(Member._wrap(data), meta)
+
+    async def update_member_role(self, /, *params: UpdateMemberRoleParams, **kwargs: Any) -> Response[Member]:
+        """`AsyncZyra.update_member_role`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_member_role", params, kwargs)
+        return Response(Member._wrap(data), meta)
+
+    async def remove_member(self, /, *params: RemoveMemberParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZyra.remove_member`, with the facts of its response."""
+        data, meta = await self._client._call_meta("remove_member", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def get_organization_settings(
+        self,
+        /,
+        *params: GetOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationSettings]:
+        """`AsyncZyra.get_organization_settings`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_organization_settings", params, kwargs)
+        return Response(OrganizationSettings._wrap(data), meta)
+
+    async def update_organization_settings(
+        self,
+        /,
+        *params: UpdateOrganizationSettingsParams,
+        **kwargs: Any,
+    ) -> Response[OrganizationSettings]:
+        """`AsyncZyra.update_organization_settings`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_organization_settings", params, kwargs)
+        return Response(OrganizationSettings._wrap(data), meta)
+
+    async def list_devices(self, /, *params: ListDevicesParams, **kwargs: Any) -> Response[DevicePage]:
+        """`AsyncZyra.list_devices`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_devices", params, kwargs)
+        return Response(DevicePage._wrap(data), meta)
+
+    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`AsyncZyra.get_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    async def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`AsyncZyra.register_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("register_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    async def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`AsyncZyra.approve_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("approve_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
+
+    async def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> Response[None]:
+        """`AsyncZyra.remove_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("remove_device", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def list_virtual_servers(
+        self,
+        /,
+        *params: ListVirtualServersParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServerPage]:
+        """`AsyncZyra.list_virtual_servers`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_virtual_servers", params, kwargs)
+        return Response(VirtualServerPage._wrap(data), meta)
+
+    async def get_virtual_server(
+        self,
+        /,
+        *params: GetVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.get_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def create_virtual_server(
+        self,
+        /,
+        *params: CreateVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.create_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def start_virtual_server(
+        self,
+        /,
+        *params: StartVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.start_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("start_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def stop_virtual_server(
+        self,
+        /,
+        *params: StopVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.stop_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("stop_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def resize_virtual_server(
+        self,
+        /,
+        *params: ResizeVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.resize_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("resize_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def terminate_virtual_server(
+        self,
+        /,
+        *params: TerminateVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.terminate_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("terminate_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def create_ml_job(self, /, *params: CreateMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`AsyncZyra.create_ml_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    async def list_ml_jobs(self, /, *params: ListMlJobsParams, **kwargs: Any) -> Response[MlJobPage]:
+        """`AsyncZyra.list_ml_jobs`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_ml_jobs", params, kwargs)
+        return Response(MlJobPage._wrap(data), meta)
+
+    async def get_ml_job(self, /, *params: GetMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`AsyncZyra.get_ml_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    async def cancel_ml_job(self, /, *params: CancelMlJobParams, **kwargs: Any) -> Response[MlJob]:
+        """`AsyncZyra.cancel_ml_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("cancel_ml_job", params, kwargs)
+        return Response(MlJob._wrap(data), meta)
+
+    async def create_inference(self, /, *params: CreateInferenceParams, **kwargs: Any) -> Response[Inference]:
+        """`AsyncZyra.create_inference`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_inference", params, kwargs)
+        return Response(Inference._wrap(data), meta)
+
+    async def list_inferences(
+        self,
+        /,
+        *params: ListInferencesParams,
+        **kwargs: Any,
+    ) -> Response[InferencePage]:
+        """`AsyncZyra.list_inferences`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_inferences", params, kwargs)
+        return Response(InferencePage._wrap(data), meta)
+
+    async def get_inference(self, /, *params: GetInferenceParams, **kwargs: Any) -> Response[Inference]:
+        """`AsyncZyra.get_inference`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_inference", params, kwargs)
+        return Response(Inference._wrap(data), meta)
+
+    async def create_fine_tuning_job(
+        self,
+        /,
+        *params: CreateFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`AsyncZyra.create_fine_tuning_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    async def list_fine_tuning_jobs(
+        self,
+        /,
+        *params: ListFineTuningJobsParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJobPage]:
+        """`AsyncZyra.list_fine_tuning_jobs`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_fine_tuning_jobs", params, kwargs)
+        return Response(FineTuningJobPage._wrap(data), meta)
+
+    async def get_fine_tuning_job(
+        self,
+        /,
+        *params: GetFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`AsyncZyra.get_fine_tuning_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    async def cancel_fine_tuning_job(
+        self,
+        /,
+        *params: CancelFineTuningJobParams,
+        **kwargs: Any,
+    ) -> Response[FineTuningJob]:
+        """`AsyncZyra.cancel_fine_tuning_job`, with the facts of its response."""
+        data, meta = await self._client._call_meta("cancel_fine_tuning_job", params, kwargs)
+        return Response(FineTuningJob._wrap(data), meta)
+
+    async def list_webhook_endpoints(
+        self,
+        /,
+        *params: ListWebhookEndpointsParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpointPage]:
+        """`AsyncZyra.list_webhook_endpoints`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_webhook_endpoints", params, kwargs)
+        return Response(WebhookEndpointPage._wrap(data), meta)
+
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`AsyncZyra.get_webhook_endpoint`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    async def create_webhook_endpoint(
+        self,
+        /,
+        *params: CreateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`AsyncZyra.create_webhook_endpoint`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    async def update_webhook_endpoint(
+        self,
+        /,
+        *params: UpdateWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`AsyncZyra.update_webhook_endpoint`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    async def delete_webhook_endpoint(
+        self,
+        /,
+        *params: DeleteWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[None]:
+        """`AsyncZyra.delete_webhook_endpoint`, with the facts of its response."""
+        data, meta = await self._client._call_meta("delete_webhook_endpoint", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def list_invoices(self, /, *params: ListInvoicesParams, **kwargs: Any) -> Response[InvoicePage]:
+        """`AsyncZyra.list_invoices`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_invoices", params, kwargs)
+        return Response(InvoicePage._wrap(data), meta)
+
+    async def get_invoice(self, /, *params: GetInvoiceParams, **kwargs: Any) -> Response[Invoice]:
+        """`AsyncZyra.get_invoice`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_invoice", params, kwargs)
+        return Response(Invoice._wrap(data), meta)
+
+    async def download_invoice_pdf(
+        self,
+        /,
+        *params: DownloadInvoicePdfParams,
+        **kwargs: Any,
+    ) -> Response[Download]:
+        """`AsyncZyra.download_invoice_pdf`, with the facts of its response."""
+        data, meta = await self._client._call_meta("download_invoice_pdf", params, kwargs)
+        return Response(Download._wrap(data), meta)
+
+    async def list_sla_alert_rules(
+        self,
+        /,
+        *params: ListSlaAlertRulesParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRulePage]:
+        """`AsyncZyra.list_sla_alert_rules`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_sla_alert_rules", params, kwargs)
+        return Response(SlaAlertRulePage._wrap(data), meta)
+
+    async def create_sla_alert_rule(
+        self,
+        /,
+        *params: CreateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRule]:
+        """`AsyncZyra.create_sla_alert_rule`, with the facts of its response."""
+        data, meta = await self._client._call_meta("create_sla_alert_rule", params, kwargs)
+        return Response(SlaAlertRule._wrap(data), meta)
+
+    async def update_sla_alert_rule(
+        self,
+        /,
+        *params: UpdateSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> Response[SlaAlertRule]:
+        """`AsyncZyra.update_sla_alert_rule`, with the facts of its response."""
+        data, meta = await self._client._call_meta("update_sla_alert_rule", params, kwargs)
+        return Response(SlaAlertRule._wrap(data), meta)
+
+    async def delete_sla_alert_rule(
+        self,
+        /,
+        *params: DeleteSlaAlertRuleParams,
+        **kwargs: Any,
+    ) -> Response[None]:
+        """`AsyncZyra.delete_sla_alert_rule`, with the facts of its response."""
+        data, meta = await self._client._call_meta("delete_sla_alert_rule", params, kwargs)
+        return Response(cast("None", data), meta)
+
+    async def list_sla_breaches(
+        self,
+        /,
+        *params: ListSlaBreachesParams,
+        **kwargs: Any,
+    ) -> Response[SlaBreachPage]:
+        """`AsyncZyra.list_sla_breaches`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_sla_breaches", params, kwargs)
+        return Response(SlaBreachPage._wrap(data), meta)
+
+    async def list_fleet_alerts(
+        self,
+        /,
+        *params: ListFleetAlertsParams,
+        **kwargs: Any,
+    ) -> Response[FleetAlertPage]:
+        """`AsyncZyra.list_fleet_alerts`, with the facts of its response."""
+        data, meta = await self._client._call_meta("list_fleet_alerts", params, kwargs)
+        return Response(FleetAlertPage._wrap(data), meta)
+
+    async def get_sdk_info(self, /, **options: Unpack[CallOptions]) -> Response[SdkInfo]:
+        """`AsyncZyra.get_sdk_info`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_sdk_info", (), options)
+        return Response(SdkInfo._wrap(data), meta)

@@ -7,6 +7,7 @@ every zkit language), `status`, `code`, `message`, `request_id`, `details`, `ret
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "UpstreamError",
+    "RedirectError",
     "TimeoutError",
     "ConnectionError",
     "DecodeError",
@@ -140,12 +142,19 @@ class UpstreamError(ServerError):
     """502: a service behind the API failed."""
 
 
-class TimeoutError(ZkitError):  # noqa: A001 - zkit.TimeoutError, as the taxonomy names it
-    """The attempt or the call's deadline ran out (or the server answered 408)."""
+class RedirectError(ZkitError):
+    """3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as
+    304 that is not a redirect to follow). Redirects are otherwise followed: 307 and 308 with the same
+    method and body, 301, 302 and 303 as the HTTP rules say, credentials dropped on leaving the origin."""
 
 
-class ConnectionError(ZkitError):  # noqa: A001 - zkit.ConnectionError, as the taxonomy names it
-    """The connection could not be made or broke off."""
+class TimeoutError(ZkitError, builtins.TimeoutError):  # noqa: A001 - zkit.TimeoutError, as the taxonomy names it
+    """The attempt or the call's deadline ran out (or the server answered 408). Also a built-in
+    `TimeoutError`, so `except TimeoutError` catches it."""
+
+
+class ConnectionError(ZkitError, builtins.ConnectionError):  # noqa: A001 - as the taxonomy names it
+    """The connection could not be made or broke off. Also a built-in `ConnectionError`."""
 
 
 class DecodeError(ZkitError):
@@ -166,6 +175,7 @@ _CLASSES: dict[str, type[ZkitError]] = {
     "rate_limited": RateLimitError,
     "server": ServerError,
     "upstream": UpstreamError,
+    "redirect": RedirectError,
     "timeout": TimeoutError,
     "connection": ConnectionError,
     "decode": DecodeError,
