@@ -126,14 +126,82 @@ const fs = require('node:fs');
 const nodePath = require('node:path');
 const http = require('node:http');
 const https = require('node:https');
+const net = require('node:net');
+const tls = require('node:tls');
+const zlib = require('node:zlib');
 const native = require('./node/zkit_wasm.js');
 const { createZkit } = require('./zkit.cjs');
 
-// The core sends through Node's own http module in Node (see the core's HostTransport): one
-// keep-alive agent per protocol for every client (at most 64 connections to a host, as a browser
-// keeps a few: 1,000 calls at once reuse them rather than open 1,000), and file bodies piped from
-// disk with backpressure.
-const AGENTS = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+// The core sends through Node's own http module in Node (see the core's HostTransport): keep-alive
+// agents shared by every client with the same proxy and trust roots (at most 64 connections to a
+// host, as a browser keeps a few: 1,000 calls at once reuse them rather than open 1,000), file bodies
+// piped from disk with backpressure, and gzip, deflate and brotli answers decoded as they arrive.
+const AGENTS = new Map();
+const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
+
+/** The proxy for url: the client's, else HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the host. */
+function proxyFor(url, proxy) {
+  if (proxy) return new URL(proxy);
+  const env = (name) => process.env[name] || process.env[name.toLowerCase()] || undefined;
+  const chosen = url.protocol === 'https:' ? env('HTTPS_PROXY') : env('HTTP_PROXY');
+  if (!chosen) return undefined;
+  const host = url.hostname.replace(/^\\[|\\]$/g, '').toLowerCase();
+  for (const entry of (env('NO_PROXY') || '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+    const name = entry.replace(/:\\d+$/, '').replace(/^\\*?\\./, '.');
+    if (entry === '*' || host === name || (name.startsWith('.') && (host.endsWith(name) || host === name.slice(1)))) return undefined;
+  }
+  return new URL(chosen);
+}
+
+/** The credentials of a proxy URL as a Proxy-Authorization value, if it has any. */
+function proxyAuthorization(proxy) {
+  if (!proxy.username) return undefined;
+  const user = decodeURIComponent(proxy.username) + ':' + decodeURIComponent(proxy.password);
+  return 'Basic ' + Buffer.from(user).toString('base64');
+}
+
+/** An https agent whose connections go through proxy with CONNECT, then TLS to the target. */
+class TunnelAgent extends https.Agent {
+  constructor(proxy, options) {
+    super(options);
+    this.proxy = proxy;
+  }
+
+  createConnection(options, callback) {
+    const target = options.host + ':' + options.port;
+    const headers = { host: target };
+    const authorization = proxyAuthorization(this.proxy);
+    if (authorization) headers['proxy-authorization'] = authorization;
+    const client = this.proxy.protocol === 'https:' ? https : http;
+    client
+      .request({ host: this.proxy.hostname, port: this.proxy.port || (this.proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: target, headers })
+      .on('connect', (response, socket) => {
+        if (response.statusCode !== 200) {
+          socket.destroy();
+          return callback(Object.assign(new Error('the proxy refused CONNECT ' + target + ': ' + response.statusCode), { code: 'ECONNREFUSED' }));
+        }
+        callback(null, tls.connect({ ...options, socket, servername: net.isIP(options.host) ? undefined : options.host }));
+      })
+      .on('error', (error) => callback(Object.assign(error, { code: error.code || 'ECONNREFUSED' })))
+      .end();
+  }
+}
+
+/** The agent for a request to url under network ({proxy, ca}), and the proxy to address, if any. */
+function agentFor(url, network) {
+  const proxy = proxyFor(url, network && network.proxy);
+  const ca = network && network.ca;
+  const key = url.protocol + ' ' + (proxy ? proxy.href : '') + ' ' + (ca || '');
+  let agent = AGENTS.get(key);
+  if (agent === undefined) {
+    const options = { keepAlive: true, maxSockets: 64 };
+    // Extra roots are trusted beside Node's own, never instead of them.
+    if (ca) options.ca = [...tls.rootCertificates, ca];
+    agent = url.protocol === 'https:' ? (proxy ? new TunnelAgent(proxy, options) : new https.Agent(options)) : new http.Agent(options);
+    AGENTS.set(key, agent);
+  }
+  return { agent, forward: url.protocol === 'http:' ? proxy : undefined };
+}
 // Errors that mean no byte of the request left this machine, so any call may be retried.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -192,31 +260,60 @@ function siteFolder(root) {
   return files;
 }
 
-/** Sends one request; resolves to {status, headers: [name, value, ...], body}, or rejects with sent and fileChanged set. */
-function send(method, url, headers, body, signal) {
+/**
+ * Sends one request under network ({proxy, ca}: the client's settings); resolves to {status,
+ * headers: [name, value, ...], body}, or rejects with sent and fileChanged set.
+ */
+function send(method, url, headers, body, signal, network) {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const file = { changed: false };
     const fail = (error, sent) => reject(Object.assign(error, { sent, fileChanged: file.changed }));
     const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, { method, headers, agent: AGENTS[target.protocol], signal }, (response) => {
+    const { agent, forward } = agentFor(target, network);
+    const sentHeaders = { 'accept-encoding': 'gzip, deflate, br', ...headers };
+    let options = { method, headers: sentHeaders, agent, signal };
+    if (forward) {
+      // A plain-HTTP request through a proxy names its whole URL to the proxy.
+      const authorization = proxyAuthorization(forward);
+      if (authorization) sentHeaders['proxy-authorization'] = authorization;
+      sentHeaders.host = target.host;
+      options = { ...options, host: forward.hostname, port: forward.port || 80, path: target.href };
+    }
+    const onResponse = (response) => {
       const chunks = [];
       let size = 0;
-      response.on('data', (chunk) => {
+      let raw = response.rawHeaders;
+      let stream = response;
+      const encoding = String(response.headers['content-encoding'] || '').trim().toLowerCase();
+      if (DECODERS[encoding]) {
+        stream = response.pipe(DECODERS[encoding]());
+        raw = dropPairs(response.rawHeaders, /^content-(encoding|length)$/i);
+      }
+      stream.on('data', (chunk) => {
         chunks.push(chunk);
         size += chunk.length;
       });
-      response.on('end', () => {
+      stream.on('end', () => {
         const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-        resolve({ status: response.statusCode, headers: response.rawHeaders, body: whole });
+        resolve({ status: response.statusCode, headers: raw, body: whole });
       });
-      response.on('error', (error) => fail(error, true));
-    });
+      stream.on('error', (error) => fail(error, true));
+      if (stream !== response) response.on('error', (error) => fail(error, true));
+    };
+    const request = forward ? http.request(options, onResponse) : client.request(target, options, onResponse);
     request.on('error', (error) => fail(error, !NOT_SENT.has(error.code)));
     if (body instanceof Uint8Array) request.end(body);
     else if (body && typeof body.path === 'string') pipeFile(body.path, body.length, request, file);
     else request.end();
   });
+}
+
+/** rawHeaders without the pairs whose name matches pattern. */
+function dropPairs(raw, pattern) {
+  const kept = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (!pattern.test(raw[i])) kept.push(raw[i], raw[i + 1]);
+  return kept;
 }
 
 /** Pipes the first length bytes of the file at path into request; a file of another length destroys it. */
@@ -242,6 +339,7 @@ module.exports = createZkit(native, {
   env: (name) => process.env[name],
   randomUUID,
   http: { fileSize, sha256File, send },
+  readText: (path) => fs.readFileSync(path, 'utf8'),
   siteFolder,
   warn: (message, code) => process.emitWarning(message, { type: 'ZkitWarning', code }),
   // A panic in an asynchronous step of the core surfaces as an uncaught WebAssembly.RuntimeError;

@@ -10,6 +10,11 @@ import {
   App,
   CallOptions,
   ClientOptions,
+  Logger,
+  LogLevel,
+  RedirectError,
+  RequestInfo,
+  ResponseInfo,
   ConflictError,
   Deploy,
   DeployEvent,
@@ -156,6 +161,26 @@ async function handleErrors(zerokie: Zerokie): Promise<Domain | null> {
   }
 }
 
+function observed(): Zerokie {
+  const seen: ResponseInfo[] = [];
+  const logger: Logger = { debug: (message) => console.debug(message), warn: (message, fields) => console.warn(message, fields.status) };
+  const level: LogLevel = 'debug';
+  const zerokie = new Zerokie({
+    log: level,
+    logBodies: true,
+    logger,
+    proxy: 'http://127.0.0.1:3128',
+    caBundle: '/etc/ssl/corporate.pem',
+    onRequest: (request: RequestInfo) => console.log(request.method, request.url, request.attempt, request.headers[0]?.[0]),
+    onResponse: (response) => seen.push(response),
+  });
+  // @ts-expect-error: a level that does not exist
+  new Zerokie({ log: 'verbose' });
+  const redirect: RedirectError | null = null;
+  console.log(seen.map((r) => [r.status, r.durationMs, r.requestId, r.error]), redirect);
+  return zerokie;
+}
+
 async function manyAtOnce(): Promise<App[]> {
   const settings: ClientOptions = { timeoutMs: 30_000, maxRetries: 3, baseUrl: 'http://127.0.0.1:4010/zerokie' };
   const zerokie = new Zerokie(settings);
@@ -284,6 +309,6 @@ export async function main(): Promise<void> {
   await deployInOneCall(zerokie);
   await containers(zerokie);
   await handleErrors(zerokie);
-  console.log(await manyAtOnce());
+  console.log(await manyAtOnce(), observed());
   void mistakesTscCatches;
 }

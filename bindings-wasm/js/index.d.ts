@@ -31,6 +31,63 @@ export interface ClientOptions {
    * "authorization" (as `Authorization: Bearer`). By default the API's preferred one.
    */
   readonly authHeader?: string;
+  /**
+   * Sends every request through this proxy (`"http://user:pass@proxy:3128"`), in place of the
+   * HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables Node honours otherwise (or ZKIT_PROXY). Node only:
+   * a browser uses its own settings, and refuses this with InvalidInputError.
+   */
+  readonly proxy?: string;
+  /**
+   * Trust roots beside the platform's, for a proxy that inspects TLS: PEM text, PEM bytes, or (Node)
+   * a PEM file's path; or ZKIT_CA_BUNDLE. Verification is never turned off. Node only.
+   */
+  readonly caBundle?: string | Uint8Array;
+  /** The least level logged (or ZKIT_LOG in Node); off by default. Credentials never show in records. */
+  readonly log?: LogLevel;
+  /** Logs request and response bodies too, redacted and cut at 4 KiB (or ZKIT_LOG_BODIES=1). */
+  readonly logBodies?: boolean;
+  /** Where records go: `console` by default when `log` (or ZKIT_LOG) is set. */
+  readonly logger?: Logger;
+  /** Called before every attempt (retries and redirects too); what it throws is logged, not raised. */
+  readonly onRequest?: (request: RequestInfo) => unknown;
+  /** Called after every attempt, with its status or the error that stopped it. */
+  readonly onResponse?: (response: ResponseInfo) => unknown;
+}
+
+/** How much a client logs. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** What takes a client's log records (`console` is one): the message, and its fields apart. */
+export interface Logger {
+  debug?(message: string, fields: Readonly<Record<string, string>>): void;
+  info?(message: string, fields: Readonly<Record<string, string>>): void;
+  warn?(message: string, fields: Readonly<Record<string, string>>): void;
+  error?(message: string, fields: Readonly<Record<string, string>>): void;
+  log?(message: string, fields: Readonly<Record<string, string>>): void;
+}
+
+/** One attempt about to be sent, as `onRequest` sees it; credentials are redacted. */
+export interface RequestInfo {
+  readonly api: string;
+  /** The operation, such as "get_app", or "raw". */
+  readonly operation: string;
+  /** From 1; a redirect followed keeps its attempt's number. */
+  readonly attempt: number;
+  readonly method: string;
+  readonly url: string;
+  /** Name and value pairs; credentials show as "[redacted]". */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+/** How an attempt ended, as `onResponse` sees it: a status, or the error that stopped it. */
+export interface ResponseInfo {
+  readonly request: RequestInfo;
+  readonly status: number | null;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly requestId: string | null;
+  readonly durationMs: number;
+  /** Why no response came (a broken connection, the attempt's timeout). */
+  readonly error: string | null;
 }
 
 /** Settings for one call, overriding the client's. */
@@ -150,6 +207,7 @@ export type ErrorKind =
   | "rate_limited"
   | "server"
   | "upstream"
+  | "redirect"
   | "timeout"
   | "connection"
   | "decode"
@@ -230,6 +288,10 @@ export declare class ServerError extends ZkitError {
 /** 502: a service behind the API failed. */
 export declare class UpstreamError extends ServerError {
   readonly kind: "upstream";
+}
+/** 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as 304). */
+export declare class RedirectError extends ZkitError {
+  readonly kind: "redirect";
 }
 /** The attempt or the call's deadline ran out (or the server answered 408). */
 export declare class TimeoutError extends ZkitError {

@@ -62,6 +62,11 @@ export class RateLimitError extends ZkitError {}
 export class ServerError extends ZkitError {}
 /** 502: a service behind the API failed. */
 export class UpstreamError extends ServerError {}
+/**
+ * 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as
+ * 304 that is not a redirect to follow).
+ */
+export class RedirectError extends ZkitError {}
 /** The attempt or the call's deadline ran out (or the server answered 408). */
 export class TimeoutError extends ZkitError {}
 /** The connection could not be made or broke off. */
@@ -81,6 +86,7 @@ const ERROR_CLASSES = {
   rate_limited: RateLimitError,
   server: ServerError,
   upstream: UpstreamError,
+  redirect: RedirectError,
   timeout: TimeoutError,
   connection: ConnectionError,
   decode: DecodeError,
@@ -163,7 +169,15 @@ const CLIENT_OPTIONS = [
   'rateLimits',
   'jitterSeed',
   'authHeader',
+  'proxy',
+  'caBundle',
+  'log',
+  'logBodies',
+  'logger',
+  'onRequest',
+  'onResponse',
 ];
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 /** The settings a client of `api` takes: every API's, a login's, and its own (such as Zenifra's `organizationId`). */
 function clientOptions(api) {
   return [...CLIENT_OPTIONS, ...(api.login ? ['email', 'password'] : []), ...api.settings.map((setting) => setting.name)];
@@ -446,6 +460,85 @@ class Bridge {
   }
 }
 
+// ---- settings every client shares, from the options or the environment -------------------------
+
+/** A setting from a `ZKIT_*` variable: `read(text)` gives its value, or undefined when it is unreadable. */
+function fromEnv(env, name, read, expected) {
+  const text = env(name);
+  if (text === undefined) return undefined;
+  const value = read(text.trim());
+  if (value === undefined) throw invalidInput(name, `must be ${expected}`);
+  return value;
+}
+
+/**
+ * The native settings for logs, hooks, the proxy and trust roots, and the `ZKIT_*` variables for
+ * what the options left out: `logSink` and `hooks` are this layer's functions, calling the user's
+ * `logger` and `onRequest` / `onResponse` and catching what they throw.
+ */
+function observing(options, env, host) {
+  const out = {};
+  out.maxRetries = options.maxRetries ?? fromEnv(env, 'ZKIT_MAX_RETRIES', (t) => (/^\d+$/.test(t) ? Number(t) : undefined), 'a whole number of retries');
+  out.timeoutMs = options.timeoutMs !== undefined ? options.timeoutMs : fromEnv(env, 'ZKIT_TIMEOUT', (t) => (/^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : undefined), 'a number of seconds');
+  out.log = options.log ?? fromEnv(env, 'ZKIT_LOG', (t) => (t.toLowerCase() === 'warning' ? 'warn' : LOG_LEVELS.includes(t.toLowerCase()) ? t.toLowerCase() : undefined), 'debug, info, warn or error');
+  if (out.log !== undefined && !LOG_LEVELS.includes(out.log)) throw invalidInput('log', 'must be debug, info, warn or error');
+  out.logBodies = options.logBodies ?? (env('ZKIT_LOG_BODIES') === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(env('ZKIT_LOG_BODIES')));
+  out.proxy = options.proxy ?? env('ZKIT_PROXY');
+  const bundle = options.caBundle ?? env('ZKIT_CA_BUNDLE');
+  if (bundle !== undefined && bundle !== null) out.caBundle = pemText(bundle, host);
+  const logger = options.logger ?? (out.log !== undefined ? consoleLogger() : undefined);
+  if (logger !== undefined && (logger === null || typeof logger !== 'object')) {
+    throw invalidInput('logger', 'must be an object with debug, info, warn and error methods');
+  }
+  const report = (text) => (logger ? callLogger(logger, 'warn', text, {}) : host.warn?.(text, 'ZKIT_HOOK_FAILED'));
+  if (logger !== undefined) out.logSink = (level, message, fields) => callLogger(logger, level, message, fields);
+  const hooks = { request: options.onRequest, response: options.onResponse };
+  for (const [event, hook] of Object.entries(hooks)) {
+    if (hook !== undefined && typeof hook !== 'function') throw invalidInput(event === 'request' ? 'onRequest' : 'onResponse', 'must be a function');
+  }
+  if (hooks.request || hooks.response) {
+    out.hooks = (event, info) => {
+      const hook = hooks[event];
+      if (hook === undefined) return;
+      const failed = (error) => report(`zkit: the on${event === 'request' ? 'Request' : 'Response'} hook threw ${error?.stack ?? error}; the call goes on`);
+      try {
+        const result = hook(info);
+        if (result && typeof result.then === 'function') result.then(undefined, failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+  }
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+/** Writes `message` with `logger[level]` (else `logger.log`); a logger that throws is left alone. */
+function callLogger(logger, level, message, fields) {
+  const write = typeof logger[level] === 'function' ? logger[level] : logger.log;
+  try {
+    write?.call(logger, message, fields);
+  } catch {}
+}
+
+/** The console, writing each record's one line (its fields are in the line already). */
+function consoleLogger() {
+  return Object.fromEntries(LOG_LEVELS.map((level) => [level, (message) => console[level](message)]));
+}
+
+/** A CA bundle as PEM text: PEM text or bytes as given, or a file's (Node) when given a path. */
+function pemText(bundle, host) {
+  if (bundle instanceof Uint8Array) return new TextDecoder().decode(bundle);
+  if (typeof bundle !== 'string') throw invalidInput('caBundle', 'must be PEM text, PEM bytes or a file path');
+  if (bundle.includes('-----BEGIN')) return bundle;
+  if (!host.readText) throw invalidInput('caBundle', 'a path can be read in Node only; pass the PEM text');
+  try {
+    return host.readText(bundle);
+  } catch (error) {
+    throw invalidInput('caBundle', `cannot read ${bundle}: ${error.message}`);
+  }
+}
+
 // ---- the clients -------------------------------------------------------------------------------
 
 // Keys of the generated classes' hooks, out of reach of user code.
@@ -461,7 +554,8 @@ const WALK = Symbol('zkit.walk');
  * `takePanicMessage`). `host` tells what the platform offers: `env(name)` reads an environment
  * variable (Node), `onUncaught(listener)` reports uncaught errors, `report(text)` writes a line for
  * the developer, `warn(text, code)` warns the developer (Node's process warnings), `randomUUID()` makes a
- * UUID (else `crypto.randomUUID`), `siteFolder(path)` lists a folder's files for a deploy (Node),
+ * UUID (else `crypto.randomUUID`), `siteFolder(path)` lists a folder's files for a deploy (Node), `readText(path)` reads a
+ * file (Node: a CA bundle's path),
  * `http` lends the core files and an HTTP client (Node).
  */
 export function createZkit(native, host = {}) {
@@ -515,6 +609,7 @@ export function createZkit(native, host = {}) {
       }
       config.baseUrl ??= env(`${api.envPrefix}_BASE_URL`);
       for (const setting of api.settings) config[setting.name] ??= env(setting.env);
+      Object.assign(config, observing(config, env, host));
       const NativeClass = bridge.native[api.native];
       this.#native = bridge.run(() => new NativeClass(config));
       this.#settings = settings;
@@ -743,6 +838,7 @@ export function createZkit(native, host = {}) {
     NotFoundError,
     ConflictError,
     RateLimitError,
+    RedirectError,
     ServerError,
     UpstreamError,
     TimeoutError,

@@ -23,6 +23,7 @@ use zkit::{
 
 mod convert;
 mod deploy;
+mod observe;
 
 use convert::{to_js, to_json};
 
@@ -148,7 +149,7 @@ fn camel_case(name: &str) -> String {
 
 /// The core names settings as Rust does; JavaScript callers passed them in camelCase.
 fn js_setting_names<A: Api>(error: zkit::Error) -> zkit::Error {
-    let settings = ["api_key", "base_url", "auth_header", "rate_limits"];
+    let settings = ["api_key", "base_url", "auth_header", "rate_limits", "ca_bundle"];
     let rust = match error.field() {
         Some(field) if settings.contains(&field) || A::PROFILE.context_headers.iter().any(|c| c.setting == field) => {
             field.to_owned()
@@ -197,6 +198,25 @@ fn builder<A: Api>(config: &JsValue) -> Result<ClientBuilder<A>, JsValue> {
     }
     if let Some(header) = text(config, "authHeader")? {
         builder = builder.auth_header(header);
+    }
+    if let Some(proxy) = text(config, "proxy")? {
+        builder = builder.proxy(proxy);
+    }
+    if let Some(pem) = text(config, "caBundle")? {
+        builder = builder.ca_bundle(zkit::CaBundle::Pem(pem.into_bytes()));
+    }
+    if let Some(level) = text(config, "log")? {
+        builder = builder.log(Some(level.parse().map_err(|_| invalid("log", "must be debug, info, warn or error"))?));
+    }
+    if let Some(on) = flag(config, "logBodies")? {
+        builder = builder.log_bodies(on);
+    }
+    // The layer's own functions, which reach the user's logger and hooks.
+    if let Ok(log) = get(config, "logSink").dyn_into::<js_sys::Function>() {
+        builder = builder.log_sink(std::sync::Arc::new(observe::JsLog(log)));
+    }
+    if let Ok(hook) = get(config, "hooks").dyn_into::<js_sys::Function>() {
+        builder = builder.hooks(std::sync::Arc::new(observe::JsHooks(hook)));
     }
     // A login instead of a key; the core refuses these for an API without one.
     for name in ["email", "password"] {

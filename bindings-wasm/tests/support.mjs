@@ -6,6 +6,8 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,23 +20,33 @@ export const APPS = '/zerokie/v1/apps';
 
 /** A `zkit-sandbox` process on 127.0.0.1 and a port of its choosing, driven by its control API. */
 export class Sandbox {
-  static async start() {
+  /** With `tls`, an HTTPS sandbox whose authority's PEM file is `caFile`. */
+  static async start({ tls = false } = {}) {
     const binary = process.env.ZKIT_SANDBOX_BIN || join(REPO, 'target', 'debug', 'zkit-sandbox');
     if (!existsSync(binary)) throw new Error(`no sandbox binary at ${binary}: run \`cargo build -p zkit-sandbox\` first`);
-    const child = spawn(binary, ['--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(binary, ['--port', '0', ...(tls ? ['--tls'] : [])], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // One listener from the start: readline emits the lines of a chunk at once, so a listener added
+    // after the first line would miss the second.
     const lines = createInterface({ input: child.stdout });
-    const first = await new Promise((resolve, reject) => {
-      lines.once('line', resolve);
+    const wanted = tls ? 2 : 1;
+    const head = await new Promise((resolve, reject) => {
+      const seen = [];
+      lines.on('line', (line) => {
+        if (seen.length < wanted && seen.push(line) === wanted) resolve(seen);
+      });
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code} before printing its URL`)));
     });
+    const first = head[0];
     if (!first.startsWith('ZKIT_SANDBOX_URL=')) {
       child.kill();
       throw new Error(`the sandbox did not start: ${first}`);
     }
-    lines.on('line', () => {}); // keep reading, so that a full pipe never blocks it
+    const caFile = tls ? head[1].split('=')[1].trim() : undefined;
     process.once('exit', () => child.kill()); // even when a suite ends without its after() hook
-    return new Sandbox(child, first.slice('ZKIT_SANDBOX_URL='.length).trim());
+    const sandbox = new Sandbox(child, first.slice('ZKIT_SANDBOX_URL='.length).trim());
+    sandbox.caFile = caFile;
+    return sandbox;
   }
 
   constructor(child, url) {
@@ -131,4 +143,51 @@ export async function untilRefused(call, { budget, refillMs, max = budget * 2 })
     }
   }
   throw new Error(`no request of ${max} was refused`);
+}
+
+/**
+ * A forwarding HTTP proxy on 127.0.0.1: plain requests (named by their whole URL) are sent on to
+ * their target, CONNECT opens a tunnel; `lines` keeps each request line it saw.
+ */
+export class Proxy {
+  static async start() {
+    const proxy = new Proxy();
+    await new Promise((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.url = `http://127.0.0.1:${proxy.server.address().port}`;
+    return proxy;
+  }
+
+  constructor() {
+    this.lines = [];
+    // Tunnels leave the server's hands once open, so closing it must end them itself.
+    this.tunnels = new Set();
+    this.server = http.createServer((request, response) => {
+      this.lines.push(`${request.method} ${request.url} HTTP/${request.httpVersion}`);
+      const upstream = http.request(request.url, { method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode, answer.rawHeaders);
+        answer.pipe(response);
+      });
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    });
+    this.server.on('connect', (request, client, head) => {
+      this.lines.push(`CONNECT ${request.url} HTTP/${request.httpVersion}`);
+      const [host, port] = request.url.split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        this.tunnels.add(client).add(upstream);
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+  }
+
+  close() {
+    for (const socket of this.tunnels) socket.destroy();
+    this.server.closeAllConnections?.();
+    return new Promise((resolve) => this.server.close(resolve));
+  }
 }

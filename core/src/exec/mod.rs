@@ -157,9 +157,16 @@ pub(crate) fn default_transport(config: &crate::config::ClientConfig) -> crate::
     return Ok(std::sync::Arc::new(native::ReqwestTransport::new(native::NetworkSettings::of(config)?)?));
     #[cfg(target_arch = "wasm32")]
     return {
-        let _ = config;
         if wasm::has_host() {
-            Ok(std::sync::Arc::new(wasm::HostTransport))
+            let ca = config.ca_bundle.as_ref().map(crate::config::CaBundle::pem).transpose()?;
+            let ca = ca.map(|pem| String::from_utf8_lossy(&pem).into_owned());
+            Ok(std::sync::Arc::new(wasm::HostTransport {
+                proxy: config.proxy.as_ref().map(|p| p.expose().to_owned()),
+                ca,
+            }))
+        } else if config.proxy.is_some() || config.ca_bundle.is_some() {
+            let field = if config.proxy.is_some() { "proxy" } else { "ca_bundle" };
+            Err(crate::Error::invalid_input(field, "a browser uses its own proxy and trust settings"))
         } else {
             Ok(std::sync::Arc::new(wasm::FetchTransport))
         }

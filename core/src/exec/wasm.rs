@@ -94,8 +94,16 @@ pub(crate) async fn file_sha256(path: &str) -> Result<String, String> {
 /// Sends through the host's own HTTP client (Node's `http` module, with keep-alive): faster than
 /// Node's fetch for small calls, and it streams a file body under backpressure, where fetch holds a
 /// streamed body in memory. Dropping the future aborts the request.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HostTransport;
+///
+/// The client's proxy and extra trust roots go to the host with each request, which applies them
+/// (and, without a proxy setting, the host's proxy variables).
+#[derive(Clone, Debug, Default)]
+pub struct HostTransport {
+    /// The proxy URL, if set.
+    pub proxy: Option<String>,
+    /// PEM certificates trusted beside the host's roots.
+    pub ca: Option<String>,
+}
 
 impl Transport for HostTransport {
     fn send(&self, request: http::Request<Body>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
@@ -124,6 +132,12 @@ impl Transport for HostTransport {
                 Reflect::set(&headers, &JsValue::from_str(name.as_str()), &joined).map_err(connect)?;
             }
             let signal = guard.0.as_ref().map(|c| JsValue::from(c.signal())).unwrap_or(JsValue::UNDEFINED);
+            let network = js_sys::Object::new();
+            for (key, value) in [("proxy", &self.proxy), ("ca", &self.ca)] {
+                if let Some(value) = value {
+                    Reflect::set(&network, &JsValue::from_str(key), &JsValue::from_str(value)).map_err(connect)?;
+                }
+            }
             let args = Array::new();
             for arg in [
                 JsValue::from_str(parts.method.as_str()),
@@ -131,6 +145,7 @@ impl Transport for HostTransport {
                 headers.into(),
                 body,
                 signal,
+                network.into(),
             ] {
                 args.push(&arg);
             }
