@@ -10,6 +10,7 @@ macro_rules! zkit_error {
     ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, )*) => {
         /// A failed zkit call: what kind, and everything known about it. Never carries a key.
         #[derive(Debug, Clone, uniffi::Error)]
+        #[uniffi::export(Display)]
         pub enum ZkitError {
             $(
                 $(#[doc = $doc])*
@@ -60,6 +61,47 @@ macro_rules! zkit_error {
                     Self::Internal { reason, .. } => reason,
                 }
             }
+
+            fn status_and_request_id(&self) -> (Option<u16>, Option<&str>) {
+                match self {
+                    $( Self::$variant { status, request_id, .. } => (*status, request_id.as_deref()), )*
+                    Self::Internal { status, request_id, .. } => (*status, request_id.as_deref()),
+                }
+            }
+        }
+
+        /// The Kotlin accessors every `ZkitException` shares (`kind`, `status`, `code`, …), written
+        /// from the same list of kinds (`uniffi-bindgen kotlin-errors` → `dev/zkit/Errors.kt`).
+        pub fn kotlin() -> String {
+            let mut out = String::from(
+                "// Written by scripts/build-mobile (`uniffi-bindgen kotlin-errors`) from the core's error kinds: do not edit.\n\
+                 package dev.zkit\n\n\
+                 /** What every [ZkitException] carries, whatever its kind. */\n\
+                 data class ErrorFacts(\n    val kind: String,\n    val reason: String,\n    val status: UShort?,\n    \
+                 val code: String?,\n    val requestId: String?,\n    val retryAfterSeconds: Double?,\n    val field: String?,\n    \
+                 val details: String?,\n    val retryable: Boolean,\n)\n\n\
+                 /** The facts of this error, the same fields in every zkit language. */\n\
+                 val ZkitException.facts: ErrorFacts\n    get() = when (this) {\n",
+            );
+            for (variant, kind) in [$( (stringify!($variant), $name), )* ("Internal", "internal")] {
+                out.push_str(&format!(
+                    "        is ZkitException.{variant} -> ErrorFacts(\"{kind}\", reason, status, code, requestId, retryAfterSeconds, field, details, retryable)\n"
+                ));
+            }
+            out.push_str("    }\n");
+            for (name, type_, doc) in [
+                ("kind", "String", "The kind's snake_case name, as every zkit language names it (\"not_found\", …)."),
+                ("status", "UShort?", "The HTTP status, when the server answered."),
+                ("code", "String?", "The API's own error code."),
+                ("requestId", "String?", "The request id, for the API's support."),
+                ("retryAfterSeconds", "Double?", "Seconds the server asked to wait before trying again."),
+                ("field", "String?", "The input field an invalid-input error is about."),
+                ("details", "String?", "Structured details from the server, as JSON."),
+                ("retryable", "Boolean", "Whether trying again later could succeed."),
+            ] {
+                out.push_str(&format!("\n/** {doc} */\nval ZkitException.{name}: {type_}\n    get() = facts.{name}\n"));
+            }
+            out
         }
 
         impl From<zkit::Error> for ZkitError {
@@ -101,9 +143,19 @@ impl ZkitError {
     }
 }
 
+/// "(404) app not found [request id req_…]": Kotlin's `toString()` and `message`, Swift's
+/// `description`.
 impl fmt::Display for ZkitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.reason())
+        let (status, request_id) = self.status_and_request_id();
+        if let Some(status) = status {
+            write!(f, "({status}) ")?;
+        }
+        f.write_str(self.reason())?;
+        if let Some(id) = request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
     }
 }
 

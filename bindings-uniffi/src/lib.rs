@@ -19,10 +19,14 @@ uniffi::setup_scaffolding!("zkit_mobile");
 
 mod deploy;
 mod error;
+mod observe;
+mod raw;
 pub mod walks;
 
 pub use deploy::{DeployProgress, DeploySettings, DeploySource, SiteEntry, WaitSettings};
-pub use error::ZkitError;
+pub use error::{kotlin as kotlin_errors, ZkitError};
+pub use observe::{CallbackError, LogLevel, RequestInfo, ResponseInfo, ZkitHooks, ZkitLogger};
+pub use raw::{JsonResponse, RawResponse, ResponseFacts};
 
 /// Client settings; unset fields keep their defaults (5 s connect, 60 s per attempt, 180 s per call,
 /// 2 retries, client-side rate limiting on).
@@ -65,6 +69,23 @@ pub struct ClientSettings {
     /// (sent as `x-organization-id`); a name the API does not know is refused.
     #[uniffi(default = None)]
     pub api_settings: Option<HashMap<String, String>>,
+    /// Sends every request through this proxy (`http://user:pass@proxy:3128`), in place of the
+    /// HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables honoured otherwise. Its password never prints.
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
+    /// A PEM file of trust roots beside the platform's, for a proxy that inspects TLS; verification
+    /// is never turned off.
+    #[uniffi(default = None)]
+    pub ca_bundle_path: Option<String>,
+    /// PEM text of trust roots beside the platform's.
+    #[uniffi(default = None)]
+    pub ca_bundle_pem: Option<String>,
+    /// The least level logged (or `ZKIT_LOG`); off by default.
+    #[uniffi(default = None)]
+    pub log: Option<LogLevel>,
+    /// Logs request and response bodies too, redacted and cut at 4 KiB.
+    #[uniffi(default = None)]
+    pub log_bodies: Option<bool>,
 }
 
 /// Per-call settings; unset fields keep the client's.
@@ -96,8 +117,13 @@ fn call_options(settings: Option<CallSettings>) -> CallOptions {
     }
 }
 
-/// A builder from an optional key (else `<API>_API_KEY`) and settings.
-fn builder<A: zkit::Api>(api_key: Option<String>, settings: Option<ClientSettings>) -> ClientBuilder<A> {
+/// A builder from an optional key (else `<API>_API_KEY`), settings, and the app's logger and hooks.
+fn builder<A: zkit::Api>(
+    api_key: Option<String>,
+    settings: Option<ClientSettings>,
+    logger: Option<Arc<dyn ZkitLogger>>,
+    hooks: Option<Arc<dyn ZkitHooks>>,
+) -> ClientBuilder<A> {
     let settings = settings.unwrap_or_default();
     let mut builder = ClientBuilder::<A>::default().user_agent(concat!("zkit-mobile/", env!("CARGO_PKG_VERSION")));
     if let Some(key) = api_key {
@@ -136,6 +162,29 @@ fn builder<A: zkit::Api>(api_key: Option<String>, settings: Option<ClientSetting
     for (name, value) in settings.api_settings.unwrap_or_default() {
         builder = builder.setting(name, value);
     }
+    if let Some(proxy) = settings.proxy {
+        builder = builder.proxy(proxy);
+    }
+    if let Some(path) = settings.ca_bundle_path {
+        builder = builder.ca_bundle(zkit::CaBundle::Path(path.into()));
+    }
+    if let Some(pem) = settings.ca_bundle_pem {
+        builder = builder.ca_bundle(zkit::CaBundle::Pem(pem.into_bytes()));
+    }
+    if let Some(level) = settings.log {
+        builder = builder.log(Some(level.into()));
+    }
+    if let Some(on) = settings.log_bodies {
+        builder = builder.log_bodies(on);
+    }
+    let sink: Arc<dyn zkit::LogSink> = match logger {
+        Some(logger) => Arc::new(observe::ForeignLog(logger)),
+        None => Arc::new(observe::StderrLog),
+    };
+    if let Some(hooks) = hooks {
+        builder = builder.hooks(Arc::new(observe::ForeignHooks { hooks, report: sink.clone() }));
+    }
+    builder = builder.log_sink(sink);
     builder.from_env()
 }
 
@@ -247,22 +296,35 @@ macro_rules! api_object {
     ($(#[doc = $doc:literal])* $object:ident, $api:ty, $table:path $(, settings: [$($setting:ident),*])?) => {
         $(#[doc = $doc])*
         #[derive(uniffi::Object)]
+        #[uniffi::export(Display)]
         pub struct $object {
             api: $api,
         }
 
+        /// The base URL and a preview of the key, never the key (Kotlin's `toString()`, Swift's
+        /// `description`).
+        impl std::fmt::Display for $object {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.describe())
+            }
+        }
+
         #[uniffi::export(async_runtime = "tokio")]
         impl $object {
-            /// A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-            /// settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
-            #[uniffi::constructor(default(api_key = None, settings = None $($(, $setting = None)*)?))]
+            /// A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+            /// settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+            /// `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+            /// `hooks` called for every attempt.
+            #[uniffi::constructor(default(api_key = None, settings = None $($(, $setting = None)*)?, logger = None, hooks = None))]
             pub fn new(
                 api_key: Option<String>,
                 settings: Option<ClientSettings>,
                 $($($setting: Option<String>,)*)?
+                logger: Option<Arc<dyn ZkitLogger>>,
+                hooks: Option<Arc<dyn ZkitHooks>>,
             ) -> Result<Arc<Self>, ZkitError> {
                 #[allow(unused_mut)]
-                let mut builder = builder::<$api>(api_key, settings);
+                let mut builder = builder::<$api>(api_key, settings, logger, hooks);
                 $($(if let Some(value) = $setting {
                     builder = builder.setting(stringify!($setting), value);
                 })*)?
@@ -282,6 +344,41 @@ macro_rules! api_object {
                 let response =
                     guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
                 Ok(response.data.to_string())
+            }
+
+            /// `call_json`, with the status, headers, request id, server timestamp and attempts of the
+            /// response.
+            #[uniffi::method(default(call = None))]
+            pub async fn call_json_with_response(
+                &self,
+                operation: String,
+                input: String,
+                call: Option<CallSettings>,
+            ) -> Result<JsonResponse, ZkitError> {
+                let input = serde_json::from_str(&input)
+                    .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
+                let response =
+                    guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
+                Ok(JsonResponse { data: response.data.to_string(), facts: ResponseFacts::of(&response.meta) })
+            }
+
+            /// Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+            /// auth, retries, redirects and errors, for what the typed methods do not cover; an error
+            /// status throws as any call does.
+            #[uniffi::method(default(query = None, body = None, content_type = None, call = None))]
+            pub async fn raw(
+                &self,
+                method: String,
+                path: String,
+                query: Option<HashMap<String, String>>,
+                body: Option<Vec<u8>>,
+                content_type: Option<String>,
+                call: Option<CallSettings>,
+            ) -> Result<RawResponse, ZkitError> {
+                let request = raw::request(&method, path, query, body, content_type)?;
+                let client = zkit::Api::client(&self.api);
+                let response = guarded(client.call(request).options(call_options(call)).send_with_meta()).await?;
+                Ok(RawResponse { body: response.data.body.to_vec(), facts: ResponseFacts::of(&response.meta) })
             }
 
             /// Polls until the waiter's state is reached (see `waiters`) with JSON input (the polled

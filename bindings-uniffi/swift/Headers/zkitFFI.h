@@ -250,6 +250,27 @@ typedef void (*UniffiCallbackInterfaceDeployProgressMethod0)(uint64_t, RustBuffe
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_HOOKS_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_HOOKS_METHOD0
+typedef void (*UniffiCallbackInterfaceZkitHooksMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_HOOKS_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_HOOKS_METHOD1
+typedef void (*UniffiCallbackInterfaceZkitHooksMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_LOGGER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_ZKIT_LOGGER_METHOD0
+typedef void (*UniffiCallbackInterfaceZkitLoggerMethod0)(uint64_t, RustBuffer, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_DEPLOY_PROGRESS
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_DEPLOY_PROGRESS
 typedef struct UniffiVTableCallbackInterfaceDeployProgress {
@@ -257,6 +278,25 @@ typedef struct UniffiVTableCallbackInterfaceDeployProgress {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceDeployProgressMethod0 _Nonnull onEvent;
 } UniffiVTableCallbackInterfaceDeployProgress;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_ZKIT_HOOKS
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_ZKIT_HOOKS
+typedef struct UniffiVTableCallbackInterfaceZkitHooks {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceZkitHooksMethod0 _Nonnull onRequest;
+    UniffiCallbackInterfaceZkitHooksMethod1 _Nonnull onResponse;
+} UniffiVTableCallbackInterfaceZkitHooks;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_ZKIT_LOGGER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_ZKIT_LOGGER
+typedef struct UniffiVTableCallbackInterfaceZkitLogger {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceZkitLoggerMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceZkitLogger;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_LISTAPIKEYSPAGES
@@ -466,12 +506,17 @@ void uniffi_zkit_mobile_fn_free_zenifra(uint64_t handle, RustCallStatus *_Nonnul
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENIFRA_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENIFRA_NEW
-uint64_t uniffi_zkit_mobile_fn_constructor_zenifra_new(RustBuffer api_key, RustBuffer settings, RustBuffer organization_id, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkit_mobile_fn_constructor_zenifra_new(RustBuffer api_key, RustBuffer settings, RustBuffer organization_id, RustBuffer logger, RustBuffer hooks, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CALL_JSON
 uint64_t uniffi_zkit_mobile_fn_method_zenifra_call_json(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CALL_JSON_WITH_RESPONSE
+uint64_t uniffi_zkit_mobile_fn_method_zenifra_call_json_with_response(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_CHANGE_PLAN
@@ -549,6 +594,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zenifra_list_deployments(uint64_t ptr, Rus
 uint64_t uniffi_zkit_mobile_fn_method_zenifra_list_projects(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_RAW
+uint64_t uniffi_zkit_mobile_fn_method_zenifra_raw(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer query, RustBuffer body, RustBuffer content_type, RustBuffer call
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_RESUME_PROJECT
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_RESUME_PROJECT
 uint64_t uniffi_zkit_mobile_fn_method_zenifra_resume_project(uint64_t ptr, RustBuffer input, RustBuffer call
@@ -614,6 +664,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zenifra_wait_until_deployment_live(uint64_
 uint64_t uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(uint64_t ptr, RustBuffer project_id, RustBuffer wait
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENIFRA_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_zkit_mobile_fn_method_zenifra_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENOVAY
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZENOVAY
 uint64_t uniffi_zkit_mobile_fn_clone_zenovay(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -626,12 +681,17 @@ void uniffi_zkit_mobile_fn_free_zenovay(uint64_t handle, RustCallStatus *_Nonnul
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENOVAY_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZENOVAY_NEW
-uint64_t uniffi_zkit_mobile_fn_constructor_zenovay_new(RustBuffer api_key, RustBuffer settings, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkit_mobile_fn_constructor_zenovay_new(RustBuffer api_key, RustBuffer settings, RustBuffer logger, RustBuffer hooks, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_CALL_JSON
 uint64_t uniffi_zkit_mobile_fn_method_zenovay_call_json(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_CALL_JSON_WITH_RESPONSE
+uint64_t uniffi_zkit_mobile_fn_method_zenovay_call_json_with_response(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_DESCRIBE
@@ -654,6 +714,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zenovay_get_website(uint64_t ptr, RustBuff
 uint64_t uniffi_zkit_mobile_fn_method_zenovay_list_websites(uint64_t ptr, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_RAW
+uint64_t uniffi_zkit_mobile_fn_method_zenovay_raw(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer query, RustBuffer body, RustBuffer content_type, RustBuffer call
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UPDATE_WEBSITE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UPDATE_WEBSITE
 uint64_t uniffi_zkit_mobile_fn_method_zenovay_update_website(uint64_t ptr, RustBuffer input, RustBuffer call
@@ -669,6 +734,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zenovay_wait_until(uint64_t ptr, RustBuffe
 RustBuffer uniffi_zkit_mobile_fn_method_zenovay_waiters(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZENOVAY_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_zkit_mobile_fn_method_zenovay_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZEROKIE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZEROKIE
 uint64_t uniffi_zkit_mobile_fn_clone_zerokie(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -681,7 +751,7 @@ void uniffi_zkit_mobile_fn_free_zerokie(uint64_t handle, RustCallStatus *_Nonnul
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZEROKIE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZEROKIE_NEW
-uint64_t uniffi_zkit_mobile_fn_constructor_zerokie_new(RustBuffer api_key, RustBuffer settings, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkit_mobile_fn_constructor_zerokie_new(RustBuffer api_key, RustBuffer settings, RustBuffer logger, RustBuffer hooks, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_ACQUIRE_DEPLOY_LOCK
@@ -697,6 +767,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zerokie_add_domain(uint64_t ptr, RustBuffe
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_CALL_JSON
 uint64_t uniffi_zkit_mobile_fn_method_zerokie_call_json(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_CALL_JSON_WITH_RESPONSE
+uint64_t uniffi_zkit_mobile_fn_method_zerokie_call_json_with_response(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_CREATE_APP
@@ -744,6 +819,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zerokie_list_apps(uint64_t ptr, RustBuffer
 uint64_t uniffi_zkit_mobile_fn_method_zerokie_list_files(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_RAW
+uint64_t uniffi_zkit_mobile_fn_method_zerokie_raw(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer query, RustBuffer body, RustBuffer content_type, RustBuffer call
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_REMOVE_DOMAIN
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_REMOVE_DOMAIN
 uint64_t uniffi_zkit_mobile_fn_method_zerokie_remove_domain(uint64_t ptr, RustBuffer input, RustBuffer call
@@ -779,6 +859,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zerokie_deploy_site(uint64_t ptr, RustBuff
 uint64_t uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(uint64_t ptr, RustBuffer name, RustBuffer wait
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZEROKIE_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_zkit_mobile_fn_method_zerokie_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZYRA
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZYRA
 uint64_t uniffi_zkit_mobile_fn_clone_zyra(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -791,7 +876,7 @@ void uniffi_zkit_mobile_fn_free_zyra(uint64_t handle, RustCallStatus *_Nonnull o
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZYRA_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_ZYRA_NEW
-uint64_t uniffi_zkit_mobile_fn_constructor_zyra_new(RustBuffer api_key, RustBuffer settings, RustBuffer email, RustBuffer password, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_zkit_mobile_fn_constructor_zyra_new(RustBuffer api_key, RustBuffer settings, RustBuffer email, RustBuffer password, RustBuffer logger, RustBuffer hooks, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_APPROVE_DEVICE
@@ -802,6 +887,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_approve_device(uint64_t ptr, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_CALL_JSON
 uint64_t uniffi_zkit_mobile_fn_method_zyra_call_json(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_CALL_JSON_WITH_RESPONSE
+uint64_t uniffi_zkit_mobile_fn_method_zyra_call_json_with_response(uint64_t ptr, RustBuffer operation, RustBuffer input, RustBuffer call
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_CANCEL_FINE_TUNING_JOB
@@ -1069,6 +1159,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_list_webhook_endpoints_pages(uint64_t
 uint64_t uniffi_zkit_mobile_fn_method_zyra_login(uint64_t ptr, RustBuffer input, RustBuffer call
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_RAW
+uint64_t uniffi_zkit_mobile_fn_method_zyra_raw(uint64_t ptr, RustBuffer method, RustBuffer path, RustBuffer query, RustBuffer body, RustBuffer content_type, RustBuffer call
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_REFRESH_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_REFRESH_TOKEN
 uint64_t uniffi_zkit_mobile_fn_method_zyra_refresh_token(uint64_t ptr, RustBuffer input, RustBuffer call
@@ -1164,6 +1259,11 @@ uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until_ml_job_finished(uint64_t p
 uint64_t uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(uint64_t ptr, RustBuffer id, int8_t running, RustBuffer wait
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZYRA_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_zkit_mobile_fn_method_zyra_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_DEPLOYPROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_DEPLOYPROGRESS
 uint64_t uniffi_zkit_mobile_fn_clone_deployprogress(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1182,6 +1282,56 @@ void uniffi_zkit_mobile_fn_init_callback_vtable_deployprogress(const UniffiVTabl
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_DEPLOYPROGRESS_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_DEPLOYPROGRESS_ON_EVENT
 void uniffi_zkit_mobile_fn_method_deployprogress_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZKITHOOKS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZKITHOOKS
+uint64_t uniffi_zkit_mobile_fn_clone_zkithooks(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_ZKITHOOKS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_ZKITHOOKS
+void uniffi_zkit_mobile_fn_free_zkithooks(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_ZKITHOOKS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_ZKITHOOKS
+void uniffi_zkit_mobile_fn_init_callback_vtable_zkithooks(const UniffiVTableCallbackInterfaceZkitHooks* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITHOOKS_ON_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITHOOKS_ON_REQUEST
+void uniffi_zkit_mobile_fn_method_zkithooks_on_request(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITHOOKS_ON_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITHOOKS_ON_RESPONSE
+void uniffi_zkit_mobile_fn_method_zkithooks_on_response(uint64_t ptr, RustBuffer response, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZKITLOGGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_ZKITLOGGER
+uint64_t uniffi_zkit_mobile_fn_clone_zkitlogger(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_ZKITLOGGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_ZKITLOGGER
+void uniffi_zkit_mobile_fn_free_zkitlogger(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_ZKITLOGGER
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_INIT_CALLBACK_VTABLE_ZKITLOGGER
+void uniffi_zkit_mobile_fn_init_callback_vtable_zkitlogger(const UniffiVTableCallbackInterfaceZkitLogger* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITLOGGER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITLOGGER_LOG
+void uniffi_zkit_mobile_fn_method_zkitlogger_log(uint64_t ptr, RustBuffer level, RustBuffer message, RustBuffer fields, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITERROR_UNIFFI_TRAIT_DISPLAY
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITERROR_UNIFFI_TRAIT_DISPLAY
+RustBuffer uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_NEW_DEPLOY_SESSION_ID
@@ -1551,6 +1701,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenifra_call_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_CALL_JSON_WITH_RESPONSE
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_call_json_with_response(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_CHANGE_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_CHANGE_PLAN
 uint16_t uniffi_zkit_mobile_checksum_method_zenifra_change_plan(void
@@ -1641,6 +1797,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenifra_list_projects(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_RAW
+uint16_t uniffi_zkit_mobile_checksum_method_zenifra_raw(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_RESUME_PROJECT
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENIFRA_RESUME_PROJECT
 uint16_t uniffi_zkit_mobile_checksum_method_zenifra_resume_project(void
@@ -1725,6 +1887,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenovay_call_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_CALL_JSON_WITH_RESPONSE
+uint16_t uniffi_zkit_mobile_checksum_method_zenovay_call_json_with_response(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_DESCRIBE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_DESCRIBE
 uint16_t uniffi_zkit_mobile_checksum_method_zenovay_describe(void
@@ -1746,6 +1914,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zenovay_get_website(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_LIST_WEBSITES
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_LIST_WEBSITES
 uint16_t uniffi_zkit_mobile_checksum_method_zenovay_list_websites(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZENOVAY_RAW
+uint16_t uniffi_zkit_mobile_checksum_method_zenovay_raw(void
     
 );
 #endif
@@ -1782,6 +1956,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zerokie_add_domain(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_CALL_JSON
 uint16_t uniffi_zkit_mobile_checksum_method_zerokie_call_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_CALL_JSON_WITH_RESPONSE
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_call_json_with_response(void
     
 );
 #endif
@@ -1839,6 +2019,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zerokie_list_files(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_RAW
+uint16_t uniffi_zkit_mobile_checksum_method_zerokie_raw(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_REMOVE_DOMAIN
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZEROKIE_REMOVE_DOMAIN
 uint16_t uniffi_zkit_mobile_checksum_method_zerokie_remove_domain(void
@@ -1890,6 +2076,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_approve_device(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_CALL_JSON
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_CALL_JSON
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_call_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_CALL_JSON_WITH_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_CALL_JSON_WITH_RESPONSE
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_call_json_with_response(void
     
 );
 #endif
@@ -2211,6 +2403,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_login(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_RAW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_RAW
+uint16_t uniffi_zkit_mobile_checksum_method_zyra_raw(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_REFRESH_TOKEN
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZYRA_REFRESH_TOKEN
 uint16_t uniffi_zkit_mobile_checksum_method_zyra_refresh_token(void
@@ -2328,6 +2526,24 @@ uint16_t uniffi_zkit_mobile_checksum_method_zyra_wait_until_virtual_server(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_DEPLOYPROGRESS_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_DEPLOYPROGRESS_ON_EVENT
 uint16_t uniffi_zkit_mobile_checksum_method_deployprogress_on_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITHOOKS_ON_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITHOOKS_ON_REQUEST
+uint16_t uniffi_zkit_mobile_checksum_method_zkithooks_on_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITHOOKS_ON_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITHOOKS_ON_RESPONSE
+uint16_t uniffi_zkit_mobile_checksum_method_zkithooks_on_response(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITLOGGER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_ZKITLOGGER_LOG
+uint16_t uniffi_zkit_mobile_checksum_method_zkitlogger_log(void
     
 );
 #endif

@@ -87,10 +87,28 @@ fn pool(settings: &NetworkSettings) -> Result<reqwest::Client> {
             .map_err(|e| Error::invalid_input("proxy", format!("{}: {}", proxy.shown(), chain(&e))))?;
         builder = builder.proxy(proxy);
     }
+    let mut extra = Vec::new();
     if let Some(pem) = &settings.ca_pem {
-        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+        extra = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| Error::invalid_input("ca_bundle", format!("is not a PEM bundle: {}", chain(&e))))?;
-        builder = builder.tls_certs_merge(certificates);
+    }
+    // Android: the platform verifier needs the app's JNI context, so trust Mozilla's roots (and the
+    // bundle) instead of the system's.
+    #[cfg(target_os = "android")]
+    {
+        let mut roots = Vec::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() + extra.len());
+        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+            roots.push(
+                reqwest::Certificate::from_der(der.as_ref())
+                    .map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))?,
+            );
+        }
+        roots.append(&mut extra);
+        builder = builder.tls_certs_only(roots);
+    }
+    #[cfg(not(target_os = "android"))]
+    if !extra.is_empty() {
+        builder = builder.tls_certs_merge(extra);
     }
     builder.build().map_err(|e| Error::new(ErrorKind::Connection, chain(&e)))
 }

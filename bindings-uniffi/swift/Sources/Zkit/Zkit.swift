@@ -2612,6 +2612,12 @@ public protocol ZenifraProtocol: AnyObject, Sendable {
     func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    func callJsonWithResponse(operation: String, input: String, call: CallSettings?) async throws  -> JsonResponse
+    
+    /**
      * Moves the project to another plan.
      */
     func changePlan(input: ChangePlan, call: CallSettings?) async throws  -> Project
@@ -2687,6 +2693,13 @@ public protocol ZenifraProtocol: AnyObject, Sendable {
     func listProjects(input: ListProjects, call: CallSettings?) async throws  -> ProjectPage
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    func raw(method: String, path: String, query: [String: String]?, body: Data?, contentType: String?, call: CallSettings?) async throws  -> RawResponse
+    
+    /**
      * Resumes a stopped project (a conflict if it is running).
      */
     func resumeProject(input: ResumeProject, call: CallSettings?) async throws  -> Project
@@ -2757,7 +2770,7 @@ public protocol ZenifraProtocol: AnyObject, Sendable {
 /**
  * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
  */
-open class Zenifra: ZenifraProtocol, @unchecked Sendable {
+open class Zenifra: ZenifraProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -2797,17 +2810,21 @@ open class Zenifra: ZenifraProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zenifra(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, organizationId: String? = nil)throws  {
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, organizationId: String? = nil, logger: ZkitLogger? = nil, hooks: ZkitHooks? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkitError_lift) {
         uniffiCallStatus in
     uniffi_zkit_mobile_fn_constructor_zenifra_new(
         FfiConverterOptionString.lower(apiKey),
         FfiConverterOptionTypeClientSettings.lower(settings),
-        FfiConverterOptionString.lower(organizationId),uniffiCallStatus
+        FfiConverterOptionString.lower(organizationId),
+        FfiConverterOptionTypeZkitLogger.lower(logger),
+        FfiConverterOptionTypeZkitHooks.lower(hooks),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -2840,6 +2857,26 @@ open func callJson(operation: String, input: String, call: CallSettings? = nil)a
             completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+open func callJsonWithResponse(operation: String, input: String, call: CallSettings? = nil)async throws  -> JsonResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_call_json_with_response(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -3123,6 +3160,27 @@ open func listProjects(input: ListProjects, call: CallSettings? = nil)async thro
 }
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+open func raw(method: String, path: String, query: [String: String]? = nil, body: Data? = nil, contentType: String? = nil, call: CallSettings? = nil)async throws  -> RawResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenifra_raw(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionDictionaryStringString.lower(query),FfiConverterOptionData.lower(body),FfiConverterOptionString.lower(contentType),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRawResponse_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
      * Resumes a stopped project (a conflict if it is running).
      */
 open func resumeProject(input: ResumeProject, call: CallSettings? = nil)async throws  -> Project  {
@@ -3366,6 +3424,17 @@ open func waitUntilProjectRunning(projectId: String, wait: WaitSettings? = nil)a
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenifra_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
@@ -3425,6 +3494,12 @@ public protocol ZenovayProtocol: AnyObject, Sendable {
     func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    func callJsonWithResponse(operation: String, input: String, call: CallSettings?) async throws  -> JsonResponse
+    
+    /**
      * The base URL and a preview of the key, never the key.
      */
     func describe()  -> String
@@ -3443,6 +3518,13 @@ public protocol ZenovayProtocol: AnyObject, Sendable {
      * Lists the websites the credential can see.
      */
     func listWebsites(call: CallSettings?) async throws  -> [Website]
+    
+    /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    func raw(method: String, path: String, query: [String: String]?, body: Data?, contentType: String?, call: CallSettings?) async throws  -> RawResponse
     
     /**
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
@@ -3465,7 +3547,7 @@ public protocol ZenovayProtocol: AnyObject, Sendable {
 /**
  * A Zenovay client: websites, their settings and analytics.
  */
-open class Zenovay: ZenovayProtocol, @unchecked Sendable {
+open class Zenovay: ZenovayProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -3505,16 +3587,20 @@ open class Zenovay: ZenovayProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zenovay(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, logger: ZkitLogger? = nil, hooks: ZkitHooks? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkitError_lift) {
         uniffiCallStatus in
     uniffi_zkit_mobile_fn_constructor_zenovay_new(
         FfiConverterOptionString.lower(apiKey),
-        FfiConverterOptionTypeClientSettings.lower(settings),uniffiCallStatus
+        FfiConverterOptionTypeClientSettings.lower(settings),
+        FfiConverterOptionTypeZkitLogger.lower(logger),
+        FfiConverterOptionTypeZkitHooks.lower(hooks),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -3547,6 +3633,26 @@ open func callJson(operation: String, input: String, call: CallSettings? = nil)a
             completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+open func callJsonWithResponse(operation: String, input: String, call: CallSettings? = nil)async throws  -> JsonResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_call_json_with_response(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -3621,6 +3727,27 @@ open func listWebsites(call: CallSettings? = nil)async throws  -> [Website]  {
 }
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+open func raw(method: String, path: String, query: [String: String]? = nil, body: Data? = nil, contentType: String? = nil, call: CallSettings? = nil)async throws  -> RawResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zenovay_raw(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionDictionaryStringString.lower(query),FfiConverterOptionData.lower(body),FfiConverterOptionString.lower(contentType),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRawResponse_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
      */
 open func updateWebsite(input: UpdateWebsite, call: CallSettings? = nil)async throws  -> Website  {
@@ -3674,6 +3801,17 @@ open func waiters() -> String  {
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zenovay_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
@@ -3743,6 +3881,12 @@ public protocol ZerokieProtocol: AnyObject, Sendable {
     func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    func callJsonWithResponse(operation: String, input: String, call: CallSettings?) async throws  -> JsonResponse
+    
+    /**
      * Creates a container app (the default) or a static app.
      */
     func createApp(input: CreateApp, call: CallSettings?) async throws  -> App
@@ -3786,6 +3930,13 @@ public protocol ZerokieProtocol: AnyObject, Sendable {
      * Lists every file in a static app's storage zone.
      */
     func listFiles(input: ListFiles, call: CallSettings?) async throws  -> [FileEntry]
+    
+    /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    func raw(method: String, path: String, query: [String: String]?, body: Data?, contentType: String?, call: CallSettings?) async throws  -> RawResponse
     
     /**
      * Removes a custom domain from a static app.
@@ -3832,7 +3983,7 @@ public protocol ZerokieProtocol: AnyObject, Sendable {
 /**
  * A Zerokie client: container and static apps, deploys, files, deploy locks, custom domains.
  */
-open class Zerokie: ZerokieProtocol, @unchecked Sendable {
+open class Zerokie: ZerokieProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -3872,16 +4023,20 @@ open class Zerokie: ZerokieProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zerokie(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil)throws  {
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, logger: ZkitLogger? = nil, hooks: ZkitHooks? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkitError_lift) {
         uniffiCallStatus in
     uniffi_zkit_mobile_fn_constructor_zerokie_new(
         FfiConverterOptionString.lower(apiKey),
-        FfiConverterOptionTypeClientSettings.lower(settings),uniffiCallStatus
+        FfiConverterOptionTypeClientSettings.lower(settings),
+        FfiConverterOptionTypeZkitLogger.lower(logger),
+        FfiConverterOptionTypeZkitHooks.lower(hooks),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -3952,6 +4107,26 @@ open func callJson(operation: String, input: String, call: CallSettings? = nil)a
             completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+open func callJsonWithResponse(operation: String, input: String, call: CallSettings? = nil)async throws  -> JsonResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zerokie_call_json_with_response(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -4121,6 +4296,27 @@ open func listFiles(input: ListFiles, call: CallSettings? = nil)async throws  ->
 }
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+open func raw(method: String, path: String, query: [String: String]? = nil, body: Data? = nil, contentType: String? = nil, call: CallSettings? = nil)async throws  -> RawResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zerokie_raw(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionDictionaryStringString.lower(query),FfiConverterOptionData.lower(body),FfiConverterOptionString.lower(contentType),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRawResponse_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
      * Removes a custom domain from a static app.
      */
 open func removeDomain(input: RemoveDomain, call: CallSettings? = nil)async throws   {
@@ -4254,6 +4450,17 @@ open func waitUntilAppRunning(name: String, wait: WaitSettings? = nil)async thro
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zerokie_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
@@ -4303,6 +4510,478 @@ public func FfiConverterTypeZerokie_lower(_ value: Zerokie) -> UInt64 {
 
 
 /**
+ * Observe-only hooks, called for every attempt (retries and redirects too). What they throw is
+ * logged and the call goes on.
+ */
+public protocol ZkitHooks: AnyObject, Sendable {
+    
+    /**
+     * Before an attempt is sent.
+     */
+    func onRequest(request: RequestInfo) throws 
+    
+    /**
+     * After an attempt got its response, or failed without one.
+     */
+    func onResponse(response: ResponseInfo) throws 
+    
+}
+/**
+ * Observe-only hooks, called for every attempt (retries and redirects too). What they throw is
+ * logged and the call goes on.
+ */
+open class ZkitHooksImpl: ZkitHooks, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_zkithooks(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_zkithooks(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Before an attempt is sent.
+     */
+open func onRequest(request: RequestInfo)throws   {try rustCallWithError(FfiConverterTypeCallbackError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zkithooks_on_request(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRequestInfo_lower(request),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * After an attempt got its response, or failed without one.
+     */
+open func onResponse(response: ResponseInfo)throws   {try rustCallWithError(FfiConverterTypeCallbackError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zkithooks_on_response(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeResponseInfo_lower(response),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceZkitHooks {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceZkitHooks = UniffiVTableCallbackInterfaceZkitHooks(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeZkitHooks.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ZkitHooks: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeZkitHooks.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ZkitHooks: handle missing in uniffiClone")
+            }
+        },
+        onRequest: { (
+            uniffiHandle: UInt64,
+            request: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeZkitHooks.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onRequest(
+                     request: try FfiConverterTypeRequestInfo_lift(request)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCallbackError_lower
+            )
+        },
+        onResponse: { (
+            uniffiHandle: UInt64,
+            response: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeZkitHooks.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onResponse(
+                     response: try FfiConverterTypeResponseInfo_lift(response)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCallbackError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceZkitHooks> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceZkitHooks>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitZkitHooks() {
+    uniffi_zkit_mobile_fn_init_callback_vtable_zkithooks(UniffiCallbackInterfaceZkitHooks.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeZkitHooks: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ZkitHooks>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ZkitHooks
+
+    public static func lift(_ handle: UInt64) throws -> ZkitHooks {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ZkitHooksImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ZkitHooks) -> UInt64 {
+         if let rustImpl = value as? ZkitHooksImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ZkitHooks {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ZkitHooks, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZkitHooks_lift(_ handle: UInt64) throws -> ZkitHooks {
+    return try FfiConverterTypeZkitHooks.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZkitHooks_lower(_ value: ZkitHooks) -> UInt64 {
+    return FfiConverterTypeZkitHooks.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Takes a client's log records, credentials already redacted. Called on the call's path: keep it quick.
+ */
+public protocol ZkitLogger: AnyObject, Sendable {
+    
+    /**
+     * One record: its level, its one-line message, and its fields apart.
+     */
+    func log(level: LogLevel, message: String, fields: [String: String]) throws 
+    
+}
+/**
+ * Takes a client's log records, credentials already redacted. Called on the call's path: keep it quick.
+ */
+open class ZkitLoggerImpl: ZkitLogger, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_zkitlogger(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_zkitlogger(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One record: its level, its one-line message, and its fields apart.
+     */
+open func log(level: LogLevel, message: String, fields: [String: String])throws   {try rustCallWithError(FfiConverterTypeCallbackError_lift) {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zkitlogger_log(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLogLevel_lower(level),
+        FfiConverterString.lower(message),
+        FfiConverterDictionaryStringString.lower(fields),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceZkitLogger {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceZkitLogger = UniffiVTableCallbackInterfaceZkitLogger(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeZkitLogger.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ZkitLogger: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeZkitLogger.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ZkitLogger: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            message: RustBuffer,
+            fields: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeZkitLogger.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.log(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     message: try FfiConverterString.lift(message),
+                     fields: try FfiConverterDictionaryStringString.lift(fields)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCallbackError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceZkitLogger> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceZkitLogger>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitZkitLogger() {
+    uniffi_zkit_mobile_fn_init_callback_vtable_zkitlogger(UniffiCallbackInterfaceZkitLogger.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeZkitLogger: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ZkitLogger>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ZkitLogger
+
+    public static func lift(_ handle: UInt64) throws -> ZkitLogger {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ZkitLoggerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ZkitLogger) -> UInt64 {
+         if let rustImpl = value as? ZkitLoggerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ZkitLogger {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ZkitLogger, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZkitLogger_lift(_ handle: UInt64) throws -> ZkitLogger {
+    return try FfiConverterTypeZkitLogger.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeZkitLogger_lower(_ value: ZkitLogger) -> UInt64 {
+    return FfiConverterTypeZkitLogger.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
  * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
  */
@@ -4317,6 +4996,12 @@ public protocol ZyraProtocol: AnyObject, Sendable {
      * Calls an operation by its snake_case name with JSON input; returns the JSON output.
      */
     func callJson(operation: String, input: String, call: CallSettings?) async throws  -> String
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    func callJsonWithResponse(operation: String, input: String, call: CallSettings?) async throws  -> JsonResponse
     
     /**
      * Cancels a fine-tuning job that has not finished.
@@ -4585,6 +5270,13 @@ public protocol ZyraProtocol: AnyObject, Sendable {
     func login(input: Login, call: CallSettings?) async throws  -> Session
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    func raw(method: String, path: String, query: [String: String]?, body: Data?, contentType: String?, call: CallSettings?) async throws  -> RawResponse
+    
+    /**
      * Exchanges a refresh token for a new pair of tokens.
      */
     func refreshToken(input: RefreshToken, call: CallSettings?) async throws  -> Session
@@ -4686,7 +5378,7 @@ public protocol ZyraProtocol: AnyObject, Sendable {
  * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
  * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
  */
-open class Zyra: ZyraProtocol, @unchecked Sendable {
+open class Zyra: ZyraProtocol, @unchecked Sendable, CustomStringConvertible {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -4726,10 +5418,12 @@ open class Zyra: ZyraProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_zkit_mobile_fn_clone_zyra(self.handle, $0) }
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, email: String? = nil, password: String? = nil)throws  {
+public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, email: String? = nil, password: String? = nil, logger: ZkitLogger? = nil, hooks: ZkitHooks? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeZkitError_lift) {
         uniffiCallStatus in
@@ -4737,7 +5431,9 @@ public convenience init(apiKey: String? = nil, settings: ClientSettings? = nil, 
         FfiConverterOptionString.lower(apiKey),
         FfiConverterOptionTypeClientSettings.lower(settings),
         FfiConverterOptionString.lower(email),
-        FfiConverterOptionString.lower(password),uniffiCallStatus
+        FfiConverterOptionString.lower(password),
+        FfiConverterOptionTypeZkitLogger.lower(logger),
+        FfiConverterOptionTypeZkitHooks.lower(hooks),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -4789,6 +5485,26 @@ open func callJson(operation: String, input: String, call: CallSettings? = nil)a
             completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
             freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+open func callJsonWithResponse(operation: String, input: String, call: CallSettings? = nil)async throws  -> JsonResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_call_json_with_response(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(operation),FfiConverterString.lower(input),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeZkitError_lift
         )
 }
@@ -5743,6 +6459,27 @@ open func login(input: Login, call: CallSettings? = nil)async throws  -> Session
 }
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+open func raw(method: String, path: String, query: [String: String]? = nil, body: Data? = nil, contentType: String? = nil, call: CallSettings? = nil)async throws  -> RawResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_zkit_mobile_fn_method_zyra_raw(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterString.lower(path),FfiConverterOptionDictionaryStringString.lower(query),FfiConverterOptionData.lower(body),FfiConverterOptionString.lower(contentType),FfiConverterOptionTypeCallSettings.lower(call)
+                )
+            },
+            pollFunc: ffi_zkit_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_zkit_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_zkit_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeRawResponse_lift,
+            errorHandler: FfiConverterTypeZkitError_lift
+        )
+}
+    
+    /**
      * Exchanges a refresh token for a new pair of tokens.
      */
 open func refreshToken(input: RefreshToken, call: CallSettings? = nil)async throws  -> Session  {
@@ -6100,6 +6837,17 @@ open func waitUntilVirtualServer(id: String, running: Bool = true, wait: WaitSet
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zyra_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 
@@ -6288,6 +7036,28 @@ public struct ClientSettings: Equatable, Hashable {
      * (sent as `x-organization-id`); a name the API does not know is refused.
      */
     public var apiSettings: [String: String]?
+    /**
+     * Sends every request through this proxy (`http://user:pass@proxy:3128`), in place of the
+     * HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables honoured otherwise. Its password never prints.
+     */
+    public var proxy: String?
+    /**
+     * A PEM file of trust roots beside the platform's, for a proxy that inspects TLS; verification
+     * is never turned off.
+     */
+    public var caBundlePath: String?
+    /**
+     * PEM text of trust roots beside the platform's.
+     */
+    public var caBundlePem: String?
+    /**
+     * The least level logged (or `ZKIT_LOG`); off by default.
+     */
+    public var log: LogLevel?
+    /**
+     * Logs request and response bodies too, redacted and cut at 4 KiB.
+     */
+    public var logBodies: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6328,7 +7098,24 @@ public struct ClientSettings: Equatable, Hashable {
         /**
          * The API's own settings by their snake_case names, such as Zenifra's `organization_id`
          * (sent as `x-organization-id`); a name the API does not know is refused.
-         */apiSettings: [String: String]? = nil) {
+         */apiSettings: [String: String]? = nil, 
+        /**
+         * Sends every request through this proxy (`http://user:pass@proxy:3128`), in place of the
+         * HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables honoured otherwise. Its password never prints.
+         */proxy: String? = nil, 
+        /**
+         * A PEM file of trust roots beside the platform's, for a proxy that inspects TLS; verification
+         * is never turned off.
+         */caBundlePath: String? = nil, 
+        /**
+         * PEM text of trust roots beside the platform's.
+         */caBundlePem: String? = nil, 
+        /**
+         * The least level logged (or `ZKIT_LOG`); off by default.
+         */log: LogLevel? = nil, 
+        /**
+         * Logs request and response bodies too, redacted and cut at 4 KiB.
+         */logBodies: Bool? = nil) {
         self.baseUrl = baseUrl
         self.maxRetries = maxRetries
         self.timeoutMs = timeoutMs
@@ -6340,6 +7127,11 @@ public struct ClientSettings: Equatable, Hashable {
         self.jitterSeed = jitterSeed
         self.authHeader = authHeader
         self.apiSettings = apiSettings
+        self.proxy = proxy
+        self.caBundlePath = caBundlePath
+        self.caBundlePem = caBundlePem
+        self.log = log
+        self.logBodies = logBodies
     }
 
     
@@ -6368,7 +7160,12 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
                 rateLimitStore: FfiConverterOptionString.read(from: &buf), 
                 jitterSeed: FfiConverterOptionUInt64.read(from: &buf), 
                 authHeader: FfiConverterOptionString.read(from: &buf), 
-                apiSettings: FfiConverterOptionDictionaryStringString.read(from: &buf)
+                apiSettings: FfiConverterOptionDictionaryStringString.read(from: &buf), 
+                proxy: FfiConverterOptionString.read(from: &buf), 
+                caBundlePath: FfiConverterOptionString.read(from: &buf), 
+                caBundlePem: FfiConverterOptionString.read(from: &buf), 
+                log: FfiConverterOptionTypeLogLevel.read(from: &buf), 
+                logBodies: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -6384,6 +7181,11 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.jitterSeed, into: &buf)
         FfiConverterOptionString.write(value.authHeader, into: &buf)
         FfiConverterOptionDictionaryStringString.write(value.apiSettings, into: &buf)
+        FfiConverterOptionString.write(value.proxy, into: &buf)
+        FfiConverterOptionString.write(value.caBundlePath, into: &buf)
+        FfiConverterOptionString.write(value.caBundlePem, into: &buf)
+        FfiConverterOptionTypeLogLevel.write(value.log, into: &buf)
+        FfiConverterOptionBool.write(value.logBodies, into: &buf)
     }
 }
 
@@ -6519,6 +7321,461 @@ public func FfiConverterTypeDeploySettings_lift(_ buf: RustBuffer) throws -> Dep
 #endif
 public func FfiConverterTypeDeploySettings_lower(_ value: DeploySettings) -> RustBuffer {
     return FfiConverterTypeDeploySettings.lower(value)
+}
+
+
+/**
+ * A call by name's JSON output, and its facts.
+ */
+public struct JsonResponse: Equatable, Hashable {
+    /**
+     * The output, as JSON text.
+     */
+    public var data: String
+    /**
+     * The status, headers, request id and attempts.
+     */
+    public var facts: ResponseFacts
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The output, as JSON text.
+         */data: String, 
+        /**
+         * The status, headers, request id and attempts.
+         */facts: ResponseFacts) {
+        self.data = data
+        self.facts = facts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JsonResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonResponse {
+        return
+            try JsonResponse(
+                data: FfiConverterString.read(from: &buf), 
+                facts: FfiConverterTypeResponseFacts.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JsonResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.data, into: &buf)
+        FfiConverterTypeResponseFacts.write(value.facts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonResponse_lift(_ buf: RustBuffer) throws -> JsonResponse {
+    return try FfiConverterTypeJsonResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonResponse_lower(_ value: JsonResponse) -> RustBuffer {
+    return FfiConverterTypeJsonResponse.lower(value)
+}
+
+
+/**
+ * A raw call's answer: its body as sent, and its facts.
+ */
+public struct RawResponse: Equatable, Hashable {
+    /**
+     * The body.
+     */
+    public var body: Data
+    /**
+     * The status, headers, request id and attempts.
+     */
+    public var facts: ResponseFacts
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The body.
+         */body: Data, 
+        /**
+         * The status, headers, request id and attempts.
+         */facts: ResponseFacts) {
+        self.body = body
+        self.facts = facts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RawResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRawResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RawResponse {
+        return
+            try RawResponse(
+                body: FfiConverterData.read(from: &buf), 
+                facts: FfiConverterTypeResponseFacts.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RawResponse, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.body, into: &buf)
+        FfiConverterTypeResponseFacts.write(value.facts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRawResponse_lift(_ buf: RustBuffer) throws -> RawResponse {
+    return try FfiConverterTypeRawResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRawResponse_lower(_ value: RawResponse) -> RustBuffer {
+    return FfiConverterTypeRawResponse.lower(value)
+}
+
+
+/**
+ * One attempt about to be sent; credentials are redacted.
+ */
+public struct RequestInfo: Equatable, Hashable {
+    /**
+     * The API, such as `zerokie`.
+     */
+    public var api: String
+    /**
+     * The operation, such as `get_app`, or `raw`.
+     */
+    public var operation: String
+    /**
+     * From 1; a redirect followed keeps its attempt's number.
+     */
+    public var attempt: UInt32
+    /**
+     * The HTTP method.
+     */
+    public var method: String
+    /**
+     * The URL.
+     */
+    public var url: String
+    /**
+     * The headers; credentials show as `[redacted]`.
+     */
+    public var headers: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The API, such as `zerokie`.
+         */api: String, 
+        /**
+         * The operation, such as `get_app`, or `raw`.
+         */operation: String, 
+        /**
+         * From 1; a redirect followed keeps its attempt's number.
+         */attempt: UInt32, 
+        /**
+         * The HTTP method.
+         */method: String, 
+        /**
+         * The URL.
+         */url: String, 
+        /**
+         * The headers; credentials show as `[redacted]`.
+         */headers: [String: String]) {
+        self.api = api
+        self.operation = operation
+        self.attempt = attempt
+        self.method = method
+        self.url = url
+        self.headers = headers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequestInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestInfo {
+        return
+            try RequestInfo(
+                api: FfiConverterString.read(from: &buf), 
+                operation: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                method: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                headers: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.api, into: &buf)
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterDictionaryStringString.write(value.headers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestInfo_lift(_ buf: RustBuffer) throws -> RequestInfo {
+    return try FfiConverterTypeRequestInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestInfo_lower(_ value: RequestInfo) -> RustBuffer {
+    return FfiConverterTypeRequestInfo.lower(value)
+}
+
+
+/**
+ * What a response said besides its data.
+ */
+public struct ResponseFacts: Equatable, Hashable {
+    /**
+     * The HTTP status.
+     */
+    public var status: UInt16
+    /**
+     * The headers, names in lowercase (repeated ones joined with `, `).
+     */
+    public var headers: [String: String]
+    /**
+     * The server's request id.
+     */
+    public var requestId: String?
+    /**
+     * The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`).
+     */
+    public var timestamp: String?
+    /**
+     * How many attempts the call took.
+     */
+    public var attempts: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status.
+         */status: UInt16, 
+        /**
+         * The headers, names in lowercase (repeated ones joined with `, `).
+         */headers: [String: String], 
+        /**
+         * The server's request id.
+         */requestId: String?, 
+        /**
+         * The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`).
+         */timestamp: String?, 
+        /**
+         * How many attempts the call took.
+         */attempts: UInt32) {
+        self.status = status
+        self.headers = headers
+        self.requestId = requestId
+        self.timestamp = timestamp
+        self.attempts = attempts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResponseFacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseFacts {
+        return
+            try ResponseFacts(
+                status: FfiConverterUInt16.read(from: &buf), 
+                headers: FfiConverterDictionaryStringString.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                timestamp: FfiConverterOptionString.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResponseFacts, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterDictionaryStringString.write(value.headers, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterOptionString.write(value.timestamp, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseFacts_lift(_ buf: RustBuffer) throws -> ResponseFacts {
+    return try FfiConverterTypeResponseFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseFacts_lower(_ value: ResponseFacts) -> RustBuffer {
+    return FfiConverterTypeResponseFacts.lower(value)
+}
+
+
+/**
+ * How an attempt ended: a status, or the error that stopped it.
+ */
+public struct ResponseInfo: Equatable, Hashable {
+    /**
+     * The attempt it answers.
+     */
+    public var request: RequestInfo
+    /**
+     * The HTTP status, when a response came.
+     */
+    public var status: UInt16?
+    /**
+     * The response's headers, sensitive ones redacted.
+     */
+    public var headers: [String: String]
+    /**
+     * The server's request id.
+     */
+    public var requestId: String?
+    /**
+     * Milliseconds from sending to the whole response (or the failure).
+     */
+    public var durationMs: Double
+    /**
+     * Why no response came.
+     */
+    public var error: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The attempt it answers.
+         */request: RequestInfo, 
+        /**
+         * The HTTP status, when a response came.
+         */status: UInt16?, 
+        /**
+         * The response's headers, sensitive ones redacted.
+         */headers: [String: String], 
+        /**
+         * The server's request id.
+         */requestId: String?, 
+        /**
+         * Milliseconds from sending to the whole response (or the failure).
+         */durationMs: Double, 
+        /**
+         * Why no response came.
+         */error: String?) {
+        self.request = request
+        self.status = status
+        self.headers = headers
+        self.requestId = requestId
+        self.durationMs = durationMs
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResponseInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseInfo {
+        return
+            try ResponseInfo(
+                request: FfiConverterTypeRequestInfo.read(from: &buf), 
+                status: FfiConverterOptionUInt16.read(from: &buf), 
+                headers: FfiConverterDictionaryStringString.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                durationMs: FfiConverterDouble.read(from: &buf), 
+                error: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResponseInfo, into buf: inout [UInt8]) {
+        FfiConverterTypeRequestInfo.write(value.request, into: &buf)
+        FfiConverterOptionUInt16.write(value.status, into: &buf)
+        FfiConverterDictionaryStringString.write(value.headers, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterDouble.write(value.durationMs, into: &buf)
+        FfiConverterOptionString.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseInfo_lift(_ buf: RustBuffer) throws -> ResponseInfo {
+    return try FfiConverterTypeResponseInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseInfo_lower(_ value: ResponseInfo) -> RustBuffer {
+    return FfiConverterTypeResponseInfo.lower(value)
 }
 
 
@@ -6691,6 +7948,90 @@ public func FfiConverterTypeWaitSettings_lower(_ value: WaitSettings) -> RustBuf
 
 
 /**
+ * What a logger or hook threw: it is reported, and the call goes on.
+ */
+public 
+enum CallbackError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The foreign code threw.
+     */
+    case Failed(
+        /**
+         * What it threw.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension CallbackError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCallbackError: FfiConverterRustBuffer {
+    typealias SwiftType = CallbackError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CallbackError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Failed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CallbackError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Failed(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallbackError_lift(_ buf: RustBuffer) throws -> CallbackError {
+    return try FfiConverterTypeCallbackError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCallbackError_lower(_ value: CallbackError) -> RustBuffer {
+    return FfiConverterTypeCallbackError.lower(value)
+}
+
+
+/**
  * What a deploy publishes.
  */
 
@@ -6773,6 +8114,101 @@ public func FfiConverterTypeDeploySource_lift(_ buf: RustBuffer) throws -> Deplo
 #endif
 public func FfiConverterTypeDeploySource_lower(_ value: DeploySource) -> RustBuffer {
     return FfiConverterTypeDeploySource.lower(value)
+}
+
+
+
+/**
+ * How much a client logs.
+ */
+
+public enum LogLevel: Equatable, Hashable {
+    
+    /**
+     * Every attempt: request, response, waits.
+     */
+    case debug
+    /**
+     * Retries and redirects followed.
+     */
+    case info
+    /**
+     * Calls that failed, and settings that could not be honoured.
+     */
+    case warn
+    /**
+     * Kept for the hosts' scales.
+     */
+    case error
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LogLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .debug
+        
+        case 2: return .info
+        
+        case 3: return .warn
+        
+        case 4: return .error
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LogLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .debug:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lift(_ buf: RustBuffer) throws -> LogLevel {
+    return try FfiConverterTypeLogLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lower(_ value: LogLevel) -> RustBuffer {
+    return FfiConverterTypeLogLevel.lower(value)
 }
 
 
@@ -7047,6 +8483,36 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryable: Bool
     )
     /**
+     * 3xx: a redirect that was not followed (too many in a row, no usable Location, or a
+     * status such as 304 that is not a redirect to follow).
+     */
+    case Redirect(
+        /**
+         * What went wrong.
+         */reason: String, 
+        /**
+         * The HTTP status, when the server answered.
+         */status: UInt16?, 
+        /**
+         * The API's own error code.
+         */code: String?, 
+        /**
+         * The request id, for the API's support.
+         */requestId: String?, 
+        /**
+         * Seconds the server asked to wait before trying again.
+         */retryAfterSeconds: Double?, 
+        /**
+         * The input field an invalid-input error is about.
+         */field: String?, 
+        /**
+         * Structured details from the server, as JSON.
+         */details: String?, 
+        /**
+         * Whether trying again later could succeed.
+         */retryable: Bool
+    )
+    /**
      * The attempt or the call's deadline ran out.
      */
     case Timeout(
@@ -7195,6 +8661,17 @@ enum ZkitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
 
     
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(
+            FfiConverterTypeZkitError_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 
     
     public var errorDescription: String? {
@@ -7310,7 +8787,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             details: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 10: return .Timeout(
+        case 10: return .Redirect(
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
@@ -7320,7 +8797,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             details: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 11: return .Connection(
+        case 11: return .Timeout(
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
@@ -7330,7 +8807,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             details: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 12: return .Decode(
+        case 12: return .Connection(
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
@@ -7340,7 +8817,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             details: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 13: return .InvalidInput(
+        case 13: return .Decode(
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
@@ -7350,7 +8827,17 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             details: try FfiConverterOptionString.read(from: &buf), 
             retryable: try FfiConverterBool.read(from: &buf)
             )
-        case 14: return .Internal(
+        case 14: return .InvalidInput(
+            reason: try FfiConverterString.read(from: &buf), 
+            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            retryAfterSeconds: try FfiConverterOptionDouble.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            details: try FfiConverterOptionString.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf)
+            )
+        case 15: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             status: try FfiConverterOptionUInt16.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
@@ -7480,7 +8967,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Timeout(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+        case let .Redirect(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionUInt16.write(status, into: &buf)
@@ -7492,7 +8979,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Connection(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+        case let .Timeout(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionUInt16.write(status, into: &buf)
@@ -7504,7 +8991,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Decode(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+        case let .Connection(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionUInt16.write(status, into: &buf)
@@ -7516,7 +9003,7 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .InvalidInput(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+        case let .Decode(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionUInt16.write(status, into: &buf)
@@ -7528,8 +9015,20 @@ public struct FfiConverterTypeZkitError: FfiConverterRustBuffer {
             FfiConverterBool.write(retryable, into: &buf)
             
         
-        case let .Internal(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+        case let .InvalidInput(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
             writeInt(&buf, Int32(14))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterOptionDouble.write(retryAfterSeconds, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(details, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            
+        
+        case let .Internal(reason,status,code,requestId,retryAfterSeconds,field,details,retryable):
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionUInt16.write(status, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -7745,6 +9244,54 @@ fileprivate struct FfiConverterOptionTypeDeployProgress: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDeployProgress.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeZkitHooks: FfiConverterRustBuffer {
+    typealias SwiftType = ZkitHooks?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeZkitHooks.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeZkitHooks.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeZkitLogger: FfiConverterRustBuffer {
+    typealias SwiftType = ZkitLogger?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeZkitLogger.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeZkitLogger.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8185,6 +9732,30 @@ fileprivate struct FfiConverterOptionTypeWaitSettings: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogLevel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDictionaryStringUInt32: FfiConverterRustBuffer {
     typealias SwiftType = [String: UInt32]?
 
@@ -8590,6 +10161,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zenifra_call_json() != 15540) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_call_json_with_response() != 11710) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zenifra_change_plan() != 8257) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8635,6 +10209,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zenifra_list_projects() != 49554) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zenifra_raw() != 5730) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zenifra_resume_project() != 22751) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8677,6 +10254,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zenovay_call_json() != 59169) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_call_json_with_response() != 14308) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zenovay_describe() != 43926) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8687,6 +10267,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zenovay_list_websites() != 39452) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zenovay_raw() != 59882) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zenovay_update_website() != 36030) {
@@ -8705,6 +10288,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zerokie_call_json() != 40052) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_call_json_with_response() != 10673) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zerokie_create_app() != 56688) {
@@ -8734,6 +10320,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zerokie_list_files() != 58067) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zerokie_raw() != 31749) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zerokie_remove_domain() != 8042) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8759,6 +10348,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_call_json() != 19514) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_method_zyra_call_json_with_response() != 23204) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job() != 52825) {
@@ -8920,6 +10512,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zyra_login() != 780) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_zyra_raw() != 13109) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_method_zyra_refresh_token() != 30546) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8980,20 +10575,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_deployprogress_on_event() != 23748) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 24532) {
+    if (uniffi_zkit_mobile_checksum_method_zkithooks_on_request() != 60686) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zenovay_new() != 945) {
+    if (uniffi_zkit_mobile_checksum_method_zkithooks_on_response() != 44078) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 39140) {
+    if (uniffi_zkit_mobile_checksum_method_zkitlogger_log() != 44640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_zkit_mobile_checksum_constructor_zyra_new() != 41767) {
+    if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 4188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zenovay_new() != 2307) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zerokie_new() != 55443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_zyra_new() != 31961) {
         return InitializationResult.apiChecksumMismatch
     }
 
     uniffiCallbackInitDeployProgress()
+    uniffiCallbackInitZkitHooks()
+    uniffiCallbackInitZkitLogger()
     uniffiEnsureZkitInitialized()
     return InitializationResult.ok
 }()

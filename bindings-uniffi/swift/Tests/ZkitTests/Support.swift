@@ -198,6 +198,7 @@ extension ZkitError {
         case let .RateLimited(r, s, c, q, a, f, d, t): return Facts(kind: "rate_limited", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
         case let .Server(r, s, c, q, a, f, d, t): return Facts(kind: "server", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
         case let .Upstream(r, s, c, q, a, f, d, t): return Facts(kind: "upstream", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
+        case let .Redirect(r, s, c, q, a, f, d, t): return Facts(kind: "redirect", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
         case let .Timeout(r, s, c, q, a, f, d, t): return Facts(kind: "timeout", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
         case let .Connection(r, s, c, q, a, f, d, t): return Facts(kind: "connection", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)
         case let .Decode(r, s, c, q, a, f, d, t): return Facts(kind: "decode", reason: r, status: s, code: c, requestId: q, retryAfterSeconds: a, field: f, details: d, retryable: t)

@@ -552,10 +552,10 @@ final class ErrorTests: SandboxTestCase {
         let errors: [ZkitError] = [
             make(ZkitError.BadRequest), make(ZkitError.Unauthorized), make(ZkitError.PaymentRequired), make(ZkitError.Forbidden),
             make(ZkitError.NotFound), make(ZkitError.Conflict), make(ZkitError.RateLimited), make(ZkitError.Server),
-            make(ZkitError.Upstream), make(ZkitError.Timeout), make(ZkitError.Connection), make(ZkitError.Decode),
-            make(ZkitError.InvalidInput), make(ZkitError.Internal),
+            make(ZkitError.Upstream), make(ZkitError.Redirect), make(ZkitError.Timeout), make(ZkitError.Connection),
+            make(ZkitError.Decode), make(ZkitError.InvalidInput), make(ZkitError.Internal),
         ]
-        XCTAssertEqual(Set(errors.map(\.facts.kind)).count, 14)
+        XCTAssertEqual(Set(errors.map(\.facts.kind)).count, 15)
         for error in errors {
             XCTAssertTrue((error as Error).localizedDescription.contains("why"), error.localizedDescription)
         }

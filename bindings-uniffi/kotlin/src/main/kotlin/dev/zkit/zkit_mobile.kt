@@ -1095,6 +1095,15 @@ internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
 internal interface UniffiCallbackInterfaceDeployProgressMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`event`: RustBufferDeployEvent.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceZkitHooksMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceZkitHooksMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`response`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceZkitLoggerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
 internal open class UniffiVTableCallbackInterfaceDeployProgress(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -1111,6 +1120,47 @@ internal open class UniffiVTableCallbackInterfaceDeployProgress(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `onEvent` = other.`onEvent`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onRequest", "onResponse")
+internal open class UniffiVTableCallbackInterfaceZkitHooks(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onRequest`: UniffiCallbackInterfaceZkitHooksMethod0? = null,
+    @JvmField internal var `onResponse`: UniffiCallbackInterfaceZkitHooksMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onRequest`: UniffiCallbackInterfaceZkitHooksMethod0? = null,
+        `onResponse`: UniffiCallbackInterfaceZkitHooksMethod1? = null,
+    ): UniffiVTableCallbackInterfaceZkitHooks(`uniffiFree`,`uniffiClone`,`onRequest`,`onResponse`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceZkitHooks) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onRequest` = other.`onRequest`
+        `onResponse` = other.`onResponse`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
+internal open class UniffiVTableCallbackInterfaceZkitLogger(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `log`: UniffiCallbackInterfaceZkitLoggerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `log`: UniffiCallbackInterfaceZkitLoggerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceZkitLogger(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceZkitLogger) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `log` = other.`log`
     }
 
 }
@@ -1171,6 +1221,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_call_json(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_call_json_with_response(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_change_plan(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_deploy_branch(
@@ -1201,6 +1253,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_list_projects(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenifra_raw(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_resume_project(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenifra_stop_project(
@@ -1229,6 +1283,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_call_json(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_call_json_with_response(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_describe(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_get_analytics(
@@ -1236,6 +1292,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_method_zenovay_get_website(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_list_websites(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zenovay_raw(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zenovay_update_website(
     ): Int
@@ -1248,6 +1306,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_method_zerokie_add_domain(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_call_json(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_call_json_with_response(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_create_app(
     ): Int
@@ -1267,6 +1327,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_list_files(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zerokie_raw(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_remove_domain(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zerokie_renew_deploy_lock(
@@ -1284,6 +1346,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_method_zyra_approve_device(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_call_json(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_call_json_with_response(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job(
     ): Int
@@ -1391,6 +1455,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_login(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zyra_raw(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_refresh_token(
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zyra_register_device(
@@ -1431,6 +1497,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_deployprogress_on_event(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zkithooks_on_request(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zkithooks_on_response(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_method_zkitlogger_log(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenifra_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenovay_new(
@@ -1456,6 +1528,8 @@ internal object UniffiLib {
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "zkit_mobile"))
         uniffiCallbackInterfaceDeployProgress.register(this)
+        uniffiCallbackInterfaceZkitHooks.register(this)
+        uniffiCallbackInterfaceZkitLogger.register(this)
         dev.zkit.model.uniffiEnsureInitialized()
         
     }
@@ -1543,9 +1617,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zenifra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkit_mobile_fn_constructor_zenifra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`organizationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkit_mobile_fn_constructor_zenifra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`organizationId`: RustBuffer.ByValue,`logger`: RustBuffer.ByValue,`hooks`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_call_json_with_response(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_change_plan(`ptr`: Long,`input`: RustBufferChangePlan.ByValue,`call`: RustBuffer.ByValue,
     ): Long
@@ -1577,6 +1653,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_list_projects(`ptr`: Long,`input`: RustBufferListProjects.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_raw(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_resume_project(`ptr`: Long,`input`: RustBufferResumeProject.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_stop_project(`ptr`: Long,`input`: RustBufferStopProject.ByValue,`call`: RustBuffer.ByValue,
@@ -1603,13 +1681,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenifra_wait_until_project_running(`ptr`: Long,`projectId`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenifra_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_clone_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zenovay(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkit_mobile_fn_constructor_zenovay_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkit_mobile_fn_constructor_zenovay_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`logger`: RustBuffer.ByValue,`hooks`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_call_json_with_response(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_describe(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1619,23 +1701,29 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_list_websites(`ptr`: Long,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zenovay_raw(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_update_website(`ptr`: Long,`input`: RustBufferUpdateWebsite.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_wait_until(`ptr`: Long,`waiter`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zenovay_waiters(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_zkit_mobile_fn_method_zenovay_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_clone_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zerokie(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkit_mobile_fn_constructor_zerokie_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkit_mobile_fn_constructor_zerokie_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`logger`: RustBuffer.ByValue,`hooks`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_acquire_deploy_lock(`ptr`: Long,`input`: RustBufferAcquireDeployLock.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_add_domain(`ptr`: Long,`input`: RustBufferAddDomain.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_call_json_with_response(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_create_app(`ptr`: Long,`input`: RustBufferCreateApp.ByValue,`call`: RustBuffer.ByValue,
     ): Long
@@ -1655,6 +1743,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_list_files(`ptr`: Long,`input`: RustBufferListFiles.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_raw(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_remove_domain(`ptr`: Long,`input`: RustBufferRemoveDomain.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_renew_deploy_lock(`ptr`: Long,`input`: RustBufferRenewDeployLock.ByValue,`call`: RustBuffer.ByValue,
@@ -1669,15 +1759,19 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zerokie_wait_until_app_running(`ptr`: Long,`name`: RustBuffer.ByValue,`wait`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zerokie_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_clone_zyra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_zyra(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_zkit_mobile_fn_constructor_zyra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`email`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_zkit_mobile_fn_constructor_zyra_new(`apiKey`: RustBuffer.ByValue,`settings`: RustBuffer.ByValue,`email`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`logger`: RustBuffer.ByValue,`hooks`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_approve_device(`ptr`: Long,`input`: RustBufferApproveDevice.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_call_json(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_call_json_with_response(`ptr`: Long,`operation`: RustBuffer.ByValue,`input`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_cancel_fine_tuning_job(`ptr`: Long,`input`: RustBufferCancelFineTuningJob.ByValue,`call`: RustBuffer.ByValue,
     ): Long
@@ -1785,6 +1879,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_login(`ptr`: Long,`input`: RustBufferLogin.ByValue,`call`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_raw(`ptr`: Long,`method`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`query`: RustBuffer.ByValue,`body`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,`call`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_refresh_token(`ptr`: Long,`input`: RustBufferRefreshToken.ByValue,`call`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_register_device(`ptr`: Long,`input`: RustBufferRegisterDevice.ByValue,`call`: RustBuffer.ByValue,
@@ -1823,6 +1919,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_zkit_mobile_fn_method_zyra_wait_until_virtual_server(`ptr`: Long,`id`: RustBuffer.ByValue,`running`: Byte,`wait`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_zkit_mobile_fn_method_zyra_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_clone_deployprogress(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_zkit_mobile_fn_free_deployprogress(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1831,6 +1929,26 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_zkit_mobile_fn_method_deployprogress_on_event(`ptr`: Long,`event`: RustBufferDeployEvent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_zkit_mobile_fn_clone_zkithooks(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_zkithooks(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_init_callback_vtable_zkithooks(`vtable`: UniffiVTableCallbackInterfaceZkitHooks,
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_zkithooks_on_request(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_zkithooks_on_response(`ptr`: Long,`response`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_clone_zkitlogger(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_zkitlogger(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_init_callback_vtable_zkitlogger(`vtable`: UniffiVTableCallbackInterfaceZkitLogger,
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_zkitlogger_log(`ptr`: Long,`level`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_func_new_deploy_session_id(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_func_deploy_cancelled_message(`app`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -2002,6 +2120,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_call_json() and 0xFFFF) != 15540) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_call_json_with_response() and 0xFFFF) != 11710) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_change_plan() and 0xFFFF) != 8257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2047,6 +2168,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_list_projects() and 0xFFFF) != 49554) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_raw() and 0xFFFF) != 5730) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenifra_resume_project() and 0xFFFF) != 22751) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2089,6 +2213,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_call_json() and 0xFFFF) != 59169) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_call_json_with_response() and 0xFFFF) != 14308) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_describe() and 0xFFFF) != 43926) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2099,6 +2226,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_list_websites() and 0xFFFF) != 39452) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_raw() and 0xFFFF) != 59882) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zenovay_update_website() and 0xFFFF) != 36030) {
@@ -2117,6 +2247,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_call_json() and 0xFFFF) != 40052) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_call_json_with_response() and 0xFFFF) != 10673) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_create_app() and 0xFFFF) != 56688) {
@@ -2146,6 +2279,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_list_files() and 0xFFFF) != 58067) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_raw() and 0xFFFF) != 31749) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zerokie_remove_domain() and 0xFFFF) != 8042) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2171,6 +2307,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_call_json() and 0xFFFF) != 19514) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_call_json_with_response() and 0xFFFF) != 23204) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_cancel_fine_tuning_job() and 0xFFFF) != 52825) {
@@ -2332,6 +2471,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_login() and 0xFFFF) != 780) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_zyra_raw() and 0xFFFF) != 13109) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_method_zyra_refresh_token() and 0xFFFF) != 30546) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2392,16 +2534,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_deployprogress_on_event() and 0xFFFF) != 23748) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 24532) {
+    if ((lib.uniffi_zkit_mobile_checksum_method_zkithooks_on_request() and 0xFFFF) != 60686) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenovay_new() and 0xFFFF) != 945) {
+    if ((lib.uniffi_zkit_mobile_checksum_method_zkithooks_on_response() and 0xFFFF) != 44078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 39140) {
+    if ((lib.uniffi_zkit_mobile_checksum_method_zkitlogger_log() and 0xFFFF) != 44640) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_zkit_mobile_checksum_constructor_zyra_new() and 0xFFFF) != 41767) {
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 4188) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zenovay_new() and 0xFFFF) != 2307) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zerokie_new() and 0xFFFF) != 55443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_zyra_new() and 0xFFFF) != 31961) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -6832,6 +6983,12 @@ public interface ZenifraInterface {
     suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): JsonResponse
+    
+    /**
      * Moves the project to another plan.
      */
     suspend fun `changePlan`(`input`: ChangePlan, `call`: CallSettings? = null): Project
@@ -6905,6 +7062,13 @@ public interface ZenifraInterface {
      * Lists the organization's projects, a page at a time (as the CLI's `projects` does).
      */
     suspend fun `listProjects`(`input`: ListProjects, `call`: CallSettings? = null): ProjectPage
+    
+    /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>? = null, `body`: kotlin.ByteArray? = null, `contentType`: kotlin.String? = null, `call`: CallSettings? = null): RawResponse
     
     /**
      * Resumes a stopped project (a conflict if it is running).
@@ -7004,10 +7168,12 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `organizationId`: kotlin.String? = null) :
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `organizationId`: kotlin.String? = null, `logger`: ZkitLogger? = null, `hooks`: ZkitHooks? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkitException) { _status ->
     UniffiLib.uniffi_zkit_mobile_fn_constructor_zenifra_new(
@@ -7015,7 +7181,9 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
         
         FfiConverterOptionalString.lower(`apiKey`),
         FfiConverterOptionalTypeClientSettings.lower(`settings`),
-        FfiConverterOptionalString.lower(`organizationId`),_status)
+        FfiConverterOptionalString.lower(`organizationId`),
+        FfiConverterOptionalTypeZkitLogger.lower(`logger`),
+        FfiConverterOptionalTypeZkitHooks.lower(`hooks`),_status)
 }
     )
 
@@ -7117,6 +7285,34 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
         { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : JsonResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_call_json_with_response(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJsonResponse.lift(it) },
         // Error FFI converter
         ZkitException.ErrorHandler,
     )
@@ -7504,6 +7700,38 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
 
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>?, `body`: kotlin.ByteArray?, `contentType`: kotlin.String?, `call`: CallSettings?) : RawResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_raw(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalMapStringString.lower(`query`),
+        FfiConverterOptionalByteArray.lower(`body`),
+        FfiConverterOptionalString.lower(`contentType`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeRawResponse.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Resumes a stopped project (a conflict if it is running).
      */
     @Throws(ZkitException::class)
@@ -7838,6 +8066,18 @@ open class Zenifra: Disposable, AutoCloseable, ZenifraInterface
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenifra_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
 
     
     
@@ -7979,6 +8219,12 @@ public interface ZenovayInterface {
     suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): JsonResponse
+    
+    /**
      * The base URL and a preview of the key, never the key.
      */
     fun `describe`(): kotlin.String
@@ -7997,6 +8243,13 @@ public interface ZenovayInterface {
      * Lists the websites the credential can see.
      */
     suspend fun `listWebsites`(`call`: CallSettings? = null): List<Website>
+    
+    /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>? = null, `body`: kotlin.ByteArray? = null, `contentType`: kotlin.String? = null, `call`: CallSettings? = null): RawResponse
     
     /**
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
@@ -8046,17 +8299,21 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `logger`: ZkitLogger? = null, `hooks`: ZkitHooks? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkitException) { _status ->
     UniffiLib.uniffi_zkit_mobile_fn_constructor_zenovay_new(
     
         
         FfiConverterOptionalString.lower(`apiKey`),
-        FfiConverterOptionalTypeClientSettings.lower(`settings`),_status)
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),
+        FfiConverterOptionalTypeZkitLogger.lower(`logger`),
+        FfiConverterOptionalTypeZkitHooks.lower(`hooks`),_status)
 }
     )
 
@@ -8165,6 +8422,34 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
 
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : JsonResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_call_json_with_response(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJsonResponse.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * The base URL and a preview of the key, never the key.
      */override fun `describe`(): kotlin.String {
             return FfiConverterString.lift(
@@ -8258,6 +8543,38 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
 
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>?, `body`: kotlin.ByteArray?, `contentType`: kotlin.String?, `call`: CallSettings?) : RawResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_raw(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalMapStringString.lower(`query`),
+        FfiConverterOptionalByteArray.lower(`body`),
+        FfiConverterOptionalString.lower(`contentType`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeRawResponse.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Changes a website's settings (a `write`, `admin` or `full_access` credential).
      */
     @Throws(ZkitException::class)
@@ -8331,6 +8648,18 @@ open class Zenovay: Disposable, AutoCloseable, ZenovayInterface
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zenovay_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
 
     
     
@@ -8482,6 +8811,12 @@ public interface ZerokieInterface {
     suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
     
     /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): JsonResponse
+    
+    /**
      * Creates a container app (the default) or a static app.
      */
     suspend fun `createApp`(`input`: CreateApp, `call`: CallSettings? = null): App
@@ -8525,6 +8860,13 @@ public interface ZerokieInterface {
      * Lists every file in a static app's storage zone.
      */
     suspend fun `listFiles`(`input`: ListFiles, `call`: CallSettings? = null): List<FileEntry>
+    
+    /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>? = null, `body`: kotlin.ByteArray? = null, `contentType`: kotlin.String? = null, `call`: CallSettings? = null): RawResponse
     
     /**
      * Removes a custom domain from a static app.
@@ -8598,17 +8940,21 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null) :
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `logger`: ZkitLogger? = null, `hooks`: ZkitHooks? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkitException) { _status ->
     UniffiLib.uniffi_zkit_mobile_fn_constructor_zerokie_new(
     
         
         FfiConverterOptionalString.lower(`apiKey`),
-        FfiConverterOptionalTypeClientSettings.lower(`settings`),_status)
+        FfiConverterOptionalTypeClientSettings.lower(`settings`),
+        FfiConverterOptionalTypeZkitLogger.lower(`logger`),
+        FfiConverterOptionalTypeZkitHooks.lower(`hooks`),_status)
 }
     )
 
@@ -8762,6 +9108,34 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
         { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : JsonResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_call_json_with_response(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJsonResponse.lift(it) },
         // Error FFI converter
         ZkitException.ErrorHandler,
     )
@@ -8994,6 +9368,38 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
 
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>?, `body`: kotlin.ByteArray?, `contentType`: kotlin.String?, `call`: CallSettings?) : RawResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_raw(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalMapStringString.lower(`query`),
+        FfiConverterOptionalByteArray.lower(`body`),
+        FfiConverterOptionalString.lower(`contentType`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeRawResponse.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Removes a custom domain from a static app.
      */
     @Throws(ZkitException::class)
@@ -9179,6 +9585,18 @@ open class Zerokie: Disposable, AutoCloseable, ZerokieInterface
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zerokie_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
 
     
     
@@ -9310,6 +9728,710 @@ public object FfiConverterTypeZerokie: FfiConverter<Zerokie, Long> {
 
 
 /**
+ * Observe-only hooks, called for every attempt (retries and redirects too). What they throw is
+ * logged and the call goes on.
+ */
+public interface ZkitHooks {
+    
+    /**
+     * Before an attempt is sent.
+     */
+    fun `onRequest`(`request`: RequestInfo)
+    
+    /**
+     * After an attempt got its response, or failed without one.
+     */
+    fun `onResponse`(`response`: ResponseInfo)
+    
+    companion object
+}
+
+/**
+ * Observe-only hooks, called for every attempt (retries and redirects too). What they throw is
+ * logged and the call goes on.
+ */
+open class ZkitHooksImpl: Disposable, AutoCloseable, ZkitHooks
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_zkithooks(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_zkithooks(handle, status)
+        }
+    }
+
+    
+    /**
+     * Before an attempt is sent.
+     */
+    @Throws(CallbackException::class)override fun `onRequest`(`request`: RequestInfo)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CallbackException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zkithooks_on_request(
+        it,
+        
+        FfiConverterTypeRequestInfo.lower(`request`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * After an attempt got its response, or failed without one.
+     */
+    @Throws(CallbackException::class)override fun `onResponse`(`response`: ResponseInfo)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CallbackException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zkithooks_on_response(
+        it,
+        
+        FfiConverterTypeResponseInfo.lower(`response`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceZkitHooks {
+    internal object `onRequest`: UniffiCallbackInterfaceZkitHooksMethod0 {
+        override fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeZkitHooks.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onRequest`(
+                    FfiConverterTypeRequestInfo.lift(`request`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CallbackException -> FfiConverterTypeCallbackError.lower(e) }
+            )
+        }
+    }
+    internal object `onResponse`: UniffiCallbackInterfaceZkitHooksMethod1 {
+        override fun callback(`uniffiHandle`: Long,`response`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeZkitHooks.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onResponse`(
+                    FfiConverterTypeResponseInfo.lift(`response`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CallbackException -> FfiConverterTypeCallbackError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeZkitHooks.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeZkitHooks.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceZkitHooks.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onRequest`,
+        `onResponse`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_zkit_mobile_fn_init_callback_vtable_zkithooks(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeZkitHooks: FfiConverter<ZkitHooks, Long> {
+    internal val handleMap = UniffiHandleMap<ZkitHooks>()
+
+    override fun lower(value: ZkitHooks): Long {
+        if (value is ZkitHooksImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ZkitHooks {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ZkitHooksImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ZkitHooks {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ZkitHooks) = 8UL
+
+    override fun write(value: ZkitHooks, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Takes a client's log records, credentials already redacted. Called on the call's path: keep it quick.
+ */
+public interface ZkitLogger {
+    
+    /**
+     * One record: its level, its one-line message, and its fields apart.
+     */
+    fun `log`(`level`: LogLevel, `message`: kotlin.String, `fields`: Map<kotlin.String, kotlin.String>)
+    
+    companion object
+}
+
+/**
+ * Takes a client's log records, credentials already redacted. Called on the call's path: keep it quick.
+ */
+open class ZkitLoggerImpl: Disposable, AutoCloseable, ZkitLogger
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_zkitlogger(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_zkitlogger(handle, status)
+        }
+    }
+
+    
+    /**
+     * One record: its level, its one-line message, and its fields apart.
+     */
+    @Throws(CallbackException::class)override fun `log`(`level`: LogLevel, `message`: kotlin.String, `fields`: Map<kotlin.String, kotlin.String>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CallbackException) { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zkitlogger_log(
+        it,
+        
+        FfiConverterTypeLogLevel.lower(`level`),
+        FfiConverterString.lower(`message`),
+        FfiConverterMapStringString.lower(`fields`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceZkitLogger {
+    internal object `log`: UniffiCallbackInterfaceZkitLoggerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeZkitLogger.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogLevel.lift(`level`),
+                    FfiConverterString.lift(`message`),
+                    FfiConverterMapStringString.lift(`fields`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CallbackException -> FfiConverterTypeCallbackError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeZkitLogger.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeZkitLogger.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceZkitLogger.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_zkit_mobile_fn_init_callback_vtable_zkitlogger(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeZkitLogger: FfiConverter<ZkitLogger, Long> {
+    internal val handleMap = UniffiHandleMap<ZkitLogger>()
+
+    override fun lower(value: ZkitLogger): Long {
+        if (value is ZkitLoggerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ZkitLogger {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ZkitLoggerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ZkitLogger {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ZkitLogger) = 8UL
+
+    override fun write(value: ZkitLogger, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A Zyra client: compute nodes, virtual servers, ML, inference and fine-tuning jobs, the organization,
  * API keys, webhooks, invoices, SLA rules and fleet alerts. Built from a key, or an email and password.
  */
@@ -9324,6 +10446,12 @@ public interface ZyraInterface {
      * Calls an operation by its snake_case name with JSON input; returns the JSON output.
      */
     suspend fun `callJson`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): kotlin.String
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings? = null): JsonResponse
     
     /**
      * Cancels a fine-tuning job that has not finished.
@@ -9592,6 +10720,13 @@ public interface ZyraInterface {
     suspend fun `login`(`input`: Login, `call`: CallSettings? = null): Session
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>? = null, `body`: kotlin.ByteArray? = null, `contentType`: kotlin.String? = null, `call`: CallSettings? = null): RawResponse
+    
+    /**
      * Exchanges a refresh token for a new pair of tokens.
      */
     suspend fun `refreshToken`(`input`: RefreshToken, `call`: CallSettings? = null): Session
@@ -9720,10 +10855,12 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         this.cleanable = null
     }
     /**
-     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, and the API's own
-     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`).
+     * A client with `api_key` (else the API's `<API>_API_KEY`), `settings`, the API's own
+     * settings (else their environment variables, such as `ZENIFRA_ORGANIZATION_ID`), a
+     * `logger` for its records (at `settings.log` or `ZKIT_LOG`; stderr without one) and
+     * `hooks` called for every attempt.
      */
-    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `email`: kotlin.String? = null, `password`: kotlin.String? = null) :
+    constructor(`apiKey`: kotlin.String? = null, `settings`: ClientSettings? = null, `email`: kotlin.String? = null, `password`: kotlin.String? = null, `logger`: ZkitLogger? = null, `hooks`: ZkitHooks? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(ZkitException) { _status ->
     UniffiLib.uniffi_zkit_mobile_fn_constructor_zyra_new(
@@ -9732,7 +10869,9 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         FfiConverterOptionalString.lower(`apiKey`),
         FfiConverterOptionalTypeClientSettings.lower(`settings`),
         FfiConverterOptionalString.lower(`email`),
-        FfiConverterOptionalString.lower(`password`),_status)
+        FfiConverterOptionalString.lower(`password`),
+        FfiConverterOptionalTypeZkitLogger.lower(`logger`),
+        FfiConverterOptionalTypeZkitHooks.lower(`hooks`),_status)
 }
     )
 
@@ -9860,6 +10999,34 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
         { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `call_json`, with the status, headers, request id, server timestamp and attempts of the
+     * response.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callJsonWithResponse`(`operation`: kotlin.String, `input`: kotlin.String, `call`: CallSettings?) : JsonResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_call_json_with_response(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`operation`),
+        FfiConverterString.lower(`input`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJsonResponse.lift(it) },
         // Error FFI converter
         ZkitException.ErrorHandler,
     )
@@ -11146,6 +12313,38 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
     /**
+     * Sends any request, relative to the base URL (such as `/v1/apps`), with this client's
+     * auth, retries, redirects and errors, for what the typed methods do not cover; an error
+     * status throws as any call does.
+     */
+    @Throws(ZkitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `raw`(`method`: kotlin.String, `path`: kotlin.String, `query`: Map<kotlin.String, kotlin.String>?, `body`: kotlin.ByteArray?, `contentType`: kotlin.String?, `call`: CallSettings?) : RawResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_zkit_mobile_fn_method_zyra_raw(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalMapStringString.lower(`query`),
+        FfiConverterOptionalByteArray.lower(`body`),
+        FfiConverterOptionalString.lower(`contentType`),
+        FfiConverterOptionalTypeCallSettings.lower(`call`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_zkit_mobile_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_zkit_mobile_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeRawResponse.lift(it) },
+        // Error FFI converter
+        ZkitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Exchanges a refresh token for a new pair of tokens.
      */
     @Throws(ZkitException::class)
@@ -11638,6 +12837,18 @@ open class Zyra: Disposable, AutoCloseable, ZyraInterface
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zyra_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
 
     
     
@@ -11800,6 +13011,33 @@ data class ClientSettings (
      * (sent as `x-organization-id`); a name the API does not know is refused.
      */
     var `apiSettings`: Map<kotlin.String, kotlin.String>? = null 
+    , 
+    /**
+     * Sends every request through this proxy (`http://user:pass@proxy:3128`), in place of the
+     * HTTPS_PROXY / HTTP_PROXY / NO_PROXY variables honoured otherwise. Its password never prints.
+     */
+    var `proxy`: kotlin.String? = null 
+    , 
+    /**
+     * A PEM file of trust roots beside the platform's, for a proxy that inspects TLS; verification
+     * is never turned off.
+     */
+    var `caBundlePath`: kotlin.String? = null 
+    , 
+    /**
+     * PEM text of trust roots beside the platform's.
+     */
+    var `caBundlePem`: kotlin.String? = null 
+    , 
+    /**
+     * The least level logged (or `ZKIT_LOG`); off by default.
+     */
+    var `log`: LogLevel? = null 
+    , 
+    /**
+     * Logs request and response bodies too, redacted and cut at 4 KiB.
+     */
+    var `logBodies`: kotlin.Boolean? = null 
     
 ){
     
@@ -11827,6 +13065,11 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalMapStringString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLogLevel.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
         )
     }
 
@@ -11841,7 +13084,12 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalString.allocationSize(value.`rateLimitStore`) +
             FfiConverterOptionalULong.allocationSize(value.`jitterSeed`) +
             FfiConverterOptionalString.allocationSize(value.`authHeader`) +
-            FfiConverterOptionalMapStringString.allocationSize(value.`apiSettings`)
+            FfiConverterOptionalMapStringString.allocationSize(value.`apiSettings`) +
+            FfiConverterOptionalString.allocationSize(value.`proxy`) +
+            FfiConverterOptionalString.allocationSize(value.`caBundlePath`) +
+            FfiConverterOptionalString.allocationSize(value.`caBundlePem`) +
+            FfiConverterOptionalTypeLogLevel.allocationSize(value.`log`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`logBodies`)
     )
 
     override fun write(value: ClientSettings, buf: ByteBuffer) {
@@ -11856,6 +13104,11 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalULong.write(value.`jitterSeed`, buf)
             FfiConverterOptionalString.write(value.`authHeader`, buf)
             FfiConverterOptionalMapStringString.write(value.`apiSettings`, buf)
+            FfiConverterOptionalString.write(value.`proxy`, buf)
+            FfiConverterOptionalString.write(value.`caBundlePath`, buf)
+            FfiConverterOptionalString.write(value.`caBundlePem`, buf)
+            FfiConverterOptionalTypeLogLevel.write(value.`log`, buf)
+            FfiConverterOptionalBoolean.write(value.`logBodies`, buf)
     }
 }
 
@@ -11943,6 +13196,329 @@ public object FfiConverterTypeDeploySettings: FfiConverterRustBuffer<DeploySetti
             FfiConverterOptionalUInt.write(value.`concurrency`, buf)
             FfiConverterOptionalString.write(value.`sessionId`, buf)
             FfiConverterOptionalULong.write(value.`heartbeatMs`, buf)
+    }
+}
+
+
+
+/**
+ * A call by name's JSON output, and its facts.
+ */
+data class JsonResponse (
+    /**
+     * The output, as JSON text.
+     */
+    var `data`: kotlin.String
+    , 
+    /**
+     * The status, headers, request id and attempts.
+     */
+    var `facts`: ResponseFacts
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonResponse: FfiConverterRustBuffer<JsonResponse> {
+    override fun read(buf: ByteBuffer): JsonResponse {
+        return JsonResponse(
+            FfiConverterString.read(buf),
+            FfiConverterTypeResponseFacts.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: JsonResponse) = (
+            FfiConverterString.allocationSize(value.`data`) +
+            FfiConverterTypeResponseFacts.allocationSize(value.`facts`)
+    )
+
+    override fun write(value: JsonResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`data`, buf)
+            FfiConverterTypeResponseFacts.write(value.`facts`, buf)
+    }
+}
+
+
+
+/**
+ * A raw call's answer: its body as sent, and its facts.
+ */
+data class RawResponse (
+    /**
+     * The body.
+     */
+    var `body`: kotlin.ByteArray
+    , 
+    /**
+     * The status, headers, request id and attempts.
+     */
+    var `facts`: ResponseFacts
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRawResponse: FfiConverterRustBuffer<RawResponse> {
+    override fun read(buf: ByteBuffer): RawResponse {
+        return RawResponse(
+            FfiConverterByteArray.read(buf),
+            FfiConverterTypeResponseFacts.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RawResponse) = (
+            FfiConverterByteArray.allocationSize(value.`body`) +
+            FfiConverterTypeResponseFacts.allocationSize(value.`facts`)
+    )
+
+    override fun write(value: RawResponse, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`body`, buf)
+            FfiConverterTypeResponseFacts.write(value.`facts`, buf)
+    }
+}
+
+
+
+/**
+ * One attempt about to be sent; credentials are redacted.
+ */
+data class RequestInfo (
+    /**
+     * The API, such as `zerokie`.
+     */
+    var `api`: kotlin.String
+    , 
+    /**
+     * The operation, such as `get_app`, or `raw`.
+     */
+    var `operation`: kotlin.String
+    , 
+    /**
+     * From 1; a redirect followed keeps its attempt's number.
+     */
+    var `attempt`: kotlin.UInt
+    , 
+    /**
+     * The HTTP method.
+     */
+    var `method`: kotlin.String
+    , 
+    /**
+     * The URL.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The headers; credentials show as `[redacted]`.
+     */
+    var `headers`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRequestInfo: FfiConverterRustBuffer<RequestInfo> {
+    override fun read(buf: ByteBuffer): RequestInfo {
+        return RequestInfo(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RequestInfo) = (
+            FfiConverterString.allocationSize(value.`api`) +
+            FfiConverterString.allocationSize(value.`operation`) +
+            FfiConverterUInt.allocationSize(value.`attempt`) +
+            FfiConverterString.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterMapStringString.allocationSize(value.`headers`)
+    )
+
+    override fun write(value: RequestInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`api`, buf)
+            FfiConverterString.write(value.`operation`, buf)
+            FfiConverterUInt.write(value.`attempt`, buf)
+            FfiConverterString.write(value.`method`, buf)
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterMapStringString.write(value.`headers`, buf)
+    }
+}
+
+
+
+/**
+ * What a response said besides its data.
+ */
+data class ResponseFacts (
+    /**
+     * The HTTP status.
+     */
+    var `status`: kotlin.UShort
+    , 
+    /**
+     * The headers, names in lowercase (repeated ones joined with `, `).
+     */
+    var `headers`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * The server's request id.
+     */
+    var `requestId`: kotlin.String?
+    , 
+    /**
+     * The server's time of the answer, where the body carries it (Zyra's `meta.timestamp`).
+     */
+    var `timestamp`: kotlin.String?
+    , 
+    /**
+     * How many attempts the call took.
+     */
+    var `attempts`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResponseFacts: FfiConverterRustBuffer<ResponseFacts> {
+    override fun read(buf: ByteBuffer): ResponseFacts {
+        return ResponseFacts(
+            FfiConverterUShort.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResponseFacts) = (
+            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterMapStringString.allocationSize(value.`headers`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterOptionalString.allocationSize(value.`timestamp`) +
+            FfiConverterUInt.allocationSize(value.`attempts`)
+    )
+
+    override fun write(value: ResponseFacts, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterMapStringString.write(value.`headers`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterOptionalString.write(value.`timestamp`, buf)
+            FfiConverterUInt.write(value.`attempts`, buf)
+    }
+}
+
+
+
+/**
+ * How an attempt ended: a status, or the error that stopped it.
+ */
+data class ResponseInfo (
+    /**
+     * The attempt it answers.
+     */
+    var `request`: RequestInfo
+    , 
+    /**
+     * The HTTP status, when a response came.
+     */
+    var `status`: kotlin.UShort?
+    , 
+    /**
+     * The response's headers, sensitive ones redacted.
+     */
+    var `headers`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * The server's request id.
+     */
+    var `requestId`: kotlin.String?
+    , 
+    /**
+     * Milliseconds from sending to the whole response (or the failure).
+     */
+    var `durationMs`: kotlin.Double
+    , 
+    /**
+     * Why no response came.
+     */
+    var `error`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResponseInfo: FfiConverterRustBuffer<ResponseInfo> {
+    override fun read(buf: ByteBuffer): ResponseInfo {
+        return ResponseInfo(
+            FfiConverterTypeRequestInfo.read(buf),
+            FfiConverterOptionalUShort.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ResponseInfo) = (
+            FfiConverterTypeRequestInfo.allocationSize(value.`request`) +
+            FfiConverterOptionalUShort.allocationSize(value.`status`) +
+            FfiConverterMapStringString.allocationSize(value.`headers`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterDouble.allocationSize(value.`durationMs`) +
+            FfiConverterOptionalString.allocationSize(value.`error`)
+    )
+
+    override fun write(value: ResponseInfo, buf: ByteBuffer) {
+            FfiConverterTypeRequestInfo.write(value.`request`, buf)
+            FfiConverterOptionalUShort.write(value.`status`, buf)
+            FfiConverterMapStringString.write(value.`headers`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterDouble.write(value.`durationMs`, buf)
+            FfiConverterOptionalString.write(value.`error`, buf)
     }
 }
 
@@ -12066,6 +13642,77 @@ public object FfiConverterTypeWaitSettings: FfiConverterRustBuffer<WaitSettings>
 
 
 
+
+
+/**
+ * What a logger or hook threw: it is reported, and the call goes on.
+ */
+sealed class CallbackException: kotlin.Exception() {
+    
+    /**
+     * The foreign code threw.
+     */
+    class Failed(
+        
+        /**
+         * What it threw.
+         */
+        val `reason`: kotlin.String
+        ) : CallbackException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<CallbackException> {
+        override fun lift(error_buf: RustBuffer.ByValue): CallbackException = FfiConverterTypeCallbackError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCallbackError : FfiConverterRustBuffer<CallbackException> {
+    override fun read(buf: ByteBuffer): CallbackException {
+        
+
+        return when(buf.getInt()) {
+            1 -> CallbackException.Failed(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CallbackException): ULong {
+        return when(value) {
+            is CallbackException.Failed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: CallbackException, buf: ByteBuffer) {
+        when(value) {
+            is CallbackException.Failed -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
 /**
  * What a deploy publishes.
  */
@@ -12157,6 +13804,57 @@ public object FfiConverterTypeDeploySource : FfiConverterRustBuffer<DeploySource
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * How much a client logs.
+ */
+
+enum class LogLevel {
+    
+    /**
+     * Every attempt: request, response, waits.
+     */
+    DEBUG,
+    /**
+     * Retries and redirects followed.
+     */
+    INFO,
+    /**
+     * Calls that failed, and settings that could not be honoured.
+     */
+    WARN,
+    /**
+     * Kept for the hosts' scales.
+     */
+    ERROR;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -12613,6 +14311,56 @@ sealed class ZkitException: kotlin.Exception() {
     }
     
     /**
+     * 3xx: a redirect that was not followed (too many in a row, no usable Location, or a
+     * status such as 304 that is not a redirect to follow).
+     */
+    class Redirect(
+        
+        /**
+         * What went wrong.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The HTTP status, when the server answered.
+         */
+        val `status`: kotlin.UShort?, 
+        
+        /**
+         * The API's own error code.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The request id, for the API's support.
+         */
+        val `requestId`: kotlin.String?, 
+        
+        /**
+         * Seconds the server asked to wait before trying again.
+         */
+        val `retryAfterSeconds`: kotlin.Double?, 
+        
+        /**
+         * The input field an invalid-input error is about.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Structured details from the server, as JSON.
+         */
+        val `details`: kotlin.String?, 
+        
+        /**
+         * Whether trying again later could succeed.
+         */
+        val `retryable`: kotlin.Boolean
+        ) : ZkitException() {
+        override val message
+            get() = "reason=${ `reason` }, status=${ `status` }, code=${ `code` }, requestId=${ `requestId` }, retryAfterSeconds=${ `retryAfterSeconds` }, field=${ `field` }, details=${ `details` }, retryable=${ `retryable` }"
+    }
+    
+    /**
      * The attempt or the call's deadline ran out.
      */
     class Timeout(
@@ -12860,6 +14608,15 @@ sealed class ZkitException: kotlin.Exception() {
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(FfiConverterTypeZkitError.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ZkitException> {
         override fun lift(error_buf: RustBuffer.ByValue): ZkitException = FfiConverterTypeZkitError.lift(error_buf)
@@ -12966,7 +14723,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            10 -> ZkitException.Timeout(
+            10 -> ZkitException.Redirect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12976,7 +14733,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            11 -> ZkitException.Connection(
+            11 -> ZkitException.Timeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12986,7 +14743,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            12 -> ZkitException.Decode(
+            12 -> ZkitException.Connection(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12996,7 +14753,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            13 -> ZkitException.InvalidInput(
+            13 -> ZkitException.Decode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -13006,7 +14763,17 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterOptionalString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            14 -> ZkitException.Internal(
+            14 -> ZkitException.InvalidInput(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalDouble.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            15 -> ZkitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalUShort.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -13119,6 +14886,18 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 + FfiConverterBoolean.allocationSize(value.`retryable`)
             )
             is ZkitException.Upstream -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
+                + FfiConverterOptionalDouble.allocationSize(value.`retryAfterSeconds`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`details`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+            )
+            is ZkitException.Redirect -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -13303,7 +15082,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterBoolean.write(value.`retryable`, buf)
                 Unit
             }
-            is ZkitException.Timeout -> {
+            is ZkitException.Redirect -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
@@ -13315,7 +15094,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterBoolean.write(value.`retryable`, buf)
                 Unit
             }
-            is ZkitException.Connection -> {
+            is ZkitException.Timeout -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
@@ -13327,7 +15106,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterBoolean.write(value.`retryable`, buf)
                 Unit
             }
-            is ZkitException.Decode -> {
+            is ZkitException.Connection -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
@@ -13339,7 +15118,7 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterBoolean.write(value.`retryable`, buf)
                 Unit
             }
-            is ZkitException.InvalidInput -> {
+            is ZkitException.Decode -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
@@ -13351,8 +15130,20 @@ public object FfiConverterTypeZkitError : FfiConverterRustBuffer<ZkitException> 
                 FfiConverterBoolean.write(value.`retryable`, buf)
                 Unit
             }
-            is ZkitException.Internal -> {
+            is ZkitException.InvalidInput -> {
                 buf.putInt(14)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
+                FfiConverterOptionalDouble.write(value.`retryAfterSeconds`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`details`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                Unit
+            }
+            is ZkitException.Internal -> {
+                buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalUShort.write(value.`status`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13620,6 +15411,70 @@ public object FfiConverterOptionalTypeDeployProgress: FfiConverterRustBuffer<Dep
         } else {
             buf.put(1)
             FfiConverterTypeDeployProgress.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeZkitHooks: FfiConverterRustBuffer<ZkitHooks?> {
+    override fun read(buf: ByteBuffer): ZkitHooks? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeZkitHooks.read(buf)
+    }
+
+    override fun allocationSize(value: ZkitHooks?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeZkitHooks.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ZkitHooks?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeZkitHooks.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeZkitLogger: FfiConverterRustBuffer<ZkitLogger?> {
+    override fun read(buf: ByteBuffer): ZkitLogger? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeZkitLogger.read(buf)
+    }
+
+    override fun allocationSize(value: ZkitLogger?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeZkitLogger.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ZkitLogger?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeZkitLogger.write(value, buf)
         }
     }
 }
@@ -14196,6 +16051,38 @@ public object FfiConverterOptionalTypeWaitSettings: FfiConverterRustBuffer<WaitS
         } else {
             buf.put(1)
             FfiConverterTypeWaitSettings.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLogLevel: FfiConverterRustBuffer<LogLevel?> {
+    override fun read(buf: ByteBuffer): LogLevel? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLogLevel.read(buf)
+    }
+
+    override fun allocationSize(value: LogLevel?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLogLevel.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LogLevel?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLogLevel.write(value, buf)
         }
     }
 }

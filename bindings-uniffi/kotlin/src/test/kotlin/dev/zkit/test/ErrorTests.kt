@@ -268,7 +268,7 @@ object ErrorTests : Suite("errors") {
             val subclasses = ZkitException::class.java.declaredClasses.filter { ZkitException::class.java.isAssignableFrom(it) && it != ZkitException::class.java }
             val expected = setOf(
                 "BadRequest", "Unauthorized", "PaymentRequired", "Forbidden", "NotFound", "Conflict", "RateLimited",
-                "Server", "Upstream", "Timeout", "Connection", "Decode", "InvalidInput", "Internal",
+                "Server", "Upstream", "Redirect", "Timeout", "Connection", "Decode", "InvalidInput", "Internal",
             )
             assertEquals(expected, subclasses.map { it.simpleName }.toSet(), "subclasses")
             check(java.lang.reflect.Modifier.isAbstract(ZkitException::class.java.modifiers)) { "sealed (abstract) base" }

@@ -9,7 +9,7 @@ package dev.zkit.test
  */
 fun main(args: Array<String>) {
     runSuites(
-        listOf(ZerokieTests, ZenifraTests, ZenovayTests, ZyraTests, ErrorTests, ClientTests, ScenarioTests, DataPathTests, DeployTests, ChaosTests, KeysTests, RateStoreTests),
+        listOf(ZerokieTests, ZenifraTests, ZenovayTests, ZyraTests, ErrorTests, ClientTests, ScenarioTests, DataPathTests, DeployTests, ChaosTests, KeysTests, RateStoreTests, NetworkTests),
         args.firstOrNull(),
     )
 }

@@ -25,15 +25,21 @@ val REPO: File by lazy {
  * that is set, else a `zkit-sandbox` process (`ZKIT_SANDBOX_BIN`, or target/debug/zkit-sandbox) on
  * 127.0.0.1 and a port of its choosing, stopped by [close].
  */
-class Sandbox private constructor(val url: String, private val process: Process?) : AutoCloseable {
+class Sandbox private constructor(
+    val url: String,
+    private val process: Process?,
+    /** The PEM file of the authority an HTTPS sandbox's certificate is signed by. */
+    val caFile: String? = null,
+) : AutoCloseable {
     val zerokieUrl: String get() = "$url/zerokie"
 
     companion object {
-        fun start(): Sandbox {
-            System.getenv("ZKIT_SANDBOX_URL")?.takeIf { it.isNotBlank() }?.let { return Sandbox(it.trimEnd('/'), null) }
+        /** With `tls`, a sandbox process of its own that speaks HTTPS (see [caFile]). */
+        fun start(tls: Boolean = false): Sandbox {
+            if (!tls) System.getenv("ZKIT_SANDBOX_URL")?.takeIf { it.isNotBlank() }?.let { return Sandbox(it.trimEnd('/'), null) }
             val binary = System.getenv("ZKIT_SANDBOX_BIN")?.let(::File) ?: File(REPO, "target/debug/zkit-sandbox")
             check(binary.canExecute()) { "no sandbox binary at $binary: run `cargo build -p zkit-sandbox` first" }
-            val process = ProcessBuilder(binary.path, "--port", "0")
+            val process = ProcessBuilder(listOf(binary.path, "--port", "0") + if (tls) listOf("--tls") else emptyList())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start()
             val stdout = process.inputStream.bufferedReader()
@@ -42,9 +48,10 @@ class Sandbox private constructor(val url: String, private val process: Process?
                 process.destroyForcibly()
                 error("the sandbox did not start: '$first'")
             }
+            val caFile = if (tls) stdout.readLine().orEmpty().substringAfter('=').trim() else null
             // Keep reading what it prints, so that a full pipe never blocks it.
             Thread { stdout.readText() }.apply { isDaemon = true }.start()
-            val sandbox = Sandbox(first.substringAfter('='), process)
+            val sandbox = Sandbox(first.substringAfter('='), process, caFile)
             Runtime.getRuntime().addShutdownHook(Thread { sandbox.close() })
             return sandbox
         }

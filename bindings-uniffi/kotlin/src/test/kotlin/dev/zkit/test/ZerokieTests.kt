@@ -199,7 +199,7 @@ object ZerokieTests : Suite("zerokie") {
                 check(camel in methods) { "no suspend method $camel for $operation: $methods" }
             }
             // Beyond the operations: the call by name, the waiters and the site deploy.
-            val beyond = setOf("callJson", "waitUntil", "waitUntilAppRunning", "deploySite")
+            val beyond = setOf("callJson", "callJsonWithResponse", "raw", "waitUntil", "waitUntilAppRunning", "deploySite")
             assertEquals(operations.size + beyond.size, methods.size, "one suspend method per operation, plus $beyond: $methods")
             check(methods.containsAll(beyond)) { "$beyond in $methods" }
         }
