@@ -29,7 +29,7 @@ pub fn from_panic(payload: Box<dyn Any + Send>) -> PyErr {
 }
 
 fn build(py: Python<'_>, kind: &str, message: &str, error: Option<&zkit::Error>) -> Result<PyErr, PyErr> {
-    let factory = py.import("zkit.errors")?.getattr("_from_native")?;
+    let factory = py.import("zkit._error_base")?.getattr("_from_native")?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("kind", kind)?;
     kwargs.set_item("message", message)?;

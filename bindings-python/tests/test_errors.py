@@ -12,7 +12,7 @@ import pytest
 from support import SANDBOX_KEY, Sandbox
 
 import zkit
-from zkit.errors import _from_native
+from zkit._error_base import _from_native
 
 APPS = "/zerokie/v1/apps"
 

@@ -65,6 +65,14 @@ macro_rules! declare_error_kind {
 
             /// Every kind, in declaration order.
             pub const ALL: &'static [ErrorKind] = &[$( Self::$variant ),*];
+
+            /// What the kind means, as its documentation says (for the bindings' generated error
+            /// classes).
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $( Self::$variant => concat!($($doc, "\n"),*), )*
+                }
+            }
         }
     };
 }

@@ -49,6 +49,11 @@ pub fn document(profile: &ApiProfile, operations: Vec<Value>, mut generator: Sch
             "env": format!("{}_{}", profile.env_prefix, context.setting.to_ascii_uppercase()),
         })).collect::<Vec<_>>(),
         "operations": operations,
+        // The kinds of error every zkit client shares, for the bindings' generated error classes.
+        "error_kinds": crate::ErrorKind::ALL.iter().map(|kind| json!({
+            "name": kind.as_str(),
+            "doc": kind.doc().lines().map(str::trim).collect::<Vec<_>>().join(" "),
+        })).collect::<Vec<_>>(),
         "$defs": generator.take_definitions(true),
     })
 }

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypedDict, TypeVar, Union
 
 from zkit._model import Model
-from zkit.errors import _invalid_input
+from zkit._error_base import _invalid_input
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack

@@ -1,6 +1,6 @@
 # The native module, built from bindings-python/src with pyo3: one class per API, and `Pages`, the walk
 # over a paged list every API's `pages` starts. Its errors are raised as the instances
-# zkit.errors._from_native makes.
+# zkit._error_base._from_native makes.
 from typing import Any, Awaitable, Mapping, Optional, Union, type_check_only
 
 from typing_extensions import Self, final
