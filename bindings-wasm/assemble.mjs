@@ -2,9 +2,10 @@
 // Assembles the npm package `zkit` in <pkgdir> around the native modules scripts/build-npm put there
 // (node/zkit_wasm.js: CommonJS, `--target nodejs`; web/zkit_wasm.js: ES module, `--target web`):
 //
-//   zkit.mjs, clients.mjs     the JavaScript layer (js/zkit.mjs) and the API clients, generated here
-//                             from the native module's schemas (generate.mjs), as ES modules
-//   zkit.cjs, clients.cjs     their CommonJS copies (toCommonJS below)
+//   zkit.mjs, clients.mjs,    the JavaScript layer (js/zkit.mjs), and the API clients and error
+//   errors.mjs                classes generated here from the native module's schemas
+//                             (generate.mjs), as ES modules
+//   *.cjs                     their CommonJS copies (toCommonJS below)
 //   index.cjs                 Node, require('zkit'): loads node/ and zkit.cjs
 //   index.mjs                 Node, import 'zkit': re-exports index.cjs (one instance for both)
 //   browser.mjs               browsers and bundlers: loads web/ (top-level await) and zkit.mjs
@@ -37,6 +38,8 @@ export const FILES = [
   'zkit.cjs',
   'clients.mjs',
   'clients.cjs',
+  'errors.mjs',
+  'errors.cjs',
   'index.d.ts',
   'index.d.mts',
   'node/zkit_wasm.js',
@@ -404,10 +407,11 @@ export function assemble(pkg) {
   // The typed surface, generated from the schemas of the native module being packaged.
   const generated = generate(loadDocuments({ nativePath: join(pkg, 'node', 'zkit_wasm.js') }));
   writeFileSync(join(pkg, 'clients.mjs'), generated['clients.mjs']);
+  writeFileSync(join(pkg, 'errors.mjs'), generated['errors.mjs']);
   writeFileSync(join(pkg, 'index.d.ts'), generated['index.d.ts']);
   writeFileSync(join(pkg, 'index.d.mts'), generated['index.d.ts']);
   copyFileSync(join(HERE, 'js', 'zkit.mjs'), join(pkg, 'zkit.mjs'));
-  for (const module of ['zkit', 'clients']) {
+  for (const module of ['zkit', 'clients', 'errors']) {
     const source = readFileSync(join(pkg, `${module}.mjs`), 'utf8');
     writeFileSync(join(pkg, `${module}.cjs`), toCommonJS(source, `${module}.mjs`));
   }

@@ -253,11 +253,11 @@ export declare class ZkitError extends Error {
   readonly retryable: boolean;
 }
 
-/** 400 (and other 4xx without a kind of their own): the server refused the request as invalid. */
+/** 400: the server refused the request as invalid or malformed. */
 export declare class BadRequestError extends ZkitError {
   readonly kind: "bad_request";
 }
-/** 401: the key is missing, invalid, revoked or expired. */
+/** 401: the credential is missing, invalid, revoked or expired. */
 export declare class AuthenticationError extends ZkitError {
   readonly kind: "unauthorized";
 }
@@ -265,7 +265,7 @@ export declare class AuthenticationError extends ZkitError {
 export declare class PaymentRequiredError extends ZkitError {
   readonly kind: "payment_required";
 }
-/** 403: the key lacks the permission, scope or role. */
+/** 403: the credential lacks the permission, scope or role. */
 export declare class PermissionDeniedError extends ZkitError {
   readonly kind: "forbidden";
 }
@@ -277,11 +277,11 @@ export declare class NotFoundError extends ZkitError {
 export declare class ConflictError extends ZkitError {
   readonly kind: "conflict";
 }
-/** 429: too many requests; `retryAfter` says how many seconds to wait when the server said so. */
+/** 429: too many requests; the error's retry_after says how long to wait. */
 export declare class RateLimitError extends ZkitError {
   readonly kind: "rate_limited";
 }
-/** 5xx: the server failed. */
+/** 5xx other than 502: the server failed. */
 export declare class ServerError extends ZkitError {
   readonly kind: "server" | "upstream";
 }
@@ -289,11 +289,11 @@ export declare class ServerError extends ZkitError {
 export declare class UpstreamError extends ServerError {
   readonly kind: "upstream";
 }
-/** 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as 304). */
+/** 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as 304 that is not a redirect to follow). */
 export declare class RedirectError extends ZkitError {
   readonly kind: "redirect";
 }
-/** The attempt or the call's deadline ran out (or the server answered 408). */
+/** The attempt or the call's deadline ran out. */
 export declare class TimeoutError extends ZkitError {
   readonly kind: "timeout";
 }
@@ -305,7 +305,7 @@ export declare class ConnectionError extends ZkitError {
 export declare class DecodeError extends ZkitError {
   readonly kind: "decode";
 }
-/** The input was refused before anything was sent; `field` names the culprit. */
+/** The input was refused before anything was sent; the error's field names it. */
 export declare class InvalidInputError extends ZkitError {
   readonly kind: "invalid_input";
 }

@@ -192,24 +192,7 @@ export interface ApiSchema {
 
 // ---- errors ------------------------------------------------------------------------------------
 
-/** What went wrong, the same snake_case name in every zkit language. */
-export type ErrorKind =
-  | "bad_request"
-  | "unauthorized"
-  | "payment_required"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "rate_limited"
-  | "server"
-  | "upstream"
-  | "redirect"
-  | "timeout"
-  | "connection"
-  | "decode"
-  | "invalid_input"
-  | "closed"
-  | "internal";
+// (generated: ErrorKind, the union of every kind's name, written by generate.mjs from the core's kinds)
 
 /** What a `ZkitError` carries besides its message. */
 export interface ZkitErrorFacts {
@@ -249,62 +232,7 @@ export declare class ZkitError extends Error {
   readonly retryable: boolean;
 }
 
-/** 400 (and other 4xx without a kind of their own): the server refused the request as invalid. */
-export declare class BadRequestError extends ZkitError {
-  readonly kind: "bad_request";
-}
-/** 401: the key is missing, invalid, revoked or expired. */
-export declare class AuthenticationError extends ZkitError {
-  readonly kind: "unauthorized";
-}
-/** 402: the current plan does not allow the requested feature. */
-export declare class PaymentRequiredError extends ZkitError {
-  readonly kind: "payment_required";
-}
-/** 403: the key lacks the permission, scope or role. */
-export declare class PermissionDeniedError extends ZkitError {
-  readonly kind: "forbidden";
-}
-/** 404: the resource does not exist. */
-export declare class NotFoundError extends ZkitError {
-  readonly kind: "not_found";
-}
-/** 409: the resource exists or is in a state that forbids the operation. */
-export declare class ConflictError extends ZkitError {
-  readonly kind: "conflict";
-}
-/** 429: too many requests; `retryAfter` says how many seconds to wait when the server said so. */
-export declare class RateLimitError extends ZkitError {
-  readonly kind: "rate_limited";
-}
-/** 5xx: the server failed. */
-export declare class ServerError extends ZkitError {
-  readonly kind: "server" | "upstream";
-}
-/** 502: a service behind the API failed. */
-export declare class UpstreamError extends ServerError {
-  readonly kind: "upstream";
-}
-/** 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as 304). */
-export declare class RedirectError extends ZkitError {
-  readonly kind: "redirect";
-}
-/** The attempt or the call's deadline ran out (or the server answered 408). */
-export declare class TimeoutError extends ZkitError {
-  readonly kind: "timeout";
-}
-/** The connection could not be made or broke off. */
-export declare class ConnectionError extends ZkitError {
-  readonly kind: "connection";
-}
-/** The response could not be read as the expected type. */
-export declare class DecodeError extends ZkitError {
-  readonly kind: "decode";
-}
-/** The input was refused before anything was sent; `field` names the culprit. */
-export declare class InvalidInputError extends ZkitError {
-  readonly kind: "invalid_input";
-}
+// (generated: one subclass of ZkitError per kind, written by generate.mjs from the core's kinds)
 
 // ---- the clients -------------------------------------------------------------------------------
 

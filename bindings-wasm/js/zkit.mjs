@@ -19,6 +19,7 @@
 // assemble.mjs can make the CommonJS copy for `require` by a plain textual transformation.
 
 import { defineClients } from './clients.mjs';
+import { defineErrors } from './errors.mjs';
 
 // ---- errors ------------------------------------------------------------------------------------
 
@@ -44,54 +45,9 @@ export class ZkitError extends Error {
   }
 }
 
-/** 400 (and other 4xx without a kind of their own): the server refused the request as invalid. */
-export class BadRequestError extends ZkitError {}
-/** 401: the key is missing, invalid, revoked or expired. */
-export class AuthenticationError extends ZkitError {}
-/** 402: the current plan does not allow the requested feature. */
-export class PaymentRequiredError extends ZkitError {}
-/** 403: the key lacks the permission, scope or role. */
-export class PermissionDeniedError extends ZkitError {}
-/** 404: the resource does not exist. */
-export class NotFoundError extends ZkitError {}
-/** 409: the resource exists or is in a state that forbids the operation. */
-export class ConflictError extends ZkitError {}
-/** 429: too many requests; `retryAfter` says how many seconds to wait when the server said so. */
-export class RateLimitError extends ZkitError {}
-/** 5xx: the server failed. */
-export class ServerError extends ZkitError {}
-/** 502: a service behind the API failed. */
-export class UpstreamError extends ServerError {}
-/**
- * 3xx: a redirect that was not followed (too many in a row, no usable Location, or a status such as
- * 304 that is not a redirect to follow).
- */
-export class RedirectError extends ZkitError {}
-/** The attempt or the call's deadline ran out (or the server answered 408). */
-export class TimeoutError extends ZkitError {}
-/** The connection could not be made or broke off. */
-export class ConnectionError extends ZkitError {}
-/** The response could not be read as the expected type. */
-export class DecodeError extends ZkitError {}
-/** The input was refused before anything was sent; `field` names the culprit. */
-export class InvalidInputError extends ZkitError {}
-
-const ERROR_CLASSES = {
-  bad_request: BadRequestError,
-  unauthorized: AuthenticationError,
-  payment_required: PaymentRequiredError,
-  forbidden: PermissionDeniedError,
-  not_found: NotFoundError,
-  conflict: ConflictError,
-  rate_limited: RateLimitError,
-  server: ServerError,
-  upstream: UpstreamError,
-  redirect: RedirectError,
-  timeout: TimeoutError,
-  connection: ConnectionError,
-  decode: DecodeError,
-  invalid_input: InvalidInputError,
-};
+// One subclass per kind of the core's taxonomy, generated from the core's list of kinds (errors.mjs).
+const { classes: ERRORS, byKind: ERROR_CLASSES } = defineErrors(ZkitError);
+const { InvalidInputError } = ERRORS;
 
 // `name` on each prototype (not on instances), so that stack traces start with the class name.
 for (const cls of [ZkitError, ...new Set(Object.values(ERROR_CLASSES))]) {
@@ -831,20 +787,7 @@ export function createZkit(native, host = {}) {
     Pages,
     RawResponse,
     ZkitError,
-    BadRequestError,
-    AuthenticationError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    NotFoundError,
-    ConflictError,
-    RateLimitError,
-    RedirectError,
-    ServerError,
-    UpstreamError,
-    TimeoutError,
-    ConnectionError,
-    DecodeError,
-    InvalidInputError,
+    ...ERRORS,
     /** A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock. */
     newDeploySessionId: newSessionId,
   };

@@ -176,6 +176,7 @@ for (const [name, layer] of Object.entries(LAYERS)) {
       rate_limited: api.RateLimitError,
       server: api.ServerError,
       upstream: api.UpstreamError,
+      redirect: api.RedirectError,
       timeout: api.TimeoutError,
       connection: api.ConnectionError,
       decode: api.DecodeError,
@@ -195,8 +196,8 @@ for (const [name, layer] of Object.entries(LAYERS)) {
         [kind, 'm', null, 'c', 'req_1', { a: [1] }, 1.5, 'f', true],
       );
     }
-    // The same classes as the package's (both layers define them once, at module level).
-    assert.equal(api.NotFoundError, layer.NotFoundError);
+    // The same classes for every instance of the layer (they are defined once, at module level).
+    assert.equal(api.NotFoundError, layered(layer).api.NotFoundError);
   });
 
   test(`${name} layer: what reaches the native module`, async () => {
