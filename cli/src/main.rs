@@ -45,7 +45,9 @@ Exit codes:
 
 Keys come from <API>_API_KEY (ZEROKIE_API_KEY, ZENIFRA_API_KEY, ZENOVAY_API_KEY, ZYRA_API_KEY, or
 ZYRA_EMAIL and ZYRA_PASSWORD), --api-key-env NAME or --api-key-stdin; never from the command line.
-Base URLs from <API>_BASE_URL or --base-url.";
+Base URLs from <API>_BASE_URL or --base-url. ZKIT_LOG=debug (or info, warn) prints the calls' records,
+credentials redacted, to stderr; ZKIT_MAX_RETRIES, ZKIT_TIMEOUT, ZKIT_PROXY and ZKIT_CA_BUNDLE set what
+their names say, and HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.";
 
 /// The exit code of an error of `kind` (the table above).
 fn exit_code(kind: ErrorKind) -> u8 {
@@ -116,7 +118,16 @@ impl Global {
                 builder = builder.setting(context.setting, value.clone());
             }
         }
-        builder.from_env().build()
+        builder.log_sink(std::sync::Arc::new(StderrLog)).from_env().build()
+    }
+}
+
+/// Where the client's records go when `ZKIT_LOG` asks for them: stderr, so output stays clean.
+struct StderrLog;
+
+impl zkit::LogSink for StderrLog {
+    fn log(&self, record: &zkit::LogRecord) {
+        eprintln!("[{}] {}", record.level, record.message);
     }
 }
 

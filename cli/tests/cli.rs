@@ -215,3 +215,21 @@ async fn the_help_of_a_generated_subcommand_shows_the_field_docs() {
     assert!(completions.contains("list-devices"), "the completions know the generated subcommands");
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn zkit_log_prints_redacted_records_to_stderr_and_leaves_stdout_clean() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zkit"));
+    command
+        .args(["zerokie", "list-apps"])
+        .env_clear()
+        .env("ZEROKIE_BASE_URL", sandbox.base_url("zerokie"))
+        .env("ZEROKIE_API_KEY", credentials::ZEROKIE_API_KEY)
+        .env("ZKIT_LOG", "debug");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    assert_eq!(json(&output), serde_json::json!([]), "stdout holds the answer alone");
+    let text = stderr(&output);
+    assert!(text.contains("[debug] zkit: list_apps GET /v1/apps sending attempt=1"), "{text}");
+    assert!(text.contains("status=200"), "{text}");
+    assert!(!text.contains(credentials::ZEROKIE_API_KEY), "{text}");
+}
