@@ -196,6 +196,18 @@ async fn guarded<T>(call: impl std::future::Future<Output = zkit::Result<T>>) ->
     }
 }
 
+/// Calls `operation` of `api` with JSON input text; input that is not JSON is invalid input.
+async fn call_by_name<A: zkit::DynamicApi>(
+    api: &A,
+    operation: &str,
+    input: &str,
+    call: Option<CallSettings>,
+) -> Result<zkit::Response<serde_json::Value>, ZkitError> {
+    let input =
+        serde_json::from_str(input).map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
+    guarded(zkit::DynamicApi::call_dynamic(api, operation, input, call_options(call))).await
+}
+
 /// Declares the typed methods of an API object from the API's operation table, one exported impl
 /// block per operation (uniffi reads each block's functions as written, so no macro may sit inside).
 macro_rules! uniffi_methods {
@@ -339,11 +351,7 @@ macro_rules! api_object {
                 input: String,
                 call: Option<CallSettings>,
             ) -> Result<String, ZkitError> {
-                let input = serde_json::from_str(&input)
-                    .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
-                let response =
-                    guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
-                Ok(response.data.to_string())
+                Ok(call_by_name(&self.api, &operation, &input, call).await?.data.to_string())
             }
 
             /// `call_json`, with the status, headers, request id, server timestamp and attempts of the
@@ -355,10 +363,7 @@ macro_rules! api_object {
                 input: String,
                 call: Option<CallSettings>,
             ) -> Result<JsonResponse, ZkitError> {
-                let input = serde_json::from_str(&input)
-                    .map_err(|e| ZkitError::from(zkit::Error::invalid_input("input", e.to_string())))?;
-                let response =
-                    guarded(zkit::DynamicApi::call_dynamic(&self.api, &operation, input, call_options(call))).await?;
+                let response = call_by_name(&self.api, &operation, &input, call).await?;
                 Ok(JsonResponse { data: response.data.to_string(), facts: ResponseFacts::of(&response.meta) })
             }
 
