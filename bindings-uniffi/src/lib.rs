@@ -26,7 +26,7 @@ pub mod walks;
 pub use deploy::{DeployProgress, DeploySettings, DeploySource, SiteEntry, WaitSettings};
 pub use error::{kotlin as kotlin_errors, ZkitError};
 pub use observe::{CallbackError, LogLevel, RequestInfo, ResponseInfo, ZkitHooks, ZkitLogger};
-pub use raw::{JsonResponse, RawResponse, ResponseFacts};
+pub use raw::{JsonResponse, RawResponse, ResponseCapture, ResponseFacts};
 
 /// Client settings; unset fields keep their defaults (5 s connect, 60 s per attempt, 180 s per call,
 /// 2 retries, client-side rate limiting on).
@@ -103,6 +103,9 @@ pub struct CallSettings {
     /// Sent as `Idempotency-Key`; makes retrying a non-idempotent operation safe.
     #[uniffi(default = None)]
     pub idempotency_key: Option<String>,
+    /// Receives the status, headers, request id and attempts of the response.
+    #[uniffi(default = None)]
+    pub capture: Option<Arc<ResponseCapture>>,
 }
 
 /// The core's call options from the foreign settings.
@@ -196,6 +199,19 @@ async fn guarded<T>(call: impl std::future::Future<Output = zkit::Result<T>>) ->
     }
 }
 
+/// Sends a typed call with `settings`, handing its response's facts to the settings' capture.
+async fn typed<R: zkit::Callable>(
+    call: zkit::Call<'_, R>,
+    settings: Option<CallSettings>,
+) -> Result<R::Output, ZkitError> {
+    let capture = settings.as_ref().and_then(|settings| settings.capture.clone());
+    let response = guarded(call.options(call_options(settings)).send_with_meta()).await?;
+    if let Some(capture) = capture {
+        capture.keep(&response.meta);
+    }
+    Ok(response.data)
+}
+
 /// Calls `operation` of `api` with JSON input text; input that is not JSON is invalid input.
 async fn call_by_name<A: zkit::DynamicApi>(
     api: &A,
@@ -285,7 +301,7 @@ macro_rules! uniffi_methods {
             $(#[doc = $doc])*
             #[uniffi::method(default(call = None))]
             pub async fn $name(&self, input: $input, call: Option<CallSettings>) -> Result<$output, ZkitError> {
-                guarded(zkit::Api::client(&self.api).call(input).options(call_options(call)).send()).await
+                typed(zkit::Api::client(&self.api).call(input), call).await
             }
         }
     };
@@ -295,7 +311,7 @@ macro_rules! uniffi_methods {
             $(#[doc = $doc])*
             #[uniffi::method(default(call = None))]
             pub async fn $name(&self, call: Option<CallSettings>) -> Result<$output, ZkitError> {
-                guarded(zkit::Api::client(&self.api).call(<$input>::default()).options(call_options(call)).send()).await
+                typed(zkit::Api::client(&self.api).call(<$input>::default()), call).await
             }
         }
     };

@@ -2,6 +2,7 @@
 //! `with_raw_response` and JavaScript's `withResponse` give.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::ZkitError;
 
@@ -33,6 +34,33 @@ impl ResponseFacts {
             timestamp: meta.timestamp.clone(),
             attempts: meta.attempts,
         }
+    }
+}
+
+/// Catches the facts of a typed call's response: pass one in `CallSettings(capture = …)`, then read
+/// `facts()` after the call, beside its typed result.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct ResponseCapture {
+    facts: Mutex<Option<ResponseFacts>>,
+}
+
+#[uniffi::export]
+impl ResponseCapture {
+    /// An empty capture.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// The facts of the last successful call made with this capture, if any.
+    pub fn facts(&self) -> Option<ResponseFacts> {
+        self.facts.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl ResponseCapture {
+    pub(crate) fn keep(&self, meta: &zkit::ResponseMeta) {
+        *self.facts.lock().unwrap_or_else(|p| p.into_inner()) = Some(ResponseFacts::of(meta));
     }
 }
 

@@ -11,6 +11,8 @@ macro_rules! string_enum {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        // Kotlin's toString() and Swift's description give the wire value ("running").
+        #[cfg_attr(feature = "uniffi", uniffi::export(Display))]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*

@@ -1329,6 +1329,27 @@ void uniffi_zkit_mobile_fn_init_callback_vtable_zkitlogger(const UniffiVTableCal
 void uniffi_zkit_mobile_fn_method_zkitlogger_log(uint64_t ptr, RustBuffer level, RustBuffer message, RustBuffer fields, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_RESPONSECAPTURE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CLONE_RESPONSECAPTURE
+uint64_t uniffi_zkit_mobile_fn_clone_responsecapture(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_RESPONSECAPTURE
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FREE_RESPONSECAPTURE
+void uniffi_zkit_mobile_fn_free_responsecapture(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_RESPONSECAPTURE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_CONSTRUCTOR_RESPONSECAPTURE_NEW
+uint64_t uniffi_zkit_mobile_fn_constructor_responsecapture_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_RESPONSECAPTURE_FACTS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_RESPONSECAPTURE_FACTS
+RustBuffer uniffi_zkit_mobile_fn_method_responsecapture_facts(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_METHOD_ZKITERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -2547,6 +2568,12 @@ uint16_t uniffi_zkit_mobile_checksum_method_zkitlogger_log(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_RESPONSECAPTURE_FACTS
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_METHOD_RESPONSECAPTURE_FACTS
+uint16_t uniffi_zkit_mobile_checksum_method_responsecapture_facts(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_ZENIFRA_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_ZENIFRA_NEW
 uint16_t uniffi_zkit_mobile_checksum_constructor_zenifra_new(void
@@ -2568,6 +2595,12 @@ uint16_t uniffi_zkit_mobile_checksum_constructor_zerokie_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_ZYRA_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_ZYRA_NEW
 uint16_t uniffi_zkit_mobile_checksum_constructor_zyra_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_RESPONSECAPTURE_NEW
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_CONSTRUCTOR_RESPONSECAPTURE_NEW
+uint16_t uniffi_zkit_mobile_checksum_constructor_responsecapture_new(void
     
 );
 #endif

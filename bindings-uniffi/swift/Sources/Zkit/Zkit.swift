@@ -2602,6 +2602,148 @@ public func FfiConverterTypeListWebhookEndpointsPages_lower(_ value: ListWebhook
 
 
 /**
+ * Catches the facts of a typed call's response: pass one in `CallSettings(capture = …)`, then read
+ * `facts()` after the call, beside its typed result.
+ */
+public protocol ResponseCaptureProtocol: AnyObject, Sendable {
+    
+    /**
+     * The facts of the last successful call made with this capture, if any.
+     */
+    func facts()  -> ResponseFacts?
+    
+}
+/**
+ * Catches the facts of a typed call's response: pass one in `CallSettings(capture = …)`, then read
+ * `facts()` after the call, beside its typed result.
+ */
+open class ResponseCapture: ResponseCaptureProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_zkit_mobile_fn_clone_responsecapture(self.handle, $0) }
+    }
+    /**
+     * An empty capture.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_constructor_responsecapture_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_zkit_mobile_fn_free_responsecapture(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The facts of the last successful call made with this capture, if any.
+     */
+open func facts() -> ResponseFacts?  {
+    return try!  FfiConverterOptionTypeResponseFacts.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_method_responsecapture_facts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseCapture: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ResponseCapture
+
+    public static func lift(_ handle: UInt64) throws -> ResponseCapture {
+        return ResponseCapture(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ResponseCapture) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseCapture {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ResponseCapture, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseCapture_lift(_ handle: UInt64) throws -> ResponseCapture {
+    return try FfiConverterTypeResponseCapture.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseCapture_lower(_ value: ResponseCapture) -> UInt64 {
+    return FfiConverterTypeResponseCapture.lower(value)
+}
+
+
+
+
+
+
+/**
  * A Zenifra client: projects, deploys, environment variables, scaling, metrics, logs, plans, storage.
  */
 public protocol ZenifraProtocol: AnyObject, Sendable {
@@ -6897,7 +7039,7 @@ public func FfiConverterTypeZyra_lower(_ value: Zyra) -> UInt64 {
 /**
  * Per-call settings; unset fields keep the client's.
  */
-public struct CallSettings: Equatable, Hashable {
+public struct CallSettings {
     /**
      * Retries after the first attempt.
      */
@@ -6914,6 +7056,10 @@ public struct CallSettings: Equatable, Hashable {
      * Sent as `Idempotency-Key`; makes retrying a non-idempotent operation safe.
      */
     public var idempotencyKey: String?
+    /**
+     * Receives the status, headers, request id and attempts of the response.
+     */
+    public var capture: ResponseCapture?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6929,11 +7075,15 @@ public struct CallSettings: Equatable, Hashable {
          */deadlineMs: UInt64? = nil, 
         /**
          * Sent as `Idempotency-Key`; makes retrying a non-idempotent operation safe.
-         */idempotencyKey: String? = nil) {
+         */idempotencyKey: String? = nil, 
+        /**
+         * Receives the status, headers, request id and attempts of the response.
+         */capture: ResponseCapture? = nil) {
         self.maxRetries = maxRetries
         self.timeoutMs = timeoutMs
         self.deadlineMs = deadlineMs
         self.idempotencyKey = idempotencyKey
+        self.capture = capture
     }
 
     
@@ -6955,7 +7105,8 @@ public struct FfiConverterTypeCallSettings: FfiConverterRustBuffer {
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 deadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
-                idempotencyKey: FfiConverterOptionString.read(from: &buf)
+                idempotencyKey: FfiConverterOptionString.read(from: &buf), 
+                capture: FfiConverterOptionTypeResponseCapture.read(from: &buf)
         )
     }
 
@@ -6964,6 +7115,7 @@ public struct FfiConverterTypeCallSettings: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
         FfiConverterOptionUInt64.write(value.deadlineMs, into: &buf)
         FfiConverterOptionString.write(value.idempotencyKey, into: &buf)
+        FfiConverterOptionTypeResponseCapture.write(value.capture, into: &buf)
     }
 }
 
@@ -9252,6 +9404,30 @@ fileprivate struct FfiConverterOptionTypeDeployProgress: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeResponseCapture: FfiConverterRustBuffer {
+    typealias SwiftType = ResponseCapture?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeResponseCapture.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeResponseCapture.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeZkitHooks: FfiConverterRustBuffer {
     typealias SwiftType = ZkitHooks?
 
@@ -9700,6 +9876,30 @@ fileprivate struct FfiConverterOptionTypeDeploySettings: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDeploySettings.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeResponseFacts: FfiConverterRustBuffer {
+    typealias SwiftType = ResponseFacts?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeResponseFacts.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeResponseFacts.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10584,6 +10784,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_zkit_mobile_checksum_method_zkitlogger_log() != 44640) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_zkit_mobile_checksum_method_responsecapture_facts() != 9630) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_zkit_mobile_checksum_constructor_zenifra_new() != 4188) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10594,6 +10797,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_constructor_zyra_new() != 31961) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_constructor_responsecapture_new() != 41966) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -13630,7 +13630,7 @@ public func FfiConverterTypeWebsite_lower(_ value: Website) -> RustBuffer {
  * Whether a fleet alert still stands.
  */
 
-public enum AlertStatus: Equatable, Hashable {
+public enum AlertStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Still standing.
@@ -13650,6 +13650,17 @@ public enum AlertStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_alertstatus_uniffi_trait_display(
+            FfiConverterTypeAlertStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -13718,7 +13729,7 @@ public func FfiConverterTypeAlertStatus_lower(_ value: AlertStatus) -> RustBuffe
  * Where an app is in its life.
  */
 
-public enum AppStatus: Equatable, Hashable {
+public enum AppStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * A deploy is rolling out.
@@ -13746,6 +13757,17 @@ public enum AppStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_appstatus_uniffi_trait_display(
+            FfiConverterTypeAppStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -13826,7 +13848,7 @@ public func FfiConverterTypeAppStatus_lower(_ value: AppStatus) -> RustBuffer {
  * The kind of app, fixed at creation.
  */
 
-public enum AppType: Equatable, Hashable {
+public enum AppType: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Runs a container image.
@@ -13846,6 +13868,17 @@ public enum AppType: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_apptype_uniffi_trait_display(
+            FfiConverterTypeAppType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14118,7 +14151,7 @@ public func FfiConverterTypeDeployEvent_lower(_ value: DeployEvent) -> RustBuffe
  * Where a deployment is.
  */
 
-public enum DeploymentStatus: Equatable, Hashable {
+public enum DeploymentStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Building or rolling out.
@@ -14146,6 +14179,17 @@ public enum DeploymentStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_deploymentstatus_uniffi_trait_display(
+            FfiConverterTypeDeploymentStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14226,7 +14270,7 @@ public func FfiConverterTypeDeploymentStatus_lower(_ value: DeploymentStatus) ->
  * Where a compute node stands.
  */
 
-public enum DeviceStatus: Equatable, Hashable {
+public enum DeviceStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Registered, waiting for an Org Admin's approval.
@@ -14246,6 +14290,17 @@ public enum DeviceStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_devicestatus_uniffi_trait_display(
+            FfiConverterTypeDeviceStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14314,7 +14369,7 @@ public func FfiConverterTypeDeviceStatus_lower(_ value: DeviceStatus) -> RustBuf
  * Whether an invoice is settled.
  */
 
-public enum InvoiceStatus: Equatable, Hashable {
+public enum InvoiceStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Paid.
@@ -14334,6 +14389,17 @@ public enum InvoiceStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_invoicestatus_uniffi_trait_display(
+            FfiConverterTypeInvoiceStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14402,7 +14468,7 @@ public func FfiConverterTypeInvoiceStatus_lower(_ value: InvoiceStatus) -> RustB
  * A job's state.
  */
 
-public enum JobStatus: Equatable, Hashable {
+public enum JobStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Waiting for a node.
@@ -14438,6 +14504,17 @@ public enum JobStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_jobstatus_uniffi_trait_display(
+            FfiConverterTypeJobStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14530,7 +14607,7 @@ public func FfiConverterTypeJobStatus_lower(_ value: JobStatus) -> RustBuffer {
  * Whether a member has joined.
  */
 
-public enum MemberStatus: Equatable, Hashable {
+public enum MemberStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Joined.
@@ -14550,6 +14627,17 @@ public enum MemberStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_memberstatus_uniffi_trait_display(
+            FfiConverterTypeMemberStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14618,7 +14706,7 @@ public func FfiConverterTypeMemberStatus_lower(_ value: MemberStatus) -> RustBuf
  * The window a metric covers.
  */
 
-public enum Period: Equatable, Hashable {
+public enum Period: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * The last hour.
@@ -14646,6 +14734,17 @@ public enum Period: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_period_uniffi_trait_display(
+            FfiConverterTypePeriod_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14726,7 +14825,7 @@ public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
  * A billing plan; it caps instances and storage.
  */
 
-public enum Plan: Equatable, Hashable {
+public enum Plan: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * One instance, 1 GB of storage.
@@ -14754,6 +14853,17 @@ public enum Plan: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_plan_uniffi_trait_display(
+            FfiConverterTypePlan_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14834,7 +14944,7 @@ public func FfiConverterTypePlan_lower(_ value: Plan) -> RustBuffer {
  * Whether a project serves.
  */
 
-public enum ProjectState: Equatable, Hashable {
+public enum ProjectState: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Serving.
@@ -14862,6 +14972,17 @@ public enum ProjectState: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_projectstate_uniffi_trait_display(
+            FfiConverterTypeProjectState_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -14942,7 +15063,7 @@ public func FfiConverterTypeProjectState_lower(_ value: ProjectState) -> RustBuf
  * What a project runs, as the CLI's `--type` names it.
  */
 
-public enum ProjectType: Equatable, Hashable {
+public enum ProjectType: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * A service answering HTTP.
@@ -14962,6 +15083,17 @@ public enum ProjectType: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_projecttype_uniffi_trait_display(
+            FfiConverterTypeProjectType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -15030,7 +15162,7 @@ public func FfiConverterTypeProjectType_lower(_ value: ProjectType) -> RustBuffe
  * A member's role in an organization.
  */
 
-public enum Role: Equatable, Hashable {
+public enum Role: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * An Org Admin: manages members, settings, devices, invoices and SLA rules.
@@ -15050,6 +15182,17 @@ public enum Role: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_role_uniffi_trait_display(
+            FfiConverterTypeRole_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -15118,7 +15261,7 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
  * A virtual server's state: `running` ⇄ `stopped`, and `terminated` for good.
  */
 
-public enum ServerStatus: Equatable, Hashable {
+public enum ServerStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Running.
@@ -15142,6 +15285,17 @@ public enum ServerStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_serverstatus_uniffi_trait_display(
+            FfiConverterTypeServerStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -15216,7 +15370,7 @@ public func FfiConverterTypeServerStatus_lower(_ value: ServerStatus) -> RustBuf
  * What an SLA alert rule watches.
  */
 
-public enum SlaMetric: Equatable, Hashable {
+public enum SlaMetric: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Uptime, in percent.
@@ -15240,6 +15394,17 @@ public enum SlaMetric: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_slametric_uniffi_trait_display(
+            FfiConverterTypeSlaMetric_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -15314,7 +15479,7 @@ public func FfiConverterTypeSlaMetric_lower(_ value: SlaMetric) -> RustBuffer {
  * The certificate state of a custom domain.
  */
 
-public enum TlsStatus: Equatable, Hashable {
+public enum TlsStatus: Equatable, Hashable, CustomStringConvertible {
     
     /**
      * Waiting for the CNAME and the certificate.
@@ -15338,6 +15503,17 @@ public enum TlsStatus: Equatable, Hashable {
 
 
 
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_fn_method_tlsstatus_uniffi_trait_display(
+            FfiConverterTypeTlsStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)

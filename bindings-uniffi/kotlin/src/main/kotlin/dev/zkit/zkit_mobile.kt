@@ -1503,6 +1503,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_zkit_mobile_checksum_method_zkitlogger_log(
     ): Int
+    external fun uniffi_zkit_mobile_checksum_method_responsecapture_facts(
+    ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenifra_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zenovay_new(
@@ -1510,6 +1512,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_zkit_mobile_checksum_constructor_zerokie_new(
     ): Int
     external fun uniffi_zkit_mobile_checksum_constructor_zyra_new(
+    ): Int
+    external fun uniffi_zkit_mobile_checksum_constructor_responsecapture_new(
     ): Int
     external fun ffi_zkit_mobile_uniffi_contract_version(
     ): Int
@@ -1947,6 +1951,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_zkit_mobile_fn_method_zkitlogger_log(`ptr`: Long,`level`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_zkit_mobile_fn_clone_responsecapture(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_free_responsecapture(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_zkit_mobile_fn_constructor_responsecapture_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_zkit_mobile_fn_method_responsecapture_facts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_method_zkiterror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_zkit_mobile_fn_func_new_deploy_session_id(uniffi_out_err: UniffiRustCallStatus, 
@@ -2543,6 +2555,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_zkit_mobile_checksum_method_zkitlogger_log() and 0xFFFF) != 44640) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_zkit_mobile_checksum_method_responsecapture_facts() and 0xFFFF) != 9630) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_zkit_mobile_checksum_constructor_zenifra_new() and 0xFFFF) != 4188) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -2553,6 +2568,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_zkit_mobile_checksum_constructor_zyra_new() and 0xFFFF) != 31961) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_zkit_mobile_checksum_constructor_responsecapture_new() and 0xFFFF) != 41966) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -6872,6 +6890,286 @@ public object FfiConverterTypeListWebhookEndpointsPages: FfiConverter<ListWebhoo
     override fun allocationSize(value: ListWebhookEndpointsPages) = 8UL
 
     override fun write(value: ListWebhookEndpointsPages, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Catches the facts of a typed call's response: pass one in `CallSettings(capture = …)`, then read
+ * `facts()` after the call, beside its typed result.
+ */
+public interface ResponseCaptureInterface {
+    
+    /**
+     * The facts of the last successful call made with this capture, if any.
+     */
+    fun `facts`(): ResponseFacts?
+    
+    companion object
+}
+
+/**
+ * Catches the facts of a typed call's response: pass one in `CallSettings(capture = …)`, then read
+ * `facts()` after the call, beside its typed result.
+ */
+open class ResponseCapture: Disposable, AutoCloseable, ResponseCaptureInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * An empty capture.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_constructor_responsecapture_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_zkit_mobile_fn_free_responsecapture(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_zkit_mobile_fn_clone_responsecapture(handle, status)
+        }
+    }
+
+    
+    /**
+     * The facts of the last successful call made with this capture, if any.
+     */override fun `facts`(): ResponseFacts? {
+            return FfiConverterOptionalTypeResponseFacts.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_mobile_fn_method_responsecapture_facts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeResponseCapture: FfiConverter<ResponseCapture, Long> {
+    override fun lower(value: ResponseCapture): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ResponseCapture {
+        return ResponseCapture(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ResponseCapture {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ResponseCapture) = 8UL
+
+    override fun write(value: ResponseCapture, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -12908,12 +13206,29 @@ data class CallSettings (
      * Sent as `Idempotency-Key`; makes retrying a non-idempotent operation safe.
      */
     var `idempotencyKey`: kotlin.String? = null 
+    , 
+    /**
+     * Receives the status, headers, request id and attempts of the response.
+     */
+    var `capture`: ResponseCapture? = null 
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`maxRetries`,
+        this.`timeoutMs`,
+        this.`deadlineMs`,
+        this.`idempotencyKey`,
+        this.`capture`
+    )
+    }
     
     companion object
 }
@@ -12928,6 +13243,7 @@ public object FfiConverterTypeCallSettings: FfiConverterRustBuffer<CallSettings>
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeResponseCapture.read(buf),
         )
     }
 
@@ -12935,7 +13251,8 @@ public object FfiConverterTypeCallSettings: FfiConverterRustBuffer<CallSettings>
             FfiConverterOptionalUInt.allocationSize(value.`maxRetries`) +
             FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`deadlineMs`) +
-            FfiConverterOptionalString.allocationSize(value.`idempotencyKey`)
+            FfiConverterOptionalString.allocationSize(value.`idempotencyKey`) +
+            FfiConverterOptionalTypeResponseCapture.allocationSize(value.`capture`)
     )
 
     override fun write(value: CallSettings, buf: ByteBuffer) {
@@ -12943,6 +13260,7 @@ public object FfiConverterTypeCallSettings: FfiConverterRustBuffer<CallSettings>
             FfiConverterOptionalULong.write(value.`timeoutMs`, buf)
             FfiConverterOptionalULong.write(value.`deadlineMs`, buf)
             FfiConverterOptionalString.write(value.`idempotencyKey`, buf)
+            FfiConverterOptionalTypeResponseCapture.write(value.`capture`, buf)
     }
 }
 
@@ -15421,6 +15739,38 @@ public object FfiConverterOptionalTypeDeployProgress: FfiConverterRustBuffer<Dep
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeResponseCapture: FfiConverterRustBuffer<ResponseCapture?> {
+    override fun read(buf: ByteBuffer): ResponseCapture? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeResponseCapture.read(buf)
+    }
+
+    override fun allocationSize(value: ResponseCapture?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeResponseCapture.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ResponseCapture?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeResponseCapture.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeZkitHooks: FfiConverterRustBuffer<ZkitHooks?> {
     override fun read(buf: ByteBuffer): ZkitHooks? {
         if (buf.get().toInt() == 0) {
@@ -16019,6 +16369,38 @@ public object FfiConverterOptionalTypeDeploySettings: FfiConverterRustBuffer<Dep
         } else {
             buf.put(1)
             FfiConverterTypeDeploySettings.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeResponseFacts: FfiConverterRustBuffer<ResponseFacts?> {
+    override fun read(buf: ByteBuffer): ResponseFacts? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeResponseFacts.read(buf)
+    }
+
+    override fun allocationSize(value: ResponseFacts?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeResponseFacts.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ResponseFacts?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeResponseFacts.write(value, buf)
         }
     }
 }

@@ -689,6 +689,38 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_zkit_fn_method_deploymentstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_period_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_plan_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_projectstate_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_projecttype_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_appstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_apptype_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_tlsstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_alertstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_devicestatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_invoicestatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_jobstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_memberstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_role_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_serverstatus_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_zkit_fn_method_slametric_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_zkit_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_zkit_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -10231,6 +10263,15 @@ sealed class AlertStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_alertstatus_uniffi_trait_display(FfiConverterTypeAlertStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -10240,6 +10281,15 @@ sealed class AlertStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_alertstatus_uniffi_trait_display(FfiConverterTypeAlertStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -10342,6 +10392,15 @@ sealed class AppStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_appstatus_uniffi_trait_display(FfiConverterTypeAppStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -10351,6 +10410,15 @@ sealed class AppStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_appstatus_uniffi_trait_display(FfiConverterTypeAppStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -10463,6 +10531,15 @@ sealed class AppType {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_apptype_uniffi_trait_display(FfiConverterTypeAppType.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -10472,6 +10549,15 @@ sealed class AppType {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_apptype_uniffi_trait_display(FfiConverterTypeAppType.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -10883,6 +10969,15 @@ sealed class DeploymentStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_deploymentstatus_uniffi_trait_display(FfiConverterTypeDeploymentStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -10892,6 +10987,15 @@ sealed class DeploymentStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_deploymentstatus_uniffi_trait_display(FfiConverterTypeDeploymentStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11004,6 +11108,15 @@ sealed class DeviceStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_devicestatus_uniffi_trait_display(FfiConverterTypeDeviceStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11013,6 +11126,15 @@ sealed class DeviceStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_devicestatus_uniffi_trait_display(FfiConverterTypeDeviceStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11103,6 +11225,15 @@ sealed class InvoiceStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_invoicestatus_uniffi_trait_display(FfiConverterTypeInvoiceStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11112,6 +11243,15 @@ sealed class InvoiceStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_invoicestatus_uniffi_trait_display(FfiConverterTypeInvoiceStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11226,6 +11366,15 @@ sealed class JobStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_jobstatus_uniffi_trait_display(FfiConverterTypeJobStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11235,6 +11384,15 @@ sealed class JobStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_jobstatus_uniffi_trait_display(FfiConverterTypeJobStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11369,6 +11527,15 @@ sealed class MemberStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_memberstatus_uniffi_trait_display(FfiConverterTypeMemberStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11378,6 +11545,15 @@ sealed class MemberStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_memberstatus_uniffi_trait_display(FfiConverterTypeMemberStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11480,6 +11656,15 @@ sealed class Period {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_period_uniffi_trait_display(FfiConverterTypePeriod.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11489,6 +11674,15 @@ sealed class Period {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_period_uniffi_trait_display(FfiConverterTypePeriod.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11613,6 +11807,15 @@ sealed class Plan {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_plan_uniffi_trait_display(FfiConverterTypePlan.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11622,6 +11825,15 @@ sealed class Plan {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_plan_uniffi_trait_display(FfiConverterTypePlan.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11746,6 +11958,15 @@ sealed class ProjectState {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_projectstate_uniffi_trait_display(FfiConverterTypeProjectState.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11755,6 +11976,15 @@ sealed class ProjectState {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_projectstate_uniffi_trait_display(FfiConverterTypeProjectState.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11867,6 +12097,15 @@ sealed class ProjectType {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_projecttype_uniffi_trait_display(FfiConverterTypeProjectType.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11876,6 +12115,15 @@ sealed class ProjectType {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_projecttype_uniffi_trait_display(FfiConverterTypeProjectType.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -11966,6 +12214,15 @@ sealed class Role {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_role_uniffi_trait_display(FfiConverterTypeRole.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -11975,6 +12232,15 @@ sealed class Role {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_role_uniffi_trait_display(FfiConverterTypeRole.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -12071,6 +12337,15 @@ sealed class ServerStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_serverstatus_uniffi_trait_display(FfiConverterTypeServerStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -12080,6 +12355,15 @@ sealed class ServerStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_serverstatus_uniffi_trait_display(FfiConverterTypeServerStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -12187,6 +12471,15 @@ sealed class SlaMetric {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_slametric_uniffi_trait_display(FfiConverterTypeSlaMetric.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -12196,6 +12489,15 @@ sealed class SlaMetric {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_slametric_uniffi_trait_display(FfiConverterTypeSlaMetric.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -12303,6 +12605,15 @@ sealed class TlsStatus {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_tlsstatus_uniffi_trait_display(FfiConverterTypeTlsStatus.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -12312,6 +12623,15 @@ sealed class TlsStatus {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_zkit_fn_method_tlsstatus_uniffi_trait_display(FfiConverterTypeTlsStatus.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }

@@ -1,8 +1,10 @@
 package dev.zkit.test
 
+import dev.zkit.CallSettings
 import dev.zkit.ClientSettings
 import dev.zkit.LogLevel
 import dev.zkit.RequestInfo
+import dev.zkit.ResponseCapture
 import dev.zkit.ResponseInfo
 import dev.zkit.Zerokie
 import dev.zkit.ZkitException
@@ -182,6 +184,14 @@ object NetworkTests : Suite("network") {
                 check(json.data.contains("\"raw-app\"")) { json.data }
                 val missing = assertThrows<ZkitException.NotFound>("a raw 404") { runBlocking { zerokie.raw("GET", "/v1/apps/none") } }
                 assertEquals("not_found", missing.kind, "kind")
+                // A typed call's facts, through a capture in its settings.
+                val capture = ResponseCapture()
+                val app = zerokie.getApp(GetApp(name = "raw-app"), CallSettings(capture = capture))
+                val facts = capture.facts() ?: fail("the capture holds no facts")
+                assertEquals<UShort>(200u, facts.status, "captured status")
+                check(facts.requestId?.startsWith("req_") == true) { "captured request id: ${facts.requestId}" }
+                // Open enums print their wire value.
+                check(app.status.toString() in setOf("deploying", "running")) { "AppStatus.toString(): ${app.status}" }
             }
         }
 
