@@ -245,7 +245,9 @@ impl Client {
         token: Option<Secret>,
     ) -> Result<(http::Response<Bytes>, u32)> {
         use tracing::Instrument;
-        let template = self.template(prepared.operation, &prepared.request);
+        // Looked up only when someone listens: it walks the operation table.
+        let listening = self.inner.config.observers.listening(LogLevel::Debug);
+        let template = if listening { self.template(prepared.operation, &prepared.request) } else { "" };
         let span = tracing::debug_span!(
             "zkit.call",
             api = self.inner.profile.name,
