@@ -39,8 +39,9 @@ trap 'rm -rf "$generated"' EXIT
 cargo run --locked --quiet --release -p zkit-uniffi --bin uniffi-bindgen -- \
   generate --no-format --library "$(lib aarch64-apple-darwin)" --language swift --out-dir "$generated/swift" >/dev/null
 stale=false
-for f in Zkit.swift ZkitModel.swift; do cmp -s "$generated/swift/$f" "$swift/Sources/Zkit/$f" || stale=true; done
-for f in zkitFFI.h zkitModelFFI.h; do cmp -s "$generated/swift/$f" "$swift/Headers/$f" || stale=true; done
+# The committed files start with one line naming scripts/build-mobile, which uniffi does not write.
+for f in Zkit.swift ZkitModel.swift; do cmp -s "$generated/swift/$f" <(tail -n +2 "$swift/Sources/Zkit/$f") || stale=true; done
+for f in zkitFFI.h zkitModelFFI.h; do cmp -s "$generated/swift/$f" <(tail -n +2 "$swift/Headers/$f") || stale=true; done
 # module.modulemap is written by scripts/build-mobile (one module, ZkitFFI, over both headers).
 if $stale; then
   echo "the generated Swift sources are stale: run scripts/build-mobile and commit them" >&2
