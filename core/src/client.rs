@@ -315,14 +315,13 @@ impl Client {
                 Ok(response) if crate::redirect::is_followed(response.status()) => {
                     match self.redirect(&request, &response, &mut redirects) {
                         Ok((next, left)) => {
-                            observers.event(
-                                LogLevel::Info,
-                                "following a redirect",
-                                vec![
+                            observers.event(LogLevel::Info, || {
+                                let fields = vec![
                                     ("status", response.status().as_u16().to_string()),
                                     ("to", config.credential.redact(&next.uri().to_string())),
-                                ],
-                            );
+                                ];
+                                ("following a redirect".to_owned(), fields)
+                            });
                             request = next;
                             left_origin |= left;
                             continue;
@@ -364,29 +363,27 @@ impl Client {
             };
             match next {
                 Next::GiveUp => {
-                    observers.event(
-                        LogLevel::Warn,
-                        &format!("{} failed", prepared.operation),
-                        vec![
+                    observers.event(LogLevel::Warn, || {
+                        let fields = vec![
                             ("kind", error.kind().to_string()),
-                            ("status", error.status().map_or_else(|| "-".to_owned(), |s| s.to_string())),
+                            ("status", shown_status(&error)),
                             ("attempts", (attempt + 1).to_string()),
                             ("request_id", error.request_id().unwrap_or("-").to_owned()),
-                        ],
-                    );
+                        ];
+                        (format!("{} failed", prepared.operation), fields)
+                    });
                     return Err(error);
                 }
                 Next::RetryAfter(wait) => {
-                    observers.event(
-                        LogLevel::Info,
-                        &format!("retrying {}", prepared.operation),
-                        vec![
+                    observers.event(LogLevel::Info, || {
+                        let fields = vec![
                             ("attempt", (attempt + 2).to_string()),
                             ("after", format!("{wait:?}")),
                             ("because", error.kind().to_string()),
-                            ("status", error.status().map_or_else(|| "-".to_owned(), |s| s.to_string())),
-                        ],
-                    );
+                            ("status", shown_status(&error)),
+                        ];
+                        (format!("retrying {}", prepared.operation), fields)
+                    });
                     if !wait.is_zero() {
                         runtime.sleep.sleep(wait).await;
                     }
@@ -436,15 +433,17 @@ impl Client {
 
     fn log_request(&self, info: &RequestInfo, template: &'static str, request: &http::Request<Body>) {
         let observers = &self.inner.config.observers;
-        let mut fields = vec![("attempt", info.attempt.to_string())];
-        if observers.log_bodies {
-            let body = match request.body() {
-                Body::Bytes(bytes) => observe::shown_body(bytes, &self.inner.config.credential),
-                Body::File(file) => format!("(file {}, {} bytes)", file.path.display(), file.len),
-            };
-            fields.push(("body", body));
-        }
-        observers.event(LogLevel::Debug, &format!("{} {} {template} sending", info.operation, info.method), fields);
+        observers.event(LogLevel::Debug, || {
+            let mut fields = vec![("attempt", info.attempt.to_string())];
+            if observers.log_bodies {
+                let body = match request.body() {
+                    Body::Bytes(bytes) => observe::shown_body(bytes, &self.inner.config.credential),
+                    Body::File(file) => format!("(file {}, {} bytes)", file.path.display(), file.len),
+                };
+                fields.push(("body", body));
+            }
+            (format!("{} {} {template} sending", info.operation, info.method), fields)
+        });
     }
 
     /// Tells the hooks and the logs how an attempt ended.
@@ -459,31 +458,30 @@ impl Client {
         let credential = &self.inner.config.credential;
         let mut info =
             ResponseInfo { request, status: None, headers: Vec::new(), request_id: None, duration, error: None };
-        let mut fields = vec![("attempt", info.request.attempt.to_string())];
         match outcome {
             Ok(response) => {
                 info.status = Some(response.status().as_u16());
                 info.headers = observe::redacted_headers(response.headers(), credential);
                 info.request_id = request_id(response.headers()).map(|id| credential.redact(&id));
-                fields.push(("status", response.status().as_u16().to_string()));
-                fields.push(("request_id", info.request_id.clone().unwrap_or_else(|| "-".to_owned())));
             }
             Err(Failure::Transport(e)) => info.error = Some(credential.redact(&e.message)),
             Err(Failure::TimedOut(after)) => info.error = Some(format!("the attempt timed out after {after:?}")),
         }
-        if let Some(error) = &info.error {
-            fields.push(("error", error.clone()));
-        }
-        fields.push(("duration_ms", format!("{:.1}", duration.as_secs_f64() * 1000.0)));
-        if let (true, Ok(response)) = (observers.log_bodies, outcome) {
-            fields.push(("body", observe::shown_body(response.body(), credential)));
-        }
-        let request = &info.request;
-        observers.event(
-            LogLevel::Debug,
-            &format!("{} {} {template} answered", request.operation, request.method),
-            fields,
-        );
+        observers.event(LogLevel::Debug, || {
+            let mut fields = vec![("attempt", info.request.attempt.to_string())];
+            if let Some(status) = info.status {
+                fields.push(("status", status.to_string()));
+                fields.push(("request_id", info.request_id.clone().unwrap_or_else(|| "-".to_owned())));
+            }
+            if let Some(error) = &info.error {
+                fields.push(("error", error.clone()));
+            }
+            fields.push(("duration_ms", format!("{:.1}", duration.as_secs_f64() * 1000.0)));
+            if let (true, Ok(response)) = (observers.log_bodies, outcome) {
+                fields.push(("body", observe::shown_body(response.body(), credential)));
+            }
+            (format!("{} {} {template} answered", info.request.operation, info.request.method), fields)
+        });
         observers.on_response(&info);
     }
 
@@ -626,11 +624,11 @@ impl Client {
             wait
         };
         if !wait.is_zero() {
-            self.inner.config.observers.event(
-                LogLevel::Debug,
-                &format!("{operation} waits for the rate limit"),
-                vec![("limit", format!("{} per {:?}", limit.requests, limit.per)), ("wait", format!("{wait:?}"))],
-            );
+            self.inner.config.observers.event(LogLevel::Debug, || {
+                let fields =
+                    vec![("limit", format!("{} per {:?}", limit.requests, limit.per)), ("wait", format!("{wait:?}"))];
+                (format!("{operation} waits for the rate limit"), fields)
+            });
             runtime.sleep.sleep(wait).await;
         }
         Ok(())
@@ -651,6 +649,11 @@ impl Client {
             },
         }
     }
+}
+
+/// An error's status for a log record, or `-` when it had none.
+fn shown_status(error: &Error) -> String {
+    error.status().map_or_else(|| "-".to_owned(), |status| status.to_string())
 }
 
 fn clone_request(request: &http::Request<Body>) -> http::Request<Body> {

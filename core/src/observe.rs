@@ -184,42 +184,50 @@ pub(crate) fn shown_body(body: &[u8], credential: &Credential) -> String {
     }
 }
 
+/// Whether a `tracing` subscriber takes events of `level` here.
+fn traced(level: LogLevel) -> bool {
+    match level {
+        LogLevel::Debug => tracing::enabled!(tracing::Level::DEBUG),
+        LogLevel::Info => tracing::enabled!(tracing::Level::INFO),
+        LogLevel::Warn => tracing::enabled!(tracing::Level::WARN),
+        LogLevel::Error => tracing::enabled!(tracing::Level::ERROR),
+    }
+}
+
 impl Observers {
     /// Whether the sink takes records of `level`.
     pub(crate) fn logs(&self, level: LogLevel) -> bool {
         self.sink.is_some() && self.level.is_some_and(|least| level >= least)
     }
 
-    /// Reports `message` with `fields` to `tracing` and, at or above its level, to the sink.
-    pub(crate) fn event(&self, level: LogLevel, message: &str, fields: Vec<(&'static str, String)>) {
-        let line = || {
-            let mut line = format!("zkit: {message}");
-            for (name, value) in &fields {
-                line.push_str(&format!(" {name}={value}"));
-            }
-            line
-        };
-        match level {
-            LogLevel::Debug if tracing::enabled!(tracing::Level::DEBUG) => tracing::debug!("{}", line()),
-            LogLevel::Info if tracing::enabled!(tracing::Level::INFO) => tracing::info!("{}", line()),
-            LogLevel::Warn if tracing::enabled!(tracing::Level::WARN) => tracing::warn!("{}", line()),
-            LogLevel::Error if tracing::enabled!(tracing::Level::ERROR) => tracing::error!("{}", line()),
-            _ => {}
+    /// Reports a record to `tracing` and, at or above its level, to the sink. `record` gives the
+    /// message and its fields; it runs only when one of them listens, so a quiet client formats nothing.
+    pub(crate) fn event(&self, level: LogLevel, record: impl FnOnce() -> (String, Vec<(&'static str, String)>)) {
+        let (traced, logged) = (traced(level), self.logs(level));
+        if !traced && !logged {
+            return;
         }
-        if let (true, Some(sink)) = (self.logs(level), &self.sink) {
-            sink.log(&LogRecord { level, message: line(), fields });
+        let (message, fields) = record();
+        let mut line = format!("zkit: {message}");
+        for (name, value) in &fields {
+            line.push_str(&format!(" {name}={value}"));
+        }
+        if traced {
+            match level {
+                LogLevel::Debug => tracing::debug!("{line}"),
+                LogLevel::Info => tracing::info!("{line}"),
+                LogLevel::Warn => tracing::warn!("{line}"),
+                LogLevel::Error => tracing::error!("{line}"),
+            }
+        }
+        if let (true, Some(sink)) = (logged, &self.sink) {
+            sink.log(&LogRecord { level, message: line, fields });
         }
     }
 
     /// Whether anything wants to hear of attempts at `level`: a subscriber, the sink, or a hook.
     pub(crate) fn listening(&self, level: LogLevel) -> bool {
-        let traced = match level {
-            LogLevel::Debug => tracing::enabled!(tracing::Level::DEBUG),
-            LogLevel::Info => tracing::enabled!(tracing::Level::INFO),
-            LogLevel::Warn => tracing::enabled!(tracing::Level::WARN),
-            LogLevel::Error => tracing::enabled!(tracing::Level::ERROR),
-        };
-        traced || self.logs(level) || !self.hooks.is_empty()
+        traced(level) || self.logs(level) || !self.hooks.is_empty()
     }
 
     /// Calls every hook with `request`; a hook that panics is logged, and the others still run.
@@ -238,7 +246,7 @@ impl Observers {
 
     fn guarded(&self, which: &str, hook: impl FnOnce()) {
         if std::panic::catch_unwind(std::panic::AssertUnwindSafe(hook)).is_err() {
-            self.event(LogLevel::Warn, &format!("a hook's {which} failed; the call goes on"), Vec::new());
+            self.event(LogLevel::Warn, || (format!("a hook's {which} failed; the call goes on"), Vec::new()));
         }
     }
 }
@@ -263,8 +271,8 @@ mod tests {
     fn the_sink_gets_records_at_or_above_its_level_only() {
         let kept = Arc::new(Kept::default());
         let observers = Observers { sink: Some(kept.clone()), level: Some(LogLevel::Info), ..Observers::default() };
-        observers.event(LogLevel::Debug, "quiet", Vec::new());
-        observers.event(LogLevel::Warn, "loud", vec![("status", "503".into())]);
+        observers.event(LogLevel::Debug, || ("quiet".into(), Vec::new()));
+        observers.event(LogLevel::Warn, || ("loud".into(), vec![("status", "503".into())]));
         let records = kept.0.lock().unwrap();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].message, "zkit: loud status=503");
