@@ -22,10 +22,7 @@ pub fn non_empty(field: &str, value: &str) -> Result<()> {
 /// trailing slash.
 pub fn base_url(url: &str) -> Result<String> {
     let field = "base_url";
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| Error::invalid_input(field, "must start with http:// or https://"))?;
+    let rest = after_http_scheme(field, url)?;
     let host = rest.split('/').next().unwrap_or_default();
     if host.is_empty() {
         return Err(Error::invalid_input(field, "has no host"));
@@ -39,13 +36,17 @@ pub fn base_url(url: &str) -> Result<String> {
     Ok(url.trim_end_matches('/').to_owned())
 }
 
+/// What follows `http://` or `https://` in `url`; an error naming `field` for any other scheme.
+fn after_http_scheme<'a>(field: &str, url: &'a str) -> Result<&'a str> {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| Error::invalid_input(field, "must start with http:// or https://"))
+}
+
 /// A proxy's URL: `http://` or `https://`, a host, and nothing that is not part of a URL.
 pub fn proxy_url(url: &str) -> Result<()> {
     let field = "proxy";
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| Error::invalid_input(field, "must start with http:// or https://"))?;
+    let rest = after_http_scheme(field, url)?;
     let authority = rest.split('/').next().unwrap_or_default();
     if authority.rsplit('@').next().unwrap_or_default().is_empty() {
         return Err(Error::invalid_input(field, "has no host"));
