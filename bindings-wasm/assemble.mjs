@@ -136,20 +136,27 @@ const native = require('./node/zkit_wasm.js');
 const { createZkit } = require('./zkit.cjs');
 
 // The core sends through Node's own http module in Node (see the core's HostTransport): keep-alive
-// agents shared by every client with the same proxy and trust roots (at most 64 connections to a
-// host, as a browser keeps a few: 1,000 calls at once reuse them rather than open 1,000), file bodies
-// piped from disk with backpressure, and gzip, deflate and brotli answers decoded as they arrive.
-const AGENTS = new Map();
+// agents shared by every client without network settings, and per client with them (at most 64
+// connections to a host, as a browser keeps a few: 1,000 calls at once reuse them rather than open
+// 1,000), file bodies piped from disk with backpressure, and gzip, deflate and brotli answers decoded
+// as they arrive.
 const DECODERS = { gzip: zlib.createGunzip, 'x-gzip': zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress };
 
-/** The proxy for url: the client's, else HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the host. */
-function proxyFor(url, proxy) {
-  if (proxy) return new URL(proxy);
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lowercase names), read once, when first needed. */
+let proxyEnv;
+function readProxyEnv() {
   const env = (name) => process.env[name] || process.env[name.toLowerCase()] || undefined;
-  const chosen = url.protocol === 'https:' ? env('HTTPS_PROXY') : env('HTTP_PROXY');
+  const noProxy = (env('NO_PROXY') || '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  return { 'https:': env('HTTPS_PROXY'), 'http:': env('HTTP_PROXY'), noProxy };
+}
+
+/** The proxy the environment names for url, unless NO_PROXY names its host. */
+function envProxy(url) {
+  proxyEnv ??= readProxyEnv();
+  const chosen = proxyEnv[url.protocol];
   if (!chosen) return undefined;
   const host = url.hostname.replace(/^\\[|\\]$/g, '').toLowerCase();
-  for (const entry of (env('NO_PROXY') || '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)) {
+  for (const entry of proxyEnv.noProxy) {
     const name = entry.replace(/:\\d+$/, '').replace(/^\\*?\\./, '.');
     if (entry === '*' || host === name || (name.startsWith('.') && (host.endsWith(name) || host === name.slice(1)))) return undefined;
   }
@@ -190,21 +197,37 @@ class TunnelAgent extends https.Agent {
   }
 }
 
-/** The agent for a request to url under network ({proxy, ca}), and the proxy to address, if any. */
-function agentFor(url, network) {
-  const proxy = proxyFor(url, network && network.proxy);
-  const ca = network && network.ca;
-  const key = url.protocol + ' ' + (proxy ? proxy.href : '') + ' ' + (ca || '');
-  let agent = AGENTS.get(key);
-  if (agent === undefined) {
-    const options = { keepAlive: true, maxSockets: 64 };
-    // Extra roots are trusted beside Node's own, never instead of them.
-    if (ca) options.ca = [...tls.rootCertificates, ca];
-    agent = url.protocol === 'https:' ? (proxy ? new TunnelAgent(proxy, options) : new https.Agent(options)) : new http.Agent(options);
-    AGENTS.set(key, agent);
+// The routes of each client's network settings ({proxy, ca}, one object per client, which the core
+// passes with every request), and of clients without any: per origin, the agent and the proxy a plain
+// request names, worked out once.
+const ROUTES = new WeakMap();
+const NO_SETTINGS = {};
+
+/** The agent for a request to url under network, and the proxy to address, if any. */
+function route(url, network = NO_SETTINGS) {
+  let routes = ROUTES.get(network);
+  if (routes === undefined) {
+    routes = { byOrigin: new Map(), agents: new Map() };
+    ROUTES.set(network, routes);
   }
-  return { agent, forward: url.protocol === 'http:' ? proxy : undefined };
+  let found = routes.byOrigin.get(url.origin);
+  if (found === undefined) {
+    const proxy = network.proxy ? new URL(network.proxy) : envProxy(url);
+    const key = url.protocol + ' ' + (proxy ? proxy.href : '');
+    let agent = routes.agents.get(key);
+    if (agent === undefined) {
+      const options = { keepAlive: true, maxSockets: 64 };
+      // Extra roots are trusted beside Node's own, never instead of them.
+      if (network.ca) options.ca = [...tls.rootCertificates, network.ca];
+      agent = url.protocol === 'https:' ? (proxy ? new TunnelAgent(proxy, options) : new https.Agent(options)) : new http.Agent(options);
+      routes.agents.set(key, agent);
+    }
+    found = { agent, forward: url.protocol === 'http:' ? proxy : undefined };
+    routes.byOrigin.set(url.origin, found);
+  }
+  return found;
 }
+
 // Errors that mean no byte of the request left this machine, so any call may be retried.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -273,7 +296,7 @@ function send(method, url, headers, body, signal, network) {
     const file = { changed: false };
     const fail = (error, sent) => reject(Object.assign(error, { sent, fileChanged: file.changed }));
     const client = target.protocol === 'https:' ? https : http;
-    const { agent, forward } = agentFor(target, network);
+    const { agent, forward } = route(target, network);
     const sentHeaders = { 'accept-encoding': 'gzip, deflate, br', ...headers };
     let options = { method, headers: sentHeaders, agent, signal };
     if (forward) {

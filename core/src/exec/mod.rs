@@ -160,10 +160,8 @@ pub(crate) fn default_transport(config: &crate::config::ClientConfig) -> crate::
         if wasm::has_host() {
             let ca = config.ca_bundle.as_ref().map(crate::config::CaBundle::pem).transpose()?;
             let ca = ca.map(|pem| String::from_utf8_lossy(&pem).into_owned());
-            Ok(std::sync::Arc::new(wasm::HostTransport {
-                proxy: config.proxy.as_ref().map(|p| p.expose().to_owned()),
-                ca,
-            }))
+            let proxy = config.proxy.as_ref().map(crate::config::ProxyUrl::expose);
+            Ok(std::sync::Arc::new(wasm::HostTransport::new(proxy, ca.as_deref())))
         } else if config.proxy.is_some() || config.ca_bundle.is_some() {
             let field = if config.proxy.is_some() { "proxy" } else { "ca_bundle" };
             Err(crate::Error::invalid_input(field, "a browser uses its own proxy and trust settings"))

@@ -95,14 +95,30 @@ pub(crate) async fn file_sha256(path: &str) -> Result<String, String> {
 /// Node's fetch for small calls, and it streams a file body under backpressure, where fetch holds a
 /// streamed body in memory. Dropping the future aborts the request.
 ///
-/// The client's proxy and extra trust roots go to the host with each request, which applies them
-/// (and, without a proxy setting, the host's proxy variables).
+/// The client's proxy and extra trust roots go to the host with each request, as one object made
+/// when the client is (the host keys its connection pools by it), which the host applies (and,
+/// without a proxy setting, the host's proxy variables).
 #[derive(Clone, Debug, Default)]
 pub struct HostTransport {
-    /// The proxy URL, if set.
-    pub proxy: Option<String>,
-    /// PEM certificates trusted beside the host's roots.
-    pub ca: Option<String>,
+    /// `{proxy, ca}`, or `undefined` for a client with neither.
+    network: JsValue,
+}
+
+impl HostTransport {
+    /// A transport sending through `proxy`, trusting the PEM certificates `ca` beside the host's roots.
+    pub fn new(proxy: Option<&str>, ca: Option<&str>) -> Self {
+        if proxy.is_none() && ca.is_none() {
+            return Self::default();
+        }
+        let network = js_sys::Object::new();
+        for (key, value) in [("proxy", proxy), ("ca", ca)] {
+            if let Some(value) = value {
+                // Setting a property of a fresh plain object cannot fail.
+                let _ = Reflect::set(&network, &JsValue::from_str(key), &JsValue::from_str(value));
+            }
+        }
+        Self { network: network.into() }
+    }
 }
 
 impl Transport for HostTransport {
@@ -132,12 +148,6 @@ impl Transport for HostTransport {
                 Reflect::set(&headers, &JsValue::from_str(name.as_str()), &joined).map_err(connect)?;
             }
             let signal = guard.0.as_ref().map(|c| JsValue::from(c.signal())).unwrap_or(JsValue::UNDEFINED);
-            let network = js_sys::Object::new();
-            for (key, value) in [("proxy", &self.proxy), ("ca", &self.ca)] {
-                if let Some(value) = value {
-                    Reflect::set(&network, &JsValue::from_str(key), &JsValue::from_str(value)).map_err(connect)?;
-                }
-            }
             let args = Array::new();
             for arg in [
                 JsValue::from_str(parts.method.as_str()),
@@ -145,7 +155,7 @@ impl Transport for HostTransport {
                 headers.into(),
                 body,
                 signal,
-                network.into(),
+                self.network.clone(),
             ] {
                 args.push(&arg);
             }
