@@ -4,6 +4,7 @@
 //! on.
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use zkit::{LogLevel, LogRecord, RequestInfo, ResponseInfo};
 
@@ -17,10 +18,17 @@ fn levelno(level: LogLevel) -> u8 {
     }
 }
 
+/// `logging.getLogger("zkit")`, looked up once: `logging` hands out the same logger every time.
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 /// Logs `message` on the `zkit` logger; a logger that fails is left alone.
 fn log(py: Python<'_>, level: LogLevel, message: &str, fields: Option<&[(&'static str, String)]>) {
     let record = || -> PyResult<()> {
-        let logger = py.import("logging")?.call_method1("getLogger", ("zkit",))?;
+        let logger = LOGGER
+            .get_or_try_init(py, || {
+                Ok::<_, PyErr>(py.import("logging")?.call_method1("getLogger", ("zkit",))?.unbind())
+            })?
+            .bind(py);
         let kwargs = PyDict::new(py);
         if let Some(fields) = fields {
             let extra = PyDict::new(py);
