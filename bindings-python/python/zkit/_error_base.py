@@ -92,32 +92,13 @@ def _rebuild(cls: type[ZkitError], message: str, facts: dict[str, Any]) -> ZkitE
     return cls(message, **facts)
 
 
-def _from_native(
-    kind: str,
-    message: str,
-    status: int | None = None,
-    code: str | None = None,
-    request_id: str | None = None,
-    details: Any = None,
-    retry_after: float | None = None,
-    field: str | None = None,
-    retryable: bool = False,
-) -> ZkitError:
-    """The exception for an error of `kind`; the native module raises what this returns."""
+def _from_native(kind: str, message: str, **facts: Any) -> ZkitError:
+    """The exception for an error of `kind`, with the facts `ZkitError` takes (`status`, `code`,
+    `request_id`, `details`, `retry_after`, `field`, `retryable`); the native module raises what this
+    returns."""
     from zkit.errors import _CLASSES  # the generated classes, which derive from ZkitError
 
-    cls = _CLASSES.get(kind, ZkitError)
-    return cls(
-        message,
-        kind=kind,
-        status=status,
-        code=code,
-        request_id=request_id,
-        details=details,
-        retry_after=retry_after,
-        field=field,
-        retryable=retryable,
-    )
+    return _CLASSES.get(kind, ZkitError)(message, kind=kind, **facts)
 
 
 def _invalid_input(field: str, message: str) -> ZkitError:
