@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
-"""Writes python/zkit/_generated.py, zkit's typed Python surface, from the APIs' JSON Schemas.
+"""Writes python/zkit/_generated.py, zkit's typed Python surface, from the APIs' contracts.
 
-    python generate.py                   # write the file
-    python generate.py --check           # exit 1 if the file on disk is not what would be written
-    python generate.py --schema s.json   # read the schemas from a file (one document or a list)
+    python generate.py                   # write the files
+    python generate.py --check           # exit 1 if a file on disk is not what would be written
 
-The schemas come from the built native module: each class in NATIVE_CLASSES has a static `schema()`
-returning the document of its API (operations, their docs, input and output schemas, `$defs`), as the
-Rust core's `schema()` builds it from the operation table. From each document this writes
+The contracts are the committed OpenAPI documents schema/<api>.openapi.json (written from the Rust
+core's operation tables by scripts/generate-contracts): each operation's `x-zkit-input` and
+`x-zkit-output` name the types the clients expose. Only Python is needed. From each contract this writes
 
 - a `Model` subclass per object type an operation returns, with a read-only typed property per field;
 - a `TypedDict` `<Name>Params` per object type an operation takes;
@@ -25,8 +24,6 @@ from __future__ import annotations
 import argparse
 import builtins
 import difflib
-import importlib.machinery
-import importlib.util
 import json
 import keyword
 import re
@@ -38,6 +35,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "python" / "zkit" / "_generated.py"
 ERRORS_OUTPUT = HERE / "python" / "zkit" / "errors.py"
+SCHEMA_DIR = HERE.parent / "schema"
 
 # The Python names of the error kinds whose class is not simply `<Kind>Error`, as openai-python and
 # httpx users know them; and the classes a kind's class derives from besides ZkitError.
@@ -54,8 +52,8 @@ ERROR_BASES = {
     "connection": ["ZkitError", "builtins.ConnectionError"],
 }
 
-# The native classes of zkit._zkit whose schemas are turned into clients, one per API.
-NATIVE_CLASSES = ["Zerokie", "Zenifra", "Zenovay", "Zyra"]
+# The APIs whose contracts (schema/<api>.openapi.json) are turned into clients.
+APIS = ["zerokie", "zenifra", "zenovay", "zyra"]
 
 # The per-call options every method takes as keywords, with their types (see zkit._base.CallOptions).
 OPTIONS = [
@@ -72,32 +70,44 @@ MODEL_MEMBERS = {"extra", "get", "to_dict"}
 Schema = dict[str, Any]
 
 
-# ---- reading the schemas ---------------------------------------------------------------------------
+# ---- reading the contracts -------------------------------------------------------------------------
 
 
-def native_module() -> Any:
-    """The built `zkit._zkit`, loaded on its own so that a stale `_generated.py` cannot get in the way."""
-    spec = importlib.util.find_spec("zkit")  # finds the installed package without importing it
-    places = [Path(p) for p in (spec.submodule_search_locations or [])] if spec else []
-    places.append(OUTPUT.parent)  # where `maturin develop` puts the module
-    for place in places:
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = place / f"_zkit{suffix}"
-            if path.exists():
-                module_spec = importlib.util.spec_from_file_location("zkit._zkit", path)
-                assert module_spec is not None and module_spec.loader is not None
-                module = importlib.util.module_from_spec(module_spec)
-                module_spec.loader.exec_module(module)
-                return module
-    sys.exit("generate.py: the native module zkit._zkit is not built; run `maturin develop` first")
+def operations_of(contract: Schema) -> list[Schema]:
+    """A contract's operations, flattened: name, doc, method, zkit's path template, idempotency, rate
+    class, paging, and the input and output types the clients expose (zkit's `x-zkit-*` facts)."""
+    return [
+        {
+            "name": operation["operationId"],
+            "doc": operation.get("description", ""),
+            "method": method.upper(),
+            "path": operation.get("x-zkit-path", path),
+            "idempotent": operation["x-zkit-idempotent"],
+            "rate_class": operation["x-zkit-rate-class"],
+            "paged": operation["x-zkit-paged"],
+            "input": operation["x-zkit-input"],
+            "output": operation["x-zkit-output"],
+        }
+        for path, methods in contract["paths"].items()
+        for method, operation in methods.items()
+    ]
 
 
-def load_documents(schema_file: str | None) -> list[Schema]:
-    if schema_file:
-        loaded = json.loads(Path(schema_file).read_text())
-        return loaded if isinstance(loaded, list) else [loaded]
-    native = native_module()
-    return [getattr(native, name).schema() for name in NATIVE_CLASSES]
+def load_documents(schema_dir: Path) -> list[Schema]:
+    """The contract of each API in APIS, in the shape the writers read: `x-zkit`'s facts, the base
+    URL, the schemas as `$defs`, and the operations."""
+    documents = []
+    for api in APIS:
+        contract = json.loads((schema_dir / f"{api}.openapi.json").read_text())
+        documents.append(
+            {
+                **contract["x-zkit"],
+                "default_base_url": contract["servers"][0]["url"],
+                "$defs": contract["components"]["schemas"],
+                "operations": operations_of(contract),
+            }
+        )
+    return documents
 
 
 # ---- names and text --------------------------------------------------------------------------------
@@ -663,10 +673,10 @@ def generate_errors(documents: list[Schema]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file on disk differs")
-    parser.add_argument("--schema", help="read the schemas from this JSON file instead of the native module")
+    parser.add_argument("--schema-dir", default=str(SCHEMA_DIR), help=f"where the contracts are (default {SCHEMA_DIR})")
     parser.add_argument("--output", default=str(OUTPUT), help=f"where to write (default {OUTPUT})")
     args = parser.parse_args()
-    documents = load_documents(args.schema)
+    documents = load_documents(Path(args.schema_dir))
     output = Path(args.output)
     # The typed surface, and the exception classes beside it.
     texts = {output: generate(documents), output.parent / ERRORS_OUTPUT.name: generate_errors(documents)}

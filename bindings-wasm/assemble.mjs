@@ -428,7 +428,7 @@ export function assemble(pkg) {
     if (!existsSync(join(pkg, native))) throw new Error(`assemble.mjs: ${join(pkg, native)} is missing; run scripts/build-npm`);
   }
   // The typed surface, generated from the schemas of the native module being packaged.
-  const generated = generate(loadDocuments({ nativePath: join(pkg, 'node', 'zkit_wasm.js') }));
+  const generated = generate(loadDocuments());
   writeFileSync(join(pkg, 'clients.mjs'), generated['clients.mjs']);
   writeFileSync(join(pkg, 'errors.mjs'), generated['errors.mjs']);
   writeFileSync(join(pkg, 'index.d.ts'), generated['index.d.ts']);

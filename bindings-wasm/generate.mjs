@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes zkit's typed JavaScript surface from the APIs' JSON Schemas:
+// Writes zkit's typed JavaScript surface from the APIs' contracts:
 //
 //   js/clients.mjs   one class per API (`Zerokie`, …) with one method per operation (camelCase:
 //                    createApp, listApps, …), each a one-line call into the shared ZkitClient, and
@@ -13,42 +13,64 @@
 //
 //   node generate.mjs                    # write both files
 //   node generate.mjs --check            # exit 1 if the files on disk are not what would be written
-//   node generate.mjs --schema s.json    # read the schemas from a file (one document or a list)
-//   node generate.mjs --native PATH      # the built native module (default pkg/node/zkit_wasm.js)
+//   node generate.mjs --schema-dir DIR   # read the contracts from there (default ../schema)
 //   node generate.mjs --out-dir DIR      # write there instead of js/ (assemble.mjs writes the package)
 //
-// The schemas come from the built native module: each class in NATIVE_CLASSES has a static
-// `schema()` returning the document of its API (operations, their docs, input and output schemas,
-// `$defs`), as the Rust core builds it from the operation table, plus `login` (whether clients may
-// log in with an email and password). The Python twin of this file is bindings-python/generate.py.
+// The contracts are the committed OpenAPI documents schema/<api>.openapi.json (written from the Rust
+// core's operation tables by scripts/generate-contracts): each operation's `x-zkit-input` and
+// `x-zkit-output` name the types the clients expose, and `x-zkit.login` says whether clients may log
+// in with an email and password. Only Node is needed. The Python twin is bindings-python/generate.py.
 
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SOURCES = join(HERE, 'js');
-const DEFAULT_NATIVE = join(HERE, 'pkg', 'node', 'zkit_wasm.js');
+const SCHEMA_DIR = join(HERE, '..', 'schema');
 
-// The native classes whose schemas are turned into clients, one per API.
-const NATIVE_CLASSES = ['NativeZerokie', 'NativeZenifra', 'NativeZenovay', 'NativeZyra'];
+// The APIs whose contracts (schema/<api>.openapi.json) are turned into clients.
+const APIS = ['zerokie', 'zenifra', 'zenovay', 'zyra'];
 
 // Members of ZkitClient (and of every object): an operation may not take one of these names.
-const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'schema', 'waitUntil', 'waiters', 'deploySite']);
+const CLIENT_MEMBERS = new Set(['constructor', 'withOptions', 'callJson', 'raw', 'close', 'toString', 'withResponse', 'waitUntil', 'waiters', 'deploySite']);
 
-// ---- reading the schemas -----------------------------------------------------------------------
+// ---- reading the contracts ---------------------------------------------------------------------
 
-export function loadDocuments({ schemaFile, nativePath = DEFAULT_NATIVE } = {}) {
-  if (schemaFile) {
-    const loaded = JSON.parse(readFileSync(schemaFile, 'utf8'));
-    return Array.isArray(loaded) ? loaded : [loaded];
-  }
-  if (!existsSync(nativePath)) {
-    throw new Error(`generate.mjs: no native module at ${nativePath}; run scripts/build-npm first`);
-  }
-  const native = createRequire(import.meta.url)(resolve(nativePath));
-  return NATIVE_CLASSES.map((name) => native[name].schema());
+/**
+ * A contract's operations, flattened: name, doc, method, zkit's path template, idempotency, rate
+ * class, paging, and the input and output types the clients expose (zkit's `x-zkit-*` facts).
+ */
+export function operationsOf(contract) {
+  return Object.entries(contract.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      name: operation.operationId,
+      doc: operation.description ?? '',
+      method: method.toUpperCase(),
+      path: operation['x-zkit-path'] ?? path,
+      idempotent: operation['x-zkit-idempotent'],
+      rate_class: operation['x-zkit-rate-class'],
+      paged: operation['x-zkit-paged'],
+      input: operation['x-zkit-input'],
+      output: operation['x-zkit-output'],
+    })),
+  );
+}
+
+/**
+ * The contract of each API in APIS, in the shape the writers read: `x-zkit`'s facts, the base URL,
+ * the schemas as `$defs`, and the operations.
+ */
+export function loadDocuments({ schemaDir = SCHEMA_DIR } = {}) {
+  return APIS.map((api) => {
+    const contract = JSON.parse(readFileSync(join(schemaDir, `${api}.openapi.json`), 'utf8'));
+    return {
+      ...contract['x-zkit'],
+      default_base_url: contract.servers[0].url,
+      $defs: contract.components.schemas,
+      operations: operationsOf(contract),
+    };
+  });
 }
 
 // ---- names and text ----------------------------------------------------------------------------
@@ -646,8 +668,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (arg === '--check') args.check = true;
-    else if (arg === '--schema') args.schemaFile = value();
-    else if (arg === '--native') args.nativePath = value();
+    else if (arg === '--schema-dir') args.schemaDir = value();
     else if (arg === '--out-dir') args.outDir = value();
     else if (arg === '-h' || arg === '--help') args.help = true;
     else throw new Error(`unknown argument: ${arg}`);
@@ -672,7 +693,7 @@ function firstDifferences(current, wanted, name) {
 function main(argv) {
   const args = parseArgs(argv);
   if (args.help) {
-    console.log('usage: node generate.mjs [--check] [--schema FILE] [--native PATH] [--out-dir DIR]');
+    console.log('usage: node generate.mjs [--check] [--schema-dir DIR] [--out-dir DIR]');
     return 0;
   }
   const files = generate(loadDocuments(args));

@@ -349,12 +349,6 @@ macro_rules! native_client {
                 *self.client.write().unwrap_or_else(|p| p.into_inner()) = None;
             }
 
-            /// The API's operation schema.
-            #[staticmethod]
-            fn schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-                $crate::convert::to_py(py, &<$api as zkit::DynamicApi>::schema())
-            }
-
             fn __repr__(&self) -> String {
                 match self.client.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
                     Some(api) => {

@@ -13,6 +13,13 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def contract_operations(api: str) -> list[dict[str, Any]]:
+    """The operations of an API's committed contract (schema/<api>.openapi.json), which a Rust test
+    holds to the operation table: `operationId`, `description`, `x-zkit-paged`, …"""
+    contract = json.loads((REPO / "schema" / f"{api}.openapi.json").read_text())
+    return [operation for methods in contract["paths"].values() for operation in methods.values()]
 SANDBOX_KEY = "zrk_sandbox_0c0ffee0c0ffee0c0ffee0c0ffee"
 WRONG_KEY = "zrk_not_a_sandbox_key_0000"
 

@@ -387,33 +387,33 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
     listDevices(params, options) {
       return this[CALL]("list_devices", params, options);
     }
-    /** Fetches a compute node. */
-    getDevice(params, options) {
-      return this[CALL]("get_device", params, options);
-    }
     /** Registers a compute node; it waits for approval. */
     registerDevice(params, options) {
       return this[CALL]("register_device", params, options);
     }
-    /** Approves a pending compute node (Org Admin). */
-    approveDevice(params, options) {
-      return this[CALL]("approve_device", params, options);
+    /** Fetches a compute node. */
+    getDevice(params, options) {
+      return this[CALL]("get_device", params, options);
     }
     /** Removes a compute node (Org Admin). */
     removeDevice(params, options) {
       return this[CALL]("remove_device", params, options);
     }
+    /** Approves a pending compute node (Org Admin). */
+    approveDevice(params, options) {
+      return this[CALL]("approve_device", params, options);
+    }
     /** Lists the virtual servers. */
     listVirtualServers(params, options) {
       return this[CALL]("list_virtual_servers", params, options);
     }
-    /** Fetches a virtual server. */
-    getVirtualServer(params, options) {
-      return this[CALL]("get_virtual_server", params, options);
-    }
     /** Creates a virtual server, running. */
     createVirtualServer(params, options) {
       return this[CALL]("create_virtual_server", params, options);
+    }
+    /** Fetches a virtual server. */
+    getVirtualServer(params, options) {
+      return this[CALL]("get_virtual_server", params, options);
     }
     /** Starts a stopped virtual server. */
     startVirtualServer(params, options) {
@@ -479,13 +479,13 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
     listWebhookEndpoints(params, options) {
       return this[CALL]("list_webhook_endpoints", params, options);
     }
-    /** Fetches a webhook endpoint. */
-    getWebhookEndpoint(params, options) {
-      return this[CALL]("get_webhook_endpoint", params, options);
-    }
     /** Creates a webhook endpoint; the answer holds its signing secret. */
     createWebhookEndpoint(params, options) {
       return this[CALL]("create_webhook_endpoint", params, options);
+    }
+    /** Fetches a webhook endpoint. */
+    getWebhookEndpoint(params, options) {
+      return this[CALL]("get_webhook_endpoint", params, options);
     }
     /** Changes a webhook endpoint. */
     updateWebhookEndpoint(params, options) {
@@ -701,24 +701,24 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
           method: "listDevices", input: "optional", output: "value", iter: "iterDevices",
           fields: ["status", "offset", "limit"],
         },
-        get_device: { method: "getDevice", input: "required", output: "value", fields: ["id"] },
         register_device: {
           method: "registerDevice", input: "required", output: "value",
           fields: ["name", "gpu_model", "gpu_count", "region"],
         },
-        approve_device: { method: "approveDevice", input: "required", output: "value", fields: ["id"] },
+        get_device: { method: "getDevice", input: "required", output: "value", fields: ["id"] },
         remove_device: { method: "removeDevice", input: "required", output: "void", fields: ["id"] },
+        approve_device: { method: "approveDevice", input: "required", output: "value", fields: ["id"] },
         list_virtual_servers: {
           method: "listVirtualServers", input: "optional", output: "value", iter: "iterVirtualServers",
           fields: ["offset", "limit"],
         },
-        get_virtual_server: {
-          method: "getVirtualServer", input: "required", output: "value",
-          fields: ["id"],
-        },
         create_virtual_server: {
           method: "createVirtualServer", input: "required", output: "value",
           fields: ["name", "size", "region", "image"],
+        },
+        get_virtual_server: {
+          method: "getVirtualServer", input: "required", output: "value",
+          fields: ["id"],
         },
         start_virtual_server: {
           method: "startVirtualServer", input: "required", output: "value",
@@ -775,13 +775,13 @@ export function defineClients(ZkitClient, { CALL, PAGES, API }) {
           method: "listWebhookEndpoints", input: "optional", output: "value", iter: "iterWebhookEndpoints",
           fields: ["offset", "limit"],
         },
-        get_webhook_endpoint: {
-          method: "getWebhookEndpoint", input: "required", output: "value",
-          fields: ["id"],
-        },
         create_webhook_endpoint: {
           method: "createWebhookEndpoint", input: "required", output: "value",
           fields: ["url", "events", "description"],
+        },
+        get_webhook_endpoint: {
+          method: "getWebhookEndpoint", input: "required", output: "value",
+          fields: ["id"],
         },
         update_webhook_endpoint: {
           method: "updateWebhookEndpoint", input: "required", output: "value",

@@ -2376,12 +2376,6 @@ export interface ListDevicesParams {
   readonly limit?: number | null;
 }
 
-/** Input of `getDevice`. */
-export interface GetDeviceParams {
-  /** The device's id. */
-  readonly id: string;
-}
-
 /** Input of `registerDevice`: the node waits for an Org Admin's approval. */
 export interface RegisterDeviceParams {
   /** Its name. */
@@ -2394,14 +2388,20 @@ export interface RegisterDeviceParams {
   readonly region: string;
 }
 
-/** Input of `approveDevice`. */
-export interface ApproveDeviceParams {
+/** Input of `getDevice`. */
+export interface GetDeviceParams {
   /** The device's id. */
   readonly id: string;
 }
 
 /** Input of `removeDevice`. */
 export interface RemoveDeviceParams {
+  /** The device's id. */
+  readonly id: string;
+}
+
+/** Input of `approveDevice`. */
+export interface ApproveDeviceParams {
   /** The device's id. */
   readonly id: string;
 }
@@ -2414,12 +2414,6 @@ export interface ListVirtualServersParams {
   readonly limit?: number | null;
 }
 
-/** Input of `getVirtualServer`. */
-export interface GetVirtualServerParams {
-  /** The server's id. */
-  readonly id: string;
-}
-
 /** Input of `createVirtualServer`: it starts running. */
 export interface CreateVirtualServerParams {
   /** Its name. */
@@ -2430,6 +2424,12 @@ export interface CreateVirtualServerParams {
   readonly region: string;
   /** Its image. */
   readonly image?: string | null;
+}
+
+/** Input of `getVirtualServer`. */
+export interface GetVirtualServerParams {
+  /** The server's id. */
+  readonly id: string;
 }
 
 /** Input of `startVirtualServer`: a stopped server starts. */
@@ -2550,12 +2550,6 @@ export interface ListWebhookEndpointsParams {
   readonly limit?: number | null;
 }
 
-/** Input of `getWebhookEndpoint`. */
-export interface GetWebhookEndpointParams {
-  /** The endpoint's id. */
-  readonly id: string;
-}
-
 /** Input of `createWebhookEndpoint`. */
 export interface CreateWebhookEndpointParams {
   /** Where events are posted. */
@@ -2564,6 +2558,12 @@ export interface CreateWebhookEndpointParams {
   readonly events: readonly string[];
   /** What it is for. */
   readonly description?: string | null;
+}
+
+/** Input of `getWebhookEndpoint`. */
+export interface GetWebhookEndpointParams {
+  /** The endpoint's id. */
+  readonly id: string;
 }
 
 /** Input of `updateWebhookEndpoint`: what to change; the rest stays. */
@@ -2736,20 +2736,20 @@ export declare class Zyra extends ZkitClient {
   ): Promise<OrganizationSettings>;
   /** Lists the compute nodes. */
   listDevices(params?: ListDevicesParams, options?: CallOptions): Promise<DevicePage>;
-  /** Fetches a compute node. */
-  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<Device>;
   /** Registers a compute node; it waits for approval. */
   registerDevice(params: RegisterDeviceParams, options?: CallOptions): Promise<Device>;
-  /** Approves a pending compute node (Org Admin). */
-  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<Device>;
+  /** Fetches a compute node. */
+  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<Device>;
   /** Removes a compute node (Org Admin). */
   removeDevice(params: RemoveDeviceParams, options?: CallOptions): Promise<void>;
+  /** Approves a pending compute node (Org Admin). */
+  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<Device>;
   /** Lists the virtual servers. */
   listVirtualServers(params?: ListVirtualServersParams, options?: CallOptions): Promise<VirtualServerPage>;
-  /** Fetches a virtual server. */
-  getVirtualServer(params: GetVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
   /** Creates a virtual server, running. */
   createVirtualServer(params: CreateVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
+  /** Fetches a virtual server. */
+  getVirtualServer(params: GetVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
   /** Starts a stopped virtual server. */
   startVirtualServer(params: StartVirtualServerParams, options?: CallOptions): Promise<VirtualServer>;
   /** Stops a running virtual server. */
@@ -2785,10 +2785,10 @@ export declare class Zyra extends ZkitClient {
     params?: ListWebhookEndpointsParams,
     options?: CallOptions,
   ): Promise<WebhookEndpointPage>;
-  /** Fetches a webhook endpoint. */
-  getWebhookEndpoint(params: GetWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
   /** Creates a webhook endpoint; the answer holds its signing secret. */
   createWebhookEndpoint(params: CreateWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
+  /** Fetches a webhook endpoint. */
+  getWebhookEndpoint(params: GetWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
   /** Changes a webhook endpoint. */
   updateWebhookEndpoint(params: UpdateWebhookEndpointParams, options?: CallOptions): Promise<WebhookEndpoint>;
   /** Deletes a webhook endpoint. */
@@ -2963,27 +2963,27 @@ export interface ZyraWithResponse {
   ): Promise<ApiResponse<OrganizationSettings>>;
   /** Lists the compute nodes. */
   listDevices(params?: ListDevicesParams, options?: CallOptions): Promise<ApiResponse<DevicePage>>;
-  /** Fetches a compute node. */
-  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
   /** Registers a compute node; it waits for approval. */
   registerDevice(params: RegisterDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
-  /** Approves a pending compute node (Org Admin). */
-  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
+  /** Fetches a compute node. */
+  getDevice(params: GetDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
   /** Removes a compute node (Org Admin). */
   removeDevice(params: RemoveDeviceParams, options?: CallOptions): Promise<ApiResponse<null>>;
+  /** Approves a pending compute node (Org Admin). */
+  approveDevice(params: ApproveDeviceParams, options?: CallOptions): Promise<ApiResponse<Device>>;
   /** Lists the virtual servers. */
   listVirtualServers(
     params?: ListVirtualServersParams,
     options?: CallOptions,
   ): Promise<ApiResponse<VirtualServerPage>>;
-  /** Fetches a virtual server. */
-  getVirtualServer(
-    params: GetVirtualServerParams,
-    options?: CallOptions,
-  ): Promise<ApiResponse<VirtualServer>>;
   /** Creates a virtual server, running. */
   createVirtualServer(
     params: CreateVirtualServerParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<VirtualServer>>;
+  /** Fetches a virtual server. */
+  getVirtualServer(
+    params: GetVirtualServerParams,
     options?: CallOptions,
   ): Promise<ApiResponse<VirtualServer>>;
   /** Starts a stopped virtual server. */
@@ -3045,14 +3045,14 @@ export interface ZyraWithResponse {
     params?: ListWebhookEndpointsParams,
     options?: CallOptions,
   ): Promise<ApiResponse<WebhookEndpointPage>>;
-  /** Fetches a webhook endpoint. */
-  getWebhookEndpoint(
-    params: GetWebhookEndpointParams,
-    options?: CallOptions,
-  ): Promise<ApiResponse<WebhookEndpoint>>;
   /** Creates a webhook endpoint; the answer holds its signing secret. */
   createWebhookEndpoint(
     params: CreateWebhookEndpointParams,
+    options?: CallOptions,
+  ): Promise<ApiResponse<WebhookEndpoint>>;
+  /** Fetches a webhook endpoint. */
+  getWebhookEndpoint(
+    params: GetWebhookEndpointParams,
     options?: CallOptions,
   ): Promise<ApiResponse<WebhookEndpoint>>;
   /** Changes a webhook endpoint. */

@@ -3,14 +3,14 @@
 // The native module (the core compiled to WebAssembly by wasm-bindgen) has one class per API with a
 // generic `call(operation, input, options)` returning a Promise, a generic walk over paged lists
 // (`pages`, whose `nextPage` returns a Promise), a raw call, `close`, `describe` and the API's
-// schema. This layer
+// waiters. This layer
 //   - turns the plain error objects the native module throws into `ZkitError` subclasses, and a trap
 //     (a panic in the core) into `ZkitError` of kind "internal";
 //   - refuses unknown option and parameter names before anything is sent;
 //   - reads `<API>_API_KEY` (or `<API>_EMAIL` and `<API>_PASSWORD`) and `<API>_BASE_URL` from the
 //     host's environment (Node) when not given;
 //   - makes the walks async iterables (`Pages`), and binary fields of results Uint8Arrays;
-//   - hosts the per-API classes generated from the schemas (clients.mjs: one method per operation);
+//   - hosts the per-API classes generated from the contracts (clients.mjs: one method per operation);
 //   - gathers a site's files for Zerokie's `deploySite` (a folder, in Node, through the host) and
 //     spells the options of deploys and waits as the core does.
 // Retries, Retry-After, timeouts, rate limiting, auth and redaction all happen in the core.
@@ -569,13 +569,6 @@ export function createZkit(native, host = {}) {
       const NativeClass = bridge.native[api.native];
       this.#native = bridge.run(() => new NativeClass(config));
       this.#settings = settings;
-    }
-
-    /** The API's operation schema: operations, docs, input and output JSON Schemas. */
-    static schema() {
-      const api = this[API];
-      if (api === undefined) throw new TypeError('ZkitClient.schema(): call it on an API class, such as Zerokie');
-      return bridge.run(() => bridge.native[api.native].schema());
     }
 
     /** The API's waiters for `waitUntil`, by name: `doc`, `operation`, `find`, `done`, `failed`. */

@@ -424,14 +424,6 @@ pub fn raw<A: DynamicApi>(
     })
 }
 
-/// The schema document of `A`, with `login` telling the generator whether clients take an email
-/// and password (the core's document does not say).
-fn schema<A: DynamicApi>() -> JsValue {
-    let mut document = A::schema();
-    document["login"] = A::PROFILE.login.is_some().into();
-    to_js(&document)
-}
-
 /// Declares the native class of one API.
 macro_rules! native_client {
     ($class:ident, $name:literal, $api:ty) => {
@@ -500,11 +492,6 @@ macro_rules! native_client {
             /// The API's waiters by name: `doc`, `operation`, `find`, `done`, `failed`.
             pub fn waiters() -> JsValue {
                 to_js(&zkit::wait::describe::<$api>())
-            }
-
-            /// The API's operation schema, and whether the API has a login (`login`).
-            pub fn schema() -> JsValue {
-                schema::<$api>()
             }
 
             /// A description without the key or password: a key's preview, or a login's email.

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 
 import { FILES, packageJson, toCommonJS } from '../assemble.mjs';
 import { camelCase, iterName } from '../generate.mjs';
+import { contractOperations } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const PACKAGE = dirname(require.resolve('zkit'));
@@ -91,11 +92,11 @@ test('the declarations: no any, the same for require and import, every export de
     assert.match(dts, new RegExp(`^export declare (abstract )?(class|function) ${name}\\b`, 'm'), name);
   }
   for (const api of [zkit.Zerokie, zkit.Zenifra, zkit.Zenovay, zkit.Zyra]) {
-    for (const operation of api.schema().operations) {
-      assert.match(dts, new RegExp(`^  ${camelCase(operation.name)}\\(`, 'm'), operation.name);
-      const iter = iterName(operation.name);
-      assert.equal(typeof api.prototype[iter], operation.paged ? 'function' : 'undefined', iter);
-      if (operation.paged) assert.match(dts, new RegExp(`^  ${iter}\\(`, 'm'), iter);
+    for (const { operationId: name, 'x-zkit-paged': paged } of contractOperations(api.name.toLowerCase())) {
+      assert.match(dts, new RegExp(`^  ${camelCase(name)}\\(`, 'm'), name);
+      const iter = iterName(name);
+      assert.equal(typeof api.prototype[iter], paged ? 'function' : 'undefined', iter);
+      if (paged) assert.match(dts, new RegExp(`^  ${iter}\\(`, 'm'), iter);
     }
   }
 });

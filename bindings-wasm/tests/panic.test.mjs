@@ -48,8 +48,8 @@ function fakeNative() {
     describe() {
       return 'Zerokie(fake)';
     }
-    static schema() {
-      return { api: 'zerokie', operations: [] };
+    static waiters() {
+      return {};
     }
   }
   const native = {
@@ -104,7 +104,7 @@ test('a real panic becomes ZkitError "internal", rejects the waiting calls, and 
 
   await assert.rejects(zerokie.listApps(), (later) => later.kind === 'internal' && /cannot be used after an internal error/.test(later.message));
   assert.throws(() => new zkit.Zerokie({ apiKey: SANDBOX_KEY, baseUrl: sandbox.zerokieUrl }), (later) => later.kind === 'internal');
-  assert.throws(() => zkit.Zerokie.schema(), (later) => later instanceof zkit.ZkitError);
+  assert.throws(() => zkit.Zerokie.waiters(), (later) => later instanceof zkit.ZkitError);
   assert.equal(String(zerokie), 'Zerokie(unusable after an internal error)');
   zerokie.close(); // a no-op, so that cleanup code does not hide the first error
 });

@@ -8,12 +8,20 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The operations of an API's committed contract (schema/<api>.openapi.json), which a Rust test holds
+ * to the operation table: `operationId`, `description`, `x-zkit-paged`, …
+ */
+export function contractOperations(api) {
+  const contract = JSON.parse(readFileSync(join(REPO, 'schema', `${api}.openapi.json`), 'utf8'));
+  return Object.values(contract.paths).flatMap((methods) => Object.values(methods));
+}
 export const SANDBOX_KEY = 'zrk_sandbox_0c0ffee0c0ffee0c0ffee0c0ffee';
 export const WRONG_KEY = 'zrk_not_a_sandbox_key_0000';
 export const APPS = '/zerokie/v1/apps';

@@ -10,10 +10,10 @@ import { inspect } from 'node:util';
 
 import * as zkit from 'zkit';
 
-import { Sandbox, rejectsWith } from './support.mjs';
+import { Sandbox, contractOperations, rejectsWith } from './support.mjs';
 
 const ORG = 'org_sandbox';
-const OPERATIONS = new Map(zkit.Zyra.schema().operations.map((op) => [op.name.replace(/_(\w)/g, (_, c) => c.toUpperCase()), op.name]));
+const OPERATIONS = new Map(contractOperations('zyra').map((op) => [op.operationId.replace(/_(\w)/g, (_, c) => c.toUpperCase()), op.operationId]));
 
 let sandbox;
 let described;

@@ -1,4 +1,4 @@
-//! The subcommands of one API, derived from its schema document: one per operation, one flag per
+//! The subcommands of one API, derived from its contract (the OpenAPI document): one per operation, one flag per
 //! input field (its doc as the help text), and `wait <waiter>` from the API's waiters. Nothing here
 //! names an operation; a new operation in the core's tables is a new subcommand.
 
@@ -59,11 +59,11 @@ pub fn kebab(name: &str) -> String {
     name.replace('_', "-")
 }
 
-/// Follows a `$ref` into the document's definitions, and picks `X` out of `anyOf [X, null]`.
+/// Follows a `$ref` into the contract's schemas, and picks `X` out of `anyOf [X, null]`.
 fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let name = reference.rsplit('/').next().unwrap_or(reference);
-        if let Some(target) = document["$defs"].get(name) {
+        if let Some(target) = document["components"]["schemas"].get(name) {
             return resolve(document, target);
         }
     }
@@ -109,12 +109,14 @@ fn first_paragraph(doc: &str) -> String {
     doc.split("\n\n").next().unwrap_or(doc).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Every operation of an API's schema document, in table order.
+/// Every operation of an API's contract (its OpenAPI document), path by path.
 pub fn operations(document: &Value) -> Vec<Operation> {
-    let Some(list) = document["operations"].as_array() else { return Vec::new() };
-    list.iter()
-        .map(|op| {
-            let input = resolve(document, &op["input"]);
+    let Some(paths) = document["paths"].as_object() else { return Vec::new() };
+    paths
+        .iter()
+        .flat_map(|(path, methods)| methods.as_object().into_iter().flatten().map(move |m| (path, m)))
+        .map(|(path, (method, op))| {
+            let input = resolve(document, &op["x-zkit-input"]);
             let required: Vec<&str> =
                 input["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
             let fields = input["properties"]
@@ -132,11 +134,11 @@ pub fn operations(document: &Value) -> Vec<Operation> {
                 })
                 .unwrap_or_default();
             Operation {
-                name: op["name"].as_str().unwrap_or_default().to_owned(),
-                paged: op["paged"].as_bool().unwrap_or(false),
-                doc: op["doc"].as_str().unwrap_or_default().to_owned(),
-                method: op["method"].as_str().unwrap_or_default().to_owned(),
-                path: op["path"].as_str().unwrap_or_default().to_owned(),
+                name: op["operationId"].as_str().unwrap_or_default().to_owned(),
+                paged: op["x-zkit-paged"].as_bool().unwrap_or(false),
+                doc: op["description"].as_str().unwrap_or_default().to_owned(),
+                method: method.to_ascii_uppercase(),
+                path: op["x-zkit-path"].as_str().unwrap_or(path).to_owned(),
                 fields,
             }
         })
@@ -322,10 +324,11 @@ mod tests {
 
     #[test]
     fn field_kinds_follow_the_schema() {
-        let document = serde_json::json!({"$defs": {"Status": {"type": "string", "examples": ["a"]}}});
+        let document =
+            serde_json::json!({"components": {"schemas": {"Status": {"type": "string", "examples": ["a"]}}}});
         let cases = [
             (serde_json::json!({"type": ["integer", "null"]}), Kind::Integer),
-            (serde_json::json!({"anyOf": [{"$ref": "#/$defs/Status"}, {"type": "null"}]}), Kind::Text),
+            (serde_json::json!({"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]}), Kind::Text),
             (serde_json::json!({"type": "object", "additionalProperties": {"type": "string"}}), Kind::Map),
             (serde_json::json!({"type": "array", "items": {"type": "string"}}), Kind::List(Item::Text)),
             (serde_json::json!({"type": "array", "items": {"type": "object"}}), Kind::Json),

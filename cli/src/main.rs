@@ -1,5 +1,5 @@
 //! `zkit`: every operation of the Zerokie, Zenifra, Zenovay and Zyra APIs from the command line,
-//! derived from the core's operation tables and schema (`commands.rs`), plus `zkit zerokie deploy`
+//! derived from the core's operation tables and contracts (`commands.rs`), plus `zkit zerokie deploy`
 //! (`deploy.rs`), `zkit <api> wait`, `zkit sandbox` and `zkit completions`.
 //!
 //! ```text
@@ -133,7 +133,7 @@ impl zkit::LogSink for StderrLog {
 
 /// The command of one API: its own settings, an operation per subcommand, its waiters.
 fn api_command<A: DynamicApi + Waiters>(name: &'static str, about: &'static str) -> Command {
-    let document = A::schema();
+    let document = A::openapi();
     let operations = commands::operations(&document);
     let mut command = Command::new(name).about(about).subcommand_required(true).arg_required_else_help(true);
     for context in A::PROFILE.context_headers {
@@ -229,7 +229,7 @@ fn cli() -> Command {
 /// Runs one API's subcommand: an operation, a walk of every page, or a wait.
 async fn run_api<A: DynamicApi + Waiters>(global: &Global, matches: &ArgMatches) -> zkit::Result<Output> {
     let api: A = global.client(matches)?;
-    let operations = commands::operations(&A::schema());
+    let operations = commands::operations(&A::openapi());
     let usage = |message: String| zkit::Error::invalid_input("command line", message);
     let Some((name, sub)) = matches.subcommand() else { return Err(usage("no operation given".into())) };
     if name == "wait" {

@@ -280,9 +280,9 @@ pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
     /// Every operation of the API, in table order.
     fn operations() -> &'static [&'static OperationSpec];
 
-    /// The JSON Schema of the API's operations.
+    /// The API's contract as an OpenAPI document (`schema/<api>.openapi.json`).
     #[cfg(feature = "schema")]
-    fn schema() -> serde_json::Value;
+    fn openapi() -> serde_json::Value;
 }
 
 /// Declares an API's client type over the shared [`Client`]: the struct, its [`Api`] impl, and the

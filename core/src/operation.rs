@@ -326,16 +326,14 @@ macro_rules! declare_operations {
         impl $api {
             $( $crate::__operation_method!($(#[doc = $doc])* $name, $input $(, $default)?); )*
 
-            /// The JSON Schema of this API's operations: name, doc, method, path, idempotency, rate
-            /// class, input and output, with shared definitions. Bindings generate their typed surface
-            /// (stubs, declarations) from it.
+            /// This API's contract, the OpenAPI document committed as `schema/<api>.openapi.json`.
             #[cfg(feature = "schema")]
-            pub fn schema() -> $crate::serde_json::Value {
+            pub fn openapi() -> $crate::serde_json::Value {
                 let mut generator = $crate::schema::generator();
                 let operations = vec![ $(
                     $crate::schema::operation::<$input>(&mut generator, concat!($($doc, "\n"),*)),
                 )* ];
-                $crate::schema::document(<$api as $crate::Api>::PROFILE, operations, generator)
+                $crate::schema::document(<$api as $crate::Api>::PROFILE, &<$api>::WIRE, operations, generator)
             }
 
             /// Every operation of this API, in table order.
@@ -409,8 +407,8 @@ macro_rules! declare_operations {
             }
 
             #[cfg(feature = "schema")]
-            fn schema() -> $crate::serde_json::Value {
-                <$api>::schema()
+            fn openapi() -> $crate::serde_json::Value {
+                <$api>::openapi()
             }
         }
     };

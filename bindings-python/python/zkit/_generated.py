@@ -6145,13 +6145,6 @@ class ListDevicesParams(TypedDict):
     """Items per page, 1 to 200 (default 50)."""
 
 
-class GetDeviceParams(TypedDict):
-    """Input of `get_device`."""
-
-    id: str
-    """The device's id."""
-
-
 class RegisterDeviceParams(TypedDict):
     """Input of `register_device`: the node waits for an Org Admin's approval."""
 
@@ -6168,8 +6161,8 @@ class RegisterDeviceParams(TypedDict):
     """Where it runs, such as `eu-west`."""
 
 
-class ApproveDeviceParams(TypedDict):
-    """Input of `approve_device`."""
+class GetDeviceParams(TypedDict):
+    """Input of `get_device`."""
 
     id: str
     """The device's id."""
@@ -6177,6 +6170,13 @@ class ApproveDeviceParams(TypedDict):
 
 class RemoveDeviceParams(TypedDict):
     """Input of `remove_device`."""
+
+    id: str
+    """The device's id."""
+
+
+class ApproveDeviceParams(TypedDict):
+    """Input of `approve_device`."""
 
     id: str
     """The device's id."""
@@ -6190,13 +6190,6 @@ class ListVirtualServersParams(TypedDict):
 
     limit: NotRequired[int | None]
     """Items per page, 1 to 200 (default 50)."""
-
-
-class GetVirtualServerParams(TypedDict):
-    """Input of `get_virtual_server`."""
-
-    id: str
-    """The server's id."""
 
 
 class CreateVirtualServerParams(TypedDict):
@@ -6213,6 +6206,13 @@ class CreateVirtualServerParams(TypedDict):
 
     image: NotRequired[str | None]
     """Its image."""
+
+
+class GetVirtualServerParams(TypedDict):
+    """Input of `get_virtual_server`."""
+
+    id: str
+    """The server's id."""
 
 
 class StartVirtualServerParams(TypedDict):
@@ -6360,13 +6360,6 @@ class ListWebhookEndpointsParams(TypedDict):
     """Items per page, 1 to 200 (default 50)."""
 
 
-class GetWebhookEndpointParams(TypedDict):
-    """Input of `get_webhook_endpoint`."""
-
-    id: str
-    """The endpoint's id."""
-
-
 class CreateWebhookEndpointParams(TypedDict):
     """Input of `create_webhook_endpoint`."""
 
@@ -6378,6 +6371,13 @@ class CreateWebhookEndpointParams(TypedDict):
 
     description: NotRequired[str | None]
     """What it is for."""
+
+
+class GetWebhookEndpointParams(TypedDict):
+    """Input of `get_webhook_endpoint`."""
+
+    id: str
+    """The endpoint's id."""
 
 
 class UpdateWebhookEndpointParams(TypedDict):
@@ -6534,18 +6534,18 @@ _ZYRA_FIELDS: dict[str, dict[str, str]] = {
         "allowed_email_domains": "allowed_email_domains",
     },
     "list_devices": {"status": "status", "offset": "offset", "limit": "limit"},
-    "get_device": {"id": "id"},
     "register_device": {
         "name": "name",
         "gpu_model": "gpu_model",
         "gpu_count": "gpu_count",
         "region": "region",
     },
-    "approve_device": {"id": "id"},
+    "get_device": {"id": "id"},
     "remove_device": {"id": "id"},
+    "approve_device": {"id": "id"},
     "list_virtual_servers": {"offset": "offset", "limit": "limit"},
-    "get_virtual_server": {"id": "id"},
     "create_virtual_server": {"name": "name", "size": "size", "region": "region", "image": "image"},
+    "get_virtual_server": {"id": "id"},
     "start_virtual_server": {"id": "id"},
     "stop_virtual_server": {"id": "id"},
     "resize_virtual_server": {"id": "id", "size": "size"},
@@ -6566,8 +6566,8 @@ _ZYRA_FIELDS: dict[str, dict[str, str]] = {
     "get_fine_tuning_job": {"id": "id"},
     "cancel_fine_tuning_job": {"id": "id"},
     "list_webhook_endpoints": {"offset": "offset", "limit": "limit"},
-    "get_webhook_endpoint": {"id": "id"},
     "create_webhook_endpoint": {"url": "url", "events": "events", "description": "description"},
+    "get_webhook_endpoint": {"id": "id"},
     "update_webhook_endpoint": {
         "id": "id",
         "url": "url",
@@ -7106,30 +7106,6 @@ class Zyra(SyncClient):
         return DevicePage._wrap(self._call("list_devices", params, kwargs))
 
     @overload
-    def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
-
-    @overload
-    def get_device(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> Device: ...
-
-    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
-        """Fetches a compute node.
-
-        Parameters, as keyword arguments or one dict:
-            id: The device's id.
-        """
-        return Device._wrap(self._call("get_device", params, kwargs))
-
-    @overload
     def register_device(self, params: RegisterDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
 
     @overload
@@ -7160,10 +7136,10 @@ class Zyra(SyncClient):
         return Device._wrap(self._call("register_device", params, kwargs))
 
     @overload
-    def approve_device(self, params: ApproveDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+    def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
 
     @overload
-    def approve_device(
+    def get_device(
         self,
         /,
         *,
@@ -7175,13 +7151,13 @@ class Zyra(SyncClient):
         rate_limit: bool = ...,
     ) -> Device: ...
 
-    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Device:
-        """Approves a pending compute node (Org Admin).
+    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
+        """Fetches a compute node.
 
         Parameters, as keyword arguments or one dict:
             id: The device's id.
         """
-        return Device._wrap(self._call("approve_device", params, kwargs))
+        return Device._wrap(self._call("get_device", params, kwargs))
 
     @overload
     def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
@@ -7206,6 +7182,30 @@ class Zyra(SyncClient):
             id: The device's id.
         """
         self._call("remove_device", params, kwargs)
+
+    @overload
+    def approve_device(self, params: ApproveDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    def approve_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Device:
+        """Approves a pending compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device._wrap(self._call("approve_device", params, kwargs))
 
     @overload
     def list_virtual_servers(
@@ -7237,35 +7237,6 @@ class Zyra(SyncClient):
             limit: Items per page, 1 to 200 (default 50).
         """
         return VirtualServerPage._wrap(self._call("list_virtual_servers", params, kwargs))
-
-    @overload
-    def get_virtual_server(
-        self,
-        params: GetVirtualServerParams,
-        /,
-        **options: Unpack[CallOptions],
-    ) -> VirtualServer: ...
-
-    @overload
-    def get_virtual_server(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> VirtualServer: ...
-
-    def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
-        """Fetches a virtual server.
-
-        Parameters, as keyword arguments or one dict:
-            id: The server's id.
-        """
-        return VirtualServer._wrap(self._call("get_virtual_server", params, kwargs))
 
     @overload
     def create_virtual_server(
@@ -7301,6 +7272,35 @@ class Zyra(SyncClient):
             image: Its image.
         """
         return VirtualServer._wrap(self._call("create_virtual_server", params, kwargs))
+
+    @overload
+    def get_virtual_server(
+        self,
+        params: GetVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    def get_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Fetches a virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer._wrap(self._call("get_virtual_server", params, kwargs))
 
     @overload
     def start_virtual_server(
@@ -7774,35 +7774,6 @@ class Zyra(SyncClient):
         return WebhookEndpointPage._wrap(self._call("list_webhook_endpoints", params, kwargs))
 
     @overload
-    def get_webhook_endpoint(
-        self,
-        params: GetWebhookEndpointParams,
-        /,
-        **options: Unpack[CallOptions],
-    ) -> WebhookEndpoint: ...
-
-    @overload
-    def get_webhook_endpoint(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> WebhookEndpoint: ...
-
-    def get_webhook_endpoint(self, /, *params: GetWebhookEndpointParams, **kwargs: Any) -> WebhookEndpoint:
-        """Fetches a webhook endpoint.
-
-        Parameters, as keyword arguments or one dict:
-            id: The endpoint's id.
-        """
-        return WebhookEndpoint._wrap(self._call("get_webhook_endpoint", params, kwargs))
-
-    @overload
     def create_webhook_endpoint(
         self,
         params: CreateWebhookEndpointParams,
@@ -7839,6 +7810,35 @@ class Zyra(SyncClient):
             description: What it is for.
         """
         return WebhookEndpoint._wrap(self._call("create_webhook_endpoint", params, kwargs))
+
+    @overload
+    def get_webhook_endpoint(
+        self,
+        params: GetWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    def get_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    def get_webhook_endpoint(self, /, *params: GetWebhookEndpointParams, **kwargs: Any) -> WebhookEndpoint:
+        """Fetches a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        return WebhookEndpoint._wrap(self._call("get_webhook_endpoint", params, kwargs))
 
     @overload
     def update_webhook_endpoint(
@@ -8874,25 +8874,25 @@ class ZyraWithRawResponse:
         data, meta = self._client._call_meta("list_devices", params, kwargs)
         return Response(DevicePage._wrap(data), meta)
 
-    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
-        """`Zyra.get_device`, with the facts of its response."""
-        data, meta = self._client._call_meta("get_device", params, kwargs)
-        return Response(Device._wrap(data), meta)
-
     def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Response[Device]:
         """`Zyra.register_device`, with the facts of its response."""
         data, meta = self._client._call_meta("register_device", params, kwargs)
         return Response(Device._wrap(data), meta)
 
-    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
-        """`Zyra.approve_device`, with the facts of its response."""
-        data, meta = self._client._call_meta("approve_device", params, kwargs)
+    def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`Zyra.get_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_device", params, kwargs)
         return Response(Device._wrap(data), meta)
 
     def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> Response[None]:
         """`Zyra.remove_device`, with the facts of its response."""
         data, meta = self._client._call_meta("remove_device", params, kwargs)
         return Response(cast("None", data), meta)
+
+    def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`Zyra.approve_device`, with the facts of its response."""
+        data, meta = self._client._call_meta("approve_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
 
     def list_virtual_servers(
         self,
@@ -8904,16 +8904,6 @@ class ZyraWithRawResponse:
         data, meta = self._client._call_meta("list_virtual_servers", params, kwargs)
         return Response(VirtualServerPage._wrap(data), meta)
 
-    def get_virtual_server(
-        self,
-        /,
-        *params: GetVirtualServerParams,
-        **kwargs: Any,
-    ) -> Response[VirtualServer]:
-        """`Zyra.get_virtual_server`, with the facts of its response."""
-        data, meta = self._client._call_meta("get_virtual_server", params, kwargs)
-        return Response(VirtualServer._wrap(data), meta)
-
     def create_virtual_server(
         self,
         /,
@@ -8922,6 +8912,16 @@ class ZyraWithRawResponse:
     ) -> Response[VirtualServer]:
         """`Zyra.create_virtual_server`, with the facts of its response."""
         data, meta = self._client._call_meta("create_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    def get_virtual_server(
+        self,
+        /,
+        *params: GetVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`Zyra.get_virtual_server`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_virtual_server", params, kwargs)
         return Response(VirtualServer._wrap(data), meta)
 
     def start_virtual_server(
@@ -9049,16 +9049,6 @@ class ZyraWithRawResponse:
         data, meta = self._client._call_meta("list_webhook_endpoints", params, kwargs)
         return Response(WebhookEndpointPage._wrap(data), meta)
 
-    def get_webhook_endpoint(
-        self,
-        /,
-        *params: GetWebhookEndpointParams,
-        **kwargs: Any,
-    ) -> Response[WebhookEndpoint]:
-        """`Zyra.get_webhook_endpoint`, with the facts of its response."""
-        data, meta = self._client._call_meta("get_webhook_endpoint", params, kwargs)
-        return Response(WebhookEndpoint._wrap(data), meta)
-
     def create_webhook_endpoint(
         self,
         /,
@@ -9067,6 +9057,16 @@ class ZyraWithRawResponse:
     ) -> Response[WebhookEndpoint]:
         """`Zyra.create_webhook_endpoint`, with the facts of its response."""
         data, meta = self._client._call_meta("create_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`Zyra.get_webhook_endpoint`, with the facts of its response."""
+        data, meta = self._client._call_meta("get_webhook_endpoint", params, kwargs)
         return Response(WebhookEndpoint._wrap(data), meta)
 
     def update_webhook_endpoint(
@@ -9712,30 +9712,6 @@ class AsyncZyra(AsyncClient):
         return DevicePage._wrap(await self._call("list_devices", params, kwargs))
 
     @overload
-    async def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
-
-    @overload
-    async def get_device(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> Device: ...
-
-    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
-        """Fetches a compute node.
-
-        Parameters, as keyword arguments or one dict:
-            id: The device's id.
-        """
-        return Device._wrap(await self._call("get_device", params, kwargs))
-
-    @overload
     async def register_device(
         self,
         params: RegisterDeviceParams,
@@ -9771,6 +9747,54 @@ class AsyncZyra(AsyncClient):
         return Device._wrap(await self._call("register_device", params, kwargs))
 
     @overload
+    async def get_device(self, params: GetDeviceParams, /, **options: Unpack[CallOptions]) -> Device: ...
+
+    @overload
+    async def get_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> Device: ...
+
+    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Device:
+        """Fetches a compute node.
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        return Device._wrap(await self._call("get_device", params, kwargs))
+
+    @overload
+    async def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
+
+    @overload
+    async def remove_device(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> None: ...
+
+    async def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> None:
+        """Removes a compute node (Org Admin).
+
+        Parameters, as keyword arguments or one dict:
+            id: The device's id.
+        """
+        await self._call("remove_device", params, kwargs)
+
+    @overload
     async def approve_device(
         self,
         params: ApproveDeviceParams,
@@ -9798,30 +9822,6 @@ class AsyncZyra(AsyncClient):
             id: The device's id.
         """
         return Device._wrap(await self._call("approve_device", params, kwargs))
-
-    @overload
-    async def remove_device(self, params: RemoveDeviceParams, /, **options: Unpack[CallOptions]) -> None: ...
-
-    @overload
-    async def remove_device(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> None: ...
-
-    async def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> None:
-        """Removes a compute node (Org Admin).
-
-        Parameters, as keyword arguments or one dict:
-            id: The device's id.
-        """
-        await self._call("remove_device", params, kwargs)
 
     @overload
     async def list_virtual_servers(
@@ -9858,35 +9858,6 @@ class AsyncZyra(AsyncClient):
             limit: Items per page, 1 to 200 (default 50).
         """
         return VirtualServerPage._wrap(await self._call("list_virtual_servers", params, kwargs))
-
-    @overload
-    async def get_virtual_server(
-        self,
-        params: GetVirtualServerParams,
-        /,
-        **options: Unpack[CallOptions],
-    ) -> VirtualServer: ...
-
-    @overload
-    async def get_virtual_server(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> VirtualServer: ...
-
-    async def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
-        """Fetches a virtual server.
-
-        Parameters, as keyword arguments or one dict:
-            id: The server's id.
-        """
-        return VirtualServer._wrap(await self._call("get_virtual_server", params, kwargs))
 
     @overload
     async def create_virtual_server(
@@ -9927,6 +9898,35 @@ class AsyncZyra(AsyncClient):
             image: Its image.
         """
         return VirtualServer._wrap(await self._call("create_virtual_server", params, kwargs))
+
+    @overload
+    async def get_virtual_server(
+        self,
+        params: GetVirtualServerParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> VirtualServer: ...
+
+    @overload
+    async def get_virtual_server(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> VirtualServer: ...
+
+    async def get_virtual_server(self, /, *params: GetVirtualServerParams, **kwargs: Any) -> VirtualServer:
+        """Fetches a virtual server.
+
+        Parameters, as keyword arguments or one dict:
+            id: The server's id.
+        """
+        return VirtualServer._wrap(await self._call("get_virtual_server", params, kwargs))
 
     @overload
     async def start_virtual_server(
@@ -10435,40 +10435,6 @@ class AsyncZyra(AsyncClient):
         return WebhookEndpointPage._wrap(await self._call("list_webhook_endpoints", params, kwargs))
 
     @overload
-    async def get_webhook_endpoint(
-        self,
-        params: GetWebhookEndpointParams,
-        /,
-        **options: Unpack[CallOptions],
-    ) -> WebhookEndpoint: ...
-
-    @overload
-    async def get_webhook_endpoint(
-        self,
-        /,
-        *,
-        id: str,
-        timeout: float | None = ...,
-        deadline: float | None = ...,
-        max_retries: int = ...,
-        idempotency_key: str = ...,
-        rate_limit: bool = ...,
-    ) -> WebhookEndpoint: ...
-
-    async def get_webhook_endpoint(
-        self,
-        /,
-        *params: GetWebhookEndpointParams,
-        **kwargs: Any,
-    ) -> WebhookEndpoint:
-        """Fetches a webhook endpoint.
-
-        Parameters, as keyword arguments or one dict:
-            id: The endpoint's id.
-        """
-        return WebhookEndpoint._wrap(await self._call("get_webhook_endpoint", params, kwargs))
-
-    @overload
     async def create_webhook_endpoint(
         self,
         params: CreateWebhookEndpointParams,
@@ -10505,6 +10471,40 @@ class AsyncZyra(AsyncClient):
             description: What it is for.
         """
         return WebhookEndpoint._wrap(await self._call("create_webhook_endpoint", params, kwargs))
+
+    @overload
+    async def get_webhook_endpoint(
+        self,
+        params: GetWebhookEndpointParams,
+        /,
+        **options: Unpack[CallOptions],
+    ) -> WebhookEndpoint: ...
+
+    @overload
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *,
+        id: str,
+        timeout: float | None = ...,
+        deadline: float | None = ...,
+        max_retries: int = ...,
+        idempotency_key: str = ...,
+        rate_limit: bool = ...,
+    ) -> WebhookEndpoint: ...
+
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> WebhookEndpoint:
+        """Fetches a webhook endpoint.
+
+        Parameters, as keyword arguments or one dict:
+            id: The endpoint's id.
+        """
+        return WebhookEndpoint._wrap(await self._call("get_webhook_endpoint", params, kwargs))
 
     @overload
     async def update_webhook_endpoint(
@@ -11567,25 +11567,25 @@ class AsyncZyraWithRawResponse:
         data, meta = await self._client._call_meta("list_devices", params, kwargs)
         return Response(DevicePage._wrap(data), meta)
 
-    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
-        """`AsyncZyra.get_device`, with the facts of its response."""
-        data, meta = await self._client._call_meta("get_device", params, kwargs)
-        return Response(Device._wrap(data), meta)
-
     async def register_device(self, /, *params: RegisterDeviceParams, **kwargs: Any) -> Response[Device]:
         """`AsyncZyra.register_device`, with the facts of its response."""
         data, meta = await self._client._call_meta("register_device", params, kwargs)
         return Response(Device._wrap(data), meta)
 
-    async def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
-        """`AsyncZyra.approve_device`, with the facts of its response."""
-        data, meta = await self._client._call_meta("approve_device", params, kwargs)
+    async def get_device(self, /, *params: GetDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`AsyncZyra.get_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_device", params, kwargs)
         return Response(Device._wrap(data), meta)
 
     async def remove_device(self, /, *params: RemoveDeviceParams, **kwargs: Any) -> Response[None]:
         """`AsyncZyra.remove_device`, with the facts of its response."""
         data, meta = await self._client._call_meta("remove_device", params, kwargs)
         return Response(cast("None", data), meta)
+
+    async def approve_device(self, /, *params: ApproveDeviceParams, **kwargs: Any) -> Response[Device]:
+        """`AsyncZyra.approve_device`, with the facts of its response."""
+        data, meta = await self._client._call_meta("approve_device", params, kwargs)
+        return Response(Device._wrap(data), meta)
 
     async def list_virtual_servers(
         self,
@@ -11597,16 +11597,6 @@ class AsyncZyraWithRawResponse:
         data, meta = await self._client._call_meta("list_virtual_servers", params, kwargs)
         return Response(VirtualServerPage._wrap(data), meta)
 
-    async def get_virtual_server(
-        self,
-        /,
-        *params: GetVirtualServerParams,
-        **kwargs: Any,
-    ) -> Response[VirtualServer]:
-        """`AsyncZyra.get_virtual_server`, with the facts of its response."""
-        data, meta = await self._client._call_meta("get_virtual_server", params, kwargs)
-        return Response(VirtualServer._wrap(data), meta)
-
     async def create_virtual_server(
         self,
         /,
@@ -11615,6 +11605,16 @@ class AsyncZyraWithRawResponse:
     ) -> Response[VirtualServer]:
         """`AsyncZyra.create_virtual_server`, with the facts of its response."""
         data, meta = await self._client._call_meta("create_virtual_server", params, kwargs)
+        return Response(VirtualServer._wrap(data), meta)
+
+    async def get_virtual_server(
+        self,
+        /,
+        *params: GetVirtualServerParams,
+        **kwargs: Any,
+    ) -> Response[VirtualServer]:
+        """`AsyncZyra.get_virtual_server`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_virtual_server", params, kwargs)
         return Response(VirtualServer._wrap(data), meta)
 
     async def start_virtual_server(
@@ -11747,16 +11747,6 @@ class AsyncZyraWithRawResponse:
         data, meta = await self._client._call_meta("list_webhook_endpoints", params, kwargs)
         return Response(WebhookEndpointPage._wrap(data), meta)
 
-    async def get_webhook_endpoint(
-        self,
-        /,
-        *params: GetWebhookEndpointParams,
-        **kwargs: Any,
-    ) -> Response[WebhookEndpoint]:
-        """`AsyncZyra.get_webhook_endpoint`, with the facts of its response."""
-        data, meta = await self._client._call_meta("get_webhook_endpoint", params, kwargs)
-        return Response(WebhookEndpoint._wrap(data), meta)
-
     async def create_webhook_endpoint(
         self,
         /,
@@ -11765,6 +11755,16 @@ class AsyncZyraWithRawResponse:
     ) -> Response[WebhookEndpoint]:
         """`AsyncZyra.create_webhook_endpoint`, with the facts of its response."""
         data, meta = await self._client._call_meta("create_webhook_endpoint", params, kwargs)
+        return Response(WebhookEndpoint._wrap(data), meta)
+
+    async def get_webhook_endpoint(
+        self,
+        /,
+        *params: GetWebhookEndpointParams,
+        **kwargs: Any,
+    ) -> Response[WebhookEndpoint]:
+        """`AsyncZyra.get_webhook_endpoint`, with the facts of its response."""
+        data, meta = await self._client._call_meta("get_webhook_endpoint", params, kwargs)
         return Response(WebhookEndpoint._wrap(data), meta)
 
     async def update_webhook_endpoint(

@@ -59,6 +59,13 @@ pub static PROFILE: ApiProfile = ApiProfile {
     login: None,
 };
 
+/// Errors are `{"error": {"code", "message"}}`; a success is the data itself.
+#[cfg(feature = "schema")]
+impl Zenifra {
+    pub(crate) const WIRE: crate::schema::Wire =
+        crate::schema::Wire { error: crate::schema::coded_error, envelope: None };
+}
+
 /// Every call counts against its project's 100 requests a minute, whatever it does.
 fn rate_limit(_: RateClass) -> Option<RateLimit> {
     Some(RateLimit { requests: 100, per: Duration::from_secs(60), bucket: "project", per_endpoint: false })

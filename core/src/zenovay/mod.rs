@@ -46,6 +46,13 @@ pub static PROFILE: ApiProfile = ApiProfile {
     login: None,
 };
 
+/// Errors are `{"error": {"code", "message"}}`; a success is the data itself.
+#[cfg(feature = "schema")]
+impl Zenovay {
+    pub(crate) const WIRE: crate::schema::Wire =
+        crate::schema::Wire { error: crate::schema::coded_error, envelope: None };
+}
+
 crate::api_client! {
     /// A Zenovay client. Cheap to clone; clones share connections.
     Zenovay, PROFILE, "`ZENOVAY_API_KEY` and `ZENOVAY_BASE_URL`"

@@ -39,6 +39,13 @@ pub static PROFILE: ApiProfile = ApiProfile {
     login: None,
 };
 
+/// Errors are `{"error": "message"}`; a success is the data itself.
+#[cfg(feature = "schema")]
+impl Zerokie {
+    pub(crate) const WIRE: crate::schema::Wire =
+        crate::schema::Wire { error: crate::schema::message_error, envelope: None };
+}
+
 crate::api_client! {
     /// A Zerokie client. Cheap to clone; clones share connections.
     Zerokie, PROFILE, "`ZEROKIE_API_KEY` and `ZEROKIE_BASE_URL`"

@@ -316,19 +316,37 @@ fn session_ids_are_version_4_uuids() {
 
 #[cfg(feature = "schema")]
 #[test]
-fn the_schema_describes_every_operation_from_the_table() {
-    let schema = Zerokie::schema();
-    let operations = schema["operations"].as_array().unwrap();
-    assert_eq!(operations.len(), Zerokie::OPERATIONS.len());
-    let create = operations.iter().find(|op| op["name"] == "create_app").unwrap();
-    assert_eq!((create["method"].as_str(), create["path"].as_str()), (Some("POST"), Some("/v1/apps")));
-    assert_eq!(create["doc"], "Creates a container app (the default) or a static app.");
-    let defs = &schema["$defs"];
-    let input = &defs["CreateApp"];
-    assert_eq!(input["required"], json!(["name"]));
-    assert!(input["properties"]["registry_auth"].is_object());
-    assert_eq!(defs["UploadFile"]["properties"]["content"]["format"], "binary");
-    assert_eq!(defs["RegistryAuth"]["properties"]["password"]["writeOnly"], true);
-    assert_eq!(defs["App"]["properties"]["status"]["$ref"], "#/$defs/AppStatus");
-    assert_eq!(defs["AppStatus"]["examples"], json!(["deploying", "running", "failed", "stopped"]));
+fn the_contract_describes_every_operation_from_the_table() {
+    let contract = Zerokie::openapi();
+    let paths = &contract["paths"];
+    let create = &paths["/v1/apps"]["post"];
+    assert_eq!(create["operationId"], "create_app");
+    assert_eq!(create["description"], "Creates a container app (the default) or a static app.");
+    assert_eq!(create["x-zkit-input"]["$ref"], "#/components/schemas/CreateApp");
+    let body = &create["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(body["required"], json!(["name"]));
+    assert!(body["properties"]["registry_auth"].is_object());
+    assert_eq!(create["responses"]["2XX"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/App");
+
+    // Path fields are parameters, and leave the body; a GET's other fields are its query.
+    let deploy = &paths["/v1/apps/{name}/deploy"]["post"];
+    assert_eq!(deploy["parameters"][0]["in"], "path");
+    assert!(deploy["requestBody"]["content"]["application/json"]["schema"]["properties"].get("name").is_none());
+    let get = &paths["/v1/apps/{name}"]["get"];
+    assert_eq!((get["x-zkit-idempotent"].as_bool(), get["x-zkit-rate-class"].as_str()), (Some(true), Some("read")));
+
+    // An upload's bytes are the body; `{path*}` keeps its slashes, as zkit's template says.
+    let upload = &paths["/v1/apps/{name}/files/{path}"]["put"];
+    assert_eq!(upload["x-zkit-path"], "/v1/apps/{name}/files/{path*}");
+    assert_eq!(upload["requestBody"]["x-zkit-body-field"], "content");
+    assert!(upload["requestBody"]["content"]["application/octet-stream"].is_object());
+    assert!(upload["responses"]["2XX"].get("content").is_none());
+
+    let schemas = &contract["components"]["schemas"];
+    assert_eq!(schemas["RegistryAuth"]["properties"]["password"]["writeOnly"], true);
+    assert_eq!(schemas["App"]["properties"]["status"]["$ref"], "#/components/schemas/AppStatus");
+    assert_eq!(schemas["AppStatus"]["examples"], json!(["deploying", "running", "failed", "stopped"]));
+    assert_eq!(schemas["Error"]["required"], json!(["error"]));
+    assert_eq!(contract["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert_eq!(contract["x-zkit"]["login"], false);
 }

@@ -52,6 +52,41 @@ pub static PROFILE: ApiProfile = ApiProfile {
     login: Some(&LOGIN),
 };
 
+/// Both answers travel in the envelope: `{"success": true, "data", "meta"}` and
+/// `{"success": false, "error": {"code", "message", "details", "request_id"}, "meta"}`.
+#[cfg(feature = "schema")]
+impl Zyra {
+    pub(crate) const WIRE: crate::schema::Wire = crate::schema::Wire {
+        error: || {
+            serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "success": { "const": false },
+                    "error": crate::schema::coded_error()["properties"]["error"].clone(),
+                    "meta": envelope_meta(),
+                },
+                "required": ["success", "error"],
+            })
+        },
+        envelope: Some(|data| {
+            serde_json::json!({
+                "type": "object",
+                "properties": { "success": { "const": true }, "data": data, "meta": envelope_meta() },
+                "required": ["success", "data"],
+            })
+        }),
+    };
+}
+
+/// The `meta` of every answer.
+#[cfg(feature = "schema")]
+fn envelope_meta() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": { "request_id": { "type": "string" }, "timestamp": { "type": "string" } },
+    })
+}
+
 /// The documented limits, each endpoint with its own ("every endpoint has a SlowAPI limiter"):
 /// creates 5/min, reads 30/min, high-volume 100/min; other writes are assumed to have the read figure.
 fn rate_limit(class: RateClass) -> Option<RateLimit> {
