@@ -195,7 +195,10 @@ class Api:
 
     def is_object(self, name: str) -> bool:
         definition = self.defs[name]
-        return definition.get("type") == "object" and ("properties" in definition or "additionalProperties" not in definition)
+        # A struct has properties or none at all (`additionalProperties: false`); a map has a value schema.
+        return definition.get("type") == "object" and (
+            "properties" in definition or definition.get("additionalProperties", False) is False
+        )
 
     def reachable(self, roots: list[Schema]) -> list[str]:
         """The object definitions `roots` lead to, in the order first met."""

@@ -212,7 +212,8 @@ class Api {
 
   isObject(name) {
     const definition = this.defs[name];
-    return definition.type === 'object' && ('properties' in definition || !('additionalProperties' in definition));
+    // A struct has properties or none at all (`additionalProperties: false`); a map has a value schema.
+    return definition.type === 'object' && ('properties' in definition || (definition.additionalProperties ?? false) === false);
   }
 
   /** The definitions `roots` lead to, objects and others, in the order first met. */

@@ -172,28 +172,6 @@ export declare class RawResponse {
   json(): unknown;
 }
 
-/** One operation of an API's schema. */
-export interface OperationSchema {
-  /** The snake_case name, as `callJson` takes it. */
-  readonly name: string;
-  readonly doc: string;
-  readonly method: string;
-  readonly path: string;
-  readonly idempotent: boolean;
-  readonly input: unknown;
-  readonly output: unknown;
-  readonly [key: string]: unknown;
-}
-
-/** An API's operation schema, built by the core from its operation table. */
-export interface ApiSchema {
-  readonly api: string;
-  readonly env_prefix: string;
-  readonly default_base_url: string;
-  readonly operations: readonly OperationSchema[];
-  readonly [key: string]: unknown;
-}
-
 // ---- errors ------------------------------------------------------------------------------------
 
 /** What went wrong, the same snake_case name in every zkit language. */
@@ -334,8 +312,6 @@ export declare abstract class ZkitClient {
    * (ZEROKIE_API_KEY, ZEROKIE_BASE_URL, …). Throws InvalidInputError (field "apiKey") without a key.
    */
   constructor(options?: ClientOptions);
-  /** The API's operation schema: operations, docs, input and output JSON Schemas. */
-  static schema(): ApiSchema;
   /** The API's waiters for `waitUntil`, by name. */
   static waiters(): { readonly [name: string]: WaiterInfo };
   /** A new client with this one's settings, except those given here. */

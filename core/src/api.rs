@@ -259,7 +259,9 @@ pub trait Api: Sized {
 /// An API reached by operation name with JSON in and out, as language bindings and scenario runners
 /// use it. Every API's operation table implements it; a binding written against it serves every API.
 pub trait DynamicApi: Api + Clone + MaybeSend + 'static {
-    /// Calls an operation by its snake_case name with JSON input.
+    /// Calls an operation by its snake_case name with JSON input; the answer is the success's JSON
+    /// as it arrived (not read into the output type first), or a download as
+    /// [`Payload::into_json`](crate::Payload::into_json) writes it.
     fn call_dynamic(
         &self,
         operation: &str,

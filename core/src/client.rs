@@ -20,7 +20,7 @@ use crate::exec::retry::{decide, Jitter, Next};
 use crate::exec::Body;
 use crate::exec::{BoxFuture, Clock, MaybeSend, Sleep, Transport, TransportError};
 use crate::observe::{self, LogLevel, RequestInfo, ResponseInfo};
-use crate::operation::{build_request, input_from_json, Operation, Prepared};
+use crate::operation::{build_request, input_from_json, prepare_by_name, Operation, PrepareByName, Prepared};
 use crate::payload::{payload_of, Payload, PayloadCall};
 use crate::response::{error_from_response, request_id, Response, ResponseMeta};
 use crate::secret::Secret;
@@ -49,6 +49,9 @@ impl<O: Operation> Callable for O {
         Ok((payload.decode()?, meta))
     }
 }
+
+/// How a call reads its success: into its output, or as a [`Payload`].
+type Decode<T> = fn(&ApiProfile, &http::Response<Bytes>) -> Result<(T, BodyMeta)>;
 
 /// The platform pieces a client runs on.
 pub(crate) struct Runtime {
@@ -190,11 +193,25 @@ impl Client {
         content: Option<Bytes>,
         options: CallOptions,
     ) -> Result<Response<Payload>> {
-        let mut input: O = input_from_json(input)?;
-        if let Some(content) = content {
-            input.attach_content(content)?;
-        }
-        self.call(PayloadCall(input)).options(options).send_with_meta().await
+        self.call_by_name(O::SPEC.name, Some(prepare_by_name::<O>), input, content, options).await
+    }
+
+    /// The one pipeline every call by name goes through, whatever its operation: `prepare` (the
+    /// operation's own step, `None` for a name the API lacks) builds the request; the rest is shared,
+    /// so each operation adds only its input's reading and serializing, not a pipeline of its own.
+    pub(crate) async fn call_by_name(
+        &self,
+        operation: &str,
+        prepare: Option<PrepareByName>,
+        input: Value,
+        content: Option<Bytes>,
+        options: CallOptions,
+    ) -> Result<Response<Payload>> {
+        let prepare = prepare.ok_or_else(|| {
+            Error::invalid_input("operation", format!("unknown {} operation '{operation}'", self.inner.profile.name))
+        })?;
+        let prepared = prepare(input, content, &self.inner.config.base_url)?;
+        self.respond(prepared, &options, payload_of).await
     }
 
     /// Now, on the client's monotonic clock.
@@ -218,6 +235,22 @@ impl Client {
             }
         };
         self.run(prepared, options, Some(token)).await
+    }
+
+    /// Runs a prepared request and decodes its success with `decode`, with the response's status,
+    /// headers, request id and attempts.
+    async fn respond<T>(&self, prepared: Prepared, options: &CallOptions, decode: Decode<T>) -> Result<Response<T>> {
+        let (response, attempts) = self.execute(prepared, options).await?;
+        let (data, body) = decode(self.inner.profile, &response)
+            .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
+        let meta = ResponseMeta {
+            status: response.status().as_u16(),
+            request_id: body.request_id.or_else(|| request_id(response.headers())),
+            timestamp: body.timestamp,
+            headers: response.headers().clone(),
+            attempts,
+        };
+        Ok(Response { data, meta })
     }
 
     /// Sends a login or refresh request, which carries its own secret in its body (`secret`, shown
@@ -713,17 +746,7 @@ impl<'a, R: Callable + 'a> Call<'a, R> {
     /// Sends the call; returns the output with the response's status, headers and request id.
     pub async fn send_with_meta(self) -> Result<Response<R::Output>> {
         let prepared = self.request.prepare(&self.client.inner.config.base_url)?;
-        let (response, attempts) = self.client.execute(prepared, &self.options).await?;
-        let (data, body) = R::decode(self.client.inner.profile, &response)
-            .map_err(|e| e.with_status(response.status().as_u16()).with_request_id(request_id(response.headers())))?;
-        let meta = ResponseMeta {
-            status: response.status().as_u16(),
-            request_id: body.request_id.or_else(|| request_id(response.headers())),
-            timestamp: body.timestamp,
-            headers: response.headers().clone(),
-            attempts,
-        };
-        Ok(Response { data, meta })
+        self.client.respond(prepared, &self.options, R::decode).await
     }
 
     /// Sends the call; returns the output.

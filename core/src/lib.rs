@@ -27,6 +27,7 @@ pub mod error;
 pub mod exec;
 #[cfg(feature = "uniffi")]
 mod ffi;
+mod json_path;
 pub mod model;
 pub mod observe;
 pub mod operation;

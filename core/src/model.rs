@@ -81,6 +81,7 @@ macro_rules! path_input {
     ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {

@@ -155,8 +155,14 @@ pub(crate) fn encode_cow(value: &str) -> std::borrow::Cow<'_, str> {
 /// Builds the HTTP request of an operation. Pure: validates, serializes, renders the path.
 pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared> {
     input.validate()?;
-    let spec = &O::SPEC;
-    let mut fields = match serde_json::to_value(input).map_err(|e| Error::invalid_input("input", e.to_string()))? {
+    let fields = serde_json::to_value(input).map_err(|e| Error::invalid_input("input", e.to_string()))?;
+    request_from_fields(&O::SPEC, fields, input.raw_body()?, base_url)
+}
+
+/// The part of [`build_request`] that is the same for every operation, compiled once: the
+/// serialized fields fill the path, then become the query or the JSON body, unless `raw` is the body.
+fn request_from_fields(spec: &OperationSpec, fields: Value, raw: Option<RawBody>, base_url: &str) -> Result<Prepared> {
+    let mut fields = match fields {
         Value::Object(map) => map,
         Value::Null => Map::new(),
         _ => return Err(Error::invalid_input("input", "must serialize to an object")),
@@ -164,7 +170,7 @@ pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared
     let path = render_path(spec.path, &mut fields)?;
     fields.retain(|_, value| !value.is_null());
 
-    let (uri, body, content_type) = if let Some(raw) = input.raw_body()? {
+    let (uri, body, content_type) = if let Some(raw) = raw {
         validate::header_value("content_type", &raw.content_type)?;
         (format!("{base_url}{path}"), raw.body, Some(raw.content_type))
     } else if matches!(spec.method, Method::GET | Method::DELETE | Method::HEAD) {
@@ -249,44 +255,57 @@ pub fn decode_json<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T> {
     // An operation that declares no answer (`()`) takes whatever body the server sends, or none.
     let body: &[u8] =
         if is_blank(body) || std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() { b"null" } else { body };
-    // Tracking the path costs as much as the decoding itself, so it is done only to explain a failure.
-    if let Ok(decoded) = serde_json::from_slice(body) {
-        return Ok(decoded);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." {
-            Error::decode(format!("response body: {inner}"))
-        } else {
-            Error::decode(format!("response field {path}: {inner}"))
-        }
+    serde_json::from_slice(body).map_err(|e| match located(body, &e) {
+        (path, message) if path.is_empty() => Error::decode(format!("response body: {message}")),
+        (path, message) => Error::decode(format!("response field {path}: {message}")),
     })
 }
 
+/// An operation's own step of a call by name: its input read from JSON (an upload's bytes attached),
+/// checked and built into a request. The rest of the call is the same for every operation.
+pub type PrepareByName = fn(input: Value, content: Option<Bytes>, base_url: &str) -> Result<Prepared>;
+
+/// [`PrepareByName`] for operation `O`.
+pub fn prepare_by_name<O: Operation>(input: Value, content: Option<Bytes>, base_url: &str) -> Result<Prepared> {
+    let mut input: O = input_from_json(input)?;
+    if let Some(content) = content {
+        input.attach_content(content)?;
+    }
+    build_request(&input, base_url)
+}
+
 /// Reads an operation's input from JSON, naming the field at fault. A field the operation does not
-/// have is refused too, rather than dropped: a misspelt option must not pass unnoticed.
+/// have is refused too (inputs deny unknown fields), rather than dropped: a misspelt option must not
+/// pass unnoticed.
+///
+/// The value is read from its JSON text, the one deserializer every input and output goes through,
+/// so each type's decoding is compiled once; the text also tells where a failure happened.
 pub fn input_from_json<O: Operation>(input: Value) -> Result<O> {
-    let mut unknown = None;
-    let mut note = |path: serde_ignored::Path<'_>| {
-        // `?` marks the inside of an Option; the field's name is what the caller wrote.
-        unknown.get_or_insert_with(|| path.to_string().replace(".?", ""));
-    };
-    let ignored = serde_ignored::Deserializer::new(input, &mut note);
-    let parsed = serde_path_to_error::deserialize(ignored).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let field = match path.as_str() {
-            "." => missing_field(&message).unwrap_or("input").to_owned(),
-            path => path.to_owned(),
+    let text = serde_json::to_vec(&input).map_err(|e| Error::invalid_input("input", e.to_string()))?;
+    serde_json::from_slice(&text).map_err(|e| {
+        let (path, message) = located(&text, &e);
+        if message.starts_with("unknown field `") {
+            return Error::invalid_input(path, format!("is not a field of {}", O::SPEC.name));
+        }
+        let field = match missing_field(&message) {
+            Some(name) if path.is_empty() => name.to_owned(),
+            Some(name) => format!("{path}.{name}"),
+            None if path.is_empty() => "input".to_owned(),
+            None => path,
         };
         Error::invalid_input(field, message)
-    })?;
-    match unknown {
-        Some(field) => Err(Error::invalid_input(field, format!("is not a field of {}", O::SPEC.name))),
-        None => Ok(parsed),
-    }
+    })
+}
+
+/// The path of the field where decoding `text` failed, and the error's message without its position.
+fn located(text: &[u8], error: &serde_json::Error) -> (String, String) {
+    let path = crate::json_path::at(text, error.line(), error.column());
+    let message = error.to_string();
+    let message = match message.rsplit_once(" at line ") {
+        Some((message, _)) => message.to_owned(),
+        None => message,
+    };
+    (path, message)
 }
 
 fn missing_field(message: &str) -> Option<&str> {
@@ -369,14 +388,11 @@ macro_rules! declare_operations {
                 content: Option<$crate::bytes::Bytes>,
                 options: $crate::CallOptions,
             ) -> $crate::Result<$crate::Response<$crate::Payload>> {
-                let client = $crate::Api::client(self);
-                match operation {
-                    $( stringify!($name) => client.call_payload::<$input>(input, content, options).await, )*
-                    other => Err($crate::Error::invalid_input(
-                        "operation",
-                        format!("unknown {} operation '{other}'", <$api as $crate::Api>::PROFILE.name),
-                    )),
-                }
+                let prepare: Option<$crate::operation::PrepareByName> = match operation {
+                    $( stringify!($name) => Some($crate::operation::prepare_by_name::<$input>), )*
+                    _ => None,
+                };
+                $crate::Api::client(self).call_by_name(operation, prepare, input, content, options).await
             }
         }
 
@@ -399,7 +415,10 @@ macro_rules! declare_operations {
                 options: $crate::CallOptions,
             ) -> $crate::exec::BoxFuture<'_, $crate::Result<$crate::Response<$crate::serde_json::Value>>> {
                 let operation = operation.to_owned();
-                Box::pin(async move { self.call_json(&operation, input, options).await })
+                Box::pin(async move {
+                    let response = <$api>::call_payload(self, &operation, input, None, options).await?;
+                    Ok($crate::Response { data: response.data.into_json()?, meta: response.meta })
+                })
             }
 
             fn operations() -> &'static [&'static $crate::OperationSpec] {

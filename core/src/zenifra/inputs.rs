@@ -16,6 +16,7 @@ pub const MAX_PAGE_LIMIT: u32 = 100;
 
 /// Input of `list_projects`: an optional type filter and page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ListProjects {
@@ -122,6 +123,7 @@ macro_rules! project_and_field_input {
     ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident: $ty:ident } checked by $check:expr) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
@@ -234,6 +236,7 @@ fn branch_name(field: &str, branch: &str) -> Result<()> {
 
 /// Input of `update_envs`: variables to set and names to remove; the others stay.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UpdateEnvs {
@@ -285,6 +288,7 @@ pub const MAX_LOG_LINES: u32 = 1000;
 
 /// Input of `get_logs`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetLogs {
@@ -323,6 +327,7 @@ macro_rules! period_input {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {

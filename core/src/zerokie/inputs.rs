@@ -15,6 +15,7 @@ use crate::validate;
 
 /// Input of `create_app`: a container app (the default) or a static app.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CreateApp {
@@ -109,6 +110,7 @@ impl Input for CreateApp {
 
 /// Input of `list_apps`: none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ListApps {}
@@ -141,6 +143,7 @@ path_input! {
 
 /// Input of `deploy_app`: a new image, or none to re-pull and restart the current one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeployApp {
@@ -187,6 +190,7 @@ impl Input for DeployApp {
 /// Input of `upload_file`: the raw content of one file, from memory (`content`) or streamed from disk
 /// (`file`), sent with a Content-Type from its extension unless one is given.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UploadFile {
@@ -273,6 +277,7 @@ macro_rules! app_and_field_input {
     ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $field:ident } checked by $check:path) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
@@ -323,6 +328,7 @@ app_and_field_input! {
 
 /// Input of `finalize_deploy`: purges the CDN cache, records the deploy and releases the lock.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FinalizeDeploy {

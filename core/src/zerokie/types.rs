@@ -44,6 +44,7 @@ string_enum! {
 
 /// Credentials for pulling from a private registry. The password never shows in `Debug`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RegistryAuth {

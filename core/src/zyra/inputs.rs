@@ -20,6 +20,7 @@ macro_rules! list_input {
     ($(#[$meta:meta])* $name:ident $(($($path:ident),*))? { $( $(#[$fmeta:meta])* $field:ident: $ty:ty ),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
@@ -122,6 +123,7 @@ macro_rules! body_input {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         pub struct $name {
@@ -713,6 +715,7 @@ list_input! {
 
 /// Input of `get_sdk_info`: none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetSdkInfo {}
