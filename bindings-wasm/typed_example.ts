@@ -194,7 +194,7 @@ async function manyAtOnce(): Promise<App[]> {
   await zerokie.removeDomain({ name: first.name, domain: domain.domain });
   const other: Zerokie = zerokie.withOptions({ maxRetries: 0 });
   const base: ZkitClient = other;
-  console.log(String(base), Zerokie.schema().operations.length);
+  console.log(String(base), Object.keys(Zerokie.waiters()).length);
   other.close();
   return zerokie.listApps();
 }
