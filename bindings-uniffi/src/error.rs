@@ -70,40 +70,6 @@ macro_rules! zkit_error {
             }
         }
 
-        /// The Kotlin accessors every `ZkitException` shares (`kind`, `status`, `code`, …), written
-        /// from the same list of kinds (`uniffi-bindgen kotlin-errors` → `dev/zkit/Errors.kt`).
-        pub fn kotlin() -> String {
-            let mut out = String::from(
-                "// Written by scripts/build-mobile (`uniffi-bindgen kotlin-errors`) from the core's error kinds: do not edit.\n\
-                 package dev.zkit\n\n\
-                 /** What every [ZkitException] carries, whatever its kind. */\n\
-                 data class ErrorFacts(\n    val kind: String,\n    val reason: String,\n    val status: UShort?,\n    \
-                 val code: String?,\n    val requestId: String?,\n    val retryAfterSeconds: Double?,\n    val field: String?,\n    \
-                 val details: String?,\n    val retryable: Boolean,\n)\n\n\
-                 /** The facts of this error, the same fields in every zkit language. */\n\
-                 val ZkitException.facts: ErrorFacts\n    get() = when (this) {\n",
-            );
-            for (variant, kind) in [$( (stringify!($variant), $name), )* ("Internal", "internal")] {
-                out.push_str(&format!(
-                    "        is ZkitException.{variant} -> ErrorFacts(\"{kind}\", reason, status, code, requestId, retryAfterSeconds, field, details, retryable)\n"
-                ));
-            }
-            out.push_str("    }\n");
-            for (name, type_, doc) in [
-                ("kind", "String", "The kind's snake_case name, as every zkit language names it (\"not_found\", …)."),
-                ("status", "UShort?", "The HTTP status, when the server answered."),
-                ("code", "String?", "The API's own error code."),
-                ("requestId", "String?", "The request id, for the API's support."),
-                ("retryAfterSeconds", "Double?", "Seconds the server asked to wait before trying again."),
-                ("field", "String?", "The input field an invalid-input error is about."),
-                ("details", "String?", "Structured details from the server, as JSON."),
-                ("retryable", "Boolean", "Whether trying again later could succeed."),
-            ] {
-                out.push_str(&format!("\n/** {doc} */\nval ZkitException.{name}: {type_}\n    get() = facts.{name}\n"));
-            }
-            out
-        }
-
         impl From<zkit::Error> for ZkitError {
             fn from(error: zkit::Error) -> Self {
                 let reason = error.message().to_owned();

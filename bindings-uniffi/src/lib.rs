@@ -21,10 +21,9 @@ mod deploy;
 mod error;
 mod observe;
 mod raw;
-pub mod walks;
 
 pub use deploy::{DeployProgress, DeploySettings, DeploySource, SiteEntry, WaitSettings};
-pub use error::{kotlin as kotlin_errors, ZkitError};
+pub use error::ZkitError;
 pub use observe::{CallbackError, LogLevel, RequestInfo, ResponseInfo, ZkitHooks, ZkitLogger};
 pub use raw::{JsonResponse, RawResponse, ResponseCapture, ResponseFacts};
 
@@ -241,20 +240,6 @@ macro_rules! uniffi_methods {
     ) => {
         $( uniffi_methods!(@method $object, $(#[doc = $doc])* $name, $input $(, $default)? => $output); )*
         $( $( uniffi_methods!(@pages $paged, $object, $name, $input => $output); )? )*
-
-        impl $object {
-            /// The walk objects of the API's paged lists, for the Kotlin Flow extensions (`walks.rs`).
-            pub(crate) fn walks() -> Vec<walks::Walk> {
-                let walks: Vec<Option<walks::Walk>> = vec![$( $( uniffi_methods!(@walk $paged, $name => $output), )? )*];
-                walks.into_iter().flatten().collect()
-            }
-        }
-    };
-    (@walk true, $name:ident => $output:ty) => {
-        paste::paste! { Some(walks::Walk::of::<$output>(stringify!([<$name:camel Pages>]))) }
-    };
-    (@walk $other:tt, $($rest:tt)*) => {
-        None
     };
     // A paged list also gets `<name>_pages(input)`: a walk object whose `next_page()` fetches one
     // page at a time (Kotlin's generated `pages()`/`items()` extensions turn it into a Flow).

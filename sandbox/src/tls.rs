@@ -37,7 +37,7 @@ impl Tls {
         let chain: Vec<CertificateDer<'static>> = vec![server_cert.der().clone()];
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
         let mut config =
-            ServerConfig::builder_with_provider(Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider()))
+            ServerConfig::builder_with_provider(Arc::new(tokio_rustls::rustls::crypto::ring::default_provider()))
                 .with_safe_default_protocol_versions()
                 .map_err(std::io::Error::other)?
                 .with_no_client_auth()

@@ -166,7 +166,7 @@ async fn shutdown_stops_the_server() {
         }
     };
     let addr = sandbox.addr();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = common::http();
     assert_eq!(http.get(format!("{}/__sandbox/clock", sandbox.url())).send().await.unwrap().status(), 200);
     sandbox.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "nothing listens any more");

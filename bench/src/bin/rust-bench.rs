@@ -130,6 +130,8 @@ impl Clients {
     fn new(url: &str) -> Result<Self> {
         let zerokie =
             Zerokie::builder().api_key(API_KEY).base_url(format!("{url}/zerokie")).rate_limit(false).build()?;
+        // reqwest with rustls and ring, as zkit's core builds it.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let reqwest = reqwest::Client::builder()
             .no_proxy()
             .pool_idle_timeout(Duration::from_secs(90))

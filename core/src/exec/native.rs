@@ -14,6 +14,10 @@ use crate::error::{Error, ErrorKind, Result};
 /// Sends over reqwest (rustls, HTTP/1.1 and HTTP/2, pooled keep-alive connections, gzip, deflate and
 /// brotli bodies decoded as they arrive).
 ///
+/// TLS is rustls with *ring* for its cryptography. When the first pool is built and the process has
+/// no rustls crypto provider yet, ring is installed as the default; an application that wants another
+/// provider installs it before building a client.
+///
 /// A pooled connection is driven by a task on the runtime that opened it, so a connection opened
 /// inside a current-thread runtime (such as the Python binding's blocking calls, which are much
 /// faster on one) only makes progress while that runtime runs. The transport therefore keeps one pool
@@ -74,6 +78,11 @@ impl ReqwestTransport {
 /// One connection pool: keep-alive, `TCP_NODELAY`, HTTP/2 where the server offers it over TLS, no
 /// redirects (the pipeline follows them, the same way on every platform).
 fn pool(settings: &NetworkSettings) -> Result<reqwest::Client> {
+    // zkit builds rustls with ring alone. A provider the application installed first is kept; once
+    // installed, ring stays the process's default, as rustls asks of every library.
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     let mut builder = reqwest::Client::builder()
         .user_agent(&settings.user_agent)
         .pool_idle_timeout(Duration::from_secs(90))

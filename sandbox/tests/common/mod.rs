@@ -12,12 +12,18 @@ pub struct Env {
     pub http: reqwest::Client,
 }
 
+/// A plain HTTP client that ignores proxy variables.
+pub fn http() -> reqwest::Client {
+    // reqwest is built without a crypto provider in this workspace (zkit's core installs ring).
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().no_proxy().build().expect("client builds")
+}
+
 impl Env {
     /// Starts a sandbox on a free port.
     pub async fn start() -> Env {
         let sandbox = Sandbox::start().await.expect("sandbox starts");
-        let http = reqwest::Client::builder().no_proxy().build().expect("client builds");
-        Env { sandbox, http }
+        Env { sandbox, http: http() }
     }
 
     /// A request to `path` under the sandbox root, without credentials.
