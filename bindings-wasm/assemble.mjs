@@ -9,7 +9,7 @@
 //   index.cjs                 Node, require('zkit'): loads node/ and zkit.cjs
 //   index.mjs                 Node, import 'zkit': re-exports index.cjs (one instance for both)
 //   browser.mjs               browsers and bundlers: loads web/ (top-level await) and zkit.mjs
-//   index.d.ts, index.d.mts   the TypeScript declarations (for require and for import)
+//   index.d.ts, index.d.mts   the TypeScript declarations (index.d.mts, for import, re-exports index.d.ts)
 //   package.json, README.md
 //
 // The two glues load the same WebAssembly module: when the two .wasm files are the same bytes, the
@@ -427,12 +427,14 @@ export function assemble(pkg) {
   for (const native of ['node/zkit_wasm.js', 'web/zkit_wasm.js']) {
     if (!existsSync(join(pkg, native))) throw new Error(`assemble.mjs: ${join(pkg, native)} is missing; run scripts/build-npm`);
   }
-  // The typed surface, generated from the schemas of the native module being packaged.
+  // The typed surface, generated from the contracts.
   const generated = generate(loadDocuments());
   writeFileSync(join(pkg, 'clients.mjs'), generated['clients.mjs']);
   writeFileSync(join(pkg, 'errors.mjs'), generated['errors.mjs']);
   writeFileSync(join(pkg, 'index.d.ts'), generated['index.d.ts']);
-  writeFileSync(join(pkg, 'index.d.mts'), generated['index.d.ts']);
+  // import 'zkit' gets the same classes as require('zkit') (index.mjs re-exports index.cjs): so do
+  // its declarations, without a second copy in the tarball.
+  writeFileSync(join(pkg, 'index.d.mts'), "// The declarations of import 'zkit': those of require('zkit').\nexport * from './index.js';\n");
   copyFileSync(join(HERE, 'js', 'zkit.mjs'), join(pkg, 'zkit.mjs'));
   for (const module of ['zkit', 'clients', 'errors']) {
     const source = readFileSync(join(pkg, `${module}.mjs`), 'utf8');

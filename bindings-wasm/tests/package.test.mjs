@@ -84,7 +84,8 @@ test('the manifest: name, entry points for require, import and browsers, files',
 
 test('the declarations: no any, the same for require and import, every export declared', async () => {
   const dts = readFileSync(join(PACKAGE, 'index.d.ts'), 'utf8');
-  assert.equal(readFileSync(join(PACKAGE, 'index.d.mts'), 'utf8'), dts);
+  // import's declarations are require's (tsc checks typed_example_esm.mts against them).
+  assert.match(readFileSync(join(PACKAGE, 'index.d.mts'), 'utf8'), /^export \* from '\.\/index\.js';$/m);
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   assert.doesNotMatch(code, /\bany\b/);
   const zkit = await import('zkit');
