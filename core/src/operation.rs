@@ -155,7 +155,7 @@ pub(crate) fn encode_cow(value: &str) -> std::borrow::Cow<'_, str> {
 /// Builds the HTTP request of an operation. Pure: validates, serializes, renders the path.
 pub fn build_request<O: Operation>(input: &O, base_url: &str) -> Result<Prepared> {
     input.validate()?;
-    let fields = serde_json::to_value(input).map_err(|e| Error::invalid_input("input", e.to_string()))?;
+    let fields = serde_json::to_value(input).map_err(unserializable)?;
     request_from_fields(&O::SPEC, fields, input.raw_body()?, base_url)
 }
 
@@ -255,10 +255,15 @@ pub fn decode_json<T: DeserializeOwned + 'static>(body: &[u8]) -> Result<T> {
     // An operation that declares no answer (`()`) takes whatever body the server sends, or none.
     let body: &[u8] =
         if is_blank(body) || std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() { b"null" } else { body };
-    serde_json::from_slice(body).map_err(|e| match located(body, &e) {
+    serde_json::from_slice(body).map_err(|e| output_error(body, &e))
+}
+
+/// Why a response body could not be read as the operation's output, naming the field.
+fn output_error(body: &[u8], error: &serde_json::Error) -> Error {
+    match located(body, error) {
         (path, message) if path.is_empty() => Error::decode(format!("response body: {message}")),
         (path, message) => Error::decode(format!("response field {path}: {message}")),
-    })
+    }
 }
 
 /// An operation's own step of a call by name: its input read from JSON (an upload's bytes attached),
@@ -281,20 +286,29 @@ pub fn prepare_by_name<O: Operation>(input: Value, content: Option<Bytes>, base_
 /// The value is read from its JSON text, the one deserializer every input and output goes through,
 /// so each type's decoding is compiled once; the text also tells where a failure happened.
 pub fn input_from_json<O: Operation>(input: Value) -> Result<O> {
-    let text = serde_json::to_vec(&input).map_err(|e| Error::invalid_input("input", e.to_string()))?;
-    serde_json::from_slice(&text).map_err(|e| {
-        let (path, message) = located(&text, &e);
-        if message.starts_with("unknown field `") {
-            return Error::invalid_input(path, format!("is not a field of {}", O::SPEC.name));
-        }
-        let field = match missing_field(&message) {
-            Some(name) if path.is_empty() => name.to_owned(),
-            Some(name) => format!("{path}.{name}"),
-            None if path.is_empty() => "input".to_owned(),
-            None => path,
-        };
-        Error::invalid_input(field, message)
-    })
+    // Only the decoding itself is per operation; the rest is compiled once.
+    let text = serde_json::to_vec(&input).map_err(unserializable)?;
+    serde_json::from_slice(&text).map_err(|e| input_error(&text, &e, O::SPEC.name))
+}
+
+/// Why an input could not be read as operation `operation`'s, naming the field.
+fn input_error(text: &[u8], error: &serde_json::Error, operation: &str) -> Error {
+    let (path, message) = located(text, error);
+    if message.starts_with("unknown field `") {
+        return Error::invalid_input(path, format!("is not a field of {operation}"));
+    }
+    let field = match missing_field(&message) {
+        Some(name) if path.is_empty() => name.to_owned(),
+        Some(name) => format!("{path}.{name}"),
+        None if path.is_empty() => "input".to_owned(),
+        None => path,
+    };
+    Error::invalid_input(field, message)
+}
+
+/// An input that serde_json cannot write (a map with non-string keys, say).
+fn unserializable(error: serde_json::Error) -> Error {
+    Error::invalid_input("input", error.to_string())
 }
 
 /// The path of the field where decoding `text` failed, and the error's message without its position.
