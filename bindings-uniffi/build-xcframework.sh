@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds bindings-uniffi/swift/ZkitMobile.xcframework, the native half of the Swift package, on a Mac
-# with Xcode: libzkit_mobile.a (profile dist-mobile) for iOS devices (arm64), the iOS simulator (arm64 and
+# with Xcode: libzkit_mobile.a (profile dist-small) for iOS devices (arm64), the iOS simulator (arm64 and
 # x86_64, merged with lipo) and macOS (arm64 and x86_64, merged), each with bindings-uniffi/swift/Headers
 # (the generated C headers and the module.modulemap of the C module ZkitFFI over both) as its headers.
 #
@@ -29,9 +29,9 @@ macs=(aarch64-apple-darwin x86_64-apple-darwin)
 rustup target add "$ios" "${simulators[@]}" "${macs[@]}"
 for target in "$ios" "${simulators[@]}" "${macs[@]}"; do
   echo "--- libzkit_mobile.a for $target"
-  cargo build --locked --profile dist-mobile -p zkit-uniffi --lib --target "$target"
+  cargo build --locked --profile dist-small -p zkit-uniffi --lib --target "$target"
 done
-lib() { echo "$root/target/$1/dist-mobile/libzkit_mobile.a"; }
+lib() { echo "$root/target/$1/dist-small/libzkit_mobile.a"; }
 
 echo "--- the committed Swift sources and headers are current"
 generated=$(mktemp -d)

@@ -42,9 +42,9 @@ kotlin {
     }
 }
 
-// The native library (target/dist-mobile) and the generated Kotlin, from the operation tables and contracts.
+// The native library (target/dist-small) and the generated Kotlin, from the operation tables and contracts.
 val nativeLibrary by tasks.registering(Exec::class) {
-    description = "Builds libzkit_mobile (cargo, profile dist-mobile) and generates the Kotlin bindings."
+    description = "Builds libzkit_mobile (cargo, profile dist-small) and generates the Kotlin bindings."
     workingDir = repo
     commandLine(repo.resolve("scripts/build-mobile").path, "--sources")
 }
@@ -71,7 +71,7 @@ val jnaPrefix: String = run {
 
 tasks.processResources {
     dependsOn(nativeLibrary)
-    from(repo.resolve("target/dist-mobile")) {
+    from(repo.resolve("target/dist-small")) {
         include("libzkit_mobile.so", "libzkit_mobile.dylib", "zkit_mobile.dll")
         into(jnaPrefix)
     }
