@@ -4,6 +4,7 @@ closing, and many calls at once from threads and from asyncio."""
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import inspect
 import threading
 import time
@@ -225,3 +226,9 @@ def test_cancelling_a_call_aborts_its_native_task(sandbox: Sandbox) -> None:
         assert _zkit.drain(0.5) == 0
 
     asyncio.run(body())
+
+
+def test_the_module_version_is_the_installed_distributions():
+    # The native module's version is Cargo's, and so is the wheel's: one version for every artifact.
+    assert zkit.__version__ == importlib.metadata.version("zkit")
+    assert zkit.__version__.count(".") == 2

@@ -17,10 +17,11 @@ plugins {
     `java-library`
 }
 
-group = "dev.zkit"
-version = "0.1.0"
-
 val repo: File = rootDir.resolve("../..").canonicalFile
+
+group = "dev.zkit"
+// The one version of every zkit artifact: the workspace's, in Cargo.toml (scripts/check-versions).
+version = Regex("""(?m)^version\s*=\s*"([^"]+)"""").find(repo.resolve("Cargo.toml").readText())!!.groupValues[1]
 
 dependencies {
     // The generated code calls the native library through JNA and suspends with kotlinx.coroutines.
