@@ -228,7 +228,7 @@ def test_cancelling_a_call_aborts_its_native_task(sandbox: Sandbox) -> None:
     asyncio.run(body())
 
 
-def test_the_module_version_is_the_installed_distributions():
+def test_the_module_version_is_the_installed_distributions() -> None:
     # The native module's version is Cargo's, and so is the wheel's: one version for every artifact.
     assert zkit.__version__ == importlib.metadata.version("zkit")
     assert zkit.__version__.count(".") == 2
