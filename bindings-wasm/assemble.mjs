@@ -10,7 +10,7 @@
 //   index.mjs                 Node, import 'zkit': re-exports index.cjs (one instance for both)
 //   browser.mjs               browsers and bundlers: loads web/ (top-level await) and zkit.mjs
 //   index.d.ts, index.d.mts   the TypeScript declarations (index.d.mts, for import, re-exports index.d.ts)
-//   package.json, README.md
+//   package.json, README.md, LICENSE-MIT, LICENSE-APACHE (the repository's)
 //
 // The two glues load the same WebAssembly module: when the two .wasm files are the same bytes, the
 // package ships web/zkit_wasm_bg.wasm only and the Node glue reads that one.
@@ -47,6 +47,8 @@ export const FILES = [
   'web/zkit_wasm_bg.wasm',
   'web/package.json',
   'README.md',
+  'LICENSE-MIT',
+  'LICENSE-APACHE',
 ];
 
 /**
@@ -452,6 +454,7 @@ export function assemble(pkg) {
 
   writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(packageJson(packageVersion()), null, 2)}\n`);
   copyFileSync(join(HERE, 'README.md'), join(pkg, 'README.md'));
+  for (const license of ['LICENSE-MIT', 'LICENSE-APACHE']) copyFileSync(join(REPO, license), join(pkg, license));
   for (const file of FILES) {
     if (!existsSync(join(pkg, file))) throw new Error(`assemble.mjs: ${file} was not written`);
   }
