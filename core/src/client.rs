@@ -50,6 +50,12 @@ impl<O: Operation> Callable for O {
     }
 }
 
+/// The error of a call by a name the API `api` has no operation for.
+#[doc(hidden)]
+pub fn unknown_operation(api: &str, operation: &str) -> Error {
+    Error::invalid_input("operation", format!("unknown {api} operation '{operation}'"))
+}
+
 /// How a call reads its success: into its output, or as a [`Payload`].
 type Decode<T> = fn(&ApiProfile, &http::Response<Bytes>) -> Result<(T, BodyMeta)>;
 
@@ -207,9 +213,7 @@ impl Client {
         content: Option<Bytes>,
         options: CallOptions,
     ) -> Result<Response<Payload>> {
-        let prepare = prepare.ok_or_else(|| {
-            Error::invalid_input("operation", format!("unknown {} operation '{operation}'", self.inner.profile.name))
-        })?;
+        let prepare = prepare.ok_or_else(|| unknown_operation(self.inner.profile.name, operation))?;
         let prepared = prepare(input, content, &self.inner.config.base_url)?;
         self.respond(prepared, &options, payload_of).await
     }

@@ -384,10 +384,7 @@ macro_rules! declare_operations {
                 let client = $crate::Api::client(self);
                 match operation {
                     $( stringify!($name) => client.call_json::<$input>(input, options).await, )*
-                    other => Err($crate::Error::invalid_input(
-                        "operation",
-                        format!("unknown {} operation '{other}'", <$api as $crate::Api>::PROFILE.name),
-                    )),
+                    other => Err($crate::client::unknown_operation(<$api as $crate::Api>::PROFILE.name, other)),
                 }
             }
         }
