@@ -100,6 +100,8 @@ export function packageJson(version) {
     description:
       'Typed, retrying, rate-limit-aware clients for the Zerokie, Zenifra, Zenovay and Zyra APIs, on the zkit Rust core compiled to WebAssembly: Node 18+ and browsers.',
     license: 'MIT OR Apache-2.0',
+    homepage: 'https://github.com/zkit-sdk/zkit/tree/main/bindings-wasm#readme',
+    bugs: 'https://github.com/zkit-sdk/zkit/issues',
     repository: { type: 'git', url: 'git+https://github.com/zkit-sdk/zkit.git', directory: 'bindings-wasm' },
     keywords: ['zerokie', 'zenifra', 'zenovay', 'zyra', 'api', 'client', 'sdk', 'webassembly'],
     type: 'commonjs',
@@ -107,10 +109,16 @@ export function packageJson(version) {
     module: './browser.mjs',
     types: './index.d.ts',
     exports: {
+      // Node gets index.cjs for require and index.mjs (the same instance) for import; browsers, workers
+      // and bundlers get the ES module that fetches the .wasm. Each entry names its own declarations,
+      // in its own module format (publint and attw check this in scripts/test-npm).
       '.': {
-        types: { import: './index.d.mts', require: './index.d.ts', default: './index.d.ts' },
-        node: { import: './index.mjs', require: './index.cjs' },
-        default: './browser.mjs',
+        node: {
+          import: { types: './index.d.mts', default: './index.mjs' },
+          require: { types: './index.d.ts', default: './index.cjs' },
+        },
+        browser: { types: './index.d.mts', default: './browser.mjs' },
+        default: { types: './index.d.mts', default: './browser.mjs' },
       },
       './package.json': './package.json',
     },

@@ -71,10 +71,24 @@ test('the manifest: name, entry points for require, import and browsers, files',
   assert.equal(manifest.version, cargo.match(/^version = "([^"]+)"$/m)[1]);
   assert.deepEqual(manifest.engines, { node: '>=18' });
   const root = manifest.exports['.'];
-  assert.deepEqual(Object.keys(root), ['types', 'node', 'default'], 'types first, default last');
-  assert.deepEqual(root.node, { import: './index.mjs', require: './index.cjs' });
-  assert.equal(root.default, './browser.mjs');
-  assert.deepEqual(root.types, { import: './index.d.mts', require: './index.d.ts', default: './index.d.ts' });
+  // Node's require and import, browsers, and everything else (bundlers, workers), each with its own
+  // declarations in its own module format.
+  assert.deepEqual(Object.keys(root), ['node', 'browser', 'default']);
+  assert.deepEqual(root.node, {
+    import: { types: './index.d.mts', default: './index.mjs' },
+    require: { types: './index.d.ts', default: './index.cjs' },
+  });
+  assert.deepEqual(root.browser, { types: './index.d.mts', default: './browser.mjs' });
+  assert.deepEqual(root.default, root.browser);
+  // Conditions match in order: in every object, types first and default last.
+  const walk = (conditions) => {
+    if (typeof conditions !== 'object') return;
+    const keys = Object.keys(conditions);
+    if (keys.includes('types')) assert.equal(keys[0], 'types', JSON.stringify(conditions));
+    if (keys.includes('default')) assert.equal(keys.at(-1), 'default', JSON.stringify(conditions));
+    Object.values(conditions).forEach(walk);
+  };
+  walk(root);
   assert.deepEqual(manifest.files, FILES);
   assert.deepEqual(manifest, packageJson(manifest.version));
   for (const file of FILES) assert.ok(existsSync(join(PACKAGE, file)), file);

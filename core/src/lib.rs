@@ -16,6 +16,8 @@
 //! ```
 
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and marks each feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("zkit");
@@ -69,3 +71,8 @@ pub use zyra::Zyra;
 pub use schemars;
 #[doc(hidden)]
 pub use {bytes, http, serde, serde_json};
+
+/// The crate README's examples, compiled as doctests so the page crates.io shows stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -590,3 +590,8 @@ mod tests {
         assert_eq!(shared.next_request_id(), "req_2");
     }
 }
+
+/// The crate README's examples, compiled as doctests so the page crates.io shows stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,7 +1,7 @@
 # The native module, built from bindings-python/src with pyo3: one class per API, and `Pages`, the walk
 # over a paged list every API's `pages` starts. Its errors are raised as the instances
 # zkit._error_base._from_native makes.
-from typing import Any, Awaitable, Mapping, Optional, Union, type_check_only
+from typing import Any, Awaitable, Mapping, Optional, Union
 
 from typing_extensions import Self, final
 
@@ -52,8 +52,8 @@ class Pages:
     def next_page(self) -> Optional[tuple[Any, dict[str, Any]]]: ...
     def next_page_async(self) -> Awaitable[Optional[tuple[Any, dict[str, Any]]]]: ...
 
-# What every native API class has; each API's class is one of these.
-@type_check_only
+# What every native API class has; each API's class is one of these. It exists in this stub only
+# (stubtest leaves private names alone).
 class _NativeApi:
     # config keys, each optional: api_key, base_url, max_retries, timeout, connect_timeout, deadline,
     # rate_limit, rate_limits (a dict), rate_limit_store, jitter_seed, auth_header and the API's own settings (strings);
