@@ -372,11 +372,14 @@ def params_class(api: Api, name: str) -> list[str]:
         for wire, type_, doc in entries:
             out += ["", f"    {wire}: {type_}"] + (docstring(doc, "    ") if doc else [])
         return out
-    # Wire names that are not Python names need the functional form.
-    out = ["", ""] + [f"# {line}" for line in plain_doc(description).splitlines()]
-    out.append(f"{name}Params = TypedDict({q(name + 'Params')}, {{")
+    # Wire names that are not Python names need the functional form, which takes its docs afterwards:
+    # the description and each key's.
+    out = ["", "", f"{name}Params = TypedDict({q(name + 'Params')}, {{"]
     out += [f"    {q(wire)}: {q(type_)}," for wire, type_, _ in entries]
-    return out + ["})"]
+    keys = "\n\n".join(f"- `{wire}`: {plain_doc(doc) or 'no description.'}" for wire, _, doc in entries)
+    body = docstring(f"{description}\n\nKeys:\n\n{keys}", "")
+    body[0] = f"{name}Params.__doc__ = {body[0]}"
+    return out + ["})"] + body
 
 
 def signature(define: str, name: str, params: list[str], returns: str, end: str) -> list[str]:

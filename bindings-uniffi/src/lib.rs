@@ -440,6 +440,13 @@ api_object! {
     Zyra, zkit::Zyra, zkit::zyra_operations, settings: [email, password]
 }
 
+/// The version of this library: that of every zkit artifact of the same release (the Rust crates,
+/// the wheel, the npm package, the jar and the Swift package).
+#[uniffi::export]
+pub fn zkit_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
 /// A fresh deploy session id (a version 4 UUID) for Zerokie's deploy lock.
 #[uniffi::export]
 pub fn new_deploy_session_id() -> String {

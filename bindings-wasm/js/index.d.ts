@@ -59,21 +59,29 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** What takes a client's log records (`console` is one): the message, and its fields apart. */
 export interface Logger {
+  /** Takes the records at level "debug": each attempt, its response, retries and waits. */
   debug?(message: string, fields: Readonly<Record<string, string>>): void;
+  /** Takes the records at level "info". */
   info?(message: string, fields: Readonly<Record<string, string>>): void;
+  /** Takes the records at level "warn": a rate-limit store out of reach, a deploy left to resume. */
   warn?(message: string, fields: Readonly<Record<string, string>>): void;
+  /** Takes the records at level "error". */
   error?(message: string, fields: Readonly<Record<string, string>>): void;
+  /** Takes the records of any level this logger has no method for. */
   log?(message: string, fields: Readonly<Record<string, string>>): void;
 }
 
 /** One attempt about to be sent, as `onRequest` sees it; credentials are redacted. */
 export interface RequestInfo {
+  /** The API called: "zerokie", "zenifra", "zenovay" or "zyra". */
   readonly api: string;
   /** The operation, such as "get_app", or "raw". */
   readonly operation: string;
   /** From 1; a redirect followed keeps its attempt's number. */
   readonly attempt: number;
+  /** The HTTP method, such as "GET". */
   readonly method: string;
+  /** The full URL, with its query. */
   readonly url: string;
   /** Name and value pairs; credentials show as "[redacted]". */
   readonly headers: ReadonlyArray<readonly [string, string]>;
@@ -81,10 +89,15 @@ export interface RequestInfo {
 
 /** How an attempt ended, as `onResponse` sees it: a status, or the error that stopped it. */
 export interface ResponseInfo {
+  /** The attempt this ends. */
   readonly request: RequestInfo;
+  /** The HTTP status; null when no response came. */
   readonly status: number | null;
+  /** The response's headers, name and value pairs. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The request id the API gave, from its body or header; null without one. */
   readonly requestId: string | null;
+  /** Milliseconds from sending to the end of the response's headers, or to the error. */
   readonly durationMs: number;
   /** Why no response came (a broken connection, the attempt's timeout). */
   readonly error: string | null;
@@ -120,6 +133,7 @@ export type QueryValue = string | number | boolean;
 
 /** An open file whose bytes an upload reads (Node's `fs.promises` FileHandle is one). */
 export interface FileHandle {
+  /** The file's whole content. */
   readFile(): Promise<Uint8Array>;
 }
 
@@ -195,14 +209,23 @@ export type ErrorKind =
 
 /** What a `ZkitError` carries besides its message. */
 export interface ZkitErrorFacts {
+  /** What went wrong (see `ZkitError.kind`). */
   readonly kind?: ErrorKind;
+  /** The HTTP status, when a response came. */
   readonly status?: number | null;
+  /** The API's error code, such as "app_not_found". */
   readonly code?: string | null;
+  /** The request id the API gave. */
   readonly requestId?: string | null;
+  /** The API's error details, as it sent them. */
   readonly details?: unknown;
+  /** Seconds the API asked to wait (Retry-After). */
   readonly retryAfter?: number | null;
+  /** The input field that was refused, such as "items[1].port". */
   readonly field?: string | null;
+  /** Whether trying again may succeed. */
   readonly retryable?: boolean;
+  /** The error that led to this one. */
   readonly cause?: unknown;
 }
 
@@ -386,8 +409,18 @@ export type SiteContent =
   | ArrayBuffer
   | ArrayBufferView
   | Blob
-  | { readonly file: string; readonly sha256?: string }
-  | { readonly content: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob; readonly sha256?: string };
+  | {
+      /** A file on disk (Node), read when it is uploaded. */
+      readonly file: string;
+      /** Its SHA-256 in hex, if known: spares reading it to compare. */
+      readonly sha256?: string;
+    }
+  | {
+      /** The content itself. */
+      readonly content: string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob;
+      /** Its SHA-256 in hex, if known. */
+      readonly sha256?: string;
+    };
 
 /**
  * What a deploy publishes: a folder path (Node), an object or a Map of site paths to contents, or a
@@ -397,7 +430,10 @@ export type SiteSource =
   | string
   | { readonly [path: string]: SiteContent }
   | ReadonlyMap<string, SiteContent>
-  | ReadonlyArray<{ readonly path: string } & Exclude<SiteContent, string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob>>;
+  | ReadonlyArray<{
+      /** The file's path on the site, such as "assets/site.css". */
+      readonly path: string;
+    } & Exclude<SiteContent, string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob>>;
 
 /** How a deploy runs. */
 export interface DeployOptions {
@@ -427,33 +463,81 @@ export interface DeployOptions {
 /** What a deploy is doing, in order: `planned`, per file `file_started`, `bytes_sent`, `file_done`, `deleting` per removed file, `lock_renewed` at each heartbeat, `finalizing`, `done`. */
 export type DeployEvent =
   | {
+      /** The plan is made: what the deploy will do. */
       readonly event: "planned";
+      /** Files to upload. */
       readonly uploads: number;
+      /** Bytes to upload. */
       readonly upload_bytes: number;
+      /** Files to delete. */
       readonly deletes: number;
+      /** Files already on the site as they are. */
       readonly unchanged: number;
+      /** Files the ignore rules left out. */
       readonly ignored: number;
     }
-  | { readonly event: "file_started"; readonly path: string; readonly length: number }
-  | { readonly event: "bytes_sent"; readonly path: string; readonly bytes: number; readonly total_sent: number }
-  | { readonly event: "file_done"; readonly path: string; readonly length: number }
-  | { readonly event: "deleting"; readonly path: string }
-  | { readonly event: "lock_renewed" }
-  | { readonly event: "finalizing" }
-  | { readonly event: "done"; readonly report: DeployReport };
+  | {
+      /** A file's upload begins. */
+      readonly event: "file_started";
+      /** The file's path on the site. */
+      readonly path: string;
+      /** Its length in bytes. */
+      readonly length: number;
+    }
+  | {
+      /** Bytes of a file went out. */
+      readonly event: "bytes_sent";
+      /** The file's path on the site. */
+      readonly path: string;
+      /** Bytes of this file sent so far. */
+      readonly bytes: number;
+      /** Bytes of the whole deploy sent so far. */
+      readonly total_sent: number;
+    }
+  | {
+      /** A file is uploaded. */
+      readonly event: "file_done";
+      /** The file's path on the site. */
+      readonly path: string;
+      /** Its length in bytes. */
+      readonly length: number;
+    }
+  | {
+      /** A file gone locally is being deleted from the site. */
+      readonly event: "deleting";
+      /** The file's path on the site. */
+      readonly path: string;
+    }
+  | {
+      /** The deploy lock was renewed (a heartbeat). */
+      readonly event: "lock_renewed";
+    }
+  | {
+      /** Every file is in place; the deploy is being recorded. */
+      readonly event: "finalizing";
+    }
+  | {
+      /** The deploy ended. */
+      readonly event: "done";
+      /** What it did. */
+      readonly report: DeployReport;
+    };
 
 /** What a deploy did (or, for a dry run, would do). */
 export interface DeployReport {
+  /** The app deployed to. */
   readonly app: string;
   /** The recorded deployment; null for a dry run or when nothing changed. */
   readonly deploy_id: string | null;
   /** When it was recorded (RFC 3339). */
   readonly timestamp: string | null;
+  /** Whether the API purged the site's cache. */
   readonly cache_purged: boolean;
   /** The deploy session that held the lock. */
   readonly deploy_session_id: string | null;
   /** Files uploaded (the manifest is not counted). */
   readonly files_uploaded: number;
+  /** Files deleted. */
   readonly files_deleted: number;
   /** Bytes uploaded. */
   readonly total_bytes: number;
@@ -465,7 +549,9 @@ export interface DeployReport {
   readonly deleted: readonly string[];
   /** The paths the ignore rules left out. */
   readonly ignored: readonly string[];
+  /** Whether this was a dry run, which changed nothing. */
   readonly dry_run: boolean;
+  /** Milliseconds the deploy took. */
   readonly elapsed_ms: number;
 }
 

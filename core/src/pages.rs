@@ -209,9 +209,10 @@ impl JsonPages {
     /// A walk over `operation` of `api` from `input`'s `offset`; an operation that is not a paged
     /// list is refused.
     pub fn new<A: DynamicApi>(api: A, operation: &str, input: Value, options: CallOptions) -> Result<Self> {
-        let spec = A::operations().iter().find(|spec| spec.name == operation).ok_or_else(|| {
-            Error::invalid_input("operation", format!("unknown {} operation '{operation}'", A::PROFILE.name))
-        })?;
+        let spec = A::operations()
+            .iter()
+            .find(|spec| spec.name == operation)
+            .ok_or_else(|| crate::client::unknown_operation(A::PROFILE.name, operation))?;
         if !spec.paged {
             return Err(Error::invalid_input("operation", format!("{operation} is not a paged list")));
         }

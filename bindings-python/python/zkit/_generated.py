@@ -4236,12 +4236,21 @@ class UpdateWebsiteParams(TypedDict):
     """Whether the dashboard is public."""
 
 
-# Input of `get_analytics`: a website and an optional date range (both days included).
 GetAnalyticsParams = TypedDict("GetAnalyticsParams", {
     "id": "str",
     "from": "NotRequired[str | None]",
     "to": "NotRequired[str | None]",
 })
+GetAnalyticsParams.__doc__ = """Input of `get_analytics`: a website and an optional date range (both days included).
+
+Keys:
+
+- `id`: The website's id.
+
+- `from`: The first day, `YYYY-MM-DD` (default 30 days before `to`).
+
+- `to`: The last day, `YYYY-MM-DD` (default today).
+"""
 
 
 # Zenovay's operations: their keyword parameters and the wire names they stand for.

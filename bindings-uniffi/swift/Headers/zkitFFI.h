@@ -1362,6 +1362,12 @@ RustBuffer uniffi_zkit_mobile_fn_func_new_deploy_session_id(RustCallStatus *_Non
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_ZKIT_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_ZKIT_VERSION
+RustBuffer uniffi_zkit_mobile_fn_func_zkit_version(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_DEPLOY_CANCELLED_MESSAGE
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_FN_FUNC_DEPLOY_CANCELLED_MESSAGE
 RustBuffer uniffi_zkit_mobile_fn_func_deploy_cancelled_message(RustBuffer app, RustBuffer session_id, RustCallStatus *_Nonnull out_status
@@ -1630,6 +1636,12 @@ void ffi_zkit_mobile_rust_future_complete_void(uint64_t handle, RustCallStatus *
 #ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_NEW_DEPLOY_SESSION_ID
 #define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_NEW_DEPLOY_SESSION_ID
 uint16_t uniffi_zkit_mobile_checksum_func_new_deploy_session_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_ZKIT_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_ZKIT_MOBILE_CHECKSUM_FUNC_ZKIT_VERSION
+uint16_t uniffi_zkit_mobile_checksum_func_zkit_version(void
     
 );
 #endif

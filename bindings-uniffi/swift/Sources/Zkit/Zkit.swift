@@ -10287,6 +10287,17 @@ public func newDeploySessionId() -> String  {
 })
 }
 /**
+ * The version of this library: that of every zkit artifact of the same release (the Rust crates,
+ * the wheel, the npm package, the jar and the Swift package).
+ */
+public func zkitVersion() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_zkit_mobile_fn_func_zkit_version(uniffiCallStatus
+    )
+})
+}
+/**
  * What a deploy stopped before it finalized leaves behind, in the core's words.
  */
 public func deployCancelledMessage(app: String, sessionId: String?) -> String  {
@@ -10315,6 +10326,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_zkit_mobile_checksum_func_new_deploy_session_id() != 60588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_zkit_mobile_checksum_func_zkit_version() != 16081) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_zkit_mobile_checksum_func_deploy_cancelled_message() != 13907) {

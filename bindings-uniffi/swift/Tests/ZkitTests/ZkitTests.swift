@@ -21,6 +21,23 @@ class SandboxTestCase: XCTestCase {
     }
 }
 
+// MARK: - The release's version
+
+final class VersionTests: SandboxTestCase {
+    func testTheLibrarysVersionIsTheReleasesAndTheUserAgentNamesIt() async throws {
+        // Tests/ZkitTests/ZkitTests.swift → the repository's Cargo.toml, the one place the version is set.
+        var repo = URL(fileURLWithPath: #filePath)
+        for _ in 0..<5 { repo.deleteLastPathComponent() }
+        let cargo = try String(contentsOf: repo.appendingPathComponent("Cargo.toml"), encoding: .utf8)
+        let line = cargo.split(separator: "\n").first { $0.hasPrefix("version = \"") }!
+        let version = line.split(separator: "\"")[1]
+        XCTAssertEqual(zkitVersion(), String(version))
+        _ = try await sandbox.client().listApps()
+        let journal = try await sandbox.journal()
+        XCTAssertEqual(journal.last?.header("user-agent"), "zkit-mobile/\(version)")
+    }
+}
+
 // MARK: - Every Zerokie operation
 
 final class ZerokieTests: SandboxTestCase {

@@ -22,6 +22,16 @@ object ClientTests : Suite("client") {
             }
         }
 
+        test("the library's version is the release's, Cargo.toml's; the user agent names it") {
+            val cargo = File(REPO, "Cargo.toml").readText()
+            val version = Regex("""(?m)^version = "([^"]+)"$""").find(cargo)!!.groupValues[1]
+            assertEquals(version, dev.zkit.zkitVersion(), "zkitVersion()")
+            client().use { zerokie ->
+                zerokie.listApps()
+                assertEquals("zkit-mobile/$version", journal().single()["headers"]["user-agent"], "user agent")
+            }
+        }
+
         test("settings from the environment, and arguments win over it") {
             val environment = mapOf("ZEROKIE_API_KEY" to SANDBOX_KEY, "ZEROKIE_BASE_URL" to zerokieUrl)
             val fromEnv = runJvm("dev.zkit.test.EnvProbeKt", environment, "from-env")
