@@ -37,10 +37,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// What the sandbox's control API says of the file at `path` of `app`.
 async fn control_file(sandbox: &Sandbox, app: &str, path: &str) -> serde_json::Value {
-    // The tests' own reqwest shares the core's build, which carries no crypto provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let url = format!("{}/__sandbox/zerokie/apps/{app}/files/{path}", sandbox.url());
-    serde_json::from_slice(&reqwest::get(url).await.unwrap().bytes().await.unwrap()).unwrap()
+    serde_json::from_slice(&common::http().get(url).send().await.unwrap().bytes().await.unwrap()).unwrap()
 }
 
 /// What the sandbox holds at `path` of `app`: `(length, sha256)`, from its control API.

@@ -59,9 +59,7 @@ async fn every_row_is_routed_by_the_sandbox_and_nothing_else_is() {
     let declared: BTreeSet<String> = rows.iter().cloned().collect();
     assert_eq!(declared.len(), rows.len(), "two rows declare the same method and path");
 
-    // The tests' own reqwest shares the core's build, which carries no crypto provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
+    let http = common::http();
     let mut routed = BTreeSet::new();
     for template in api_routes() {
         let path = shape(&template).replace("{}", "probe");

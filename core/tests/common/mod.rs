@@ -16,6 +16,13 @@ pub async fn sandbox() -> Sandbox {
     Sandbox::start().await.expect("sandbox starts")
 }
 
+/// A plain reqwest client for a test's own requests. It shares the core's reqwest build, which
+/// carries no crypto provider, so ring is installed first (as the core's own pool does).
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// A builder for a Zerokie client aimed at `sandbox`, with a fixed jitter seed.
 pub fn zerokie_builder(sandbox: &Sandbox) -> ClientBuilder<Zerokie> {
     Zerokie::builder().api_key(credentials::ZEROKIE_API_KEY).base_url(sandbox.base_url("zerokie")).jitter_seed(7)
